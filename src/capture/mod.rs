@@ -1,0 +1,80 @@
+//! Capture: tokio's task hooks (spawn, poll start/end, terminate) plus a minimal tracing
+//! subscriber on tokio's own instrumentation (waker events, blocking-task spans) append
+//! typed events to a per-thread buffer; full buffers go to the collector in batches over
+//! one bounded crossbeam channel, never blocking the runtime.
+//!
+//! Why this design (measured, see FACTS.md and `benches/capture.rs`): a channel send per
+//! event costs ≈4× on a yield storm, a thread-local push ≈1.35×; tokio has no wake hook,
+//! and its waker events carry the waking task, which a waker-wrapping future of ours could
+//! not see for the tasks libraries spawn.
+
+mod buffer;
+mod subscriber;
+
+use std::hash::{Hash, Hasher};
+
+pub use buffer::{Capture, CaptureStats, Msg, attach_thread, detach_thread, flush, record};
+pub use subscriber::install_global;
+
+use crate::trace::{EventKind, SpawnLocation, TaskId};
+
+/// tokio's `task::Id` is opaque; its `Hash` writes the number, which we read back.
+pub fn task_id_u64(id: tokio::task::Id) -> TaskId {
+    #[derive(Default)]
+    struct Grab(u64);
+    impl Hasher for Grab {
+        fn finish(&self) -> u64 {
+            self.0
+        }
+        fn write(&mut self, bytes: &[u8]) {
+            for &b in bytes {
+                self.0 = (self.0 << 8) | u64::from(b);
+            }
+        }
+        fn write_u64(&mut self, n: u64) {
+            self.0 = n;
+        }
+    }
+    let mut g = Grab::default();
+    id.hash(&mut g);
+    g.0
+}
+
+/// The task currently being polled on this thread, if any.
+pub fn current_task() -> Option<TaskId> {
+    tokio::task::try_id().map(task_id_u64)
+}
+
+/// Installs the capture hooks on a runtime builder. Events of every thread of the runtime
+/// go to `capture`; threads outside it (the lab server, the collector, the GUI) record
+/// nothing.
+pub fn instrument(builder: &mut tokio::runtime::Builder, capture: &std::sync::Arc<Capture>) {
+    install_global();
+    let cap = capture.clone();
+    builder
+        .on_thread_start(move || attach_thread(&cap))
+        .on_thread_stop(detach_thread)
+        // An idle worker hands its buffer over, so a live view is never far behind.
+        .on_thread_park(flush)
+        .on_task_spawn(|meta| {
+            record(EventKind::Spawn {
+                task: task_id_u64(meta.id()),
+                location: SpawnLocation::Static(meta.spawned_at()),
+            })
+        })
+        .on_before_task_poll(|meta| {
+            record(EventKind::PollStart {
+                task: task_id_u64(meta.id()),
+            })
+        })
+        .on_after_task_poll(|meta| {
+            record(EventKind::PollEnd {
+                task: task_id_u64(meta.id()),
+            })
+        })
+        .on_task_terminate(|meta| {
+            record(EventKind::Terminate {
+                task: task_id_u64(meta.id()),
+            })
+        });
+}

@@ -1,0 +1,211 @@
+//! A minimal tracing subscriber that listens to exactly two things tokio emits under
+//! `tokio_unstable` + `tracing`: the `runtime.spawn` span of each task (names, and the
+//! blocking tasks, which fire no spawn/poll hooks) and the `tokio::task::waker` events (tokio
+//! has no wake hook). Every other callsite gets `Interest::never`, so it costs nothing.
+//!
+//! Span ids are chosen so no lookup table is needed: an async task's span id *is* its tokio
+//! task id; blocking tasks set `BLOCKING_BIT`. tokio's waker events carry the span id.
+
+use std::fmt::Write as _;
+use std::sync::Arc;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use tracing::field::{Field, Visit};
+use tracing::level_filters::LevelFilter;
+use tracing::span;
+use tracing::subscriber::Interest;
+use tracing::{Metadata, Subscriber};
+
+use super::buffer::{flush, is_attached, record};
+use super::current_task;
+use crate::trace::{EventKind, SpawnLocation};
+
+const BLOCKING_BIT: u64 = 1 << 62;
+const OTHER_BIT: u64 = 1 << 61;
+const FLAGS: u64 = BLOCKING_BIT | OTHER_BIT;
+
+static INSTALLED: OnceLock<bool> = OnceLock::new();
+
+/// Installs the subscriber as the process's global default and a panic hook that records
+/// panics on captured threads, once. Returns false when another global subscriber was
+/// already set (wakes and blocking tasks then go unrecorded).
+pub fn install_global() -> bool {
+    *INSTALLED.get_or_init(|| {
+        install_panic_hook();
+        tracing::subscriber::set_global_default(ScopeSubscriber {
+            other_ids: AtomicU64::new(1),
+        })
+        .is_ok()
+    })
+}
+
+fn install_panic_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !is_attached() {
+            return previous(info);
+        }
+        let payload = info.payload();
+        let message: Arc<str> = if let Some(s) = payload.downcast_ref::<&str>() {
+            (*s).into()
+        } else if let Some(s) = payload.downcast_ref::<String>() {
+            s.as_str().into()
+        } else {
+            "(non-string panic payload)".into()
+        };
+        let task = current_task();
+        if task.is_none() {
+            // Not a scenario task: a bug of ours or of a library; say it.
+            previous(info);
+        }
+        record(EventKind::Panic { task, message });
+    }));
+}
+
+fn wanted(meta: &Metadata<'_>) -> bool {
+    (meta.is_span() && meta.name() == "runtime.spawn" && meta.target().starts_with("tokio::task"))
+        || (meta.is_event() && meta.target() == "tokio::task::waker")
+}
+
+struct ScopeSubscriber {
+    other_ids: AtomicU64,
+}
+
+#[derive(Default)]
+struct SpanFields {
+    task: Option<u64>,
+    name: String,
+    file: String,
+    line: u64,
+    col: u64,
+}
+
+impl Visit for SpanFields {
+    fn record_u64(&mut self, field: &Field, value: u64) {
+        match field.name() {
+            "task.id" => self.task = Some(value),
+            "loc.line" => self.line = value,
+            "loc.col" => self.col = value,
+            _ => {}
+        }
+    }
+    fn record_str(&mut self, field: &Field, value: &str) {
+        if field.name() == "loc.file" {
+            self.file.push_str(value);
+        }
+    }
+    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+        if field.name() == "task.name" {
+            let _ = write!(self.name, "{value:?}");
+        }
+    }
+}
+
+#[derive(Default)]
+struct WakerFields {
+    wake: bool,
+    task: Option<u64>,
+}
+
+impl Visit for WakerFields {
+    fn record_u64(&mut self, field: &Field, value: u64) {
+        if field.name() == "task.id" {
+            self.task = Some(value);
+        }
+    }
+    fn record_str(&mut self, field: &Field, value: &str) {
+        if field.name() == "op" {
+            self.wake = value == "waker.wake" || value == "waker.wake_by_ref";
+        }
+    }
+    fn record_debug(&mut self, _: &Field, _: &dyn std::fmt::Debug) {}
+}
+
+impl Subscriber for ScopeSubscriber {
+    fn register_callsite(&self, meta: &'static Metadata<'static>) -> Interest {
+        if wanted(meta) {
+            Interest::always()
+        } else {
+            Interest::never()
+        }
+    }
+
+    fn enabled(&self, meta: &Metadata<'_>) -> bool {
+        wanted(meta)
+    }
+
+    fn max_level_hint(&self) -> Option<LevelFilter> {
+        Some(LevelFilter::TRACE)
+    }
+
+    fn new_span(&self, attrs: &span::Attributes<'_>) -> span::Id {
+        let blocking = attrs.metadata().target() == "tokio::task::blocking";
+        let mut f = SpanFields::default();
+        if is_attached() {
+            attrs.record(&mut f);
+        } else {
+            // Not our run (the lab server's runtime): only the id matters.
+            struct IdOnly<'a>(&'a mut Option<u64>);
+            impl Visit for IdOnly<'_> {
+                fn record_u64(&mut self, field: &Field, value: u64) {
+                    if field.name() == "task.id" {
+                        *self.0 = Some(value);
+                    }
+                }
+                fn record_debug(&mut self, _: &Field, _: &dyn std::fmt::Debug) {}
+            }
+            attrs.record(&mut IdOnly(&mut f.task));
+        }
+        let Some(task) = f.task.filter(|&t| t != 0 && t & FLAGS == 0) else {
+            return span::Id::from_u64(OTHER_BIT | self.other_ids.fetch_add(1, Ordering::Relaxed));
+        };
+        if blocking {
+            record(EventKind::SpawnBlocking {
+                task,
+                location: SpawnLocation::Owned(format!("{}:{}:{}", f.file, f.line, f.col).into()),
+            });
+        }
+        if !f.name.is_empty() {
+            record(EventKind::Name {
+                task,
+                name: f.name.into(),
+            });
+        }
+        span::Id::from_u64(if blocking { task | BLOCKING_BIT } else { task })
+    }
+
+    fn record(&self, _: &span::Id, _: &span::Record<'_>) {}
+
+    fn record_follows_from(&self, _: &span::Id, _: &span::Id) {}
+
+    fn event(&self, event: &tracing::Event<'_>) {
+        let mut f = WakerFields::default();
+        event.record(&mut f);
+        if let (true, Some(id)) = (f.wake, f.task)
+            && id & OTHER_BIT == 0
+        {
+            record(EventKind::Wake { task: id & !FLAGS });
+        }
+    }
+
+    fn enter(&self, span: &span::Id) {
+        let id = span.into_u64();
+        if id & BLOCKING_BIT != 0 {
+            record(EventKind::BlockingStart { task: id & !FLAGS });
+        }
+    }
+
+    fn exit(&self, span: &span::Id) {
+        let id = span.into_u64();
+        if id & BLOCKING_BIT != 0 {
+            record(EventKind::BlockingEnd { task: id & !FLAGS });
+            // A blocking thread may sit idle for seconds: hand its events over now.
+            flush();
+        }
+    }
+
+    fn try_close(&self, _: span::Id) -> bool {
+        true
+    }
+}

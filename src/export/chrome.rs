@@ -1,0 +1,304 @@
+//! Chrome trace JSON, as Perfetto imports it: one track per thread lane with a slice per
+//! poll, one track per task with its states, instants for spawn / wake / complete, wake →
+//! poll flow arrows, HTTP requests as async slices and heartbeat lateness as a counter.
+//! Timestamps are µs from run start, with ns precision.
+
+use std::io::{self, Write};
+use std::path::Path;
+
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::trace::{LaneKind, TaskKind, TaskState, Trace};
+
+const THREADS_PID: u32 = 1;
+const TASKS_PID: u32 = 2;
+
+#[derive(Serialize)]
+struct Ev<'a> {
+    name: &'a str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    cat: &'a str,
+    ph: &'a str,
+    ts: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dur: Option<f64>,
+    pid: u32,
+    tid: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    s: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bp: Option<&'a str>,
+    #[serde(skip_serializing_if = "Value::is_null")]
+    args: Value,
+}
+
+impl<'a> Ev<'a> {
+    fn new(name: &'a str, cat: &'a str, ph: &'a str, ts_ns: u64, pid: u32, tid: u64) -> Self {
+        Ev {
+            name,
+            cat,
+            ph,
+            ts: us(ts_ns),
+            dur: None,
+            pid,
+            tid,
+            s: None,
+            id: None,
+            bp: None,
+            args: Value::Null,
+        }
+    }
+    fn args(mut self, args: Value) -> Self {
+        self.args = args;
+        self
+    }
+}
+
+fn us(ns: u64) -> f64 {
+    ns as f64 / 1000.0
+}
+
+fn lane_tid(lane: u16) -> u64 {
+    u64::from(lane) + 1
+}
+
+fn task_tid(task: u32) -> u64 {
+    u64::from(task) + 1
+}
+
+struct Out<W: Write> {
+    w: W,
+    first: bool,
+}
+
+impl<W: Write> Out<W> {
+    fn push(&mut self, ev: &Ev<'_>) -> io::Result<()> {
+        self.w.write_all(if self.first { b"\n" } else { b",\n" })?;
+        self.first = false;
+        serde_json::to_writer(&mut self.w, ev)?;
+        Ok(())
+    }
+}
+
+/// Writes the trace as Chrome trace JSON to `w`.
+pub fn write(trace: &Trace, w: impl Write) -> io::Result<()> {
+    let mut out = Out { w, first: true };
+    out.w
+        .write_all(b"{\"displayTimeUnit\":\"ms\",\"traceEvents\":[")?;
+    metadata(trace, &mut out)?;
+    polls(trace, &mut out)?;
+    tasks(trace, &mut out)?;
+    wakes_and_flows(trace, &mut out)?;
+    http_and_heartbeat(trace, &mut out)?;
+    let meta = json!({
+        "scenario": trace.scenario,
+        "wall_ms": trace.wall_ns as f64 / 1e6,
+        "events": trace.events,
+        "events_dropped": trace.events_dropped,
+        "stopped": trace.stopped,
+    });
+    write!(out.w, "\n],\"metadata\":{meta}}}\n")?;
+    out.w.flush()
+}
+
+/// Writes the trace to `path` atomically.
+pub fn write_file(trace: &Trace, path: &Path) -> io::Result<()> {
+    super::write_atomic(path, |w| write(trace, w))
+}
+
+fn metadata<W: Write>(trace: &Trace, out: &mut Out<W>) -> io::Result<()> {
+    let process = format!("{} — threads", trace.scenario);
+    out.push(&Ev::new("process_name", "", "M", 0, THREADS_PID, 0).args(json!({"name": process})))?;
+    out.push(
+        &Ev::new("process_sort_index", "", "M", 0, THREADS_PID, 0).args(json!({"sort_index": 0})),
+    )?;
+    out.push(&Ev::new("process_name", "", "M", 0, TASKS_PID, 0).args(json!({"name": "tasks"})))?;
+    out.push(
+        &Ev::new("process_sort_index", "", "M", 0, TASKS_PID, 0).args(json!({"sort_index": 1})),
+    )?;
+    for (i, lane) in trace.lanes.iter().enumerate() {
+        let tid = lane_tid(i as u16);
+        out.push(
+            &Ev::new("thread_name", "", "M", 0, THREADS_PID, tid).args(json!({"name": lane.name})),
+        )?;
+        out.push(
+            &Ev::new("thread_sort_index", "", "M", 0, THREADS_PID, tid)
+                .args(json!({"sort_index": i})),
+        )?;
+    }
+    for (i, t) in trace.tasks.iter().enumerate() {
+        let tid = task_tid(i as u32);
+        let name = format!("{} #{}", t.label(), t.id);
+        out.push(&Ev::new("thread_name", "", "M", 0, TASKS_PID, tid).args(json!({"name": name})))?;
+        out.push(
+            &Ev::new("thread_sort_index", "", "M", 0, TASKS_PID, tid)
+                .args(json!({"sort_index": i})),
+        )?;
+    }
+    Ok(())
+}
+
+fn polls<W: Write>(trace: &Trace, out: &mut Out<W>) -> io::Result<()> {
+    for (li, lane) in trace.lanes.iter().enumerate() {
+        let kind = match lane.kind {
+            LaneKind::Worker => "async",
+            LaneKind::Blocking => "blocking",
+        };
+        for p in &lane.polls {
+            let t = &trace.tasks[p.task as usize];
+            let label = t.label();
+            let mut ev = Ev::new(
+                &label,
+                "poll",
+                "X",
+                p.start_ns,
+                THREADS_PID,
+                lane_tid(li as u16),
+            );
+            ev.dur = Some(us(p.duration_ns()));
+            out.push(&ev.args(json!({
+                "task": t.id,
+                "outcome": p.outcome.as_str(),
+                "kind": kind,
+            })))?;
+        }
+    }
+    Ok(())
+}
+
+fn tasks<W: Write>(trace: &Trace, out: &mut Out<W>) -> io::Result<()> {
+    for (i, t) in trace.tasks.iter().enumerate() {
+        let tid = task_tid(i as u32);
+        let label = t.label();
+        if let Some(spawn) = t.spawn_ns {
+            let mut ev = Ev::new("spawn", "spawn", "i", spawn, TASKS_PID, tid);
+            ev.s = Some("t");
+            out.push(&ev.args(json!({
+                "task": t.id,
+                "name": label,
+                "kind": match t.kind { TaskKind::Async => "async", TaskKind::Blocking => "blocking" },
+                "parent": t.parent,
+                "location": t.location.as_ref().map(|l| l.to_string()),
+            })))?;
+        }
+        for s in trace.task_states(i as u32) {
+            if s.end_ns == s.start_ns && s.state != TaskState::Running {
+                continue;
+            }
+            let mut ev = Ev::new(s.state.as_str(), "state", "X", s.start_ns, TASKS_PID, tid);
+            ev.dur = Some(us(s.end_ns - s.start_ns));
+            out.push(&ev.args(json!({"task": t.id})))?;
+        }
+        if let (Some(end), Some(outcome)) = (t.end_ns, t.outcome) {
+            let mut ev = Ev::new("complete", "complete", "i", end, TASKS_PID, tid);
+            ev.s = Some("t");
+            let mut args = json!({"task": t.id, "outcome": outcome.as_str()});
+            if let Some(msg) = &t.panic_message {
+                args["message"] = json!(msg.as_ref());
+            }
+            out.push(&ev.args(args))?;
+        }
+    }
+    Ok(())
+}
+
+fn wakes_and_flows<W: Write>(trace: &Trace, out: &mut Out<W>) -> io::Result<()> {
+    // Wake instants, on the thread where the wake happened (the woken task's own track
+    // when that thread never polled, e.g. the thread driving block_on).
+    for w in &trace.wakes {
+        let t = &trace.tasks[w.task as usize];
+        let (pid, tid) = match w.lane {
+            Some(l) => (THREADS_PID, lane_tid(l)),
+            None => (TASKS_PID, task_tid(w.task)),
+        };
+        let by = match w.by {
+            Some(b) => json!(trace.tasks[b as usize].id),
+            None => json!("driver"),
+        };
+        let mut ev = Ev::new("wake", "wake", "i", w.ts_ns, pid, tid);
+        ev.s = Some("t");
+        out.push(&ev.args(json!({"task": t.id, "by": by})))?;
+    }
+    // One arrow per poll that followed a wake: from the waker's poll (or the woken task's
+    // track, for driver wakes) to the poll it caused.
+    let mut flow_id = 0u64;
+    for (ti, t) in trace.tasks.iter().enumerate() {
+        let mut wakes = t.wakes.iter().map(|&w| &trace.wakes[w as usize]).peekable();
+        let mut prev_start = None;
+        for r in &t.polls {
+            let p = trace.poll(*r);
+            let Some(since) = prev_start.replace(p.start_ns) else {
+                continue;
+            };
+            while wakes.peek().is_some_and(|w| w.ts_ns < since) {
+                wakes.next();
+            }
+            let Some(w) = wakes.peek().filter(|w| w.ts_ns <= p.start_ns).copied() else {
+                continue;
+            };
+            let from = match (w.by, w.lane) {
+                (Some(_), Some(l))
+                    if !trace.lanes[l as usize]
+                        .polls_in(w.ts_ns, w.ts_ns + 1)
+                        .is_empty() =>
+                {
+                    (THREADS_PID, lane_tid(l))
+                }
+                _ => (TASKS_PID, task_tid(ti as u32)),
+            };
+            flow_id += 1;
+            let mut s = Ev::new("wake", "wake_flow", "s", w.ts_ns, from.0, from.1);
+            s.id = Some(flow_id);
+            out.push(&s)?;
+            let mut f = Ev::new(
+                "wake",
+                "wake_flow",
+                "f",
+                p.start_ns,
+                THREADS_PID,
+                lane_tid(r.lane),
+            );
+            f.id = Some(flow_id);
+            f.bp = Some("e");
+            out.push(&f)?;
+        }
+    }
+    Ok(())
+}
+
+fn http_and_heartbeat<W: Write>(trace: &Trace, out: &mut Out<W>) -> io::Result<()> {
+    for (i, h) in trace.http.iter().enumerate() {
+        let Some(end) = h.end_ns else { continue };
+        let task_tid = h
+            .task
+            .and_then(|id| trace.task_index(id))
+            .map_or(0, task_tid);
+        let status = match h.status {
+            Some(0) | None => "error".to_string(),
+            Some(s) => s.to_string(),
+        };
+        let name = format!("GET {} → {status}", h.url);
+        let args = json!({"url": h.url.as_ref(), "status": status, "task": h.task});
+        let mut b = Ev::new(&name, "http", "b", h.start_ns, TASKS_PID, task_tid);
+        b.id = Some(i as u64 + 1);
+        out.push(&b.args(args))?;
+        let mut e = Ev::new(&name, "http", "e", end, TASKS_PID, task_tid);
+        e.id = Some(i as u64 + 1);
+        out.push(&e)?;
+    }
+    for hb in &trace.heartbeats {
+        let ev = Ev::new(
+            "heartbeat late (ms)",
+            "heartbeat",
+            "C",
+            hb.ts_ns,
+            THREADS_PID,
+            0,
+        );
+        out.push(&ev.args(json!({"late_ms": hb.late_ns as f64 / 1e6})))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,99 @@
+//! The readable summary `asyncscope run` prints.
+
+use std::fmt::Write as _;
+
+use crate::trace::Summary;
+
+pub fn render(s: &Summary) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "scenario   {}", s.scenario);
+    let _ = writeln!(
+        o,
+        "wall time  {:.1} ms{}",
+        s.wall_ms,
+        if s.stopped {
+            "  (stopped before the end)"
+        } else {
+            ""
+        }
+    );
+    let t = &s.tasks;
+    let _ = writeln!(
+        o,
+        "tasks      {} spawned ({} on the blocking pool): {} completed, {} panicked, {} cancelled, {} unfinished",
+        t.spawned, t.blocking, t.completed, t.panicked, t.cancelled, t.unfinished
+    );
+    let _ = writeln!(o, "polls      {}   wakes {}", s.polls, s.wakes);
+    match &s.longest_poll {
+        Some(l) => {
+            let _ = writeln!(
+                o,
+                "longest    {:.3} ms poll of `{}` (task {}) on {} at {:.1} ms",
+                l.ms, l.name, l.task, l.lane, l.at_ms
+            );
+        }
+        None => {
+            let _ = writeln!(o, "longest    no worker polls");
+        }
+    }
+    let _ = writeln!(
+        o,
+        "slow polls {} over {} ms (a worker was blocked that long)",
+        s.slow_polls, s.slow_poll_threshold_ms
+    );
+    let d = &s.sched_delay_ms;
+    let _ = writeln!(
+        o,
+        "sched delay  p50 {:.3} ms  p99 {:.3} ms  max {:.3} ms  (wake → poll, {} polls)",
+        d.p50, d.p99, d.max, d.count
+    );
+    if let Some(h) = &s.heartbeat_late_ms {
+        let _ = writeln!(
+            o,
+            "heartbeat late  p50 {:.3} ms  p99 {:.3} ms  max {:.3} ms  ({} ticks)",
+            h.p50, h.p99, h.max, h.count
+        );
+    }
+    if s.http.requests > 0 {
+        let statuses: Vec<String> = s
+            .http
+            .status
+            .iter()
+            .map(|(k, v)| format!("{k}: {v}"))
+            .collect();
+        let _ = writeln!(
+            o,
+            "http       {} requests ({}), at most {} in flight",
+            s.http.requests,
+            statuses.join(", "),
+            s.http.max_in_flight
+        );
+    }
+    let _ = writeln!(o, "lanes");
+    for l in &s.lanes {
+        let _ = writeln!(
+            o,
+            "  {:<12} {:>7} polls  busy {:>10.3} ms",
+            l.name, l.polls, l.busy_ms
+        );
+    }
+    for p in &s.panics {
+        let _ = writeln!(o, "panic      task {} `{}`: {}", p.task, p.name, p.message);
+    }
+    for e in &s.run_errors {
+        let _ = writeln!(o, "run error  {e}");
+    }
+    let _ = write!(
+        o,
+        "events     {} captured, {} dropped",
+        s.events, s.events_dropped
+    );
+    if s.events_dropped > 0 {
+        let _ = write!(
+            o,
+            "  (the capture channel was full: the trace is incomplete)"
+        );
+    }
+    o.push('\n');
+    o
+}

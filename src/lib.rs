@@ -1,0 +1,9 @@
+//! asyncscope: run small async scenarios on a real tokio runtime and capture what the
+//! scheduler does — every spawn, poll, wake and completion — for timelines and exports.
+
+pub mod capture;
+pub mod export;
+pub mod lab_server;
+pub mod run;
+pub mod scenario;
+pub mod trace;

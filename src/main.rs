@@ -1,0 +1,111 @@
+//! The command line: `asyncscope run SCENARIO` runs a scenario headless and exports it.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use asyncscope::export;
+use asyncscope::run::{RunOptions, run};
+use asyncscope::scenario;
+use asyncscope::trace::Summary;
+
+#[derive(Parser)]
+#[command(
+    name = "asyncscope",
+    version,
+    about = "Make async scheduling visible: run tokio scenarios and capture every spawn, poll, wake and completion",
+    arg_required_else_help = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a scenario once (with its embedded lab HTTP server) and print a summary.
+    Run {
+        /// The scenario file (TOML), e.g. scenarios/io_fanout.toml.
+        scenario: PathBuf,
+        /// Write a Chrome trace JSON (open it in ui.perfetto.dev).
+        #[arg(long, value_name = "FILE")]
+        chrome_trace: Option<PathBuf>,
+        /// Write the run summary as JSON.
+        #[arg(long, value_name = "FILE")]
+        summary: Option<PathBuf>,
+        /// Print nothing but errors.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+}
+
+/// Bad input (a scenario file that does not parse or validate).
+const EXIT_BAD_INPUT: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Run {
+            scenario,
+            chrome_trace,
+            summary,
+            quiet,
+        } => run_command(&scenario, chrome_trace, summary, quiet),
+    }
+}
+
+fn run_command(
+    path: &std::path::Path,
+    chrome_trace: Option<PathBuf>,
+    summary_path: Option<PathBuf>,
+    quiet: bool,
+) -> ExitCode {
+    let sc = match scenario::load(path) {
+        Ok(sc) => sc,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+    };
+    let trace = match run(&sc, RunOptions::default()) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let summary = Summary::from_trace(&trace);
+    if !quiet {
+        print!("{}", export::text::render(&summary));
+    }
+    // Write both exports even if one fails: nothing recorded is lost to one bad path.
+    let mut failed = false;
+    if let Some(p) = chrome_trace {
+        if let Err(e) = export::chrome::write_file(&trace, &p) {
+            eprintln!(
+                "error: could not write the Chrome trace to {}: {e}",
+                p.display()
+            );
+            failed = true;
+        } else if !quiet {
+            println!(
+                "wrote      {} (open it in https://ui.perfetto.dev)",
+                p.display()
+            );
+        }
+    }
+    if let Some(p) = summary_path {
+        if let Err(e) = export::write_summary(&p, &summary) {
+            eprintln!("error: could not write the summary to {}: {e}", p.display());
+            failed = true;
+        } else if !quiet {
+            println!("wrote      {}", p.display());
+        }
+    }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}

@@ -1,0 +1,234 @@
+//! One run of a scenario: the lab server, the collector thread, a fresh instrumented tokio
+//! runtime, the scenario's task groups, then an orderly shutdown that keeps every event.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::thread;
+use std::time::Duration;
+
+use tokio::sync::Notify;
+
+use crate::capture::{self, Capture, Msg};
+use crate::lab_server::LabServer;
+use crate::scenario::{Flavor, RunContext, Scenario, TaskGroup};
+use crate::trace::Trace;
+
+/// How long shutdown waits for tasks stuck in blocking code before leaving them behind.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(1);
+
+/// Asks a run to stop; clone it to another thread.
+#[derive(Clone, Default)]
+pub struct StopHandle {
+    flag: Arc<AtomicBool>,
+    notify: Arc<Notify>,
+}
+
+impl StopHandle {
+    pub fn stop(&self) {
+        self.flag.store(true, Ordering::SeqCst);
+        self.notify.notify_one();
+    }
+
+    pub fn is_stopped(&self) -> bool {
+        self.flag.load(Ordering::SeqCst)
+    }
+}
+
+pub struct RunOptions {
+    pub stop: StopHandle,
+    /// Capacity of the capture channel, in batches (of up to 4096 events).
+    pub channel_batches: usize,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            stop: StopHandle::default(),
+            channel_batches: 4096,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("could not start the lab server on 127.0.0.1: {0}")]
+    LabServer(std::io::Error),
+    #[error("could not build the tokio runtime: {0}")]
+    Runtime(std::io::Error),
+    #[error("could not start the collector thread: {0}")]
+    Collector(std::io::Error),
+    #[error("could not build the HTTP client: {0}")]
+    Client(reqwest::Error),
+    #[error("the collector thread failed")]
+    CollectorPanicked,
+}
+
+/// Runs `scenario` once on a fresh runtime and returns its finished trace. Blocks the
+/// calling thread, which drives the runtime's `block_on`.
+pub fn run(scenario: &Scenario, options: RunOptions) -> Result<Trace, RunError> {
+    let lab = LabServer::start(scenario.server.clone()).map_err(RunError::LabServer)?;
+
+    let (tx, rx) = crossbeam_channel::bounded(options.channel_batches.max(1));
+    let name = scenario.name.clone();
+    let collector = thread::Builder::new()
+        .name("asyncscope-collector".into())
+        .spawn(move || collect(rx, name))
+        .map_err(RunError::Collector)?;
+
+    let cap = Capture::new(tx);
+    let runtime = build_runtime(scenario, &cap);
+    let runtime = match runtime {
+        Ok(rt) => rt,
+        Err(e) => {
+            cap.close();
+            let _ = collector.join();
+            return Err(RunError::Runtime(e));
+        }
+    };
+    let ctx = match RunContext::new(scenario, lab.base_url(), options.stop.flag.clone()) {
+        Ok(c) => Arc::new(c),
+        Err(e) => {
+            cap.close();
+            let _ = collector.join();
+            return Err(RunError::Client(e));
+        }
+    };
+
+    // This thread drives block_on: on a current_thread runtime it polls every task.
+    capture::attach_thread(&cap);
+    let (wall_ns, stopped) = runtime.block_on(drive(scenario, &ctx, &options.stop, &cap));
+    // Wake up anything blocking (cpu_ms/block_ms loops watch the flag), then shut down:
+    // pending tasks are dropped (cancelled) and every thread flushes as it stops.
+    if stopped {
+        options.stop.flag.store(true, Ordering::SeqCst);
+    }
+    runtime.shutdown_timeout(SHUTDOWN_GRACE);
+    capture::detach_thread();
+    cap.close();
+    drop(lab);
+
+    let mut trace = collector.join().map_err(|_| RunError::CollectorPanicked)?;
+    trace.wall_ns = wall_ns;
+    trace.stopped = stopped;
+    trace.events_dropped = cap.stats().dropped;
+    trace.run_errors = ctx.take_errors();
+    trace.finish();
+    Ok(trace)
+}
+
+fn build_runtime(
+    scenario: &Scenario,
+    cap: &Arc<Capture>,
+) -> std::io::Result<tokio::runtime::Runtime> {
+    let mut b = match scenario.runtime.flavor {
+        Flavor::CurrentThread => tokio::runtime::Builder::new_current_thread(),
+        Flavor::MultiThread => {
+            let mut b = tokio::runtime::Builder::new_multi_thread();
+            b.worker_threads(scenario.runtime.workers);
+            b
+        }
+    };
+    let n = Arc::new(AtomicUsize::new(0));
+    b.enable_all()
+        .max_blocking_threads(scenario.runtime.max_blocking_threads)
+        .thread_name_fn(move || format!("scenario-rt-{}", n.fetch_add(1, Ordering::Relaxed)));
+    capture::instrument(&mut b, cap);
+    b.build()
+}
+
+/// The scenario's driver, on `block_on` (not a task, so it is not on the timeline):
+/// spawns the groups and the heartbeat, waits for the work or a stop. Returns the wall
+/// time (run start to the end of the work) and whether the run was stopped.
+async fn drive(
+    scenario: &Scenario,
+    ctx: &Arc<RunContext>,
+    stop: &StopHandle,
+    cap: &Capture,
+) -> (u64, bool) {
+    let heartbeat_stop = Arc::new(Notify::new());
+    let heartbeat = scenario.heartbeat_period_ms.and_then(|period_ms| {
+        let done = heartbeat_stop.clone();
+        tokio::task::Builder::new()
+            .name("heartbeat")
+            .spawn(heartbeat_loop(Duration::from_millis(period_ms), done))
+            .map_err(|e| ctx.error(format!("could not spawn the heartbeat: {e}")))
+            .ok()
+    });
+
+    let work = async {
+        let spawners = scenario.groups.iter().map(|g| spawn_group(ctx, g));
+        let handles = futures_util::future::join_all(spawners).await;
+        for h in handles.into_iter().flatten() {
+            // Panics are recorded by capture; the run goes on.
+            let _ = h.await;
+        }
+    };
+    let limit = async {
+        match scenario.time_limit_s {
+            Some(s) => tokio::time::sleep(Duration::from_secs(s)).await,
+            None => std::future::pending().await,
+        }
+    };
+    let stopped = tokio::select! {
+        _ = work => false,
+        _ = stop.notify.notified() => true,
+        _ = limit => true,
+    } || stop.is_stopped();
+    let wall_ns = cap.now_ns();
+
+    heartbeat_stop.notify_one();
+    if let (Some(h), false) = (heartbeat, stopped) {
+        let _ = h.await;
+    }
+    (wall_ns, stopped)
+}
+
+async fn spawn_group(ctx: &Arc<RunContext>, group: &TaskGroup) -> Vec<tokio::task::JoinHandle<()>> {
+    let mut handles = Vec::with_capacity(group.count as usize);
+    for i in 0..group.count {
+        if i > 0 && group.spawn_interval_ms > 0 {
+            tokio::time::sleep(Duration::from_millis(group.spawn_interval_ms)).await;
+        }
+        if ctx.stopped() {
+            break;
+        }
+        handles.extend(ctx.spawn_task(&group.name, &group.steps));
+    }
+    handles
+}
+
+/// Ticks every `period`; how late each tick fires is the event loop's health signal
+/// (asyncio's slow-callback warning, measured).
+async fn heartbeat_loop(period: Duration, done: Arc<Notify>) {
+    let mut next = tokio::time::Instant::now() + period;
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep_until(next) => {}
+            _ = done.notified() => return,
+        }
+        let now = tokio::time::Instant::now();
+        let late = now.saturating_duration_since(next);
+        capture::record(crate::trace::EventKind::Heartbeat {
+            late_ns: late.as_nanos() as u64,
+        });
+        next += period;
+        if next <= now {
+            // Missed ticks are skipped, not replayed in a burst.
+            next = now + period;
+        }
+    }
+}
+
+fn collect(rx: crossbeam_channel::Receiver<Msg>, scenario: String) -> Trace {
+    let mut trace = Trace::new(scenario);
+    for msg in rx.iter() {
+        match msg {
+            Msg::Batch(b) => trace.ingest(b),
+            Msg::End => break,
+        }
+    }
+    while let Ok(Msg::Batch(b)) = rx.try_recv() {
+        trace.ingest(b);
+    }
+    trace
+}

@@ -1,0 +1,219 @@
+//! The step interpreter: what each scenario task does, as plain tokio code. It records only
+//! scenario-level marks (HTTP requests); spawns, polls and wakes come from capture.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::hint::black_box;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use tokio::sync::Semaphore;
+
+use super::{Scenario, Step, Steps};
+use crate::capture::{current_task, record};
+use crate::trace::EventKind;
+
+/// Shared by every task of one run.
+pub struct RunContext {
+    /// `http://127.0.0.1:PORT`, the lab server.
+    pub base_url: String,
+    pub client: reqwest::Client,
+    semaphores: HashMap<String, Arc<Semaphore>>,
+    stop: Arc<AtomicBool>,
+    next_request: AtomicU64,
+    errors: Mutex<Vec<String>>,
+}
+
+impl RunContext {
+    pub fn new(
+        scenario: &Scenario,
+        base_url: String,
+        stop: Arc<AtomicBool>,
+    ) -> reqwest::Result<Self> {
+        let client = reqwest::Client::builder()
+            // Never route lab traffic through a proxy from the environment.
+            .no_proxy()
+            .pool_max_idle_per_host(1024)
+            .build()?;
+        Ok(RunContext {
+            base_url,
+            client,
+            semaphores: scenario
+                .semaphores
+                .iter()
+                .map(|(name, &permits)| (name.clone(), Arc::new(Semaphore::new(permits))))
+                .collect(),
+            stop,
+            next_request: AtomicU64::new(0),
+            errors: Mutex::new(Vec::new()),
+        })
+    }
+
+    pub fn stopped(&self) -> bool {
+        self.stop.load(Ordering::Relaxed)
+    }
+
+    /// A problem of the run itself (not a scenario task's panic).
+    pub fn error(&self, message: String) {
+        if let Ok(mut e) = self.errors.lock() {
+            e.push(message);
+        }
+    }
+
+    pub fn take_errors(&self) -> Vec<String> {
+        self.errors
+            .lock()
+            .map(|mut e| std::mem::take(&mut *e))
+            .unwrap_or_default()
+    }
+
+    /// Spawns one named scenario task running `steps`.
+    pub fn spawn_task(
+        self: &Arc<Self>,
+        name: &str,
+        steps: &Steps,
+    ) -> Option<tokio::task::JoinHandle<()>> {
+        match tokio::task::Builder::new()
+            .name(name)
+            .spawn(run_steps(self.clone(), steps.clone()))
+        {
+            Ok(h) => Some(h),
+            Err(e) => {
+                self.error(format!("could not spawn task `{name}`: {e}"));
+                None
+            }
+        }
+    }
+
+    async fn http_get(&self, target: &Arc<str>) {
+        let url = if target.starts_with('/') {
+            format!("{}{}", self.base_url, target)
+        } else {
+            target.to_string()
+        };
+        let req = self.next_request.fetch_add(1, Ordering::Relaxed);
+        record(EventKind::HttpStart {
+            req,
+            task: current_task(),
+            url: target.clone(),
+        });
+        let status = match self.client.get(&url).send().await {
+            Ok(resp) => {
+                let status = resp.status().as_u16();
+                // Read the body: the request is done when its response is.
+                match resp.bytes().await {
+                    Ok(_) => status,
+                    Err(_) => 0,
+                }
+            }
+            Err(_) => 0,
+        };
+        record(EventKind::HttpEnd { req, status });
+    }
+}
+
+type BoxFuture = Pin<Box<dyn Future<Output = ()> + Send + 'static>>;
+
+/// Runs `steps` in order; stops early when the run is stopped.
+pub fn run_steps(ctx: Arc<RunContext>, steps: Steps) -> BoxFuture {
+    Box::pin(async move {
+        for step in steps.iter() {
+            if ctx.stopped() {
+                return;
+            }
+            run_step(&ctx, step).await;
+        }
+    })
+}
+
+async fn run_step(ctx: &Arc<RunContext>, step: &Step) {
+    match step {
+        Step::HttpGet(target) => ctx.http_get(target).await,
+        Step::SleepMs(ms) => tokio::time::sleep(Duration::from_millis(*ms)).await,
+        Step::CpuMs(ms) => spin_cpu(*ms, &ctx.stop),
+        Step::BlockMs(ms) => block(*ms, &ctx.stop),
+        Step::OffloadCpuMs(ms) => {
+            let (ms, stop) = (*ms, ctx.stop.clone());
+            offload(ctx, "offload_cpu", move || spin_cpu(ms, &stop)).await
+        }
+        Step::OffloadBlockMs(ms) => {
+            let (ms, stop) = (*ms, ctx.stop.clone());
+            offload(ctx, "offload_block", move || block(ms, &stop)).await
+        }
+        Step::YieldNow => tokio::task::yield_now().await,
+        Step::Permit { semaphore, steps } => {
+            let Some(sem) = ctx.semaphores.get(&**semaphore) else {
+                ctx.error(format!("unknown semaphore `{semaphore}`"));
+                return;
+            };
+            // The semaphore lives as long as the run: acquire cannot fail.
+            let _permit = sem.acquire().await;
+            run_steps(ctx.clone(), steps.clone()).await;
+        }
+        Step::Repeat { times, steps } => {
+            for _ in 0..*times {
+                if ctx.stopped() {
+                    return;
+                }
+                run_steps(ctx.clone(), steps.clone()).await;
+            }
+        }
+        Step::Join(branches) => {
+            futures_util::future::join_all(
+                branches.iter().map(|b| run_steps(ctx.clone(), b.clone())),
+            )
+            .await;
+        }
+        Step::Spawn {
+            name,
+            count,
+            steps,
+            wait,
+        } => {
+            let handles: Vec<_> = (0..*count)
+                .filter_map(|_| ctx.spawn_task(name, steps))
+                .collect();
+            if *wait {
+                for h in handles {
+                    // A child's panic is recorded by capture; the parent goes on.
+                    let _ = h.await;
+                }
+            }
+        }
+        Step::Panic(message) => std::panic::panic_any(message.to_string()),
+    }
+}
+
+async fn offload(ctx: &RunContext, name: &str, f: impl FnOnce() + Send + 'static) {
+    match tokio::task::Builder::new().name(name).spawn_blocking(f) {
+        Ok(h) => {
+            let _ = h.await;
+        }
+        Err(e) => ctx.error(format!("could not spawn blocking work: {e}")),
+    }
+}
+
+/// Busy work on this thread for `ms`, checking `stop` about every millisecond.
+pub fn spin_cpu(ms: u64, stop: &AtomicBool) {
+    let end = Instant::now() + Duration::from_millis(ms);
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    while Instant::now() < end && !stop.load(Ordering::Relaxed) {
+        for _ in 0..2_000 {
+            x = black_box(x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1));
+        }
+    }
+}
+
+/// Sleeps this OS thread for `ms` (a blocking call), in slices so `stop` is honoured.
+pub fn block(ms: u64, stop: &AtomicBool) {
+    let end = Instant::now() + Duration::from_millis(ms);
+    loop {
+        let now = Instant::now();
+        if now >= end || stop.load(Ordering::Relaxed) {
+            return;
+        }
+        std::thread::sleep((end - now).min(Duration::from_millis(10)));
+    }
+}

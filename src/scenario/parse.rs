@@ -1,0 +1,759 @@
+//! Reading scenario files: serde over toml with spans, then validation. Every error names
+//! file, line and column and says what was expected.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::ops::Range;
+use std::path::Path;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{Flavor, RuntimeConfig, Scenario, ServerConfig, Step, Steps, TaskGroup};
+
+/// Limits that keep a typo from spawning a billion tasks or sleeping for a day.
+pub struct Limits;
+
+impl Limits {
+    pub const WORKERS: u64 = 64;
+    pub const BLOCKING_THREADS: u64 = 1024;
+    pub const GROUP_COUNT: u64 = 100_000;
+    pub const TOTAL_TASKS: u64 = 1_000_000;
+    pub const DURATION_MS: u64 = 3_600_000;
+    pub const REPEAT: u64 = 1_000_000;
+    pub const DEPTH: usize = 16;
+    pub const PERMITS: u64 = 100_000;
+    pub const LATENCY_MS: u64 = 60_000;
+    pub const RATE_PER_S: u64 = 1_000_000;
+    pub const TIME_LIMIT_S: u64 = 3_600;
+}
+
+/// One located problem in a scenario file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+    /// The offending line of the file, for display.
+    pub source_line: String,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "{}:{}:{}: {}",
+            self.file, self.line, self.column, self.message
+        )?;
+        let gutter = self.line.to_string().len();
+        writeln!(f, "{:gutter$} |", "")?;
+        writeln!(f, "{} | {}", self.line, self.source_line)?;
+        write!(
+            f,
+            "{:gutter$} | {:>col$}",
+            "",
+            "^",
+            col = self.column.max(1)
+        )
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ScenarioError {
+    #[error("{path}: cannot read the scenario: {source}")]
+    Read {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Invalid(Box<Diagnostic>),
+}
+
+impl ScenarioError {
+    pub fn diagnostic(&self) -> Option<&Diagnostic> {
+        match self {
+            ScenarioError::Invalid(d) => Some(d),
+            ScenarioError::Read { .. } => None,
+        }
+    }
+}
+
+/// Reads and validates a scenario file.
+pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Read {
+        path: path.display().to_string(),
+        source,
+    })?;
+    let mut sc = parse(&path.display().to_string(), &text)?;
+    sc.path = Some(path.to_path_buf());
+    Ok(sc)
+}
+
+/// Parses and validates scenario text; `file` is used in error messages.
+pub fn parse(file: &str, text: &str) -> Result<Scenario, ScenarioError> {
+    let raw: RawScenario = toml::from_str(text).map_err(|e| {
+        let span = e.span().unwrap_or(0..0);
+        let message = e.message().trim().to_string();
+        diag(file, text, span, message)
+    })?;
+    Validator { file, text }.scenario(raw)
+}
+
+fn diag(file: &str, text: &str, span: Range<usize>, message: String) -> ScenarioError {
+    let offset = span.start.min(text.len());
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = text[line_start..offset].chars().count() + 1;
+    let source_line = text[line_start..].lines().next().unwrap_or("").to_string();
+    ScenarioError::Invalid(Box::new(Diagnostic {
+        file: file.to_string(),
+        line,
+        column,
+        message,
+        source_line,
+    }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScenario {
+    name: Spanned<String>,
+    about: Spanned<String>,
+    #[serde(default)]
+    allow_external: bool,
+    time_limit_s: Option<Spanned<u64>>,
+    #[serde(default)]
+    runtime: RawRuntime,
+    #[serde(default)]
+    server: RawServer,
+    heartbeat: Option<RawHeartbeat>,
+    #[serde(default)]
+    semaphores: BTreeMap<Spanned<String>, Spanned<u64>>,
+    task: Option<Spanned<Vec<Spanned<RawGroup>>>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
+enum RawFlavor {
+    CurrentThread,
+    #[default]
+    MultiThread,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawRuntime {
+    #[serde(default)]
+    flavor: RawFlavor,
+    workers: Option<Spanned<u64>>,
+    max_blocking_threads: Option<Spanned<u64>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawServer {
+    latency_ms: Option<Spanned<u64>>,
+    jitter_ms: Option<Spanned<u64>>,
+    rate_limit_per_s: Option<Spanned<u64>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHeartbeat {
+    period_ms: Spanned<u64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGroup {
+    name: Spanned<String>,
+    count: Option<Spanned<u64>>,
+    spawn_interval_ms: Option<Spanned<u64>>,
+    steps: Spanned<Vec<Spanned<RawStep>>>,
+}
+
+type RawSteps = Vec<Spanned<RawStep>>;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
+enum RawStep {
+    HttpGet(String),
+    SleepMs(u64),
+    CpuMs(u64),
+    BlockMs(u64),
+    OffloadCpuMs(u64),
+    OffloadBlockMs(u64),
+    YieldNow(bool),
+    Permit(RawPermit),
+    Repeat(RawRepeat),
+    Join(Vec<RawSteps>),
+    Spawn(RawSpawn),
+    Panic(String),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPermit {
+    semaphore: String,
+    steps: RawSteps,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRepeat {
+    times: u64,
+    steps: RawSteps,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSpawn {
+    name: String,
+    #[serde(default = "one")]
+    count: u64,
+    steps: RawSteps,
+    #[serde(default = "yes")]
+    wait: bool,
+}
+
+fn one() -> u64 {
+    1
+}
+
+fn yes() -> bool {
+    true
+}
+
+struct Validator<'a> {
+    file: &'a str,
+    text: &'a str,
+}
+
+type Checked<T> = Result<T, ScenarioError>;
+
+impl Validator<'_> {
+    fn err<T>(&self, span: Range<usize>, message: impl Into<String>) -> Checked<T> {
+        Err(diag(self.file, self.text, span, message.into()))
+    }
+
+    fn range(&self, v: &Spanned<u64>, key: &str, min: u64, max: u64, unit: &str) -> Checked<u64> {
+        let n = *v.get_ref();
+        if n < min || n > max {
+            return self.err(
+                v.span(),
+                format!("`{key}` must be between {min} and {max}{unit}, got {n}"),
+            );
+        }
+        Ok(n)
+    }
+
+    fn opt_range(
+        &self,
+        v: &Option<Spanned<u64>>,
+        key: &str,
+        default: u64,
+        (min, max): (u64, u64),
+        unit: &str,
+    ) -> Checked<u64> {
+        v.as_ref()
+            .map_or(Ok(default), |v| self.range(v, key, min, max, unit))
+    }
+
+    fn scenario(&self, raw: RawScenario) -> Checked<Scenario> {
+        for (key, s) in [("name", &raw.name), ("about", &raw.about)] {
+            if s.get_ref().trim().is_empty() {
+                return self.err(s.span(), format!("`{key}` must not be empty"));
+            }
+        }
+        let flavor = match raw.runtime.flavor {
+            RawFlavor::CurrentThread => Flavor::CurrentThread,
+            RawFlavor::MultiThread => Flavor::MultiThread,
+        };
+        let workers = match (flavor, &raw.runtime.workers) {
+            (Flavor::CurrentThread, Some(w)) if *w.get_ref() != 1 => {
+                return self.err(
+                    w.span(),
+                    format!(
+                        "a current_thread runtime has exactly 1 worker, got `workers = {}`",
+                        w.get_ref()
+                    ),
+                );
+            }
+            (Flavor::CurrentThread, _) => 1,
+            (Flavor::MultiThread, w) => {
+                self.opt_range(w, "workers", 4, (1, Limits::WORKERS), "")?
+            }
+        };
+        let runtime = RuntimeConfig {
+            flavor,
+            workers: workers as usize,
+            max_blocking_threads: self.opt_range(
+                &raw.runtime.max_blocking_threads,
+                "max_blocking_threads",
+                8,
+                (1, Limits::BLOCKING_THREADS),
+                "",
+            )? as usize,
+        };
+        let server = ServerConfig {
+            latency_ms: self.opt_range(
+                &raw.server.latency_ms,
+                "latency_ms",
+                50,
+                (0, Limits::LATENCY_MS),
+                " ms",
+            )?,
+            jitter_ms: self.opt_range(
+                &raw.server.jitter_ms,
+                "jitter_ms",
+                0,
+                (0, Limits::LATENCY_MS),
+                " ms",
+            )?,
+            rate_limit_per_s: self.opt_range(
+                &raw.server.rate_limit_per_s,
+                "rate_limit_per_s",
+                0,
+                (0, Limits::RATE_PER_S),
+                " requests/s",
+            )?,
+        };
+        let heartbeat_period_ms = match &raw.heartbeat {
+            Some(h) => Some(self.range(&h.period_ms, "period_ms", 1, 60_000, " ms")?),
+            None => None,
+        };
+        let time_limit_s = match &raw.time_limit_s {
+            Some(t) => Some(self.range(t, "time_limit_s", 1, Limits::TIME_LIMIT_S, " s")?),
+            None => None,
+        };
+        let mut semaphores = BTreeMap::new();
+        for (name, permits) in &raw.semaphores {
+            let n = self.range(permits, name.get_ref(), 1, Limits::PERMITS, " permits")?;
+            semaphores.insert(name.get_ref().clone(), n as usize);
+        }
+        let ctx = StepContext {
+            semaphores: &semaphores,
+            allow_external: raw.allow_external,
+        };
+        let Some(groups_raw) = raw.task else {
+            return self.err(
+                0..0,
+                "no task groups: add at least one `[[task]]` table with `name` and `steps`",
+            );
+        };
+        if groups_raw.get_ref().is_empty() {
+            return self.err(groups_raw.span(), "`task` must hold at least one group");
+        }
+        let mut groups = Vec::new();
+        let mut total_tasks: u64 = 0;
+        for g in groups_raw.into_inner() {
+            let span = g.span();
+            let g = g.into_inner();
+            if g.name.get_ref().trim().is_empty() {
+                return self.err(g.name.span(), "a task group's `name` must not be empty");
+            }
+            let count = self.opt_range(&g.count, "count", 1, (1, Limits::GROUP_COUNT), "")?;
+            let spawn_interval_ms = self.opt_range(
+                &g.spawn_interval_ms,
+                "spawn_interval_ms",
+                0,
+                (0, Limits::LATENCY_MS),
+                " ms",
+            )?;
+            let steps_span = g.steps.span();
+            let steps = self.steps(&ctx, g.steps.into_inner(), steps_span, 1)?;
+            total_tasks = total_tasks.saturating_add(count.saturating_mul(1 + tasks_in(&steps)));
+            if total_tasks > Limits::TOTAL_TASKS {
+                return self.err(
+                    span,
+                    format!(
+                        "this scenario would spawn more than {} tasks (counts multiplied through \
+                         `spawn` and `repeat`); lower `count`, `times` or the spawn counts",
+                        Limits::TOTAL_TASKS
+                    ),
+                );
+            }
+            groups.push(TaskGroup {
+                name: g.name.into_inner().into(),
+                count,
+                spawn_interval_ms,
+                steps,
+            });
+        }
+        Ok(Scenario {
+            name: raw.name.into_inner(),
+            about: raw.about.into_inner(),
+            path: None,
+            allow_external: raw.allow_external,
+            time_limit_s,
+            runtime,
+            server,
+            heartbeat_period_ms,
+            semaphores,
+            groups,
+        })
+    }
+
+    fn steps(
+        &self,
+        ctx: &StepContext<'_>,
+        raw: RawSteps,
+        span: Range<usize>,
+        depth: usize,
+    ) -> Checked<Steps> {
+        if depth > Limits::DEPTH {
+            return self.err(
+                span,
+                format!("steps are nested more than {} levels deep", Limits::DEPTH),
+            );
+        }
+        if raw.is_empty() {
+            return self.err(span, "`steps` must hold at least one step");
+        }
+        raw.into_iter()
+            .map(|s| self.step(ctx, s, depth))
+            .collect::<Checked<Vec<Step>>>()
+            .map(Steps::from)
+    }
+
+    fn duration(&self, span: &Range<usize>, key: &str, ms: u64) -> Checked<u64> {
+        if ms > Limits::DURATION_MS {
+            return self.err(
+                span.clone(),
+                format!(
+                    "`{key}` must be at most {} ms (one hour), got {ms}",
+                    Limits::DURATION_MS
+                ),
+            );
+        }
+        Ok(ms)
+    }
+
+    fn step(&self, ctx: &StepContext<'_>, raw: Spanned<RawStep>, depth: usize) -> Checked<Step> {
+        let span = raw.span();
+        Ok(match raw.into_inner() {
+            RawStep::HttpGet(url) => Step::HttpGet(self.url(ctx, &span, url)?.into()),
+            RawStep::SleepMs(ms) => Step::SleepMs(self.duration(&span, "sleep_ms", ms)?),
+            RawStep::CpuMs(ms) => Step::CpuMs(self.duration(&span, "cpu_ms", ms)?),
+            RawStep::BlockMs(ms) => Step::BlockMs(self.duration(&span, "block_ms", ms)?),
+            RawStep::OffloadCpuMs(ms) => {
+                Step::OffloadCpuMs(self.duration(&span, "offload_cpu_ms", ms)?)
+            }
+            RawStep::OffloadBlockMs(ms) => {
+                Step::OffloadBlockMs(self.duration(&span, "offload_block_ms", ms)?)
+            }
+            RawStep::YieldNow(true) => Step::YieldNow,
+            RawStep::YieldNow(false) => {
+                return self.err(
+                    span,
+                    "`yield_now` must be `true` (remove the step otherwise)",
+                );
+            }
+            RawStep::Permit(p) => {
+                if !ctx.semaphores.contains_key(&p.semaphore) {
+                    let known: Vec<&str> = ctx.semaphores.keys().map(String::as_str).collect();
+                    return self.err(
+                        span,
+                        format!(
+                            "unknown semaphore `{}`; declare it under [semaphores] (declared: {})",
+                            p.semaphore,
+                            if known.is_empty() {
+                                "none".to_string()
+                            } else {
+                                known.join(", ")
+                            }
+                        ),
+                    );
+                }
+                Step::Permit {
+                    semaphore: p.semaphore.into(),
+                    steps: self.steps(ctx, p.steps, span, depth + 1)?,
+                }
+            }
+            RawStep::Repeat(r) => {
+                if r.times == 0 || r.times > Limits::REPEAT {
+                    return self.err(
+                        span,
+                        format!(
+                            "`times` must be between 1 and {}, got {}",
+                            Limits::REPEAT,
+                            r.times
+                        ),
+                    );
+                }
+                Step::Repeat {
+                    times: r.times,
+                    steps: self.steps(ctx, r.steps, span, depth + 1)?,
+                }
+            }
+            RawStep::Join(branches) => {
+                if branches.len() < 2 {
+                    return self.err(span, "`join` needs at least two step lists to run together");
+                }
+                let mut out = Vec::with_capacity(branches.len());
+                for b in branches {
+                    out.push(self.steps(ctx, b, span.clone(), depth + 1)?);
+                }
+                Step::Join(out)
+            }
+            RawStep::Spawn(s) => {
+                if s.name.trim().is_empty() {
+                    return self.err(span, "`spawn` needs a non-empty `name`");
+                }
+                if s.count == 0 || s.count > Limits::GROUP_COUNT {
+                    return self.err(
+                        span,
+                        format!(
+                            "spawn `count` must be between 1 and {}, got {}",
+                            Limits::GROUP_COUNT,
+                            s.count
+                        ),
+                    );
+                }
+                Step::Spawn {
+                    name: s.name.into(),
+                    count: s.count,
+                    steps: self.steps(ctx, s.steps, span, depth + 1)?,
+                    wait: s.wait,
+                }
+            }
+            RawStep::Panic(msg) => Step::Panic(msg.into()),
+        })
+    }
+
+    fn url(&self, ctx: &StepContext<'_>, span: &Range<usize>, url: String) -> Checked<String> {
+        if url.starts_with('/') {
+            return Ok(url);
+        }
+        let parsed = match reqwest::Url::parse(&url) {
+            Ok(u) => u,
+            Err(e) => {
+                return self.err(
+                    span.clone(),
+                    format!(
+                        "`http_get` needs a path on the lab server (\"/items\") or an http URL; \
+                         `{url}` is neither ({e})"
+                    ),
+                );
+            }
+        };
+        if parsed.scheme() != "http" {
+            return self.err(
+                span.clone(),
+                format!("`http_get` supports http:// only (this build has no TLS), got `{url}`"),
+            );
+        }
+        let loopback = matches!(parsed.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
+        if !loopback && !ctx.allow_external {
+            return self.err(
+                span.clone(),
+                format!(
+                    "`{url}` is not on this machine; scenarios talk to the embedded lab server \
+                     (use a path like \"/items\"), or set `allow_external = true` at the top"
+                ),
+            );
+        }
+        Ok(url)
+    }
+}
+
+struct StepContext<'a> {
+    semaphores: &'a BTreeMap<String, usize>,
+    allow_external: bool,
+}
+
+/// How many tasks running `steps` once spawns (saturating).
+fn tasks_in(steps: &[Step]) -> u64 {
+    steps.iter().fold(0u64, |acc, s| {
+        acc.saturating_add(match s {
+            Step::Permit { steps, .. } => tasks_in(steps),
+            Step::Repeat { times, steps } => times.saturating_mul(tasks_in(steps)),
+            Step::Join(branches) => branches
+                .iter()
+                .fold(0u64, |a, b| a.saturating_add(tasks_in(b))),
+            Step::Spawn { count, steps, .. } => count.saturating_mul(1 + tasks_in(steps)),
+            _ => 0,
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(text: &str) -> Diagnostic {
+        match parse("t.toml", text) {
+            Err(ScenarioError::Invalid(d)) => *d,
+            Err(e) => panic!("unexpected error kind: {e}"),
+            Ok(_) => panic!("accepted invalid scenario:\n{text}"),
+        }
+    }
+
+    const HEAD: &str = "name = \"n\"\nabout = \"a\"\n";
+
+    #[test]
+    fn minimal_scenario_gets_the_documented_defaults() {
+        let sc = parse(
+            "t.toml",
+            &format!("{HEAD}[[task]]\nname = \"fetch\"\nsteps = [{{ sleep_ms = 1 }}]\n"),
+        )
+        .expect("valid");
+        assert_eq!(sc.runtime.flavor, Flavor::MultiThread);
+        assert_eq!(sc.runtime.workers, 4);
+        assert_eq!(sc.runtime.max_blocking_threads, 8);
+        assert_eq!(sc.server, ServerConfig::default());
+        assert_eq!(sc.groups[0].count, 1);
+        assert_eq!(sc.groups[0].steps[0], Step::SleepMs(1));
+    }
+
+    #[test]
+    fn every_step_kind_parses() {
+        let sc = parse(
+            "t.toml",
+            &format!(
+                "{HEAD}[semaphores]\napi = 2\n[[task]]\nname = \"g\"\nsteps = [\n  \
+                 {{ http_get = \"/x\" }}, {{ sleep_ms = 1 }}, {{ cpu_ms = 1 }}, {{ block_ms = 1 }},\n  \
+                 {{ offload_cpu_ms = 1 }}, {{ offload_block_ms = 1 }}, {{ yield_now = true }},\n  \
+                 {{ permit = {{ semaphore = \"api\", steps = [{{ sleep_ms = 1 }}] }} }},\n  \
+                 {{ repeat = {{ times = 2, steps = [{{ yield_now = true }}] }} }},\n  \
+                 {{ join = [[{{ sleep_ms = 1 }}], [{{ sleep_ms = 2 }}]] }},\n  \
+                 {{ spawn = {{ name = \"c\", count = 3, steps = [{{ sleep_ms = 1 }}] }} }},\n  \
+                 {{ panic = \"boom\" }},\n]\n"
+            ),
+        )
+        .expect("valid");
+        let steps = &sc.groups[0].steps;
+        assert_eq!(steps.len(), 12);
+        assert!(matches!(
+            &steps[10],
+            Step::Spawn {
+                count: 3,
+                wait: true,
+                ..
+            }
+        ));
+        assert!(matches!(&steps[9], Step::Join(b) if b.len() == 2));
+    }
+
+    #[test]
+    fn unknown_key_is_located_and_named() {
+        let d = err(&format!("{HEAD}[runtime]\nwrokers = 2\n"));
+        assert_eq!((d.line, d.column), (4, 1));
+        assert!(d.message.contains("wrokers"), "{}", d.message);
+        assert!(
+            d.message.contains("workers"),
+            "lists the valid keys: {}",
+            d.message
+        );
+    }
+
+    #[test]
+    fn zero_workers_is_refused_with_the_range() {
+        let d = err(&format!(
+            "{HEAD}[runtime]\nworkers = 0\n[[task]]\nname = \"g\"\nsteps = [{{ sleep_ms = 1 }}]\n"
+        ));
+        assert_eq!((d.line, d.column), (4, 11));
+        assert!(d.message.contains("between 1 and 64"), "{}", d.message);
+    }
+
+    #[test]
+    fn negative_count_is_refused() {
+        let d = err(&format!(
+            "{HEAD}[[task]]\nname = \"g\"\ncount = -5\nsteps = [{{ sleep_ms = 1 }}]\n"
+        ));
+        assert_eq!(d.line, 5);
+        assert!(
+            d.message.contains("-5") || d.message.contains("u64"),
+            "{}",
+            d.message
+        );
+    }
+
+    #[test]
+    fn unknown_step_lists_the_valid_ones() {
+        let d = err(&format!(
+            "{HEAD}[[task]]\nname = \"g\"\nsteps = [{{ sleep_ms = 1 }}, {{ slep_ms = 1 }}]\n"
+        ));
+        assert_eq!(d.line, 5);
+        assert!(d.message.contains("slep_ms"), "{}", d.message);
+        assert!(d.message.contains("sleep_ms"), "{}", d.message);
+    }
+
+    #[test]
+    fn step_with_two_keys_is_refused() {
+        let d = err(&format!(
+            "{HEAD}[[task]]\nname = \"g\"\nsteps = [{{ sleep_ms = 1, cpu_ms = 2 }}]\n"
+        ));
+        assert_eq!(d.line, 5);
+    }
+
+    #[test]
+    fn undeclared_semaphore_is_named() {
+        let d = err(&format!(
+            "{HEAD}[[task]]\nname = \"g\"\nsteps = [{{ permit = {{ semaphore = \"db\", steps = [{{ sleep_ms = 1 }}] }} }}]\n"
+        ));
+        assert_eq!((d.line, d.column), (5, 10));
+        assert!(d.message.contains("`db`"), "{}", d.message);
+    }
+
+    #[test]
+    fn absurd_totals_and_durations_are_refused() {
+        let d = err(&format!(
+            "{HEAD}[[task]]\nname = \"g\"\ncount = 1000\nsteps = [{{ spawn = {{ name = \"c\", count = 10000, steps = [{{ sleep_ms = 1 }}] }} }}]\n"
+        ));
+        assert!(d.message.contains("1000000 tasks"), "{}", d.message);
+        let d = err(&format!(
+            "{HEAD}[[task]]\nname = \"g\"\nsteps = [{{ sleep_ms = 86400000 }}]\n"
+        ));
+        assert!(d.message.contains("at most 3600000 ms"), "{}", d.message);
+    }
+
+    #[test]
+    fn nesting_depth_is_limited() {
+        let mut steps = "{ sleep_ms = 1 }".to_string();
+        for _ in 0..20 {
+            steps = format!("{{ repeat = {{ times = 1, steps = [{steps}] }} }}");
+        }
+        let d = err(&format!(
+            "{HEAD}[[task]]\nname = \"g\"\nsteps = [{steps}]\n"
+        ));
+        assert!(d.message.contains("nested more than 16"), "{}", d.message);
+    }
+
+    #[test]
+    fn external_urls_need_allow_external() {
+        let body = "[[task]]\nname = \"g\"\nsteps = [{ http_get = \"http://example.com/\" }]\n";
+        let d = err(&format!("{HEAD}{body}"));
+        assert!(d.message.contains("allow_external"), "{}", d.message);
+        parse("t.toml", &format!("{HEAD}allow_external = true\n{body}")).expect("allowed");
+        parse(
+            "t.toml",
+            &format!("{HEAD}[[task]]\nname = \"g\"\nsteps = [{{ http_get = \"http://127.0.0.1:9/x\" }}]\n"),
+        )
+        .expect("loopback is fine");
+    }
+
+    #[test]
+    fn missing_tasks_and_current_thread_workers() {
+        let d = err(HEAD);
+        assert!(d.message.contains("[[task]]"), "{}", d.message);
+        let d = err(&format!(
+            "{HEAD}[runtime]\nflavor = \"current_thread\"\nworkers = 4\n[[task]]\nname = \"g\"\nsteps = [{{ sleep_ms = 1 }}]\n"
+        ));
+        assert_eq!(d.line, 5);
+    }
+
+    #[test]
+    fn diagnostic_display_points_at_the_column() {
+        let d = err(&format!(
+            "{HEAD}[runtime]\nworkers = 0\n[[task]]\nname = \"g\"\nsteps = [{{ sleep_ms = 1 }}]\n"
+        ));
+        let shown = d.to_string();
+        assert!(shown.starts_with("t.toml:4:11: "), "{shown}");
+        assert!(shown.contains("4 | workers = 0"), "{shown}");
+        assert!(shown.ends_with("|           ^"), "{shown:?}");
+    }
+}

@@ -1,0 +1,100 @@
+//! The raw events capture hands to the model: plain data, one enum, timestamps in
+//! nanoseconds from run start. Each batch comes from one OS thread, in that thread's order.
+
+use std::panic::Location;
+use std::sync::Arc;
+
+/// A tokio task id as a number (tokio's `task::Id` is opaque).
+pub type TaskId = u64;
+
+/// Where a task was spawned: a static location from tokio's hook, or an owned one read
+/// from tokio's tracing span (blocking tasks).
+#[derive(Clone, Debug)]
+pub enum SpawnLocation {
+    Static(&'static Location<'static>),
+    Owned(Arc<str>),
+}
+
+impl std::fmt::Display for SpawnLocation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SpawnLocation::Static(l) => write!(f, "{}:{}:{}", l.file(), l.line(), l.column()),
+            SpawnLocation::Owned(s) => f.write_str(s),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub enum EventKind {
+    /// An async task was spawned (from tokio's `on_task_spawn`, in the spawning context;
+    /// the parent is the task running on this thread at the time).
+    Spawn {
+        task: TaskId,
+        location: SpawnLocation,
+    },
+    /// A blocking-pool task was spawned (read from tokio's `runtime.spawn` span).
+    SpawnBlocking {
+        task: TaskId,
+        location: SpawnLocation,
+    },
+    /// The name a task was spawned with (`tokio::task::Builder::name`).
+    Name {
+        task: TaskId,
+        name: Arc<str>,
+    },
+    PollStart {
+        task: TaskId,
+    },
+    PollEnd {
+        task: TaskId,
+    },
+    /// A blocking task started / stopped running its closure on this thread.
+    BlockingStart {
+        task: TaskId,
+    },
+    BlockingEnd {
+        task: TaskId,
+    },
+    /// The task's future finished or was dropped (tokio's `on_task_terminate`).
+    Terminate {
+        task: TaskId,
+    },
+    /// `task` was woken on this thread, by whatever ran there at that moment (a task's
+    /// poll, or the timer / I/O driver between polls).
+    Wake {
+        task: TaskId,
+    },
+    /// A panic on this thread, inside `task` when known.
+    Panic {
+        task: Option<TaskId>,
+        message: Arc<str>,
+    },
+    /// Scenario-level marks recorded by the step interpreter.
+    HttpStart {
+        req: u64,
+        task: Option<TaskId>,
+        url: Arc<str>,
+    },
+    /// `status` 0 means the request failed without an HTTP status (connection error).
+    HttpEnd {
+        req: u64,
+        status: u16,
+    },
+    Heartbeat {
+        late_ns: u64,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub struct Event {
+    pub ts_ns: u64,
+    pub kind: EventKind,
+}
+
+/// Events of one OS thread of the runtime under study, in the order they happened there.
+#[derive(Debug)]
+pub struct Batch {
+    /// Per-run index of the thread (order of attachment).
+    pub thread: u32,
+    pub events: Vec<Event>,
+}

@@ -1,0 +1,13 @@
+//! Plain data for one run: events as capture delivers them, the model built from them
+//! (lanes, tasks, wakes), range queries and derived statistics. No tokio, no egui.
+
+pub mod event;
+pub mod model;
+pub mod stats;
+
+pub use event::{Batch, Event, EventKind, SpawnLocation, TaskId};
+pub use model::{
+    HttpRequest, Lane, LaneKind, Outcome, PollOutcome, PollRef, PollSpan, StateSpan, Task,
+    TaskKind, TaskState, Trace, Wake,
+};
+pub use stats::Summary;

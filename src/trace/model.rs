@@ -1,0 +1,773 @@
+//! The trace model: tasks, per-thread lanes of poll spans, wakes and scenario marks, built
+//! incrementally from capture batches. Plain data: no tokio, no egui.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use super::event::{Batch, EventKind, SpawnLocation, TaskId};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TaskKind {
+    Async,
+    Blocking,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Ok,
+    Panicked,
+    Cancelled,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Ok => "ok",
+            Outcome::Panicked => "panicked",
+            Outcome::Cancelled => "cancelled",
+        }
+    }
+}
+
+/// How a poll ended: the future returned `Pending` (went back to wait at an `.await`) or
+/// `Ready` (the task finished in this poll).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PollOutcome {
+    Pending,
+    Ready,
+}
+
+impl PollOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PollOutcome::Pending => "pending",
+            PollOutcome::Ready => "ready",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LaneKind {
+    Worker,
+    Blocking,
+}
+
+/// One poll (or one run of a blocking closure) on one thread.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PollSpan {
+    pub start_ns: u64,
+    pub end_ns: u64,
+    /// Index into [`Trace::tasks`].
+    pub task: u32,
+    pub outcome: PollOutcome,
+}
+
+impl PollSpan {
+    pub fn duration_ns(&self) -> u64 {
+        self.end_ns.saturating_sub(self.start_ns)
+    }
+}
+
+/// A thread of the runtime under study and everything it polled, sorted by start.
+#[derive(Clone, Debug)]
+pub struct Lane {
+    pub name: String,
+    pub kind: LaneKind,
+    pub polls: Vec<PollSpan>,
+}
+
+impl Lane {
+    /// The polls that overlap `[start_ns, end_ns)`, found by binary search (polls on one
+    /// thread never overlap, so they are sorted by start and by end alike).
+    pub fn polls_in(&self, start_ns: u64, end_ns: u64) -> &[PollSpan] {
+        let first = self.polls.partition_point(|p| p.end_ns <= start_ns);
+        let last = self.polls.partition_point(|p| p.start_ns < end_ns);
+        &self.polls[first..last.max(first)]
+    }
+
+    pub fn busy_ns(&self) -> u64 {
+        self.polls.iter().map(PollSpan::duration_ns).sum()
+    }
+}
+
+/// Where a task's poll lives: lane index and index within the lane.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PollRef {
+    pub lane: u16,
+    pub index: u32,
+}
+
+#[derive(Clone, Debug)]
+pub struct Task {
+    pub id: TaskId,
+    pub name: Option<Arc<str>>,
+    pub kind: TaskKind,
+    pub location: Option<SpawnLocation>,
+    pub parent: Option<TaskId>,
+    pub spawn_ns: Option<u64>,
+    pub end_ns: Option<u64>,
+    pub outcome: Option<Outcome>,
+    pub panic_message: Option<Arc<str>>,
+    /// This task's polls, sorted by start (after [`Trace::finish`]).
+    pub polls: Vec<PollRef>,
+    /// Indices into [`Trace::wakes`] of the wakes of this task, sorted by time.
+    pub wakes: Vec<u32>,
+}
+
+impl Task {
+    fn new(id: TaskId) -> Self {
+        Task {
+            id,
+            name: None,
+            kind: TaskKind::Async,
+            location: None,
+            parent: None,
+            spawn_ns: None,
+            end_ns: None,
+            outcome: None,
+            panic_message: None,
+            polls: Vec::new(),
+            wakes: Vec::new(),
+        }
+    }
+
+    /// The scenario's name for the task, or where a library spawned it.
+    pub fn label(&self) -> String {
+        match (&self.name, &self.location) {
+            (Some(n), _) => n.to_string(),
+            (None, Some(loc)) => short_location(&loc.to_string()),
+            (None, None) => format!("task {}", self.id),
+        }
+    }
+}
+
+/// `/home/u/.cargo/registry/src/index/hyper-util-0.1.10/src/client/legacy/client.rs:12:3`
+/// becomes `hyper-util-0.1.10/src/client/legacy/client.rs:12`.
+pub fn short_location(loc: &str) -> String {
+    let without_col = match loc.rsplit_once(':') {
+        Some((head, col)) if col.chars().all(|c| c.is_ascii_digit()) && head.contains(':') => head,
+        _ => loc,
+    };
+    match without_col.find("/src/") {
+        Some(i) => {
+            let crate_start = without_col[..i].rfind('/').map_or(0, |j| j + 1);
+            without_col[crate_start..].to_string()
+        }
+        None => without_col.to_string(),
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Wake {
+    pub ts_ns: u64,
+    /// Index into [`Trace::tasks`] of the woken task.
+    pub task: u32,
+    /// Index into [`Trace::tasks`] of the task whose poll did the waking; None for the
+    /// timer / I/O driver or code outside a task.
+    pub by: Option<u32>,
+    /// The lane (thread) the wake happened on, if that thread ever polled.
+    pub lane: Option<u16>,
+}
+
+#[derive(Clone, Debug)]
+pub struct HttpRequest {
+    /// Request number within the run.
+    pub req: u64,
+    pub task: Option<TaskId>,
+    pub url: Arc<str>,
+    pub start_ns: u64,
+    pub end_ns: Option<u64>,
+    /// HTTP status; 0 for a failed request (no response).
+    pub status: Option<u16>,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Heartbeat {
+    pub ts_ns: u64,
+    pub late_ns: u64,
+}
+
+/// What a task is doing over an interval of its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TaskState {
+    /// Woken (or just spawned), waiting for a worker to poll it.
+    Scheduled,
+    Running,
+    /// Pending at an `.await`, nobody has woken it yet.
+    Idle,
+}
+
+impl TaskState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TaskState::Scheduled => "scheduled",
+            TaskState::Running => "running",
+            TaskState::Idle => "idle",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StateSpan {
+    pub start_ns: u64,
+    pub end_ns: u64,
+    pub state: TaskState,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+struct OpenPoll {
+    task: u32,
+    start_ns: u64,
+    terminated: bool,
+}
+
+#[derive(Debug, Default)]
+struct ThreadState {
+    lane: Option<u16>,
+    /// The async poll in progress on this thread.
+    open: Option<OpenPoll>,
+    /// The blocking closure running on this thread. On a multi-thread runtime each worker
+    /// loop itself runs as a blocking task: async polls inside it unmask it as one.
+    blocking: Option<OpenPoll>,
+    /// The blocking task this thread ran last: tokio wakes its awaiting task (JoinHandle)
+    /// just after the closure returns.
+    last_blocking: Option<TaskId>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct RawWake {
+    ts_ns: u64,
+    task: TaskId,
+    by: Option<TaskId>,
+    thread: u32,
+}
+
+/// The model of one run.
+#[derive(Debug, Default)]
+pub struct Trace {
+    pub scenario: String,
+    pub tasks: Vec<Task>,
+    pub lanes: Vec<Lane>,
+    pub wakes: Vec<Wake>,
+    pub http: Vec<HttpRequest>,
+    pub heartbeats: Vec<Heartbeat>,
+    /// Events received from capture.
+    pub events: u64,
+    /// Events capture had to discard (channel full); reported, never hidden.
+    pub events_dropped: u64,
+    /// Run start to the end of the scenario's work (or to the stop).
+    pub wall_ns: u64,
+    /// The run was stopped (by the user or a time limit) before it finished.
+    pub stopped: bool,
+    /// Errors of the run itself (not of the scenario's tasks), e.g. a failed spawn.
+    pub run_errors: Vec<String>,
+    task_index: HashMap<TaskId, u32>,
+    threads: HashMap<u32, ThreadState>,
+    lane_thread: Vec<u32>,
+    raw_wakes: Vec<RawWake>,
+    http_index: HashMap<u64, usize>,
+    /// Request ends that arrived before their start (another thread's batch).
+    http_early_ends: HashMap<u64, (u64, u16)>,
+    /// Blocking "tasks" that turned out to host a worker loop (tokio internals).
+    internal: HashSet<TaskId>,
+}
+
+impl Trace {
+    pub fn new(scenario: impl Into<String>) -> Self {
+        Trace {
+            scenario: scenario.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Index of the task with tokio id `id`, if it appeared in this run.
+    pub fn task_index(&self, id: TaskId) -> Option<u32> {
+        self.task_index.get(&id).copied()
+    }
+
+    pub fn task_by_id(&self, id: TaskId) -> Option<&Task> {
+        self.task_index(id).map(|i| &self.tasks[i as usize])
+    }
+
+    pub fn poll(&self, r: PollRef) -> &PollSpan {
+        &self.lanes[r.lane as usize].polls[r.index as usize]
+    }
+
+    fn task_mut(&mut self, id: TaskId) -> (u32, &mut Task) {
+        let next = self.tasks.len() as u32;
+        let idx = *self.task_index.entry(id).or_insert(next);
+        if idx == next {
+            self.tasks.push(Task::new(id));
+        }
+        (idx, &mut self.tasks[idx as usize])
+    }
+
+    fn lane_of(&mut self, thread: u32, kind: LaneKind) -> u16 {
+        let state = self.threads.entry(thread).or_default();
+        if let Some(l) = state.lane {
+            return l;
+        }
+        let lane = self.lanes.len() as u16;
+        state.lane = Some(lane);
+        let n = self.lanes.iter().filter(|l| l.kind == kind).count();
+        let prefix = match kind {
+            LaneKind::Worker => "worker",
+            LaneKind::Blocking => "blocking",
+        };
+        self.lanes.push(Lane {
+            name: format!("{prefix}-{n}"),
+            kind,
+            polls: Vec::new(),
+        });
+        self.lane_thread.push(thread);
+        lane
+    }
+
+    /// Adds one batch of one thread's events.
+    pub fn ingest(&mut self, batch: Batch) {
+        self.events += batch.events.len() as u64;
+        let thread = batch.thread;
+        for ev in batch.events {
+            let ts = ev.ts_ns;
+            match ev.kind {
+                EventKind::Spawn { task, location } => {
+                    let parent = self.running_on(thread);
+                    let (_, t) = self.task_mut(task);
+                    t.spawn_ns = Some(ts);
+                    t.parent = parent;
+                    t.location = Some(location);
+                }
+                EventKind::SpawnBlocking { task, location } => {
+                    let parent = self.running_on(thread);
+                    let (_, t) = self.task_mut(task);
+                    t.kind = TaskKind::Blocking;
+                    t.spawn_ns = Some(ts);
+                    t.parent = parent;
+                    t.location = Some(location);
+                }
+                EventKind::Name { task, name } => {
+                    self.task_mut(task).1.name = Some(name);
+                }
+                EventKind::PollStart { task } => self.open_poll(thread, task, ts, LaneKind::Worker),
+                EventKind::BlockingStart { task } => {
+                    let (_, t) = self.task_mut(task);
+                    t.kind = TaskKind::Blocking;
+                    // tokio enters a blocking task's span again when it drops the finished
+                    // closure: only the first entry is the run.
+                    if t.polls.is_empty() && !self.internal.contains(&task) {
+                        self.open_poll(thread, task, ts, LaneKind::Blocking);
+                    }
+                }
+                EventKind::PollEnd { task } => self.close_poll(thread, task, ts, LaneKind::Worker),
+                EventKind::BlockingEnd { task } => {
+                    self.close_poll(thread, task, ts, LaneKind::Blocking)
+                }
+                EventKind::Terminate { task } => self.terminate(thread, task, ts),
+                EventKind::Wake { task } => {
+                    let by = self.running_on(thread);
+                    self.raw_wakes.push(RawWake {
+                        ts_ns: ts,
+                        task,
+                        by,
+                        thread,
+                    })
+                }
+                EventKind::Panic { task, message } => {
+                    if let Some(task) = task {
+                        self.task_mut(task).1.panic_message = Some(message);
+                    }
+                }
+                EventKind::HttpStart { req, task, url } => {
+                    self.http_index.insert(req, self.http.len());
+                    let early = self.http_early_ends.remove(&req);
+                    self.http.push(HttpRequest {
+                        req,
+                        task,
+                        url,
+                        start_ns: ts,
+                        end_ns: early.map(|e| e.0),
+                        status: early.map(|e| e.1),
+                    });
+                }
+                EventKind::HttpEnd { req, status } => match self.http_index.get(&req) {
+                    Some(&i) => {
+                        self.http[i].end_ns = Some(ts);
+                        self.http[i].status = Some(status);
+                    }
+                    None => {
+                        self.http_early_ends.insert(req, (ts, status));
+                    }
+                },
+                EventKind::Heartbeat { late_ns } => {
+                    self.heartbeats.push(Heartbeat { ts_ns: ts, late_ns })
+                }
+            }
+        }
+    }
+
+    /// The task whose code is running on `thread` now: the async poll in progress, else
+    /// the blocking closure (or, on a blocking thread, the one that just returned: tokio
+    /// wakes its JoinHandle right after). tokio's own task-id context is not used: outside
+    /// the poll it can still hold a stale id.
+    fn running_on(&self, thread: u32) -> Option<TaskId> {
+        let state = self.threads.get(&thread)?;
+        let lane_kind = self.lanes[state.lane? as usize].kind;
+        state
+            .open
+            .or(state.blocking)
+            .map(|o| self.tasks[o.task as usize].id)
+            .filter(|id| !self.internal.contains(id))
+            .or(match lane_kind {
+                LaneKind::Blocking => state.last_blocking,
+                LaneKind::Worker => None,
+            })
+    }
+
+    fn open_poll(&mut self, thread: u32, task: TaskId, ts: u64, kind: LaneKind) {
+        let (idx, _) = self.task_mut(task);
+        let lane = self.lane_of(thread, kind);
+        let state = self.threads.entry(thread).or_default();
+        let open = Some(OpenPoll {
+            task: idx,
+            start_ns: ts,
+            terminated: false,
+        });
+        match kind {
+            LaneKind::Worker => {
+                state.open = open;
+                if let Some(host) = state.blocking.take() {
+                    self.internal.insert(self.tasks[host.task as usize].id);
+                }
+                // A worker thread whose loop was first seen as a blocking run.
+                self.lanes[lane as usize].kind = LaneKind::Worker;
+            }
+            LaneKind::Blocking => state.blocking = open,
+        }
+    }
+
+    fn close_poll(&mut self, thread: u32, task: TaskId, ts: u64, kind: LaneKind) {
+        let Some(state) = self.threads.get_mut(&thread) else {
+            return;
+        };
+        let slot = match kind {
+            LaneKind::Worker => &mut state.open,
+            LaneKind::Blocking => &mut state.blocking,
+        };
+        let (Some(open), Some(lane)) = (*slot, state.lane) else {
+            return;
+        };
+        if self.tasks[open.task as usize].id != task {
+            return;
+        }
+        *slot = None;
+        let end_ns = ts.max(open.start_ns);
+        let lane_polls = &mut self.lanes[lane as usize].polls;
+        let index = lane_polls.len() as u32;
+        lane_polls.push(PollSpan {
+            start_ns: open.start_ns,
+            end_ns,
+            task: open.task,
+            // A blocking closure runs once, to the end.
+            outcome: if open.terminated || kind == LaneKind::Blocking {
+                PollOutcome::Ready
+            } else {
+                PollOutcome::Pending
+            },
+        });
+        if kind == LaneKind::Blocking {
+            state.last_blocking = Some(task);
+        }
+        let t = &mut self.tasks[open.task as usize];
+        t.polls.push(PollRef { lane, index });
+        if open.terminated {
+            // The task is complete when the poll that finished it returns.
+            t.end_ns = Some(end_ns);
+        }
+    }
+
+    fn terminate(&mut self, thread: u32, task: TaskId, ts: u64) {
+        if self.internal.contains(&task) {
+            return;
+        }
+        let (idx, _) = self.task_mut(task);
+        let in_poll = match self.threads.get_mut(&thread).and_then(|s| s.open.as_mut()) {
+            Some(open) if open.task == idx => {
+                open.terminated = true;
+                true
+            }
+            _ => false,
+        };
+        let t = &mut self.tasks[idx as usize];
+        t.end_ns = Some(ts);
+        // A blocking task terminates just after its closure ran; an async task inside the
+        // poll that finished it. Anything else was dropped unfinished.
+        let finished = in_poll || (t.kind == TaskKind::Blocking && !t.polls.is_empty());
+        t.outcome = Some(match (finished, t.panic_message.is_some()) {
+            (true, true) => Outcome::Panicked,
+            (true, false) => Outcome::Ok,
+            (false, _) => Outcome::Cancelled,
+        });
+    }
+
+    /// Sorts and resolves what arrived out of order across threads; call when the run is
+    /// over (calling it again is harmless). Lanes are named in order of first use.
+    pub fn finish(&mut self) {
+        self.prune();
+        // Name lanes by first use: workers first, then blocking threads.
+        let mut order: Vec<u16> = (0..self.lanes.len() as u16).collect();
+        order.sort_by_key(|&l| {
+            let lane = &self.lanes[l as usize];
+            (
+                lane.kind == LaneKind::Blocking,
+                lane.polls.first().map_or(u64::MAX, |p| p.start_ns),
+            )
+        });
+        let mut new_of_old = vec![0u16; order.len()];
+        for (new, &old) in order.iter().enumerate() {
+            new_of_old[old as usize] = new as u16;
+        }
+        let mut lanes: Vec<Option<Lane>> = std::mem::take(&mut self.lanes)
+            .into_iter()
+            .map(Some)
+            .collect();
+        let old_threads = std::mem::take(&mut self.lane_thread);
+        let (mut workers, mut blocking) = (0, 0);
+        for &old in &order {
+            if let Some(mut lane) = lanes[old as usize].take() {
+                let n = match lane.kind {
+                    LaneKind::Worker => &mut workers,
+                    LaneKind::Blocking => &mut blocking,
+                };
+                lane.name = match lane.kind {
+                    LaneKind::Worker => format!("worker-{n}"),
+                    LaneKind::Blocking => format!("blocking-{n}"),
+                };
+                *n += 1;
+                self.lanes.push(lane);
+                self.lane_thread.push(old_threads[old as usize]);
+            }
+        }
+        for state in self.threads.values_mut() {
+            if let Some(l) = state.lane.as_mut() {
+                *l = new_of_old[*l as usize];
+            }
+        }
+        for t in &mut self.tasks {
+            for p in &mut t.polls {
+                p.lane = new_of_old[p.lane as usize];
+            }
+        }
+        for w in &mut self.wakes {
+            if let Some(l) = w.lane.as_mut() {
+                *l = new_of_old[*l as usize];
+            }
+        }
+
+        // Resolve wakes of this run's tasks (the block_on future has a tracing id too).
+        let raw = std::mem::take(&mut self.raw_wakes);
+        for rw in raw {
+            let Some(task) = self.task_index(rw.task) else {
+                continue;
+            };
+            let lane = self.threads.get(&rw.thread).and_then(|s| s.lane);
+            self.wakes.push(Wake {
+                ts_ns: rw.ts_ns,
+                task,
+                by: rw.by.and_then(|b| self.task_index(b)),
+                lane,
+            });
+        }
+        self.wakes.sort_by_key(|w| w.ts_ns);
+        for t in &mut self.tasks {
+            t.wakes.clear();
+        }
+        for (i, w) in self.wakes.iter().enumerate() {
+            self.tasks[w.task as usize].wakes.push(i as u32);
+        }
+        let lanes = &self.lanes;
+        for t in &mut self.tasks {
+            t.polls
+                .sort_by_key(|r| lanes[r.lane as usize].polls[r.index as usize].start_ns);
+        }
+        self.http.sort_by_key(|h| h.start_ns);
+        self.http_index = self
+            .http
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (h.req, i))
+            .collect();
+        self.heartbeats.sort_by_key(|h| h.ts_ns);
+    }
+
+    /// Removes what is not the scenario's work and renumbers: tokio's own blocking runs
+    /// (the multi-thread runtime runs each worker loop as a blocking task, spawned while
+    /// the runtime was built, before capture saw any spawn; their threads are worker
+    /// lanes), and the "polls" of a task that was already cancelled (tokio calls the poll
+    /// hooks for a queued task it then finds complete, without polling it).
+    fn prune(&mut self) {
+        for t in &self.tasks {
+            if t.kind == TaskKind::Blocking && t.spawn_ns.is_none() {
+                self.internal.insert(t.id);
+            }
+        }
+        let keep: Vec<bool> = self
+            .tasks
+            .iter()
+            .map(|t| !self.internal.contains(&t.id))
+            .collect();
+        let tasks = &self.tasks;
+        let phantom = |p: &PollSpan| {
+            let t = &tasks[p.task as usize];
+            t.outcome == Some(Outcome::Cancelled) && t.end_ns.is_some_and(|end| p.start_ns >= end)
+        };
+        let any_phantom = self.lanes.iter().any(|l| l.polls.iter().any(phantom));
+        if keep.iter().all(|&k| k) && !any_phantom {
+            return;
+        }
+        let mut new_index = vec![u32::MAX; self.tasks.len()];
+        let mut n = 0u32;
+        for (i, k) in keep.iter().enumerate() {
+            if *k {
+                new_index[i] = n;
+                n += 1;
+            }
+        }
+        for lane in &mut self.lanes {
+            let before = lane.polls.len();
+            lane.polls.retain(|p| !phantom(p));
+            lane.polls.retain(|p| keep[p.task as usize]);
+            if lane.polls.len() != before && lane.kind == LaneKind::Blocking {
+                // Only a worker loop is removed from a blocking lane.
+                lane.kind = LaneKind::Worker;
+            }
+            for p in &mut lane.polls {
+                p.task = new_index[p.task as usize];
+            }
+        }
+        let mut i = 0;
+        self.tasks.retain(|_| {
+            i += 1;
+            keep[i - 1]
+        });
+        for t in &mut self.tasks {
+            t.polls.clear();
+        }
+        for (li, lane) in self.lanes.iter().enumerate() {
+            for (pi, p) in lane.polls.iter().enumerate() {
+                self.tasks[p.task as usize].polls.push(PollRef {
+                    lane: li as u16,
+                    index: pi as u32,
+                });
+            }
+        }
+        for state in self.threads.values_mut() {
+            for slot in [&mut state.open, &mut state.blocking] {
+                if let Some(o) = slot.as_mut() {
+                    o.task = new_index[o.task as usize];
+                }
+                if slot.is_some_and(|o| o.task == u32::MAX) {
+                    *slot = None;
+                }
+            }
+        }
+        self.task_index = self
+            .tasks
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.id, i as u32))
+            .collect();
+    }
+
+    /// The latest timestamp anywhere in the trace.
+    pub fn end_ns(&self) -> u64 {
+        let polls = self
+            .lanes
+            .iter()
+            .filter_map(|l| l.polls.last().map(|p| p.end_ns));
+        let tasks = self.tasks.iter().filter_map(|t| t.end_ns);
+        polls.chain(tasks).max().unwrap_or(0).max(self.wall_ns)
+    }
+
+    /// The task's life as state intervals, from spawn to completion (or the end of the
+    /// trace): scheduled (woken or spawned, not yet polled), running, idle (pending).
+    pub fn task_states(&self, task: u32) -> Vec<StateSpan> {
+        let t = &self.tasks[task as usize];
+        let mut out = Vec::with_capacity(t.polls.len() * 2 + 1);
+        let end_of_life = t.end_ns.unwrap_or_else(|| self.end_ns());
+        let mut cursor = match (t.spawn_ns, t.polls.first()) {
+            (Some(s), _) => s,
+            (None, Some(p)) => self.poll(*p).start_ns,
+            (None, None) => return out,
+        };
+        let mut state = TaskState::Scheduled;
+        let mut wakes = t
+            .wakes
+            .iter()
+            .map(|&w| self.wakes[w as usize].ts_ns)
+            .peekable();
+        // Zero-length scheduled spans are kept: each poll has exactly one, so the
+        // scheduling delays can be read off them.
+        let push = |out: &mut Vec<StateSpan>, start: u64, end: u64, state| {
+            if end > start || (state == TaskState::Scheduled && end == start) {
+                out.push(StateSpan {
+                    start_ns: start,
+                    end_ns: end,
+                    state,
+                });
+            }
+        };
+        for r in &t.polls {
+            let p = self.poll(*r);
+            if state == TaskState::Idle {
+                // The wake that ended the idle period (the first after the last poll began).
+                while wakes.peek().is_some_and(|&w| w < cursor) {
+                    wakes.next();
+                }
+                if let Some(&w) = wakes.peek().filter(|&&w| w <= p.start_ns) {
+                    push(&mut out, cursor, w, TaskState::Idle);
+                    cursor = w;
+                }
+                state = TaskState::Scheduled;
+            }
+            push(&mut out, cursor, p.start_ns, state);
+            push(&mut out, p.start_ns, p.end_ns, TaskState::Running);
+            cursor = p.end_ns;
+            // Woken during its own poll (yield_now, coop budget): scheduled right away.
+            let self_woken = t
+                .wakes
+                .iter()
+                .map(|&w| self.wakes[w as usize].ts_ns)
+                .any(|w| w >= p.start_ns && w <= p.end_ns);
+            state = if self_woken {
+                TaskState::Scheduled
+            } else {
+                TaskState::Idle
+            };
+            if p.outcome == PollOutcome::Ready {
+                return out;
+            }
+        }
+        if state == TaskState::Idle {
+            while wakes.peek().is_some_and(|&w| w < cursor) {
+                wakes.next();
+            }
+            if let Some(&w) = wakes.peek().filter(|&&w| w <= end_of_life) {
+                push(&mut out, cursor, w, TaskState::Idle);
+                cursor = w;
+                state = TaskState::Scheduled;
+            }
+        }
+        push(&mut out, cursor, end_of_life, state);
+        out
+    }
+
+    /// For each poll of the task: how long it waited to be polled after it became ready to
+    /// run (spawn or wake, or the end of its previous poll when woken during it).
+    pub fn sched_delays_ns(&self, task: u32) -> Vec<u64> {
+        self.task_states(task)
+            .iter()
+            .filter(|s| s.state == TaskState::Scheduled)
+            .map(|s| s.end_ns - s.start_ns)
+            .collect()
+    }
+}

@@ -1,0 +1,233 @@
+//! Figures derived from a finished trace: the run summary written by `asyncscope run`.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::model::{LaneKind, Outcome, TaskKind, Trace};
+
+/// A poll longer than this is a slow poll: something that blocked a worker.
+pub const SLOW_POLL_NS: u64 = 10_000_000;
+
+fn ms(ns: u64) -> f64 {
+    (ns as f64 / 1e6 * 1000.0).round() / 1000.0
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Percentiles {
+    pub p50: f64,
+    pub p99: f64,
+    pub max: f64,
+    pub count: u64,
+}
+
+impl Percentiles {
+    /// Nearest-rank percentiles of nanosecond samples, reported in milliseconds.
+    pub fn ms_from_ns(mut samples: Vec<u64>) -> Self {
+        if samples.is_empty() {
+            return Percentiles::default();
+        }
+        samples.sort_unstable();
+        let rank = |q: f64| {
+            let r = (q * samples.len() as f64).ceil() as usize;
+            samples[r.clamp(1, samples.len()) - 1]
+        };
+        Percentiles {
+            p50: ms(rank(0.50)),
+            p99: ms(rank(0.99)),
+            max: ms(*samples.last().unwrap_or(&0)),
+            count: samples.len() as u64,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct TaskCounts {
+    pub spawned: u64,
+    pub completed: u64,
+    pub panicked: u64,
+    pub cancelled: u64,
+    /// Still running when the trace ended (a stopped run).
+    pub unfinished: u64,
+    pub blocking: u64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct HttpSummary {
+    pub requests: u64,
+    /// Responses by status code; `"error"` counts requests that got no response.
+    pub status: BTreeMap<String, u64>,
+    pub max_in_flight: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LongestPoll {
+    pub ms: f64,
+    pub task: u64,
+    pub name: String,
+    pub lane: String,
+    pub at_ms: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LaneSummary {
+    pub name: String,
+    pub kind: &'static str,
+    pub polls: u64,
+    pub busy_ms: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PanicSummary {
+    pub task: u64,
+    pub name: String,
+    pub message: String,
+}
+
+/// The run summary (`--summary FILE`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Summary {
+    pub scenario: String,
+    pub wall_ms: f64,
+    pub stopped: bool,
+    pub tasks: TaskCounts,
+    pub polls: u64,
+    pub wakes: u64,
+    pub longest_poll_ms: f64,
+    pub longest_poll: Option<LongestPoll>,
+    pub slow_polls: u64,
+    pub slow_poll_threshold_ms: f64,
+    pub sched_delay_ms: Percentiles,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub heartbeat_late_ms: Option<Percentiles>,
+    pub http: HttpSummary,
+    pub events: u64,
+    pub events_dropped: u64,
+    pub lanes: Vec<LaneSummary>,
+    pub panics: Vec<PanicSummary>,
+    pub run_errors: Vec<String>,
+}
+
+impl Summary {
+    pub fn from_trace(trace: &Trace) -> Self {
+        let mut tasks = TaskCounts::default();
+        let mut panics = Vec::new();
+        for t in &trace.tasks {
+            if t.spawn_ns.is_none() && t.polls.is_empty() {
+                continue;
+            }
+            tasks.spawned += 1;
+            if t.kind == TaskKind::Blocking {
+                tasks.blocking += 1;
+            }
+            match t.outcome {
+                Some(Outcome::Ok) => tasks.completed += 1,
+                Some(Outcome::Panicked) => {
+                    tasks.panicked += 1;
+                    panics.push(PanicSummary {
+                        task: t.id,
+                        name: t.label(),
+                        message: t.panic_message.as_deref().unwrap_or("").to_string(),
+                    });
+                }
+                Some(Outcome::Cancelled) => tasks.cancelled += 1,
+                None => tasks.unfinished += 1,
+            }
+        }
+
+        let mut polls = 0;
+        let mut slow_polls = 0;
+        let mut longest: Option<(u64, usize, usize)> = None;
+        for (li, lane) in trace.lanes.iter().enumerate() {
+            for (pi, p) in lane.polls.iter().enumerate() {
+                polls += 1;
+                let d = p.duration_ns();
+                if d > SLOW_POLL_NS && lane.kind == LaneKind::Worker {
+                    slow_polls += 1;
+                }
+                if lane.kind == LaneKind::Worker && longest.is_none_or(|(best, _, _)| d > best) {
+                    longest = Some((d, li, pi));
+                }
+            }
+        }
+        let longest_poll = longest.map(|(d, li, pi)| {
+            let p = &trace.lanes[li].polls[pi];
+            let t = &trace.tasks[p.task as usize];
+            LongestPoll {
+                ms: ms(d),
+                task: t.id,
+                name: t.label(),
+                lane: trace.lanes[li].name.clone(),
+                at_ms: ms(p.start_ns),
+            }
+        });
+
+        let delays: Vec<u64> = (0..trace.tasks.len() as u32)
+            .filter(|&i| trace.tasks[i as usize].kind == TaskKind::Async)
+            .flat_map(|i| trace.sched_delays_ns(i))
+            .collect();
+        let heartbeat_late_ms = (!trace.heartbeats.is_empty())
+            .then(|| Percentiles::ms_from_ns(trace.heartbeats.iter().map(|h| h.late_ns).collect()));
+
+        Summary {
+            scenario: trace.scenario.clone(),
+            wall_ms: ms(trace.wall_ns),
+            stopped: trace.stopped,
+            tasks,
+            polls,
+            wakes: trace.wakes.len() as u64,
+            longest_poll_ms: longest_poll.as_ref().map_or(0.0, |l| l.ms),
+            longest_poll,
+            slow_polls,
+            slow_poll_threshold_ms: ms(SLOW_POLL_NS),
+            sched_delay_ms: Percentiles::ms_from_ns(delays),
+            heartbeat_late_ms,
+            http: http_summary(trace),
+            events: trace.events,
+            events_dropped: trace.events_dropped,
+            lanes: trace
+                .lanes
+                .iter()
+                .map(|l| LaneSummary {
+                    name: l.name.clone(),
+                    kind: match l.kind {
+                        LaneKind::Worker => "worker",
+                        LaneKind::Blocking => "blocking",
+                    },
+                    polls: l.polls.len() as u64,
+                    busy_ms: ms(l.busy_ns()),
+                })
+                .collect(),
+            panics,
+            run_errors: trace.run_errors.clone(),
+        }
+    }
+}
+
+fn http_summary(trace: &Trace) -> HttpSummary {
+    let mut out = HttpSummary {
+        requests: trace.http.len() as u64,
+        ..Default::default()
+    };
+    // +1 at each start, -1 at each end; ends sort before starts at the same instant.
+    let mut edges = Vec::with_capacity(trace.http.len() * 2);
+    for h in &trace.http {
+        let key = match h.status {
+            Some(0) => "error".to_string(),
+            Some(s) => s.to_string(),
+            None => "unfinished".to_string(),
+        };
+        *out.status.entry(key).or_insert(0) += 1;
+        edges.push((h.start_ns, 1i64));
+        if let Some(end) = h.end_ns {
+            edges.push((end, -1));
+        }
+    }
+    edges.sort_unstable();
+    let mut level = 0i64;
+    for (_, d) in edges {
+        level += d;
+        out.max_in_flight = out.max_in_flight.max(level.max(0) as u64);
+    }
+    out
+}

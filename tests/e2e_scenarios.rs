@@ -1,0 +1,424 @@
+//! End-to-end: shipped scenarios on a real tokio runtime against the real lab server on
+//! 127.0.0.1, asserting what each scenario's lesson claims, plus the trace invariants
+//! every run must satisfy.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use asyncscope::run::{RunOptions, StopHandle, run};
+use asyncscope::scenario::{self, Scenario};
+use asyncscope::trace::{LaneKind, Outcome, PollOutcome, Summary, Task, TaskKind, Trace};
+
+fn scenario_path(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios")
+        .join(format!("{name}.toml"))
+}
+
+fn load(name: &str) -> Scenario {
+    scenario::load(&scenario_path(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+fn run_named(name: &str) -> (Trace, Summary) {
+    let trace = run(&load(name), RunOptions::default()).expect("run");
+    assert_invariants(&trace);
+    let summary = Summary::from_trace(&trace);
+    (trace, summary)
+}
+
+fn tasks_named<'a>(trace: &'a Trace, name: &str) -> Vec<&'a Task> {
+    trace
+        .tasks
+        .iter()
+        .filter(|t| t.name.as_deref() == Some(name))
+        .collect()
+}
+
+/// What every trace must satisfy: spawn before first poll, a wake between a pending poll
+/// and the next poll, no overlapping polls on one lane, completion after the last poll.
+fn assert_invariants(trace: &Trace) {
+    assert_eq!(trace.events_dropped, 0, "no events dropped");
+    for lane in &trace.lanes {
+        for w in lane.polls.windows(2) {
+            assert!(
+                w[0].end_ns <= w[1].start_ns,
+                "{}: polls overlap: {:?} {:?}",
+                lane.name,
+                w[0],
+                w[1]
+            );
+        }
+    }
+    for (ti, t) in trace.tasks.iter().enumerate() {
+        let polls: Vec<_> = t.polls.iter().map(|r| *trace.poll(*r)).collect();
+        let Some(first) = polls.first() else { continue };
+        let spawn = t
+            .spawn_ns
+            .unwrap_or_else(|| panic!("task {} polled, never spawned", t.id));
+        assert!(
+            spawn <= first.start_ns,
+            "task {} polled before its spawn",
+            t.id
+        );
+        for p in &polls {
+            assert_eq!(p.task as usize, ti);
+        }
+        let wakes: Vec<u64> = t
+            .wakes
+            .iter()
+            .map(|&w| trace.wakes[w as usize].ts_ns)
+            .collect();
+        for pair in polls.windows(2) {
+            if pair[0].outcome == PollOutcome::Pending {
+                assert!(
+                    wakes
+                        .iter()
+                        .any(|&w| w >= pair[0].start_ns && w <= pair[1].start_ns),
+                    "task {} `{}` polled again at {} with no wake since {}",
+                    t.id,
+                    t.label(),
+                    pair[1].start_ns,
+                    pair[0].start_ns
+                );
+            }
+        }
+        let last = polls.last().copied().unwrap_or(*first);
+        if let Some(end) = t.end_ns {
+            assert!(
+                end >= last.end_ns,
+                "task {} `{}` ({:?}) completes at {end} before its last poll ends: {last:?}",
+                t.id,
+                t.label(),
+                t.outcome
+            );
+        }
+        if t.outcome == Some(Outcome::Ok) {
+            assert_eq!(
+                last.outcome,
+                PollOutcome::Ready,
+                "task {} ok but last poll pending",
+                t.id
+            );
+        }
+    }
+}
+
+fn worker_lanes(trace: &Trace) -> usize {
+    trace
+        .lanes
+        .iter()
+        .filter(|l| l.kind == LaneKind::Worker)
+        .count()
+}
+
+#[test]
+fn io_fanout_requests_overlap() {
+    let (trace, s) = run_named("io_fanout");
+    assert_eq!(s.http.requests, 100);
+    assert_eq!(s.http.status.get("200"), Some(&100));
+    // 100 requests of 100 ms: one latency if they overlap, 10 s if they did not.
+    assert!(
+        s.wall_ms >= 100.0 && s.wall_ms < 1_000.0,
+        "wall {} ms",
+        s.wall_ms
+    );
+    assert!(
+        s.http.max_in_flight >= 50,
+        "in flight {}",
+        s.http.max_in_flight
+    );
+    let fetch = tasks_named(&trace, "fetch");
+    assert_eq!(fetch.len(), 100);
+    assert!(
+        fetch
+            .iter()
+            .all(|t| t.outcome == Some(Outcome::Ok) && t.polls.len() >= 2)
+    );
+    assert!(
+        worker_lanes(&trace) >= 2,
+        "a 4-worker runtime used {} lanes",
+        worker_lanes(&trace)
+    );
+    assert!(trace.lanes.iter().all(|l| l.name.starts_with("worker-")));
+    // hyper's connection tasks are captured too, named after where they were spawned.
+    assert!(
+        trace
+            .tasks
+            .iter()
+            .any(|t| t.name.is_none() && t.label().contains(".rs:")),
+        "library tasks are in the trace"
+    );
+    let hb = s.heartbeat_late_ms.expect("heartbeat");
+    assert!(hb.count >= 5, "{hb:?}");
+}
+
+#[test]
+fn sequential_awaits_take_the_sum() {
+    let (trace, s) = run_named("sequential_awaits");
+    assert_eq!(s.http.requests, 10);
+    assert_eq!(s.http.max_in_flight, 1);
+    assert!(
+        s.wall_ms >= 1_000.0,
+        "10 × 100 ms one after another took {} ms",
+        s.wall_ms
+    );
+    let client = tasks_named(&trace, "client");
+    assert_eq!(client.len(), 1);
+    // Every request is an await the task went idle at: at least one poll per request.
+    assert!(
+        client[0].polls.len() > 10,
+        "{} polls",
+        client[0].polls.len()
+    );
+}
+
+fn assert_worker_hog(name: &str, hog: &str) {
+    let (trace, s) = run_named(name);
+    let longest = s.longest_poll.expect("polls");
+    assert_eq!(longest.name, hog);
+    assert!(
+        longest.ms >= 295.0,
+        "the 300 ms of work is one poll: {longest:?}"
+    );
+    assert!(s.slow_polls >= 2);
+    let hb = s.heartbeat_late_ms.expect("heartbeat");
+    assert!(
+        hb.max >= 100.0,
+        "the heartbeat waited behind the hog: {hb:?}"
+    );
+    for t in tasks_named(&trace, hog) {
+        let long = t
+            .polls
+            .iter()
+            .map(|r| trace.poll(*r).duration_ns())
+            .max()
+            .unwrap_or(0);
+        assert!(
+            long >= 295_000_000,
+            "each {hog} holds its worker for the whole 300 ms"
+        );
+    }
+}
+
+#[test]
+fn cpu_misuse_shows_a_long_poll_and_a_late_heartbeat() {
+    assert_worker_hog("cpu_misuse", "crunch");
+}
+
+#[test]
+fn blocking_misuse_shows_a_long_poll_and_a_late_heartbeat() {
+    assert_worker_hog("blocking_misuse", "blocker");
+}
+
+#[test]
+fn offloading_keeps_worker_polls_short_and_fills_blocking_lanes() {
+    let (trace, s) = run_named("hybrid_blocking_pool");
+    let blocking: Vec<_> = trace
+        .lanes
+        .iter()
+        .filter(|l| l.kind == LaneKind::Blocking)
+        .collect();
+    assert!(
+        (1..=4).contains(&blocking.len()),
+        "max_blocking_threads = 4, got {} blocking lanes",
+        blocking.len()
+    );
+    assert_eq!(s.tasks.blocking, 20);
+    let offload: Vec<_> = tasks_named(&trace, "offload_cpu");
+    assert_eq!(offload.len(), 20);
+    for t in &offload {
+        assert_eq!(t.kind, TaskKind::Blocking);
+        assert_eq!(t.outcome, Some(Outcome::Ok));
+        let parent = t.parent.and_then(|p| trace.task_by_id(p)).expect("parent");
+        assert_eq!(parent.name.as_deref(), Some("download"));
+        let run = trace.poll(t.polls[0]);
+        assert!(
+            run.duration_ns() >= 49_000_000,
+            "the parse ran on the blocking lane"
+        );
+        assert_eq!(
+            trace.lanes[t.polls[0].lane as usize].kind,
+            LaneKind::Blocking
+        );
+    }
+    // The 50 ms parses are not on the workers: no worker poll comes close.
+    let longest = s.longest_poll.expect("polls");
+    assert!(longest.ms < 40.0, "worker polls stay short: {longest:?}");
+}
+
+#[test]
+fn semaphore_caps_in_flight_and_avoids_429s() {
+    let (_, s) = run_named("rate_limited_client");
+    assert_eq!(s.http.requests, 15);
+    assert_eq!(s.http.status.get("200"), Some(&15), "{:?}", s.http.status);
+    assert!(
+        s.http.max_in_flight <= 5,
+        "in flight {}",
+        s.http.max_in_flight
+    );
+}
+
+#[test]
+fn naive_fanout_gets_429s() {
+    let (_, s) = run_named("naive_fanout_rate_limited");
+    assert_eq!(s.http.requests, 15);
+    assert_eq!(s.http.status.get("200"), Some(&5), "{:?}", s.http.status);
+    assert_eq!(s.http.status.get("429"), Some(&10), "{:?}", s.http.status);
+}
+
+#[test]
+fn join_is_one_task_spawn_is_many() {
+    let (trace, s) = run_named("join_vs_spawn");
+    assert_eq!(s.http.requests, 10);
+    assert!(
+        s.wall_ms < 1_000.0,
+        "both overlap their requests: {} ms",
+        s.wall_ms
+    );
+    assert_eq!(tasks_named(&trace, "joiner").len(), 1);
+    let spawner = tasks_named(&trace, "spawner");
+    assert_eq!(spawner.len(), 1);
+    let children = tasks_named(&trace, "child");
+    assert_eq!(children.len(), 5);
+    assert!(children.iter().all(|c| c.parent == Some(spawner[0].id)));
+    // The spawner is woken by its children finishing (JoinHandle), task to task.
+    let woken_by_child = spawner[0].wakes.iter().any(|&w| {
+        trace.wakes[w as usize]
+            .by
+            .is_some_and(|b| trace.tasks[b as usize].name.as_deref() == Some("child"))
+    });
+    assert!(woken_by_child, "a child's completion wakes the spawner");
+}
+
+#[test]
+fn single_thread_loop_has_one_lane_and_stalls_on_cpu() {
+    let (trace, s) = run_named("single_thread_loop");
+    assert_eq!(worker_lanes(&trace), 1);
+    assert_eq!(trace.lanes[0].name, "worker-0");
+    assert_eq!(s.http.status.get("200"), Some(&50));
+    let longest = s.longest_poll.expect("polls");
+    assert_eq!(longest.name, "slow_callback");
+    assert!(longest.ms >= 95.0);
+    assert!(s.heartbeat_late_ms.expect("heartbeat").max >= 80.0);
+}
+
+#[test]
+fn a_panicking_task_is_recorded_and_the_run_goes_on() {
+    let sc = scenario::parse(
+        "inline.toml",
+        r#"
+name = "panic"
+about = "One task panics."
+[[task]]
+name = "bad"
+steps = [ { sleep_ms = 5 }, { panic = "on purpose" } ]
+[[task]]
+name = "good"
+count = 3
+steps = [ { sleep_ms = 20 } ]
+"#,
+    )
+    .expect("valid");
+    let trace = run(&sc, RunOptions::default()).expect("run");
+    assert_invariants(&trace);
+    let bad = tasks_named(&trace, "bad");
+    assert_eq!(bad[0].outcome, Some(Outcome::Panicked));
+    assert_eq!(bad[0].panic_message.as_deref(), Some("on purpose"));
+    let good = tasks_named(&trace, "good");
+    assert!(good.iter().all(|t| t.outcome == Some(Outcome::Ok)));
+    let s = Summary::from_trace(&trace);
+    assert_eq!(s.tasks.panicked, 1);
+    assert_eq!(s.panics[0].message, "on purpose");
+}
+
+#[test]
+fn stop_ends_a_runaway_scenario_and_keeps_the_partial_trace() {
+    let sc = scenario::parse(
+        "inline.toml",
+        r#"
+name = "runaway"
+about = "Never ends on its own."
+[runtime]
+workers = 2
+[[task]]
+name = "spin"
+steps = [ { cpu_ms = 600000 } ]
+[[task]]
+name = "ticker"
+steps = [ { repeat = { times = 100000, steps = [ { sleep_ms = 5 } ] } } ]
+"#,
+    )
+    .expect("valid");
+    let stop = StopHandle::default();
+    let stopper = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(300));
+            let asked = Instant::now();
+            stop.stop();
+            asked
+        })
+    };
+    let trace = run(
+        &sc,
+        RunOptions {
+            stop,
+            ..Default::default()
+        },
+    )
+    .expect("run");
+    let asked = stopper.join().expect("stopper");
+    let latency = asked.elapsed();
+    assert!(
+        latency < Duration::from_secs(2),
+        "stopped {latency:?} after asking"
+    );
+    assert!(trace.stopped);
+    assert!(trace.wall_ns >= 200_000_000, "ran until the stop");
+    let ticker = tasks_named(&trace, "ticker");
+    assert!(ticker[0].polls.len() > 10, "the partial trace is kept");
+    assert_eq!(ticker[0].outcome, Some(Outcome::Cancelled));
+    assert!(Summary::from_trace(&trace).stopped);
+}
+
+#[test]
+fn time_limit_stops_the_run() {
+    let sc = scenario::parse(
+        "inline.toml",
+        "name = \"t\"\nabout = \"a\"\ntime_limit_s = 1\n[[task]]\nname = \"sleeper\"\nsteps = [{ sleep_ms = 60000 }]\n",
+    )
+    .expect("valid");
+    let started = Instant::now();
+    let trace = run(&sc, RunOptions::default()).expect("run");
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert!(trace.stopped);
+    assert_eq!(
+        tasks_named(&trace, "sleeper")[0].outcome,
+        Some(Outcome::Cancelled)
+    );
+}
+
+#[test]
+fn every_shipped_scenario_is_valid_and_local() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut n = 0;
+    for entry in std::fs::read_dir(dir).expect("scenarios/") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            let sc = scenario::load(&path).unwrap_or_else(|e| panic!("{e}"));
+            assert!(
+                !sc.allow_external,
+                "{}: shipped scenarios stay on 127.0.0.1",
+                path.display()
+            );
+            let sentences = sc.about.matches(". ").count() + 1;
+            assert!(
+                (2..=5).contains(&sentences),
+                "{}: about has {sentences} sentences",
+                path.display()
+            );
+            n += 1;
+        }
+    }
+    assert!(n >= 9, "{n} scenarios shipped");
+}
