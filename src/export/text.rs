@@ -23,6 +23,12 @@ pub fn render(s: &Summary) -> String {
         "tasks      {} spawned ({} on the blocking pool): {} completed, {} panicked, {} cancelled, {} unfinished",
         t.spawned, t.blocking, t.completed, t.panicked, t.cancelled, t.unfinished
     );
+    if t.cancelled > 0 && !s.stopped {
+        let _ = writeln!(
+            o,
+            "           (cancelled: still alive when the runtime shut down, such as pooled HTTP connections)"
+        );
+    }
     let _ = writeln!(o, "polls      {}   wakes {}", s.polls, s.wakes);
     match &s.longest_poll {
         Some(l) => {

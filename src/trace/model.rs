@@ -148,7 +148,7 @@ pub fn short_location(loc: &str) -> String {
         Some((head, col)) if col.chars().all(|c| c.is_ascii_digit()) && head.contains(':') => head,
         _ => loc,
     };
-    match without_col.find("/src/") {
+    match without_col.rfind("/src/") {
         Some(i) => {
             let crate_start = without_col[..i].rfind('/').map_or(0, |j| j + 1);
             without_col[crate_start..].to_string()
@@ -769,5 +769,293 @@ impl Trace {
             .filter(|s| s.state == TaskState::Scheduled)
             .map(|s| s.end_ns - s.start_ns)
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::trace::event::{Batch, Event, EventKind};
+
+    fn ev(ts_ns: u64, kind: EventKind) -> Event {
+        Event { ts_ns, kind }
+    }
+
+    fn spawn(ts: u64, task: TaskId) -> Event {
+        ev(
+            ts,
+            EventKind::Spawn {
+                task,
+                location: SpawnLocation::Owned("src/x.rs:1:1".into()),
+            },
+        )
+    }
+
+    fn poll(start: u64, end: u64, task: TaskId) -> [Event; 2] {
+        [
+            ev(start, EventKind::PollStart { task }),
+            ev(end, EventKind::PollEnd { task }),
+        ]
+    }
+
+    fn batch(thread: u32, events: Vec<Event>) -> Batch {
+        Batch { thread, events }
+    }
+
+    /// Task 1 spawned from outside, polled pending at 10..20, woken by the driver at 50,
+    /// polled to completion 60..70; it spawned task 2 during its first poll, which wakes
+    /// nobody and finishes in one poll on thread 1.
+    fn two_task_trace() -> Trace {
+        let mut t = Trace::new("t");
+        let mut a = vec![spawn(5, 1)];
+        a.push(ev(10, EventKind::PollStart { task: 1 }));
+        a.push(spawn(12, 2));
+        a.push(ev(20, EventKind::PollEnd { task: 1 }));
+        a.push(ev(50, EventKind::Wake { task: 1 }));
+        a.push(ev(60, EventKind::PollStart { task: 1 }));
+        a.push(ev(69, EventKind::Terminate { task: 1 }));
+        a.push(ev(70, EventKind::PollEnd { task: 1 }));
+        let mut b = Vec::new();
+        b.push(ev(30, EventKind::PollStart { task: 2 }));
+        b.push(ev(34, EventKind::Wake { task: 1 }));
+        b.push(ev(39, EventKind::Terminate { task: 2 }));
+        b.push(ev(40, EventKind::PollEnd { task: 2 }));
+        // Thread 1's batch arrives first: order across threads is not guaranteed.
+        t.ingest(batch(1, b));
+        t.ingest(batch(0, a));
+        t.finish();
+        t
+    }
+
+    #[test]
+    fn polls_get_outcomes_and_tasks_get_parents() {
+        let t = two_task_trace();
+        let t1 = t.task_by_id(1).expect("task 1");
+        let t2 = t.task_by_id(2).expect("task 2");
+        assert_eq!(t1.parent, None);
+        assert_eq!(t2.parent, Some(1), "spawned during task 1's poll");
+        let outcomes: Vec<_> = t1.polls.iter().map(|r| t.poll(*r).outcome).collect();
+        assert_eq!(outcomes, [PollOutcome::Pending, PollOutcome::Ready]);
+        assert_eq!(t1.outcome, Some(Outcome::Ok));
+        assert_eq!(
+            t1.end_ns,
+            Some(70),
+            "complete when the finishing poll returns"
+        );
+        assert_eq!(t2.outcome, Some(Outcome::Ok));
+    }
+
+    #[test]
+    fn lanes_are_named_in_order_of_first_use() {
+        let t = two_task_trace();
+        let names: Vec<_> = t.lanes.iter().map(|l| l.name.as_str()).collect();
+        assert_eq!(names, ["worker-0", "worker-1"]);
+        assert_eq!(t.lanes[0].polls.len(), 2, "thread 0 polled first (at 10)");
+    }
+
+    #[test]
+    fn wakes_name_the_task_running_on_that_thread_or_the_driver() {
+        let t = two_task_trace();
+        let by: Vec<_> = t
+            .wakes
+            .iter()
+            .map(|w| w.by.map(|b| t.tasks[b as usize].id))
+            .collect();
+        assert_eq!(
+            by,
+            [Some(2), None],
+            "task 2's poll woke task 1, then the driver did"
+        );
+    }
+
+    #[test]
+    fn task_states_follow_spawn_polls_and_wakes() {
+        let t = two_task_trace();
+        let states: Vec<_> = t
+            .task_states(t.task_index(1).expect("task"))
+            .iter()
+            .map(|s| (s.start_ns, s.end_ns, s.state))
+            .collect();
+        use TaskState::*;
+        assert_eq!(
+            states,
+            [
+                (5, 10, Scheduled),
+                (10, 20, Running),
+                (20, 34, Idle),
+                (34, 60, Scheduled),
+                (60, 70, Running),
+            ]
+        );
+        assert_eq!(t.sched_delays_ns(t.task_index(1).expect("task")), [5, 26]);
+    }
+
+    #[test]
+    fn self_wake_during_a_poll_schedules_right_after_it() {
+        let mut t = Trace::new("t");
+        let mut a = vec![spawn(0, 7)];
+        a.push(ev(10, EventKind::PollStart { task: 7 }));
+        a.push(ev(15, EventKind::Wake { task: 7 }));
+        a.push(ev(20, EventKind::PollEnd { task: 7 }));
+        a.extend(poll(25, 30, 7));
+        t.ingest(batch(0, a));
+        t.finish();
+        let states: Vec<_> = t.task_states(0).iter().map(|s| s.state).collect();
+        use TaskState::*;
+        assert_eq!(states, [Scheduled, Running, Scheduled, Running]);
+        assert_eq!(
+            t.sched_delays_ns(0),
+            [10, 5],
+            "ready again when the poll returned"
+        );
+        assert_eq!(t.wakes[0].by, Some(0), "a self-wake");
+    }
+
+    #[test]
+    fn range_query_returns_only_overlapping_polls() {
+        let mut t = Trace::new("t");
+        let mut a = vec![spawn(0, 1)];
+        for i in 0..100u64 {
+            a.extend(poll(i * 10, i * 10 + 5, 1));
+        }
+        t.ingest(batch(0, a));
+        t.finish();
+        let lane = &t.lanes[0];
+        let hit = lane.polls_in(22, 41);
+        let starts: Vec<_> = hit.iter().map(|p| p.start_ns).collect();
+        assert_eq!(starts, [20, 30, 40]);
+        assert!(lane.polls_in(6, 10).is_empty(), "a gap between polls");
+        assert_eq!(lane.polls_in(0, u64::MAX).len(), 100);
+        assert!(lane.polls_in(2000, 3000).is_empty());
+    }
+
+    #[test]
+    fn cancelled_tasks_lose_phantom_polls_and_keep_their_outcome() {
+        let mut t = Trace::new("t");
+        let mut a = vec![spawn(0, 1)];
+        a.extend(poll(10, 20, 1));
+        // Thread 1 cancels the idle task at shutdown (no poll open there)…
+        let b = vec![ev(30, EventKind::Terminate { task: 1 })];
+        // …and thread 0 runs the hooks for its queued notification afterwards.
+        a.extend(poll(31, 32, 1));
+        t.ingest(batch(0, a));
+        t.ingest(batch(1, b));
+        t.finish();
+        let task = t.task_by_id(1).expect("task");
+        assert_eq!(task.outcome, Some(Outcome::Cancelled));
+        assert_eq!(task.polls.len(), 1);
+        assert_eq!(t.lanes[0].polls.len(), 1);
+    }
+
+    #[test]
+    fn worker_loops_hosted_as_blocking_tasks_are_not_user_work() {
+        let mut t = Trace::new("t");
+        let mut a = vec![ev(1, EventKind::BlockingStart { task: 100 })];
+        a.push(spawn(2, 1));
+        a.extend(poll(5, 6, 1));
+        a.push(ev(50, EventKind::BlockingEnd { task: 100 }));
+        // An idle worker never polls: its whole loop looks like one blocking run.
+        let b = vec![
+            ev(1, EventKind::BlockingStart { task: 101 }),
+            ev(50, EventKind::BlockingEnd { task: 101 }),
+        ];
+        // A real blocking task, spawned (so seen) by task 1.
+        let c = vec![
+            ev(
+                3,
+                EventKind::SpawnBlocking {
+                    task: 5,
+                    location: SpawnLocation::Owned("x".into()),
+                },
+            ),
+            ev(7, EventKind::BlockingStart { task: 5 }),
+            ev(9, EventKind::BlockingEnd { task: 5 }),
+            ev(10, EventKind::BlockingStart { task: 5 }),
+            ev(11, EventKind::BlockingEnd { task: 5 }),
+            ev(12, EventKind::Terminate { task: 5 }),
+        ];
+        t.ingest(batch(0, a));
+        t.ingest(batch(1, b));
+        t.ingest(batch(2, c));
+        t.finish();
+        let ids: Vec<_> = t.tasks.iter().map(|t| t.id).collect();
+        assert_eq!(ids, [1, 5]);
+        let lanes: Vec<_> = t
+            .lanes
+            .iter()
+            .map(|l| (l.name.as_str(), l.polls.len()))
+            .collect();
+        assert_eq!(lanes, [("worker-0", 1), ("worker-1", 0), ("blocking-0", 1)]);
+        let blocking = t.task_by_id(5).expect("blocking task");
+        assert_eq!(blocking.kind, TaskKind::Blocking);
+        assert_eq!(blocking.outcome, Some(Outcome::Ok));
+        assert_eq!(
+            blocking.polls.len(),
+            1,
+            "the drop re-entry is not a second run"
+        );
+        assert_eq!(t.poll(blocking.polls[0]).outcome, PollOutcome::Ready);
+    }
+
+    #[test]
+    fn panics_are_attributed_to_their_task() {
+        let mut t = Trace::new("t");
+        let a = vec![
+            spawn(0, 3),
+            ev(1, EventKind::PollStart { task: 3 }),
+            ev(
+                2,
+                EventKind::Panic {
+                    task: Some(3),
+                    message: "boom".into(),
+                },
+            ),
+            ev(3, EventKind::Terminate { task: 3 }),
+            ev(4, EventKind::PollEnd { task: 3 }),
+        ];
+        t.ingest(batch(0, a));
+        t.finish();
+        assert_eq!(t.tasks[0].outcome, Some(Outcome::Panicked));
+        assert_eq!(t.tasks[0].panic_message.as_deref(), Some("boom"));
+    }
+
+    #[test]
+    fn http_end_may_arrive_before_its_start() {
+        let mut t = Trace::new("t");
+        t.ingest(batch(
+            1,
+            vec![ev(
+                9,
+                EventKind::HttpEnd {
+                    req: 4,
+                    status: 429,
+                },
+            )],
+        ));
+        t.ingest(batch(
+            0,
+            vec![ev(
+                2,
+                EventKind::HttpStart {
+                    req: 4,
+                    task: None,
+                    url: "/x".into(),
+                },
+            )],
+        ));
+        t.finish();
+        assert_eq!(t.http[0].end_ns, Some(9));
+        assert_eq!(t.http[0].status, Some(429));
+    }
+
+    #[test]
+    fn library_task_labels_are_short_locations() {
+        assert_eq!(
+            short_location(
+                "/root/.cargo/registry/src/index.crates.io-1/hyper-util-0.1.21/src/rt/tokio.rs:127:9"
+            ),
+            "hyper-util-0.1.21/src/rt/tokio.rs:127"
+        );
+        assert_eq!(short_location("src/main.rs:3:1"), "src/main.rs:3");
     }
 }

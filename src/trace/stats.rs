@@ -231,3 +231,87 @@ fn http_summary(trace: &Trace) -> HttpSummary {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::trace::event::{Batch, Event, EventKind};
+
+    #[test]
+    fn nearest_rank_percentiles() {
+        let p = Percentiles::ms_from_ns((1..=100).map(|i| i * 1_000_000).collect());
+        assert_eq!((p.p50, p.p99, p.max, p.count), (50.0, 99.0, 100.0, 100));
+        assert_eq!(Percentiles::ms_from_ns(vec![]), Percentiles::default());
+        let one = Percentiles::ms_from_ns(vec![2_500_000]);
+        assert_eq!((one.p50, one.p99, one.max), (2.5, 2.5, 2.5));
+    }
+
+    fn http(req: u64, start: u64, end: u64, status: u16) -> [Event; 2] {
+        [
+            Event {
+                ts_ns: start,
+                kind: EventKind::HttpStart {
+                    req,
+                    task: None,
+                    url: "/x".into(),
+                },
+            },
+            Event {
+                ts_ns: end,
+                kind: EventKind::HttpEnd { req, status },
+            },
+        ]
+    }
+
+    #[test]
+    fn http_in_flight_and_statuses() {
+        let mut t = Trace::new("t");
+        let mut events = Vec::new();
+        events.extend(http(0, 0, 10, 200));
+        events.extend(http(1, 5, 15, 200));
+        events.extend(http(2, 10, 20, 429)); // starts as #0 ends: not overlapping it
+        events.extend(http(3, 30, 31, 0));
+        t.ingest(Batch { thread: 0, events });
+        t.finish();
+        let h = Summary::from_trace(&t).http;
+        assert_eq!(h.requests, 4);
+        assert_eq!(h.max_in_flight, 2);
+        let status: Vec<_> = h.status.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+        assert_eq!(status, [("200", 2), ("429", 1), ("error", 1)]);
+    }
+
+    #[test]
+    fn slow_polls_and_longest_poll_come_from_worker_lanes() {
+        let mut t = Trace::new("t");
+        let mut events = vec![Event {
+            ts_ns: 0,
+            kind: EventKind::Spawn {
+                task: 1,
+                location: crate::trace::SpawnLocation::Owned("a.rs:1:1".into()),
+            },
+        }];
+        for (start, dur) in [
+            (0, 1_000_000),
+            (2_000_000, 25_000_000),
+            (30_000_000, 11_000_000),
+        ] {
+            events.push(Event {
+                ts_ns: start,
+                kind: EventKind::PollStart { task: 1 },
+            });
+            events.push(Event {
+                ts_ns: start + dur,
+                kind: EventKind::PollEnd { task: 1 },
+            });
+        }
+        t.ingest(Batch { thread: 0, events });
+        t.finish();
+        let s = Summary::from_trace(&t);
+        assert_eq!(s.polls, 3);
+        assert_eq!(s.slow_polls, 2);
+        assert_eq!(s.longest_poll_ms, 25.0);
+        let l = s.longest_poll.expect("longest");
+        assert_eq!((l.task, l.lane.as_str(), l.at_ms), (1, "worker-0", 2.0));
+        assert_eq!(s.lanes[0].busy_ms, 37.0);
+    }
+}

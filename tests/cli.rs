@@ -1,0 +1,165 @@
+//! The `asyncscope` binary as a user runs it: exit codes, error messages, and the exported
+//! files checked by the export-contract checker (`tools/check_trace.py`).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_asyncscope"))
+}
+
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("asyncscope-cli-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+fn text(out: &Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn invalid_scenario_exits_2_with_file_line_column() {
+    let dir = scratch("invalid");
+    let file = dir.join("bad.toml");
+    std::fs::write(
+        &file,
+        "name = \"n\"\nabout = \"a\"\n[runtime]\nworkers = 0\n[[task]]\nname = \"g\"\nsteps = [{ sleep_ms = 1 }]\n",
+    )
+    .expect("write");
+    let out = bin().arg("run").arg(&file).output().expect("run");
+    let (_, err) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains(&format!("{}:4:11:", file.display())), "{err}");
+    assert!(err.contains("between 1 and 64"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn unknown_step_and_missing_file_exit_2() {
+    let dir = scratch("unknown");
+    let file = dir.join("typo.toml");
+    std::fs::write(
+        &file,
+        "name = \"n\"\nabout = \"a\"\n[[task]]\nname = \"g\"\nsteps = [{ htp_get = \"/x\" }]\n",
+    )
+    .expect("write");
+    let out = bin().arg("run").arg(&file).output().expect("run");
+    let (_, err) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(":5:12:") && err.contains("htp_get") && err.contains("http_get"),
+        "{err}"
+    );
+
+    let out = bin()
+        .args(["run", "no/such/file.toml"])
+        .output()
+        .expect("run");
+    let (_, err) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("no/such/file.toml") && !err.contains("panicked"),
+        "{err}"
+    );
+}
+
+#[test]
+fn unwritable_export_path_is_an_error_and_the_other_export_is_written() {
+    let dir = scratch("unwritable");
+    let summary = dir.join("s.json");
+    let out = bin()
+        .arg("run")
+        .arg(repo().join("scenarios/naive_fanout_rate_limited.toml"))
+        .args([
+            "--chrome-trace",
+            "/nonexistent-dir/x/trace.json",
+            "--summary",
+        ])
+        .arg(&summary)
+        .output()
+        .expect("run");
+    let (stdout, err) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("could not write the Chrome trace"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(
+        stdout.contains("429: 10"),
+        "the summary is still printed: {stdout}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&summary).expect("summary written"))
+            .expect("json");
+    assert_eq!(json["http"]["status"]["429"], 10);
+}
+
+/// Runs every shipped scenario through the CLI and checks both exports against the
+/// export contract of the core issue with the independent Python checker.
+#[test]
+fn every_shipped_scenario_exports_a_trace_that_passes_the_contract_checker() {
+    let dir = scratch("contract");
+    let mut checked = 0;
+    let mut entries: Vec<_> = std::fs::read_dir(repo().join("scenarios"))
+        .expect("scenarios/")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    entries.sort();
+    for scenario in entries {
+        let stem = scenario
+            .file_stem()
+            .expect("stem")
+            .to_string_lossy()
+            .into_owned();
+        let trace = dir.join(format!("{stem}.json"));
+        let summary = dir.join(format!("{stem}-summary.json"));
+        let out = bin()
+            .arg("run")
+            .arg(&scenario)
+            .arg("--chrome-trace")
+            .arg(&trace)
+            .arg("--summary")
+            .arg(&summary)
+            .arg("--quiet")
+            .output()
+            .expect("run");
+        assert!(out.status.success(), "{stem}: {}", text(&out).1);
+        let check = Command::new("python3")
+            .arg(repo().join("tools/check_trace.py"))
+            .arg(&trace)
+            .arg(&summary)
+            .output()
+            .expect("python3 is needed for the export-contract check (scripts/setup.sh)");
+        let (stdout, stderr) = text(&check);
+        assert!(check.status.success(), "{stem}: {stdout}{stderr}");
+        assert_eq!(stdout.trim(), "ok", "{stem}");
+
+        // What the checker does not look at: flows pair up, lanes and task tracks exist.
+        let json: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&trace).expect("trace")).expect("json");
+        let events = json["traceEvents"].as_array().expect("traceEvents");
+        let count = |ph: &str| events.iter().filter(|e| e["ph"] == ph).count();
+        assert_eq!(count("s"), count("f"), "{stem}: every flow has both ends");
+        assert!(count("s") > 0, "{stem}: wake → poll arrows");
+        assert!(
+            events
+                .iter()
+                .any(|e| e["cat"] == "state" && e["name"] == "idle"),
+            "{stem}: per-task state tracks"
+        );
+        assert!(
+            events
+                .iter()
+                .all(|e| e["pid"].as_u64().is_some() && e["tid"].as_u64().is_some())
+        );
+        checked += 1;
+    }
+    assert!(checked >= 9);
+}
