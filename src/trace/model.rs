@@ -815,11 +815,12 @@ mod tests {
         a.push(ev(60, EventKind::PollStart { task: 1 }));
         a.push(ev(69, EventKind::Terminate { task: 1 }));
         a.push(ev(70, EventKind::PollEnd { task: 1 }));
-        let mut b = Vec::new();
-        b.push(ev(30, EventKind::PollStart { task: 2 }));
-        b.push(ev(34, EventKind::Wake { task: 1 }));
-        b.push(ev(39, EventKind::Terminate { task: 2 }));
-        b.push(ev(40, EventKind::PollEnd { task: 2 }));
+        let b = vec![
+            ev(30, EventKind::PollStart { task: 2 }),
+            ev(34, EventKind::Wake { task: 1 }),
+            ev(39, EventKind::Terminate { task: 2 }),
+            ev(40, EventKind::PollEnd { task: 2 }),
+        ];
         // Thread 1's batch arrives first: order across threads is not guaranteed.
         t.ingest(batch(1, b));
         t.ingest(batch(0, a));
