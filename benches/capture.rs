@@ -1,1 +1,67 @@
-fn main() {}
+//! Capture cost on the worst case (see `common/storm.rs`). Compare with
+//! `capture_baseline` (its own process): slowdown = captured / plain, and
+//! ns per event = (captured − plain) / events. Divan's items/s counter is events/s.
+//! Run both: `cargo bench --bench capture_baseline --bench capture`.
+
+use std::sync::Arc;
+use std::thread;
+
+use asyncscope::capture::{self, Capture, Msg};
+use asyncscope::trace::Trace;
+
+#[path = "common/storm.rs"]
+mod storm;
+
+fn main() {
+    divan::main();
+}
+
+/// One captured storm; the collector either drops batches or builds the trace model.
+fn captured_storm(build_model: bool) -> u64 {
+    let (tx, rx) = crossbeam_channel::bounded(4096);
+    let collector = thread::spawn(move || {
+        let mut trace = Trace::new("storm");
+        let mut events = 0u64;
+        for msg in rx.iter() {
+            match msg {
+                Msg::Batch(b) if build_model => trace.ingest(b),
+                Msg::Batch(b) => events += b.events.len() as u64,
+                Msg::End => break,
+            }
+        }
+        if build_model {
+            trace.finish();
+            events = trace.events;
+        }
+        events
+    });
+    let cap: Arc<Capture> = Capture::new(tx);
+    let mut b = tokio::runtime::Builder::new_multi_thread();
+    capture::instrument(&mut b, &cap);
+    capture::attach_thread(&cap);
+    storm::run(b);
+    capture::detach_thread();
+    cap.close();
+    let events = collector.join().expect("collector");
+    assert_eq!(cap.stats().dropped, 0, "the bench must not drop events");
+    events
+}
+
+fn events_per_storm() -> u64 {
+    static EVENTS: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    *EVENTS.get_or_init(|| captured_storm(false))
+}
+
+#[divan::bench(sample_count = 15, sample_size = 1)]
+fn yield_storm_captured(bencher: divan::Bencher) {
+    bencher
+        .counter(divan::counter::ItemsCount::new(events_per_storm()))
+        .bench_local(|| captured_storm(false));
+}
+
+#[divan::bench(sample_count = 15, sample_size = 1)]
+fn yield_storm_captured_and_modelled(bencher: divan::Bencher) {
+    bencher
+        .counter(divan::counter::ItemsCount::new(events_per_storm()))
+        .bench_local(|| captured_storm(true));
+}
