@@ -222,35 +222,45 @@ fn wakes_and_flows<W: Write>(trace: &Trace, out: &mut Out<W>) -> io::Result<()> 
         ev.s = Some("t");
         out.push(&ev.args(json!({"task": t.id, "by": by})))?;
     }
-    // One arrow per poll that followed a wake: from the waker's poll (or the woken task's
-    // track, for driver wakes) to the poll it caused.
+    // One arrow per poll that followed a wake: from the waker's poll to the poll it caused,
+    // or, for a driver wake, from the woken task's "scheduled" slice (a flow start must lie
+    // inside a slice on its track, so it goes in the middle of that slice).
     let mut flow_id = 0u64;
     for (ti, t) in trace.tasks.iter().enumerate() {
         let mut wakes = t.wakes.iter().map(|&w| &trace.wakes[w as usize]).peekable();
-        let mut prev_start = None;
+        let mut prev: Option<(u64, u64)> = None;
         for r in &t.polls {
             let p = trace.poll(*r);
-            let Some(since) = prev_start.replace(p.start_ns) else {
+            let Some((prev_start, prev_end)) = prev.replace((p.start_ns, p.end_ns)) else {
                 continue;
             };
-            while wakes.peek().is_some_and(|w| w.ts_ns < since) {
+            while wakes.peek().is_some_and(|w| w.ts_ns < prev_start) {
                 wakes.next();
             }
             let Some(w) = wakes.peek().filter(|w| w.ts_ns <= p.start_ns).copied() else {
                 continue;
             };
-            let from = match (w.by, w.lane) {
-                (Some(_), Some(l))
-                    if !trace.lanes[l as usize]
-                        .polls_in(w.ts_ns, w.ts_ns + 1)
-                        .is_empty() =>
-                {
-                    (THREADS_PID, lane_tid(l))
+            let waker_lane = w.by.and(w.lane).filter(|&l| {
+                !trace.lanes[l as usize]
+                    .polls_in(w.ts_ns, w.ts_ns + 1)
+                    .is_empty()
+            });
+            let (pid, tid, ts) = match waker_lane {
+                Some(l) => (THREADS_PID, lane_tid(l), w.ts_ns),
+                None => {
+                    let ready = w.ts_ns.max(prev_end);
+                    if p.start_ns <= ready {
+                        continue;
+                    }
+                    (
+                        TASKS_PID,
+                        task_tid(ti as u32),
+                        ready + (p.start_ns - ready) / 2,
+                    )
                 }
-                _ => (TASKS_PID, task_tid(ti as u32)),
             };
             flow_id += 1;
-            let mut s = Ev::new("wake", "wake_flow", "s", w.ts_ns, from.0, from.1);
+            let mut s = Ev::new("wake", "wake_flow", "s", ts, pid, tid);
             s.id = Some(flow_id);
             out.push(&s)?;
             let mut f = Ev::new(

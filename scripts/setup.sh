@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs the system packages asyncscope's build and tests need on a fresh Debian/Ubuntu
+# machine (idempotent; installs only what is missing). Rust itself comes from rustup.
+#   python3   runs tools/check_trace.py, the export-contract checker used by the tests
+set -euo pipefail
+
+packages=(python3)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+if ! command -v apt-get >/dev/null; then
+  echo "setup: please install: ${missing[*]} (no apt-get here)" >&2
+  exit 1
+fi
+sudo=""
+if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
+echo "setup: installing ${missing[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
