@@ -16,7 +16,7 @@ use std::hash::{Hash, Hasher};
 pub use buffer::{Capture, CaptureStats, Msg, attach_thread, detach_thread, flush, record};
 pub use subscriber::install_global;
 
-use crate::trace::{EventKind, SpawnLocation, TaskId};
+use crate::trace::{EventKind, TaskId};
 
 /// tokio's `task::Id` is opaque; its `Hash` writes the number, which we read back.
 pub fn task_id_u64(id: tokio::task::Id) -> TaskId {
@@ -59,7 +59,7 @@ pub fn instrument(builder: &mut tokio::runtime::Builder, capture: &std::sync::Ar
         .on_task_spawn(|meta| {
             record(EventKind::Spawn {
                 task: task_id_u64(meta.id()),
-                location: SpawnLocation::Static(meta.spawned_at()),
+                location: meta.spawned_at(),
             })
         })
         .on_before_task_poll(|meta| {

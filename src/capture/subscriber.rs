@@ -9,7 +9,7 @@
 use std::fmt::Write as _;
 use std::sync::Arc;
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use tracing::field::{Field, Visit};
 use tracing::level_filters::LevelFilter;
@@ -19,7 +19,7 @@ use tracing::{Metadata, Subscriber};
 
 use super::buffer::{flush, is_attached, record};
 use super::current_task;
-use crate::trace::{EventKind, SpawnLocation};
+use crate::trace::EventKind;
 
 const BLOCKING_BIT: u64 = 1 << 62;
 const OTHER_BIT: u64 = 1 << 61;
@@ -35,6 +35,7 @@ pub fn install_global() -> bool {
         install_panic_hook();
         tracing::subscriber::set_global_default(ScopeSubscriber {
             other_ids: AtomicU64::new(1),
+            waker_ops: OpCache::new(),
         })
         .is_ok()
     })
@@ -54,12 +55,11 @@ fn install_panic_hook() {
         } else {
             "(non-string panic payload)".into()
         };
-        let task = current_task();
-        if task.is_none() {
-            // Not a scenario task: a bug of ours or of a library; say it.
+        if current_task().is_none() {
+            // Not inside a task: a bug of ours or of a library; say it.
             previous(info);
         }
-        record(EventKind::Panic { task, message });
+        record(EventKind::Panic { message });
     }));
 }
 
@@ -70,6 +70,47 @@ fn wanted(meta: &Metadata<'_>) -> bool {
 
 struct ScopeSubscriber {
     other_ids: AtomicU64,
+    waker_ops: OpCache,
+}
+
+/// tokio's four waker callsites (clone, drop, wake, wake_by_ref) differ only in the value
+/// of their `op` field. Clones and drops are the most frequent events and of no interest:
+/// learn each callsite's op once, then skip the field visit for the uninteresting ones.
+/// Each slot packs the callsite's metadata address with "is a wake" in its low bit
+/// (metadata is word-aligned), so one compare-exchange publishes both.
+struct OpCache {
+    slots: [AtomicUsize; 8],
+}
+
+impl OpCache {
+    fn new() -> Self {
+        OpCache {
+            slots: std::array::from_fn(|_| AtomicUsize::new(0)),
+        }
+    }
+
+    fn key(meta: &'static Metadata<'static>) -> usize {
+        meta as *const Metadata<'static> as usize
+    }
+
+    fn get(&self, meta: &'static Metadata<'static>) -> Option<bool> {
+        let key = Self::key(meta);
+        self.slots.iter().find_map(|s| {
+            let v = s.load(Ordering::Relaxed);
+            (v & !1 == key).then_some(v & 1 == 1)
+        })
+    }
+
+    fn learn(&self, meta: &'static Metadata<'static>, is_wake: bool) {
+        let packed = Self::key(meta) | usize::from(is_wake);
+        for slot in &self.slots {
+            match slot.compare_exchange(0, packed, Ordering::Relaxed, Ordering::Relaxed) {
+                Ok(_) => return,
+                Err(existing) if existing & !1 == packed & !1 => return,
+                Err(_) => {}
+            }
+        }
+    }
 }
 
 #[derive(Default)]
@@ -163,7 +204,7 @@ impl Subscriber for ScopeSubscriber {
         if blocking {
             record(EventKind::SpawnBlocking {
                 task,
-                location: SpawnLocation::Owned(format!("{}:{}:{}", f.file, f.line, f.col).into()),
+                location: format!("{}:{}:{}", f.file, f.line, f.col).into(),
             });
         }
         if !f.name.is_empty() {
@@ -180,8 +221,13 @@ impl Subscriber for ScopeSubscriber {
     fn record_follows_from(&self, _: &span::Id, _: &span::Id) {}
 
     fn event(&self, event: &tracing::Event<'_>) {
+        let meta = event.metadata();
+        if self.waker_ops.get(meta) == Some(false) || !is_attached() {
+            return;
+        }
         let mut f = WakerFields::default();
         event.record(&mut f);
+        self.waker_ops.learn(meta, f.wake);
         if let (true, Some(id)) = (f.wake, f.task)
             && id & OTHER_BIT == 0
         {

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::Semaphore;
 
 use super::{Scenario, Step, Steps};
-use crate::capture::{current_task, record};
+use crate::capture::record;
 use crate::trace::EventKind;
 
 /// Shared by every task of one run.
@@ -96,7 +96,6 @@ impl RunContext {
         let req = self.next_request.fetch_add(1, Ordering::Relaxed);
         record(EventKind::HttpStart {
             req,
-            task: current_task(),
             url: target.clone(),
         });
         let status = match self.client.get(&url).send().await {

@@ -30,12 +30,12 @@ pub enum EventKind {
     /// the parent is the task running on this thread at the time).
     Spawn {
         task: TaskId,
-        location: SpawnLocation,
+        location: &'static Location<'static>,
     },
     /// A blocking-pool task was spawned (read from tokio's `runtime.spawn` span).
     SpawnBlocking {
         task: TaskId,
-        location: SpawnLocation,
+        location: Arc<str>,
     },
     /// The name a task was spawned with (`tokio::task::Builder::name`).
     Name {
@@ -64,15 +64,13 @@ pub enum EventKind {
     Wake {
         task: TaskId,
     },
-    /// A panic on this thread, inside `task` when known.
+    /// A panic on this thread (inside the task running there).
     Panic {
-        task: Option<TaskId>,
         message: Arc<str>,
     },
-    /// Scenario-level marks recorded by the step interpreter.
+    /// Scenario-level marks recorded by the step interpreter (in the requesting task).
     HttpStart {
         req: u64,
-        task: Option<TaskId>,
         url: Arc<str>,
     },
     /// `status` 0 means the request failed without an HTTP status (connection error).
@@ -85,6 +83,7 @@ pub enum EventKind {
     },
 }
 
+/// Kept small (40 bytes): every hook call writes one.
 #[derive(Clone, Debug)]
 pub struct Event {
     pub ts_ns: u64,
@@ -97,4 +96,13 @@ pub struct Batch {
     /// Per-run index of the thread (order of attachment).
     pub thread: u32,
     pub events: Vec<Event>,
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn events_stay_small() {
+        // Every hook call writes one; growing it costs capture time and memory.
+        assert!(std::mem::size_of::<super::Event>() <= 40);
+    }
 }

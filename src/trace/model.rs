@@ -335,7 +335,7 @@ impl Trace {
                     let (_, t) = self.task_mut(task);
                     t.spawn_ns = Some(ts);
                     t.parent = parent;
-                    t.location = Some(location);
+                    t.location = Some(SpawnLocation::Static(location));
                 }
                 EventKind::SpawnBlocking { task, location } => {
                     let parent = self.running_on(thread);
@@ -343,7 +343,7 @@ impl Trace {
                     t.kind = TaskKind::Blocking;
                     t.spawn_ns = Some(ts);
                     t.parent = parent;
-                    t.location = Some(location);
+                    t.location = Some(SpawnLocation::Owned(location));
                 }
                 EventKind::Name { task, name } => {
                     self.task_mut(task).1.name = Some(name);
@@ -372,12 +372,13 @@ impl Trace {
                         thread,
                     })
                 }
-                EventKind::Panic { task, message } => {
-                    if let Some(task) = task {
+                EventKind::Panic { message } => {
+                    if let Some(task) = self.running_on(thread) {
                         self.task_mut(task).1.panic_message = Some(message);
                     }
                 }
-                EventKind::HttpStart { req, task, url } => {
+                EventKind::HttpStart { req, url } => {
+                    let task = self.running_on(thread);
                     self.http_index.insert(req, self.http.len());
                     let early = self.http_early_ends.remove(&req);
                     self.http.push(HttpRequest {
@@ -786,7 +787,7 @@ mod tests {
             ts,
             EventKind::Spawn {
                 task,
-                location: SpawnLocation::Owned("src/x.rs:1:1".into()),
+                location: std::panic::Location::caller(),
             },
         )
     }
@@ -966,7 +967,7 @@ mod tests {
                 3,
                 EventKind::SpawnBlocking {
                     task: 5,
-                    location: SpawnLocation::Owned("x".into()),
+                    location: "x".into(),
                 },
             ),
             ev(7, EventKind::BlockingStart { task: 5 }),
@@ -1007,7 +1008,6 @@ mod tests {
             ev(
                 2,
                 EventKind::Panic {
-                    task: Some(3),
                     message: "boom".into(),
                 },
             ),
@@ -1039,7 +1039,6 @@ mod tests {
                 2,
                 EventKind::HttpStart {
                     req: 4,
-                    task: None,
                     url: "/x".into(),
                 },
             )],

@@ -252,7 +252,6 @@ mod tests {
                 ts_ns: start,
                 kind: EventKind::HttpStart {
                     req,
-                    task: None,
                     url: "/x".into(),
                 },
             },
@@ -287,7 +286,7 @@ mod tests {
             ts_ns: 0,
             kind: EventKind::Spawn {
                 task: 1,
-                location: crate::trace::SpawnLocation::Owned("a.rs:1:1".into()),
+                location: std::panic::Location::caller(),
             },
         }];
         for (start, dur) in [
