@@ -289,6 +289,14 @@ impl Trace {
         self.task_index(id).map(|i| &self.tasks[i as usize])
     }
 
+    /// The wakes in `[start_ns, end_ns)`, by binary search (wakes are sorted by time after
+    /// [`Trace::finish`]).
+    pub fn wakes_in(&self, start_ns: u64, end_ns: u64) -> &[Wake] {
+        let first = self.wakes.partition_point(|w| w.ts_ns < start_ns);
+        let last = self.wakes.partition_point(|w| w.ts_ns < end_ns);
+        &self.wakes[first..last.max(first)]
+    }
+
     pub fn poll(&self, r: PollRef) -> &PollSpan {
         &self.lanes[r.lane as usize].polls[r.index as usize]
     }
