@@ -1,7 +1,7 @@
 //! One run of a scenario: the lab server, the collector thread, a fresh instrumented tokio
 //! runtime, the scenario's task groups, then an orderly shutdown that keeps every event.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread;
 use std::time::Duration;
@@ -63,42 +63,56 @@ pub enum RunError {
     CollectorPanicked,
 }
 
+/// A trace shared between the collector (which fills it while the run goes) and a
+/// viewer (which reads it each frame).
+pub type LiveTrace = Arc<Mutex<Trace>>;
+
 /// Runs `scenario` once on a fresh runtime and returns its finished trace. Blocks the
 /// calling thread, which drives the runtime's `block_on`.
 pub fn run(scenario: &Scenario, options: RunOptions) -> Result<Trace, RunError> {
+    let live: LiveTrace = Arc::new(Mutex::new(Trace::new(scenario.name.clone())));
+    run_live(scenario, options, &live, || {})?;
+    let mut guard = live.lock().map_err(|_| RunError::CollectorPanicked)?;
+    Ok(std::mem::take(&mut *guard))
+}
+
+/// Runs `scenario` once, filling `live` as events arrive and calling `on_update` after
+/// each batch (a GUI asks for a repaint there). When it returns, `live` holds the
+/// finished trace.
+pub fn run_live(
+    scenario: &Scenario,
+    options: RunOptions,
+    live: &LiveTrace,
+    on_update: impl Fn() + Send + 'static,
+) -> Result<(), RunError> {
     let lab = LabServer::start(scenario.server.clone()).map_err(RunError::LabServer)?;
 
     let (tx, rx) = crossbeam_channel::bounded(options.channel_batches.max(1));
-    let name = scenario.name.clone();
+    let sink = live.clone();
     let collector = thread::Builder::new()
         .name("asyncscope-collector".into())
-        .spawn(move || collect(rx, name))
+        .spawn(move || collect(rx, &sink, on_update))
         .map_err(RunError::Collector)?;
 
     let cap = Capture::new(tx);
-    let runtime = build_runtime(scenario, &cap);
-    let runtime = match runtime {
-        Ok(rt) => rt,
-        Err(e) => {
+    let runtime = build_runtime(scenario, &cap).map_err(RunError::Runtime);
+    let ctx = RunContext::new(scenario, lab.base_url(), options.stop.flag.clone())
+        .map(Arc::new)
+        .map_err(RunError::Client);
+    let (runtime, ctx) = match (runtime, ctx) {
+        (Ok(rt), Ok(ctx)) => (rt, ctx),
+        (Err(e), _) | (_, Err(e)) => {
             cap.close();
             let _ = collector.join();
-            return Err(RunError::Runtime(e));
-        }
-    };
-    let ctx = match RunContext::new(scenario, lab.base_url(), options.stop.flag.clone()) {
-        Ok(c) => Arc::new(c),
-        Err(e) => {
-            cap.close();
-            let _ = collector.join();
-            return Err(RunError::Client(e));
+            return Err(e);
         }
     };
 
     // This thread drives block_on: on a current_thread runtime it polls every task.
     capture::attach_thread(&cap);
     let (wall_ns, stopped) = runtime.block_on(drive(scenario, &ctx, &options.stop, &cap));
-    // Wake up anything blocking (cpu_ms/block_ms loops watch the flag), then shut down:
-    // pending tasks are dropped (cancelled) and every thread flushes as it stops.
+    // cpu_ms / block_ms loops watch the flag; then shut down: pending tasks are dropped
+    // (cancelled) and every thread flushes as it stops.
     if stopped {
         options.stop.flag.store(true, Ordering::SeqCst);
     }
@@ -107,13 +121,14 @@ pub fn run(scenario: &Scenario, options: RunOptions) -> Result<Trace, RunError> 
     cap.close();
     drop(lab);
 
-    let mut trace = collector.join().map_err(|_| RunError::CollectorPanicked)?;
+    collector.join().map_err(|_| RunError::CollectorPanicked)?;
+    let mut trace = live.lock().map_err(|_| RunError::CollectorPanicked)?;
     trace.wall_ns = wall_ns;
     trace.stopped = stopped;
     trace.events_dropped = cap.stats().dropped;
     trace.run_errors = ctx.take_errors();
     trace.finish();
-    Ok(trace)
+    Ok(())
 }
 
 fn build_runtime(
@@ -219,16 +234,26 @@ async fn heartbeat_loop(period: Duration, done: Arc<Notify>) {
     }
 }
 
-fn collect(rx: crossbeam_channel::Receiver<Msg>, scenario: String) -> Trace {
-    let mut trace = Trace::new(scenario);
-    for msg in rx.iter() {
-        match msg {
-            Msg::Batch(b) => trace.ingest(b),
-            Msg::End => break,
+fn collect(rx: crossbeam_channel::Receiver<Msg>, live: &LiveTrace, on_update: impl Fn()) {
+    let ingest = |b| {
+        if let Ok(mut t) = live.lock() {
+            t.ingest(b);
         }
+    };
+    'run: for msg in rx.iter() {
+        let Msg::Batch(b) = msg else { break };
+        ingest(b);
+        // Whatever else is queued goes in before the viewer is told.
+        loop {
+            match rx.try_recv() {
+                Ok(Msg::Batch(b)) => ingest(b),
+                Ok(Msg::End) => break 'run,
+                Err(_) => break,
+            }
+        }
+        on_update();
     }
-    while let Ok(Msg::Batch(b)) = rx.try_recv() {
-        trace.ingest(b);
-    }
-    trace
+    // Batches sent before End are all in (one channel, in order); later ones were counted
+    // as dropped by the capture.
+    on_update();
 }
