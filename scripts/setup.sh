@@ -1,10 +1,18 @@
 #!/usr/bin/env bash
-# Installs the system packages asyncscope's build and tests need on a fresh Debian/Ubuntu
-# machine (idempotent; installs only what is missing). Rust itself comes from rustup.
-#   python3   runs tools/check_trace.py, the export-contract checker used by the tests
+# Installs the system packages asyncscope needs on a fresh Debian/Ubuntu machine
+# (idempotent; installs only what is missing). Rust itself comes from rustup.
+#   python3                         runs tools/check_trace.py, the export-contract checker
+#   libxkbcommon-x11-0 libxcursor1  loaded at run time by the window (winit, X11)
+#   libxrandr2 libxi6
+#   libegl1 libgl1-mesa-dri         OpenGL through EGL for wgpu; Mesa's software renderer
+#                                   draws when there is no GPU
 set -euo pipefail
 
-packages=(python3)
+packages=(python3 libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6 libegl1 libgl1-mesa-dri)
+if [[ ${1:-} == --screenshot ]]; then
+  # For scripts/screenshot.sh: a virtual X server and a screen grabber.
+  packages+=(xvfb x11-utils imagemagick)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

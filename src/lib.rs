@@ -7,3 +7,4 @@ pub mod lab_server;
 pub mod run;
 pub mod scenario;
 pub mod trace;
+pub mod ui;

@@ -1,4 +1,5 @@
-//! The command line: `asyncscope run SCENARIO` runs a scenario headless and exports it.
+//! The command line: no arguments opens the GUI; `asyncscope run SCENARIO` runs a scenario
+//! headless and exports it.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -9,17 +10,23 @@ use asyncscope::export;
 use asyncscope::run::{RunOptions, run};
 use asyncscope::scenario;
 use asyncscope::trace::Summary;
+use asyncscope::ui::App;
 
 #[derive(Parser)]
 #[command(
     name = "asyncscope",
     version,
-    about = "Make async scheduling visible: run tokio scenarios and capture every spawn, poll, wake and completion",
-    arg_required_else_help = true
+    about = "Make async scheduling visible: run tokio scenarios and capture every spawn, poll, wake and completion"
 )]
 struct Cli {
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
+    /// The folder of scenario files the GUI lists.
+    #[arg(long, value_name = "DIR", default_value = "scenarios")]
+    scenarios: PathBuf,
+    /// Open the GUI and run this scenario at once (a file stem such as io_fanout).
+    #[arg(long, value_name = "SCENARIO")]
+    run: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -45,13 +52,48 @@ const EXIT_BAD_INPUT: u8 = 2;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
+    let Some(command) = cli.command else {
+        return gui(cli.scenarios, cli.run);
+    };
+    match command {
         Command::Run {
             scenario,
             chrome_trace,
             summary,
             quiet,
         } => run_command(&scenario, chrome_trace, summary, quiet),
+    }
+}
+
+fn gui(scenarios: PathBuf, run_now: Option<String>) -> ExitCode {
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("asyncscope")
+            .with_inner_size([1500.0, 900.0]),
+        ..Default::default()
+    };
+    let result = eframe::run_native(
+        "asyncscope",
+        options,
+        Box::new(move |cc| {
+            let state = cc
+                .storage
+                .and_then(|s| eframe::get_value(s, eframe::APP_KEY))
+                .unwrap_or_default();
+            let mut app = App::new(scenarios, state);
+            if let Some(name) = run_now {
+                app.run_on_start(&name, &cc.egui_ctx);
+            }
+            Ok(Box::new(app))
+        }),
+    );
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: could not open the window: {e}");
+            eprintln!("(no display? `asyncscope run SCENARIO` works headless)");
+            ExitCode::FAILURE
+        }
     }
 }
 

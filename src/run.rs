@@ -1,8 +1,8 @@
 //! One run of a scenario: the lab server, the collector thread, a fresh instrumented tokio
 //! runtime, the scenario's task groups, then an orderly shutdown that keeps every event.
 
-use std::sync::{Arc, Mutex};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 

@@ -226,20 +226,13 @@ fn wakes_and_flows<W: Write>(trace: &Trace, out: &mut Out<W>) -> io::Result<()> 
     // or, for a driver wake, from the woken task's "scheduled" slice (a flow start must lie
     // inside a slice on its track, so it goes in the middle of that slice).
     let mut flow_id = 0u64;
-    for (ti, t) in trace.tasks.iter().enumerate() {
-        let mut wakes = t.wakes.iter().map(|&w| &trace.wakes[w as usize]).peekable();
-        let mut prev: Option<(u64, u64)> = None;
-        for r in &t.polls {
-            let p = trace.poll(*r);
-            let Some((prev_start, prev_end)) = prev.replace((p.start_ns, p.end_ns)) else {
-                continue;
-            };
-            while wakes.peek().is_some_and(|w| w.ts_ns < prev_start) {
-                wakes.next();
-            }
-            let Some(w) = wakes.peek().filter(|w| w.ts_ns <= p.start_ns).copied() else {
-                continue;
-            };
+    for ti in 0..trace.tasks.len() as u32 {
+        let mut prev_end = 0;
+        for (r, wake) in trace.polls_with_wakes(ti) {
+            let p = *trace.poll(r);
+            let ready_from = prev_end;
+            prev_end = p.end_ns;
+            let Some(w) = wake else { continue };
             let waker_lane = w.by.and(w.lane).filter(|&l| {
                 !trace.lanes[l as usize]
                     .polls_in(w.ts_ns, w.ts_ns + 1)
@@ -248,15 +241,11 @@ fn wakes_and_flows<W: Write>(trace: &Trace, out: &mut Out<W>) -> io::Result<()> 
             let (pid, tid, ts) = match waker_lane {
                 Some(l) => (THREADS_PID, lane_tid(l), w.ts_ns),
                 None => {
-                    let ready = w.ts_ns.max(prev_end);
+                    let ready = w.ts_ns.max(ready_from);
                     if p.start_ns <= ready {
                         continue;
                     }
-                    (
-                        TASKS_PID,
-                        task_tid(ti as u32),
-                        ready + (p.start_ns - ready) / 2,
-                    )
+                    (TASKS_PID, task_tid(ti), ready + (p.start_ns - ready) / 2)
                 }
             };
             flow_id += 1;

@@ -770,6 +770,28 @@ impl Trace {
         out
     }
 
+    /// Each poll of the task with the wake that made it runnable: the first wake at or
+    /// after the previous poll began and not after this poll began (None for the first
+    /// poll, which the spawn made runnable, and where no wake was seen).
+    pub fn polls_with_wakes(&self, task: u32) -> Vec<(PollRef, Option<Wake>)> {
+        let t = &self.tasks[task as usize];
+        let mut wakes = t.wakes.iter().map(|&w| self.wakes[w as usize]).peekable();
+        let mut prev_start = None;
+        t.polls
+            .iter()
+            .map(|&r| {
+                let p = self.poll(r);
+                let wake = prev_start.replace(p.start_ns).and_then(|since| {
+                    while wakes.peek().is_some_and(|w| w.ts_ns < since) {
+                        wakes.next();
+                    }
+                    wakes.peek().copied().filter(|w| w.ts_ns <= p.start_ns)
+                });
+                (r, wake)
+            })
+            .collect()
+    }
+
     /// For each poll of the task: how long it waited to be polled after it became ready to
     /// run (spawn or wake, or the end of its previous poll when woken during it).
     pub fn sched_delays_ns(&self, task: u32) -> Vec<u64> {

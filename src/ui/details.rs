@@ -1,0 +1,170 @@
+//! The details panel: everything the trace knows about the selected task or poll.
+
+use egui::Ui;
+
+use super::timeline::axis::format_ns;
+use super::timeline::{Selection, task_kind};
+use crate::trace::{Outcome, PollOutcome, TaskState, Trace};
+
+/// Facts about one task, computed from the trace (kept apart from drawing for tests).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TaskFacts {
+    pub polls: usize,
+    pub wakes: usize,
+    pub busy_ns: u64,
+    pub longest_poll_ns: u64,
+    pub mean_sched_delay_ns: u64,
+    pub max_sched_delay_ns: u64,
+}
+
+pub fn task_facts(trace: &Trace, task: u32) -> TaskFacts {
+    let t = &trace.tasks[task as usize];
+    let durations: Vec<u64> = t
+        .polls
+        .iter()
+        .map(|r| trace.poll(*r).duration_ns())
+        .collect();
+    let delays = trace.sched_delays_ns(task);
+    TaskFacts {
+        polls: t.polls.len(),
+        wakes: t.wakes.len(),
+        busy_ns: durations.iter().sum(),
+        longest_poll_ns: durations.iter().copied().max().unwrap_or(0),
+        mean_sched_delay_ns: if delays.is_empty() {
+            0
+        } else {
+            delays.iter().sum::<u64>() / delays.len() as u64
+        },
+        max_sched_delay_ns: delays.iter().copied().max().unwrap_or(0),
+    }
+}
+
+/// Returns a selection to switch to (clicking the parent).
+#[must_use]
+pub fn details_ui(ui: &mut Ui, trace: &Trace, selection: Option<Selection>) -> Option<Selection> {
+    let Some(sel) = selection else {
+        ui.weak("Click a poll on a worker lane, or a task row, to see its details.");
+        return None;
+    };
+    let Some(ti) = trace.task_index(sel.task()) else {
+        ui.weak("The selected task is not in this run.");
+        return None;
+    };
+    let t = &trace.tasks[ti as usize];
+    let mut jump = None;
+    ui.heading(format!("{} #{}", t.label(), t.id));
+    let facts = task_facts(trace, ti);
+    ui.label(format!(
+        "{} polls · {} wakes · busy {}",
+        facts.polls,
+        facts.wakes,
+        format_ns(facts.busy_ns as f64)
+    ));
+    egui::Grid::new("task facts")
+        .num_columns(2)
+        .striped(true)
+        .show(ui, |ui| {
+            let row = |ui: &mut Ui, k: &str, v: String| {
+                ui.label(k);
+                ui.label(v);
+                ui.end_row();
+            };
+            row(ui, "id", t.id.to_string());
+            row(ui, "kind", task_kind(t.kind).to_string());
+            if let Some(loc) = &t.location {
+                row(ui, "spawned at", loc.to_string());
+            }
+            if let Some(s) = t.spawn_ns {
+                row(ui, "spawn time", format_ns(s as f64));
+            }
+            ui.label("parent");
+            match t.parent.and_then(|p| trace.task_by_id(p)) {
+                Some(p) => {
+                    if ui.link(format!("{} #{}", p.label(), p.id)).clicked() {
+                        jump = Some(Selection::Task(p.id));
+                    }
+                }
+                None => {
+                    ui.label("none (spawned by the scenario)");
+                }
+            }
+            ui.end_row();
+            row(ui, "polls", facts.polls.to_string());
+            row(ui, "wakes", facts.wakes.to_string());
+            row(ui, "busy", format_ns(facts.busy_ns as f64));
+            row(ui, "longest poll", format_ns(facts.longest_poll_ns as f64));
+            row(
+                ui,
+                "scheduling delay",
+                format!(
+                    "mean {} · max {}",
+                    format_ns(facts.mean_sched_delay_ns as f64),
+                    format_ns(facts.max_sched_delay_ns as f64)
+                ),
+            );
+            let outcome = match (t.outcome, t.end_ns) {
+                (Some(o), Some(end)) => format!("{} at {}", o.as_str(), format_ns(end as f64)),
+                _ => "still running".to_string(),
+            };
+            row(ui, "outcome", outcome);
+            if t.outcome == Some(Outcome::Panicked) {
+                row(
+                    ui,
+                    "panic",
+                    t.panic_message
+                        .as_deref()
+                        .unwrap_or("(no message)")
+                        .to_string(),
+                );
+            }
+        });
+
+    if let Selection::Poll { start_ns, .. } = sel
+        && let Some(r) = t
+            .polls
+            .iter()
+            .find(|r| trace.poll(**r).start_ns == start_ns)
+    {
+        let p = trace.poll(*r);
+        ui.separator();
+        ui.strong("Selected poll");
+        ui.label(format!(
+            "on {} at {}, lasted {}, ended {}",
+            trace.lanes[r.lane as usize].name,
+            format_ns(p.start_ns as f64),
+            format_ns(p.duration_ns() as f64),
+            match p.outcome {
+                PollOutcome::Pending => "Pending (back to wait at an .await)",
+                PollOutcome::Ready => "Ready (the task finished)",
+            }
+        ));
+        let wake = trace
+            .polls_with_wakes(ti)
+            .into_iter()
+            .find(|(pr, _)| pr == r)
+            .and_then(|(_, w)| w);
+        let delay = trace
+            .task_states(ti)
+            .into_iter()
+            .find(|s| s.state == TaskState::Scheduled && s.end_ns == start_ns)
+            .map_or(0, |s| s.end_ns - s.start_ns);
+        let who = match wake {
+            Some(w) => match w.by {
+                Some(b) => {
+                    let b = &trace.tasks[b as usize];
+                    format!("{} #{}", b.label(), b.id)
+                }
+                None => "the timer / I/O driver".to_string(),
+            },
+            None => "its spawn".to_string(),
+        };
+        let at = wake.map_or(t.spawn_ns.unwrap_or(0), |w| w.ts_ns);
+        ui.label(format!(
+            "woken by {who} at {}, waited {} in the queue, polled on {}",
+            format_ns(at as f64),
+            format_ns(delay as f64),
+            trace.lanes[r.lane as usize].name
+        ));
+    }
+    jump
+}

@@ -1,0 +1,103 @@
+//! The legend: every colour and mark of the timeline, in words a learner understands.
+
+use egui::{CornerRadius, Rect, Sense, Stroke, Ui, pos2, vec2};
+
+use super::theme::Theme;
+
+enum Swatch {
+    Bar(egui::Color32),
+    ReadyBar(egui::Color32),
+    Thin(egui::Color32),
+    Spawn,
+    Done,
+    Panic,
+    Arrow,
+}
+
+pub fn legend_ui(ui: &mut Ui, theme: &Theme) {
+    let sample = theme.group_color("fetch");
+    let items = [
+        (Swatch::Bar(sample), "poll (colour = task group)"),
+        (
+            Swatch::ReadyBar(sample),
+            "end mark = Ready: the task finished in this poll; no mark = Pending: back to wait at an .await",
+        ),
+        (
+            Swatch::Bar(theme.scheduled),
+            "scheduled: woken, waiting for a worker",
+        ),
+        (Swatch::Thin(theme.idle), "idle: waiting at an .await"),
+        (
+            Swatch::Bar(sample.gamma_multiply(0.55)),
+            "dimmed: several polls closer than a pixel (zoom in)",
+        ),
+        (Swatch::Spawn, "spawned"),
+        (Swatch::Done, "completed"),
+        (Swatch::Panic, "panicked"),
+        (
+            Swatch::Arrow,
+            "wake -> the poll it caused (hover or select a task)",
+        ),
+    ];
+    ui.horizontal_wrapped(|ui| {
+        ui.strong("Legend");
+        for (swatch, text) in items {
+            let (rect, _) = ui.allocate_exact_size(vec2(22.0, 14.0), Sense::hover());
+            paint(ui, rect, &swatch, theme);
+            ui.label(text);
+            ui.add_space(8.0);
+        }
+    });
+}
+
+fn paint(ui: &Ui, rect: Rect, swatch: &Swatch, theme: &Theme) {
+    let p = ui.painter();
+    let c = rect.center();
+    match *swatch {
+        Swatch::Bar(color) => {
+            p.rect_filled(rect.shrink2(vec2(1.0, 2.0)), CornerRadius::same(1), color);
+        }
+        Swatch::ReadyBar(color) => {
+            let r = rect.shrink2(vec2(1.0, 2.0));
+            p.rect_filled(r, CornerRadius::same(1), color);
+            p.rect_filled(
+                Rect::from_min_max(pos2(r.right() - 2.0, r.top()), r.max),
+                0.0,
+                theme.ready_cap,
+            );
+        }
+        Swatch::Thin(color) => {
+            p.rect_filled(
+                Rect::from_center_size(c, vec2(rect.width(), 2.0)),
+                0.0,
+                color,
+            );
+        }
+        Swatch::Spawn => {
+            p.add(egui::Shape::convex_polygon(
+                vec![
+                    pos2(c.x - 3.0, c.y - 5.0),
+                    pos2(c.x + 3.0, c.y),
+                    pos2(c.x - 3.0, c.y + 5.0),
+                ],
+                theme.spawn,
+                Stroke::NONE,
+            ));
+        }
+        Swatch::Done => {
+            p.circle_filled(c, 3.0, theme.text);
+        }
+        Swatch::Panic => {
+            let s = Stroke::new(2.5, theme.panicked);
+            p.line_segment([c + vec2(-5.0, -5.0), c + vec2(5.0, 5.0)], s);
+            p.line_segment([c + vec2(-5.0, 5.0), c + vec2(5.0, -5.0)], s);
+        }
+        Swatch::Arrow => {
+            p.arrow(
+                pos2(rect.left(), c.y),
+                vec2(rect.width(), 0.0),
+                Stroke::new(1.5, theme.wake_arrow),
+            );
+        }
+    }
+}

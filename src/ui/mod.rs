@@ -1,0 +1,347 @@
+//! The eframe app: scenario panel (left), timeline (centre), details (right), legend
+//! (bottom). Runs happen on their own threads; the UI reads the shared trace each frame and
+//! never waits on a run. Panels return commands; the app applies them after the frame.
+
+pub mod details;
+pub mod legend;
+pub mod scenarios;
+pub mod theme;
+pub mod timeline;
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+use crate::run::{LiveTrace, RunError, RunOptions, StopHandle, run_live};
+use crate::scenario::Scenario;
+use crate::trace::Trace;
+use scenarios::{RunStatus, ScenarioEntry, scenario_panel_ui};
+use theme::Theme;
+use timeline::axis::format_ns;
+use timeline::{RunView, TimelineState, timeline_ui};
+
+/// What persists between launches.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct State {
+    /// File stem of the selected scenario.
+    pub selected: Option<String>,
+}
+
+/// What a panel asks the app to do.
+#[must_use]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Command {
+    Select(usize),
+    Run,
+    Stop,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RunOutcome {
+    Finished,
+    Stopped,
+    Failed(String),
+}
+
+/// One run, live or done. Every run is kept (the comparison view needs them).
+pub struct RunSlot {
+    pub scenario: Scenario,
+    pub live: LiveTrace,
+    stop: StopHandle,
+    thread: Option<JoinHandle<Result<(), RunError>>>,
+    started: Instant,
+    pub outcome: Option<RunOutcome>,
+}
+
+impl RunSlot {
+    fn start(scenario: Scenario, ctx: &egui::Context) -> Result<Self, String> {
+        let live: LiveTrace = Arc::new(Mutex::new(Trace::new(scenario.name.clone())));
+        let stop = StopHandle::default();
+        let options = RunOptions {
+            stop: stop.clone(),
+            ..Default::default()
+        };
+        let (sc, sink, repaint) = (scenario.clone(), live.clone(), ctx.clone());
+        let thread = std::thread::Builder::new()
+            .name("asyncscope-run".into())
+            .spawn(move || run_live(&sc, options, &sink, move || repaint.request_repaint()))
+            .map_err(|e| format!("could not start the run thread: {e}"))?;
+        Ok(RunSlot {
+            scenario,
+            live,
+            stop,
+            thread: Some(thread),
+            started: Instant::now(),
+            outcome: None,
+        })
+    }
+
+    pub fn is_running(&self) -> bool {
+        self.outcome.is_none()
+    }
+
+    /// Collects the run thread's result once it is done; true if it just finished.
+    fn poll(&mut self) -> bool {
+        if !self.thread.as_ref().is_some_and(JoinHandle::is_finished) {
+            return false;
+        }
+        let Some(thread) = self.thread.take() else {
+            return false;
+        };
+        self.outcome = Some(match thread.join() {
+            Ok(Ok(())) => {
+                let stopped = self.live.lock().map(|t| t.stopped).unwrap_or(false);
+                if stopped {
+                    RunOutcome::Stopped
+                } else {
+                    RunOutcome::Finished
+                }
+            }
+            Ok(Err(e)) => RunOutcome::Failed(e.to_string()),
+            Err(_) => RunOutcome::Failed("the run thread panicked".into()),
+        });
+        true
+    }
+}
+
+pub struct App {
+    pub state: State,
+    scenarios_dir: PathBuf,
+    entries: Vec<ScenarioEntry>,
+    scan_error: Option<String>,
+    selected: Option<usize>,
+    runs: Vec<RunSlot>,
+    pub timeline: TimelineState,
+    message: Option<String>,
+}
+
+impl App {
+    pub fn new(scenarios_dir: PathBuf, state: State) -> Self {
+        let (entries, scan_error) = match scenarios::scan(&scenarios_dir) {
+            Ok(e) => (e, None),
+            Err(e) => (Vec::new(), Some(e)),
+        };
+        let selected = state
+            .selected
+            .as_ref()
+            .and_then(|stem| entries.iter().position(|e| &e.stem() == stem))
+            .or(if entries.is_empty() { None } else { Some(0) });
+        let mut app = App {
+            state,
+            scenarios_dir,
+            entries,
+            scan_error,
+            selected: None,
+            runs: Vec::new(),
+            timeline: TimelineState::default(),
+            message: None,
+        };
+        if let Some(i) = selected {
+            app.select(i);
+        }
+        app
+    }
+
+    pub fn scenarios_dir(&self) -> &PathBuf {
+        &self.scenarios_dir
+    }
+
+    fn select(&mut self, i: usize) {
+        if let Some(e) = self.entries.get(i) {
+            self.selected = Some(i);
+            self.state.selected = Some(e.stem());
+        }
+    }
+
+    /// Selects the scenario with this file stem (or path) and runs it.
+    pub fn run_on_start(&mut self, name: &str, ctx: &egui::Context) {
+        let wanted = std::path::Path::new(name)
+            .file_stem()
+            .map_or_else(|| name.to_string(), |s| s.to_string_lossy().into_owned());
+        match self.entries.iter().position(|e| e.stem() == wanted) {
+            Some(i) => {
+                self.select(i);
+                self.apply(Command::Run, ctx);
+            }
+            None => {
+                self.message = Some(format!(
+                    "no scenario `{name}` in {}",
+                    self.scenarios_dir.display()
+                ))
+            }
+        }
+    }
+
+    pub fn is_running(&self) -> bool {
+        self.runs.last().is_some_and(RunSlot::is_running)
+    }
+
+    /// The run on screen (the latest).
+    pub fn current_run(&self) -> Option<&RunSlot> {
+        self.runs.last()
+    }
+
+    pub fn runs(&self) -> &[RunSlot] {
+        &self.runs
+    }
+
+    fn apply(&mut self, command: Command, ctx: &egui::Context) {
+        match command {
+            Command::Select(i) => self.select(i),
+            Command::Run => {
+                if self.is_running() {
+                    return;
+                }
+                let Some(Ok(sc)) = self
+                    .selected
+                    .and_then(|i| self.entries.get(i))
+                    .map(|e| &e.scenario)
+                else {
+                    return;
+                };
+                match RunSlot::start(sc.clone(), ctx) {
+                    Ok(slot) => {
+                        self.runs.push(slot);
+                        self.timeline.reset_for_new_run();
+                        self.message = None;
+                    }
+                    Err(e) => self.message = Some(e),
+                }
+            }
+            Command::Stop => {
+                if let Some(run) = self.runs.last().filter(|r| r.is_running()) {
+                    run.stop.stop();
+                }
+            }
+        }
+    }
+
+    /// The status line; `trace` is the current run's (already locked by the caller).
+    fn status_line(&self, trace: Option<&Trace>) -> String {
+        match (self.runs.last(), &self.message) {
+            (_, Some(m)) => m.clone(),
+            (None, None) => "No run yet.".to_string(),
+            (Some(r), None) => {
+                let wall = trace.map_or(0, |t| t.wall_ns) as f64;
+                match &r.outcome {
+                    None => format!(
+                        "Running · {}",
+                        format_ns(r.started.elapsed().as_nanos() as f64)
+                    ),
+                    Some(RunOutcome::Finished) => {
+                        format!("Finished · wall time {}", format_ns(wall))
+                    }
+                    Some(RunOutcome::Stopped) => format!(
+                        "Stopped after {} · the trace so far is kept",
+                        format_ns(wall)
+                    ),
+                    Some(RunOutcome::Failed(e)) => format!("Failed: {e}"),
+                }
+            }
+        }
+    }
+
+    /// The whole UI, given the root `Ui` (eframe's, or a test harness's).
+    pub fn ui_root(&mut self, ui: &mut egui::Ui) {
+        let ctx = ui.ctx().clone();
+        for run in &mut self.runs {
+            if run.poll() && self.timeline.follow_live {
+                self.timeline.request_fit();
+            }
+        }
+        let theme = Theme::from_visuals(ui.visuals());
+        let live = self.runs.last().map(|r| r.live.clone());
+        let guard = live.as_ref().and_then(|l| l.lock().ok());
+        let trace: Option<&Trace> = guard.as_deref();
+        let (events, dropped) = trace.map_or((0, 0), |t| (t.events, t.events_dropped));
+        let line = self.status_line(trace);
+        let mut commands = Vec::new();
+
+        egui::Panel::left("scenarios")
+            .default_size(320.0)
+            .show(ui, |ui| {
+                let status = RunStatus {
+                    running: self.is_running(),
+                    line: &line,
+                    events,
+                    dropped,
+                };
+                commands.extend(scenario_panel_ui(
+                    ui,
+                    &self.entries,
+                    self.selected,
+                    self.scan_error.as_deref(),
+                    &status,
+                ));
+            });
+        egui::Panel::right("details")
+            .default_size(320.0)
+            .show(ui, |ui| {
+                ui.heading("Details");
+                egui::ScrollArea::vertical()
+                    .id_salt("details")
+                    .show(ui, |ui| match trace {
+                        Some(t) => {
+                            if let Some(sel) = details::details_ui(ui, t, self.timeline.selection) {
+                                self.timeline.selection = Some(sel);
+                            }
+                        }
+                        None => {
+                            ui.weak("No run yet.");
+                        }
+                    });
+            });
+        egui::Panel::bottom("legend").show(ui, |ui| legend::legend_ui(ui, &theme));
+        egui::CentralPanel::default().show(ui, |ui| match (trace, self.runs.last()) {
+            (Some(t), Some(run)) => {
+                let live = run.is_running();
+                let now_ns = if live {
+                    (run.started.elapsed().as_nanos() as u64).max(t.end_ns())
+                } else {
+                    t.end_ns()
+                };
+                let view = RunView {
+                    trace: t,
+                    now_ns,
+                    live,
+                };
+                timeline_ui(ui, &mut self.timeline, &view, &theme);
+            }
+            _ => {
+                ui.centered_and_justified(|ui| {
+                    ui.weak("Select a scenario on the left and press Run.");
+                });
+            }
+        });
+        drop(guard);
+
+        for c in commands {
+            self.apply(c, &ctx);
+        }
+        if self.is_running() {
+            // The clock moves even when no batch arrives.
+            ctx.request_repaint_after(Duration::from_millis(33));
+        }
+    }
+}
+
+impl eframe::App for App {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.ui_root(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, eframe::APP_KEY, &self.state);
+    }
+
+    fn on_exit(&mut self) {
+        // Stop a live run so its threads end with the window.
+        if let Some(run) = self.runs.last().filter(|r| r.is_running()) {
+            run.stop.stop();
+        }
+    }
+}

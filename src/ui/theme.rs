@@ -1,0 +1,84 @@
+//! Colours of the timeline, derived from egui's visuals (dark or light), so views never
+//! hard-code a colour of their own.
+
+use egui::{Color32, Visuals};
+
+#[derive(Clone, Debug)]
+pub struct Theme {
+    pub text: Color32,
+    pub weak_text: Color32,
+    pub grid: Color32,
+    pub lane_bg: [Color32; 2],
+    /// Woken (or spawned), waiting for a worker.
+    pub scheduled: Color32,
+    /// Pending at an `.await`.
+    pub idle: Color32,
+    /// The dark cap at the end of a poll that finished its task.
+    pub ready_cap: Color32,
+    pub panicked: Color32,
+    pub cancelled: Color32,
+    pub spawn: Color32,
+    pub selection: Color32,
+    pub wake_arrow: Color32,
+    saturation: f32,
+    value: f32,
+}
+
+impl Theme {
+    pub fn from_visuals(v: &Visuals) -> Self {
+        let dark = v.dark_mode;
+        let text = v.text_color();
+        Theme {
+            text,
+            weak_text: v.weak_text_color(),
+            grid: v.widgets.noninteractive.bg_stroke.color.gamma_multiply(0.6),
+            lane_bg: if dark {
+                [Color32::from_gray(24), Color32::from_gray(30)]
+            } else {
+                [Color32::from_gray(250), Color32::from_gray(240)]
+            },
+            scheduled: if dark {
+                Color32::from_rgb(230, 160, 40)
+            } else {
+                Color32::from_rgb(220, 140, 0)
+            },
+            idle: v.weak_text_color().gamma_multiply(0.7),
+            ready_cap: if dark { Color32::WHITE } else { Color32::BLACK },
+            panicked: v.error_fg_color,
+            cancelled: v.weak_text_color(),
+            spawn: if dark {
+                Color32::from_rgb(90, 200, 120)
+            } else {
+                Color32::from_rgb(20, 140, 60)
+            },
+            selection: v.selection.stroke.color,
+            wake_arrow: v.warn_fg_color,
+            saturation: if dark { 0.55 } else { 0.65 },
+            value: if dark { 0.85 } else { 0.75 },
+        }
+    }
+
+    /// A stable colour per task group (hash of its name → hue).
+    pub fn group_color(&self, group: &str) -> Color32 {
+        // FNV-1a: stable across runs and platforms.
+        let mut h: u32 = 0x811c_9dc5;
+        for b in group.bytes() {
+            h ^= u32::from(b);
+            h = h.wrapping_mul(0x0100_0193);
+        }
+        let hue = (h % 360) as f32 / 360.0;
+        egui::ecolor::Hsva::new(hue, self.saturation, self.value, 1.0).into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn group_colours_are_stable_and_distinct() {
+        let t = Theme::from_visuals(&Visuals::dark());
+        assert_eq!(t.group_color("fetch"), t.group_color("fetch"));
+        assert_ne!(t.group_color("fetch"), t.group_color("crunch"));
+    }
+}

@@ -1,0 +1,698 @@
+//! The timeline: a time axis, one lane per worker / blocking thread with a bar per poll,
+//! and one row per task with its states, grouped by task name. Reads the trace through
+//! range queries; merges what is thinner than a pixel.
+
+pub mod axis;
+pub mod lod;
+pub mod viewport;
+
+use std::collections::HashMap;
+
+use egui::{
+    Align2, CornerRadius, FontId, Key, Rect, Response, Sense, Stroke, StrokeKind, Ui, pos2, vec2,
+};
+
+use crate::trace::{LaneKind, Outcome, PollOutcome, PollSpan, TaskId, TaskKind, TaskState, Trace};
+use crate::ui::theme::Theme;
+use lod::{RenderItem, render_items};
+pub use viewport::Viewport;
+
+const AXIS_H: f32 = 22.0;
+const LANE_H: f32 = 22.0;
+const ROW_H: f32 = 18.0;
+pub const GUTTER_W: f32 = 170.0;
+/// Groups with more tasks than this start collapsed.
+const EXPAND_UP_TO: usize = 12;
+
+/// What the user selected: a task, or one poll of it (kept by task id and start time, which
+/// survive the renumbering when a run finishes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Selection {
+    Task(TaskId),
+    Poll { task: TaskId, start_ns: u64 },
+}
+
+impl Selection {
+    pub fn task(&self) -> TaskId {
+        match *self {
+            Selection::Task(t) | Selection::Poll { task: t, .. } => t,
+        }
+    }
+}
+
+/// A task group: tasks with the same name (or, for library tasks, spawn location).
+#[derive(Clone, Debug)]
+struct Group {
+    name: String,
+    library: bool,
+    tasks: Vec<u32>,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Row {
+    Header(usize),
+    Task(u32),
+}
+
+#[derive(Default)]
+struct GroupCache {
+    key: (usize, u64),
+    groups: Vec<Group>,
+}
+
+/// The timeline's state between frames.
+pub struct TimelineState {
+    pub viewport: Viewport,
+    /// Keep the newest time in view while a run is live.
+    pub follow_live: bool,
+    pub selection: Option<Selection>,
+    hovered_task: Option<TaskId>,
+    expanded: HashMap<String, bool>,
+    cache: GroupCache,
+    fit_pending: bool,
+}
+
+impl Default for TimelineState {
+    fn default() -> Self {
+        TimelineState {
+            viewport: Viewport {
+                start_ns: 0.0,
+                ns_per_px: 1e9 / 1000.0,
+            },
+            follow_live: true,
+            selection: None,
+            hovered_task: None,
+            expanded: HashMap::new(),
+            cache: GroupCache::default(),
+            fit_pending: false,
+        }
+    }
+}
+
+impl TimelineState {
+    /// A new run is on screen: follow it, forget the old selection.
+    pub fn reset_for_new_run(&mut self) {
+        self.follow_live = true;
+        self.selection = None;
+        self.hovered_task = None;
+        self.cache = GroupCache::default();
+        self.viewport = TimelineState::default().viewport;
+    }
+
+    /// Fit the whole run on the next frame.
+    pub fn request_fit(&mut self) {
+        self.fit_pending = true;
+    }
+
+    fn groups(&mut self, trace: &Trace) -> &[Group] {
+        let key = (trace.tasks.len(), trace.wall_ns);
+        if self.cache.key != key || self.cache.groups.is_empty() {
+            let mut by_name: HashMap<String, usize> = HashMap::new();
+            let mut groups: Vec<Group> = Vec::new();
+            for (i, t) in trace.tasks.iter().enumerate() {
+                if t.spawn_ns.is_none() && t.polls.is_empty() {
+                    continue; // not a task of this run (tokio's block_on future)
+                }
+                let name = t.label();
+                let g = *by_name.entry(name.clone()).or_insert_with(|| {
+                    groups.push(Group {
+                        name,
+                        library: t.name.is_none(),
+                        tasks: Vec::new(),
+                    });
+                    groups.len() - 1
+                });
+                groups[g].tasks.push(i as u32);
+            }
+            // The scenario's own groups first, then what libraries spawned.
+            groups.sort_by_key(|g| g.library);
+            self.cache = GroupCache { key, groups };
+        }
+        &self.cache.groups
+    }
+
+    fn is_expanded(&self, g: &Group) -> bool {
+        *self
+            .expanded
+            .get(&g.name)
+            .unwrap_or(&(!g.library && g.tasks.len() <= EXPAND_UP_TO))
+    }
+}
+
+/// What the timeline needs to know about the run besides its trace.
+pub struct RunView<'a> {
+    pub trace: &'a Trace,
+    /// ns since run start "now" (the run's latest time while it is live).
+    pub now_ns: u64,
+    pub live: bool,
+}
+
+/// Draws the timeline and handles its input.
+pub fn timeline_ui(ui: &mut Ui, state: &mut TimelineState, run: &RunView<'_>, theme: &Theme) {
+    let trace = run.trace;
+    let canvas_w = (ui.available_width() - GUTTER_W).max(50.0) as f64;
+
+    toolbar_ui(ui, state, run);
+    keyboard(ui, state, run, canvas_w);
+
+    if state.fit_pending {
+        state.fit_pending = false;
+        state
+            .viewport
+            .fit(0.0, run.now_ns.max(1_000) as f64, canvas_w, 0.02);
+    }
+    if state.follow_live && run.live {
+        // Keep the newest time near the right edge; never scroll before 0.
+        let span = canvas_w * state.viewport.ns_per_px;
+        state.viewport.start_ns = (run.now_ns as f64 - span * 0.95).max(-span * 0.02);
+    }
+
+    // Set again below by whatever row or poll the pointer is over.
+    state.hovered_task = None;
+    let mut canvases: Vec<Response> = Vec::new();
+    let axis_rect = axis_ui(ui, state, theme);
+    let lane_rects = lanes_ui(ui, state, trace, theme, &mut canvases);
+    ui.add_space(4.0);
+    ui.separator();
+    tasks_ui(ui, state, trace, run.now_ns, theme, &mut canvases);
+
+    wake_arrows(ui, state, trace, &lane_rects, theme);
+    pointer(ui, state, &canvases, axis_rect);
+}
+
+fn toolbar_ui(ui: &mut Ui, state: &mut TimelineState, run: &RunView<'_>) {
+    ui.horizontal(|ui| {
+        if ui
+            .checkbox(&mut state.follow_live, "Follow live")
+            .on_hover_text("Keep the newest time in view while a run is live")
+            .changed()
+            && state.follow_live
+            && !run.live
+        {
+            state.request_fit();
+        }
+        if ui
+            .button("Fit (F)")
+            .on_hover_text("Show the whole run")
+            .clicked()
+        {
+            state.follow_live = false;
+            state.request_fit();
+        }
+        let per_100px = axis::format_ns(state.viewport.ns_per_px * 100.0);
+        ui.weak(format!(
+            "100 px = {per_100px} · zoom: Ctrl+wheel or W/S · pan: drag, wheel or A/D"
+        ));
+    });
+}
+
+fn keyboard(ui: &Ui, state: &mut TimelineState, run: &RunView<'_>, canvas_w: f64) {
+    if ui.ctx().egui_wants_keyboard_input() {
+        return;
+    }
+    let (zoom_in, zoom_out, left, right, fit) = ui.input(|i| {
+        (
+            i.key_down(Key::W),
+            i.key_down(Key::S),
+            i.key_down(Key::A),
+            i.key_down(Key::D),
+            i.key_pressed(Key::F),
+        )
+    });
+    let dt = ui.input(|i| i.stable_dt).clamp(0.0, 0.1) as f64;
+    let anchor = canvas_w / 2.0;
+    if zoom_in {
+        state.viewport.zoom_at(anchor, (1.0 + 4.0 * dt).max(1.01));
+    }
+    if zoom_out {
+        state
+            .viewport
+            .zoom_at(anchor, 1.0 / (1.0 + 4.0 * dt).max(1.01));
+    }
+    if left {
+        state.viewport.pan_px(-canvas_w * dt);
+    }
+    if right {
+        state.viewport.pan_px(canvas_w * dt);
+    }
+    if zoom_in || zoom_out || left || right {
+        state.follow_live = false;
+        ui.ctx().request_repaint();
+    }
+    if fit {
+        state.follow_live = run.live && state.follow_live;
+        state.request_fit();
+    }
+}
+
+/// A row: a label cell in the gutter and a canvas cell for the time range.
+fn row_cells(ui: &mut Ui, height: f32) -> (Rect, Rect) {
+    let (rect, _) = ui.allocate_exact_size(vec2(ui.available_width(), height), Sense::hover());
+    let label = Rect::from_min_size(rect.min, vec2(GUTTER_W, height));
+    let canvas = Rect::from_min_max(pos2(rect.min.x + GUTTER_W, rect.min.y), rect.max);
+    (label, canvas)
+}
+
+fn axis_ui(ui: &mut Ui, state: &TimelineState, theme: &Theme) -> Rect {
+    let (_, canvas) = row_cells(ui, AXIS_H);
+    let vp = state.viewport;
+    let painter = ui.painter_at(canvas);
+    let step = axis::tick_step_ns(vp.ns_per_px, 80.0);
+    let end = vp.time_from_x(canvas.width() as f64);
+    for t in axis::ticks(vp.start_ns.max(0.0), end, step) {
+        let x = canvas.left() + vp.x_from_time(t) as f32;
+        painter.vline(x, canvas.y_range(), Stroke::new(1.0, theme.grid));
+        painter.text(
+            pos2(x + 3.0, canvas.center().y),
+            Align2::LEFT_CENTER,
+            axis::format_ns(t),
+            FontId::proportional(11.0),
+            theme.weak_text,
+        );
+    }
+    canvas
+}
+
+fn label_cell(ui: &mut Ui, rect: Rect, text: &str, strong: bool) -> Response {
+    let rich = if strong {
+        egui::RichText::new(text).strong()
+    } else {
+        egui::RichText::new(text)
+    };
+    ui.put(
+        rect.shrink2(vec2(4.0, 0.0)),
+        egui::Label::new(rich).truncate().selectable(false),
+    )
+}
+
+fn lanes_ui(
+    ui: &mut Ui,
+    state: &mut TimelineState,
+    trace: &Trace,
+    theme: &Theme,
+    canvases: &mut Vec<Response>,
+) -> Vec<Rect> {
+    let mut rects = Vec::with_capacity(trace.lanes.len());
+    let selected = state.selection.map(|s| s.task());
+    let selected_poll = match state.selection {
+        Some(Selection::Poll { task, start_ns }) => Some((task, start_ns)),
+        _ => None,
+    };
+    for (li, lane) in trace.lanes.iter().enumerate() {
+        let (label, canvas) = row_cells(ui, LANE_H);
+        label_cell(ui, label, &lane.name, true).on_hover_text(match lane.kind {
+            LaneKind::Worker => "A worker thread: each bar is one poll of a task",
+            LaneKind::Blocking => "A blocking-pool thread: each bar is one spawn_blocking closure",
+        });
+        let response = ui.interact(
+            canvas,
+            ui.make_persistent_id(("timeline lane", li)),
+            Sense::click_and_drag(),
+        );
+        let painter = ui.painter_at(canvas);
+        painter.rect_filled(canvas, 0.0, theme.lane_bg[li % 2]);
+        grid(&painter, canvas, &state.viewport, theme);
+
+        let vp = state.viewport;
+        let (t0, t1) = vp.visible_ns(canvas.width() as f64);
+        let polls = lane.polls_in(t0, t1);
+        let gap_ns = vp.ns_per_px.max(1.0) as u64;
+        let bar = canvas.shrink2(vec2(0.0, 3.0));
+        for item in render_items(polls, gap_ns) {
+            match item {
+                RenderItem::Single(i) => {
+                    let p = &polls[i];
+                    let t = &trace.tasks[p.task as usize];
+                    let r = span_rect(&vp, bar, p.start_ns, p.end_ns, 1.0);
+                    let color = theme.group_color(&t.label());
+                    painter.rect_filled(r, CornerRadius::same(1), color);
+                    if p.outcome == PollOutcome::Ready && r.width() >= 4.0 {
+                        let cap = Rect::from_min_max(pos2(r.right() - 2.0, r.top()), r.max);
+                        painter.rect_filled(cap, 0.0, theme.ready_cap);
+                    }
+                    if selected == Some(t.id) {
+                        let strong = selected_poll == Some((t.id, p.start_ns));
+                        painter.rect_stroke(
+                            r.expand(1.0),
+                            CornerRadius::same(1),
+                            Stroke::new(if strong { 2.5 } else { 1.5 }, theme.selection),
+                            StrokeKind::Outside,
+                        );
+                    }
+                }
+                RenderItem::Merged {
+                    first,
+                    start_ns,
+                    end_ns,
+                    ..
+                } => {
+                    // Coloured like its first poll's group, dimmed: "more here, zoom in".
+                    let t = &trace.tasks[polls[first].task as usize];
+                    let r = span_rect(&vp, bar.shrink2(vec2(0.0, 2.0)), start_ns, end_ns, 1.0);
+                    painter.rect_filled(r, 0.0, theme.group_color(&t.label()).gamma_multiply(0.55));
+                }
+            }
+        }
+        let mut response = response;
+        let hit = response
+            .hover_pos()
+            .or(response.interact_pointer_pos())
+            .and_then(|pos| poll_at(trace, li, &vp, (pos.x - canvas.left()) as f64));
+        if let Some(p) = hit {
+            let task = &trace.tasks[p.task as usize];
+            if response.hovered() {
+                state.hovered_task = Some(task.id);
+                response = response.on_hover_ui_at_pointer(|ui| poll_tooltip(ui, trace, li, p));
+            }
+            if response.clicked() {
+                state.selection = Some(Selection::Poll {
+                    task: task.id,
+                    start_ns: p.start_ns,
+                });
+            }
+            if response.double_clicked() {
+                state.follow_live = false;
+                state.viewport.fit(
+                    p.start_ns as f64,
+                    p.end_ns as f64,
+                    canvas.width() as f64,
+                    0.25,
+                );
+            }
+        } else if response.clicked() {
+            state.selection = None;
+        }
+        rects.push(canvas);
+        canvases.push(response);
+    }
+    if trace.lanes.is_empty() {
+        ui.weak("No polls yet: press Run.");
+    }
+    rects
+}
+
+fn poll_tooltip(ui: &mut Ui, trace: &Trace, lane: usize, p: &PollSpan) {
+    let t = &trace.tasks[p.task as usize];
+    ui.strong(format!("{} #{}", t.label(), t.id));
+    ui.label(format!(
+        "poll on {} at {}, lasted {}",
+        trace.lanes[lane].name,
+        axis::format_ns(p.start_ns as f64),
+        axis::format_ns(p.duration_ns() as f64)
+    ));
+    ui.label(match p.outcome {
+        PollOutcome::Pending => "ended Pending: went back to wait at an .await",
+        PollOutcome::Ready => "ended Ready: the task finished in this poll",
+    });
+    ui.weak("click: select · double-click: zoom to it");
+}
+
+fn span_rect(vp: &Viewport, row: Rect, start_ns: u64, end_ns: u64, min_w: f32) -> Rect {
+    let x0 = row.left() + vp.x_from_time(start_ns as f64) as f32;
+    let x1 = row.left() + vp.x_from_time(end_ns as f64) as f32;
+    let x0 = x0.max(row.left() - 10.0);
+    let x1 = x1.min(row.right() + 10.0).max(x0 + min_w);
+    Rect::from_min_max(pos2(x0, row.top()), pos2(x1, row.bottom()))
+}
+
+fn grid(painter: &egui::Painter, canvas: Rect, vp: &Viewport, theme: &Theme) {
+    let step = axis::tick_step_ns(vp.ns_per_px, 80.0);
+    let end = vp.time_from_x(canvas.width() as f64);
+    for t in axis::ticks(vp.start_ns.max(0.0), end, step) {
+        let x = canvas.left() + vp.x_from_time(t) as f32;
+        painter.vline(
+            x,
+            canvas.y_range(),
+            Stroke::new(1.0, theme.grid.gamma_multiply(0.5)),
+        );
+    }
+}
+
+fn tasks_ui(
+    ui: &mut Ui,
+    state: &mut TimelineState,
+    trace: &Trace,
+    now_ns: u64,
+    theme: &Theme,
+    canvases: &mut Vec<Response>,
+) {
+    let groups = state.groups(trace).to_vec();
+    let mut rows = Vec::new();
+    for (gi, g) in groups.iter().enumerate() {
+        rows.push(Row::Header(gi));
+        if state.is_expanded(g) {
+            rows.extend(g.tasks.iter().map(|&t| Row::Task(t)));
+        }
+    }
+    egui::ScrollArea::vertical()
+        .id_salt("task rows")
+        .auto_shrink([false, false])
+        .show_rows(ui, ROW_H, rows.len(), |ui, range| {
+            ui.spacing_mut().item_spacing.y = 0.0;
+            for row in &rows[range] {
+                match *row {
+                    Row::Header(gi) => {
+                        let g = &groups[gi];
+                        let (label, canvas) = row_cells(ui, ROW_H);
+                        let open = state.is_expanded(g);
+                        let text = format!(
+                            "{} {} ({})",
+                            if open { "-" } else { "+" },
+                            g.name,
+                            g.tasks.len()
+                        );
+                        let header = ui.put(
+                            label.shrink2(vec2(2.0, 0.0)),
+                            egui::Button::new(egui::RichText::new(text).strong())
+                                .frame(false)
+                                .truncate(),
+                        );
+                        if header.clicked() {
+                            state.expanded.insert(g.name.clone(), !open);
+                        }
+                        let painter = ui.painter_at(canvas);
+                        painter.hline(
+                            canvas.x_range(),
+                            canvas.bottom() - 1.0,
+                            Stroke::new(1.0, theme.grid),
+                        );
+                        let c = theme.group_color(&g.name);
+                        painter.rect_filled(
+                            Rect::from_min_size(
+                                pos2(label.left() - 0.0, label.top() + 4.0),
+                                vec2(3.0, ROW_H - 8.0),
+                            ),
+                            0.0,
+                            c,
+                        );
+                    }
+                    Row::Task(ti) => {
+                        let t = &trace.tasks[ti as usize];
+                        let (label, canvas) = row_cells(ui, ROW_H);
+                        let selected = state.selection.map(|s| s.task()) == Some(t.id);
+                        let name = format!("  {} #{}", t.label(), t.id);
+                        let r = ui.put(
+                            label.shrink2(vec2(2.0, 0.0)),
+                            egui::Button::selectable(selected, name).truncate(),
+                        );
+                        if r.clicked() {
+                            state.selection = Some(Selection::Task(t.id));
+                        }
+                        if r.hovered() {
+                            state.hovered_task = Some(t.id);
+                        }
+                        let response = ui.interact(
+                            canvas,
+                            ui.make_persistent_id(("timeline task row", ti)),
+                            Sense::click_and_drag(),
+                        );
+                        if response.hovered() {
+                            state.hovered_task = Some(t.id);
+                        }
+                        if response.clicked() {
+                            state.selection = Some(Selection::Task(t.id));
+                        }
+                        paint_task_row(ui, state, trace, ti, canvas, now_ns, theme);
+                        canvases.push(response);
+                    }
+                }
+            }
+        });
+}
+
+fn paint_task_row(
+    ui: &Ui,
+    state: &TimelineState,
+    trace: &Trace,
+    ti: u32,
+    canvas: Rect,
+    now_ns: u64,
+    theme: &Theme,
+) {
+    let t = &trace.tasks[ti as usize];
+    let vp = state.viewport;
+    let painter = ui.painter_at(canvas);
+    if state.selection.map(|s| s.task()) == Some(t.id) {
+        painter.rect_filled(canvas, 0.0, theme.selection.gamma_multiply(0.15));
+    }
+    let color = theme.group_color(&t.label());
+    let mid = canvas.center().y;
+    let (t0, t1) = vp.visible_ns(canvas.width() as f64);
+    let mut states = trace.task_states(ti);
+    if t.end_ns.is_none()
+        && let Some(last) = states.last_mut()
+    {
+        // A live task's last state lasts until now.
+        last.end_ns = last.end_ns.max(now_ns);
+    }
+    let first = states.partition_point(|s| s.end_ns < t0);
+    let last = states.partition_point(|s| s.start_ns <= t1);
+    let visible = &states[first..last.max(first)];
+    let gap_ns = vp.ns_per_px.max(1.0) as u64;
+    for item in render_items(visible, gap_ns) {
+        match item {
+            RenderItem::Single(i) => {
+                let s = &visible[i];
+                let (h, c) = match s.state {
+                    TaskState::Running => (ROW_H - 6.0, color),
+                    TaskState::Scheduled => (ROW_H - 10.0, theme.scheduled),
+                    TaskState::Idle => (2.0, theme.idle),
+                };
+                let row =
+                    Rect::from_center_size(pos2(canvas.center().x, mid), vec2(canvas.width(), h));
+                let min_w = if s.state == TaskState::Idle { 0.0 } else { 1.0 };
+                painter.rect_filled(span_rect(&vp, row, s.start_ns, s.end_ns, min_w), 0.0, c);
+            }
+            RenderItem::Merged {
+                start_ns, end_ns, ..
+            } => {
+                let row = Rect::from_center_size(
+                    pos2(canvas.center().x, mid),
+                    vec2(canvas.width(), ROW_H - 8.0),
+                );
+                painter.rect_filled(
+                    span_rect(&vp, row, start_ns, end_ns, 1.0),
+                    0.0,
+                    color.gamma_multiply(0.55),
+                );
+            }
+        }
+    }
+    let x_of = |ns: u64| canvas.left() + vp.x_from_time(ns as f64) as f32;
+    if let Some(s) = t.spawn_ns {
+        let x = x_of(s);
+        painter.add(egui::Shape::convex_polygon(
+            vec![pos2(x, mid - 5.0), pos2(x + 6.0, mid), pos2(x, mid + 5.0)],
+            theme.spawn,
+            Stroke::NONE,
+        ));
+    }
+    if let (Some(end), Some(outcome)) = (t.end_ns, t.outcome) {
+        let x = x_of(end);
+        match outcome {
+            Outcome::Ok => {
+                painter.circle_filled(pos2(x, mid), 3.0, theme.text);
+            }
+            Outcome::Panicked => {
+                let s = Stroke::new(2.5, theme.panicked);
+                painter.line_segment([pos2(x - 5.0, mid - 5.0), pos2(x + 5.0, mid + 5.0)], s);
+                painter.line_segment([pos2(x - 5.0, mid + 5.0), pos2(x + 5.0, mid - 5.0)], s);
+            }
+            Outcome::Cancelled => {
+                let s = Stroke::new(1.5, theme.cancelled);
+                painter.line_segment([pos2(x - 3.0, mid - 3.0), pos2(x + 3.0, mid + 3.0)], s);
+                painter.line_segment([pos2(x - 3.0, mid + 3.0), pos2(x + 3.0, mid - 3.0)], s);
+            }
+        }
+    }
+}
+
+/// Wake arrows for the hovered task, else the selected one: from where the wake happened
+/// (the waking thread's lane) to the poll it caused. Wakes by the driver start on the lane
+/// of the thread that ran it.
+fn wake_arrows(ui: &Ui, state: &TimelineState, trace: &Trace, lanes: &[Rect], theme: &Theme) {
+    let Some(task_id) = state.hovered_task.or(state.selection.map(|s| s.task())) else {
+        return;
+    };
+    let Some(ti) = trace.task_index(task_id) else {
+        return;
+    };
+    let Some(area) = lanes.iter().copied().reduce(|a, b| a.union(b)) else {
+        return;
+    };
+    let vp = state.viewport;
+    let (t0, t1) = vp.visible_ns(area.width() as f64);
+    let painter = ui.painter().with_clip_rect(area);
+    let stroke = Stroke::new(1.5, theme.wake_arrow);
+    for (r, wake) in trace.polls_with_wakes(ti) {
+        let Some(w) = wake else { continue };
+        let p = trace.poll(r);
+        if p.start_ns < t0 || w.ts_ns > t1 {
+            continue;
+        }
+        let to_lane = lanes.get(r.lane as usize);
+        let from_lane = w.lane.and_then(|l| lanes.get(l as usize));
+        let (Some(to_lane), Some(from_lane)) = (to_lane, from_lane) else {
+            continue;
+        };
+        let from = pos2(
+            to_lane.left() + vp.x_from_time(w.ts_ns as f64) as f32,
+            from_lane.center().y,
+        );
+        let to = pos2(
+            to_lane.left() + vp.x_from_time(p.start_ns as f64) as f32,
+            to_lane.center().y,
+        );
+        painter.circle_filled(from, 2.5, theme.wake_arrow);
+        let v = to - from;
+        if v.length() > 4.0 {
+            painter.arrow(from, v, stroke);
+        }
+    }
+}
+
+/// Zoom, pan, hover and click over every canvas cell.
+fn pointer(ui: &Ui, state: &mut TimelineState, canvases: &[Response], axis: Rect) {
+    let left = axis.left();
+    let mut dragged = 0.0;
+    for r in canvases {
+        dragged += r.drag_delta().x;
+    }
+    if dragged != 0.0 {
+        state.viewport.pan_px(-dragged as f64);
+        state.follow_live = false;
+    }
+    let hover = canvases.iter().find_map(|r| r.hover_pos());
+    if let Some(pos) = hover {
+        let (zoom, scroll) = ui.input(|i| (i.zoom_delta(), i.smooth_scroll_delta));
+        let anchor = (pos.x - left) as f64;
+        if zoom != 1.0 {
+            state.viewport.zoom_at(anchor, zoom as f64);
+            state.follow_live = false;
+        }
+        if scroll.x != 0.0 {
+            state.viewport.pan_px(-scroll.x as f64);
+            state.follow_live = false;
+        }
+    }
+}
+
+/// The poll under `pos` on a lane canvas, if any (within 3 px).
+pub fn poll_at<'t>(trace: &'t Trace, lane: usize, vp: &Viewport, x: f64) -> Option<&'t PollSpan> {
+    let lane = trace.lanes.get(lane)?;
+    let t = vp.time_from_x(x);
+    let slack = 3.0 * vp.ns_per_px;
+    let (a, b) = ((t - slack).max(0.0) as u64, (t + slack).max(0.0) as u64 + 1);
+    lane.polls_in(a, b).iter().min_by_key(|p| {
+        let mid = (p.start_ns + p.end_ns) as f64 / 2.0;
+        ((mid - t).abs()) as u64
+    })
+}
+
+/// Summary line for a task's kind and outcome.
+pub fn task_kind(kind: TaskKind) -> &'static str {
+    match kind {
+        TaskKind::Async => "async",
+        TaskKind::Blocking => "blocking (spawn_blocking)",
+    }
+}
