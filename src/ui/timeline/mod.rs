@@ -436,7 +436,10 @@ fn tasks_ui(
     theme: &Theme,
     canvases: &mut Vec<Response>,
 ) {
-    let groups = state.groups(trace).to_vec();
+    state.groups(trace);
+    // Taken out for the frame (the rows borrow it while the state is updated), put back below.
+    let cache = std::mem::take(&mut state.cache);
+    let groups = &cache.groups;
     let mut rows = Vec::new();
     for (gi, g) in groups.iter().enumerate() {
         rows.push(Row::Header(gi));
@@ -518,6 +521,7 @@ fn tasks_ui(
                 }
             }
         });
+    state.cache = cache;
 }
 
 fn paint_task_row(
