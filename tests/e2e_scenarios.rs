@@ -333,22 +333,9 @@ steps = [ { sleep_ms = 20 } ]
 
 #[test]
 fn stop_ends_a_runaway_scenario_and_keeps_the_partial_trace() {
-    let sc = scenario::parse(
-        "inline.toml",
-        r#"
-name = "runaway"
-about = "Never ends on its own."
-[runtime]
-workers = 2
-[[task]]
-name = "spin"
-steps = [ { cpu_ms = 600000 } ]
-[[task]]
-name = "ticker"
-steps = [ { repeat = { times = 100000, steps = [ { sleep_ms = 5 } ] } } ]
-"#,
-    )
-    .expect("valid");
+    let sc =
+        scenario::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/runaway.toml"))
+            .expect("valid");
     let stop = StopHandle::default();
     let stopper = {
         let stop = stop.clone();

@@ -97,21 +97,11 @@ fn run_a_scenario_and_inspect_a_task() {
 fn stop_keeps_the_partial_trace_and_the_app_responsive() {
     let dir = std::env::temp_dir().join(format!("asyncscope-ui-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("dir");
-    std::fs::write(
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/runaway.toml"),
         dir.join("runaway.toml"),
-        r#"name = "Runaway"
-about = "Spins for ten minutes. Stop it."
-[runtime]
-workers = 2
-[[task]]
-name = "spin"
-steps = [ { cpu_ms = 600000 } ]
-[[task]]
-name = "ticker"
-steps = [ { repeat = { times = 100000, steps = [ { sleep_ms = 2 } ] } } ]
-"#,
     )
-    .expect("write");
+    .expect("copy the fixture");
     let mut h = harness(dir);
     h.get_by_label("Run").click();
     h.step();

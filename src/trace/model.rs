@@ -110,7 +110,8 @@ pub struct Task {
     pub panic_message: Option<Arc<str>>,
     /// This task's polls, sorted by start (after [`Trace::finish`]).
     pub polls: Vec<PollRef>,
-    /// Indices into [`Trace::wakes`] of the wakes of this task, sorted by time.
+    /// Indices into [`Trace::wakes`] of the wakes of this task, sorted by time (during a
+    /// live run, in arrival order).
     pub wakes: Vec<u32>,
 }
 
@@ -234,14 +235,6 @@ struct ThreadState {
     last_blocking: Option<TaskId>,
 }
 
-#[derive(Clone, Copy, Debug)]
-struct RawWake {
-    ts_ns: u64,
-    task: TaskId,
-    by: Option<TaskId>,
-    thread: u32,
-}
-
 /// The model of one run.
 #[derive(Debug, Default)]
 pub struct Trace {
@@ -264,7 +257,6 @@ pub struct Trace {
     task_index: HashMap<TaskId, u32>,
     threads: HashMap<u32, ThreadState>,
     lane_thread: Vec<u32>,
-    raw_wakes: Vec<RawWake>,
     http_index: HashMap<u64, usize>,
     /// Request ends that arrived before their start (another thread's batch).
     http_early_ends: HashMap<u64, (u64, u16)>,
@@ -290,7 +282,7 @@ impl Trace {
     }
 
     /// The wakes in `[start_ns, end_ns)`, by binary search (wakes are sorted by time after
-    /// [`Trace::finish`]).
+    /// [`Trace::finish`]; during a live run, batches from different threads interleave).
     pub fn wakes_in(&self, start_ns: u64, end_ns: u64) -> &[Wake] {
         let first = self.wakes.partition_point(|w| w.ts_ns < start_ns);
         let last = self.wakes.partition_point(|w| w.ts_ns < end_ns);
@@ -372,13 +364,17 @@ impl Trace {
                 }
                 EventKind::Terminate { task } => self.terminate(thread, task, ts),
                 EventKind::Wake { task } => {
-                    let by = self.running_on(thread);
-                    self.raw_wakes.push(RawWake {
+                    let by = self.running_on(thread).and_then(|id| self.task_index(id));
+                    let lane = self.threads.get(&thread).and_then(|s| s.lane);
+                    let index = self.wakes.len() as u32;
+                    let (task, t) = self.task_mut(task);
+                    t.wakes.push(index);
+                    self.wakes.push(Wake {
                         ts_ns: ts,
                         task,
                         by,
-                        thread,
-                    })
+                        lane,
+                    });
                 }
                 EventKind::Panic { message } => {
                     if let Some(task) = self.running_on(thread) {
@@ -572,20 +568,7 @@ impl Trace {
             }
         }
 
-        // Resolve wakes of this run's tasks (the block_on future has a tracing id too).
-        let raw = std::mem::take(&mut self.raw_wakes);
-        for rw in raw {
-            let Some(task) = self.task_index(rw.task) else {
-                continue;
-            };
-            let lane = self.threads.get(&rw.thread).and_then(|s| s.lane);
-            self.wakes.push(Wake {
-                ts_ns: rw.ts_ns,
-                task,
-                by: rw.by.and_then(|b| self.task_index(b)),
-                lane,
-            });
-        }
+        // Wakes arrive per thread: sort them and rebuild each task's list.
         self.wakes.sort_by_key(|w| w.ts_ns);
         for t in &mut self.tasks {
             t.wakes.clear();
@@ -619,10 +602,14 @@ impl Trace {
                 self.internal.insert(t.id);
             }
         }
+        // Also dropped: ids that were only ever woken (tokio's block_on future has a
+        // tracing id too).
         let keep: Vec<bool> = self
             .tasks
             .iter()
-            .map(|t| !self.internal.contains(&t.id))
+            .map(|t| {
+                !self.internal.contains(&t.id) && (t.spawn_ns.is_some() || !t.polls.is_empty())
+            })
             .collect();
         let tasks = &self.tasks;
         let phantom = |p: &PollSpan| {
@@ -652,6 +639,13 @@ impl Trace {
             for p in &mut lane.polls {
                 p.task = new_index[p.task as usize];
             }
+        }
+        self.wakes.retain(|w| keep[w.task as usize]);
+        for w in &mut self.wakes {
+            w.task = new_index[w.task as usize];
+            w.by =
+                w.by.map(|b| new_index[b as usize])
+                    .filter(|&b| b != u32::MAX);
         }
         let mut i = 0;
         self.tasks.retain(|_| {
@@ -920,6 +914,29 @@ mod tests {
             ]
         );
         assert_eq!(t.sched_delays_ns(t.task_index(1).expect("task")), [5, 26]);
+    }
+
+    #[test]
+    fn a_live_trace_has_wakes_and_states_before_finish() {
+        let mut t = Trace::new("t");
+        let mut a = vec![spawn(0, 1)];
+        a.extend(poll(10, 20, 1));
+        a.push(ev(30, EventKind::Wake { task: 1 }));
+        // Woken, but never spawned nor polled: tokio's block_on future.
+        a.push(ev(31, EventKind::Wake { task: 999 }));
+        a.extend(poll(40, 50, 1));
+        t.ingest(batch(0, a));
+        let states: Vec<_> = t.task_states(0).iter().map(|s| s.state).collect();
+        use TaskState::*;
+        assert_eq!(states, [Scheduled, Running, Idle, Scheduled, Running]);
+        assert_eq!(t.tasks[0].wakes.len(), 1);
+        t.finish();
+        assert!(
+            t.task_by_id(999).is_none(),
+            "only-woken ids are not tasks of the run"
+        );
+        assert_eq!(t.wakes.len(), 1);
+        assert_eq!(t.tasks[0].wakes, [0]);
     }
 
     #[test]
