@@ -153,3 +153,54 @@ fn stop_keeps_the_partial_trace_and_the_app_responsive() {
         finished,
     );
 }
+
+#[test]
+fn open_adds_any_scenario_file_and_shows_errors_with_their_location() {
+    let dir = std::env::temp_dir().join(format!("asyncscope-ui-open-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let bad = dir.join("bad.toml");
+    std::fs::write(
+        &bad,
+        "name = \"Bad\"\nabout = \"a\"\n[[task]]\nname = \"g\"\nsteps = [{ sleep_ms = 1, cpu_ms = 2 }]\n",
+    )
+    .expect("write");
+    let good = dir.join("elsewhere.toml");
+    std::fs::write(
+        &good,
+        "name = \"From elsewhere\"\nabout = \"Opened by path.\"\n[[task]]\nname = \"solo\"\nsteps = [{ sleep_ms = 5 }]\n",
+    )
+    .expect("write");
+
+    let mut h = harness(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"));
+    h.get_by_label("Open…");
+    h.state_mut().open_path(bad.clone());
+    h.step();
+    // The error names the file, line and column.
+    h.get_by_label_contains(&format!("{}:5:", bad.display()));
+    h.state_mut().open_path(good.clone());
+    h.step();
+    // Listed and selected: its title shows in the list and above its lesson.
+    assert_eq!(h.get_all_by_label("From elsewhere").count(), 2);
+    h.get_by_label("Opened by path.");
+    h.get_by_label("Run").click();
+    h.step();
+    wait_for(
+        &mut h,
+        "the opened scenario to run",
+        Duration::from_secs(10),
+        finished,
+    );
+    let trace = h
+        .state()
+        .current_run()
+        .expect("run")
+        .live
+        .lock()
+        .expect("trace");
+    assert!(
+        trace
+            .tasks
+            .iter()
+            .any(|t| t.name.as_deref() == Some("solo"))
+    );
+}

@@ -36,6 +36,8 @@ pub struct State {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Command {
     Select(usize),
+    /// Show the system's file dialog to open any scenario file.
+    OpenDialog,
     Run,
     Stop,
 }
@@ -117,6 +119,27 @@ pub struct App {
     runs: Vec<RunSlot>,
     pub timeline: TimelineState,
     message: Option<String>,
+    /// The file dialog runs on its own thread: the UI never waits for it.
+    open_dialog: Option<JoinHandle<Result<Option<PathBuf>, String>>>,
+}
+
+/// Shows the native "open file" dialog (xdg-desktop-portal, or zenity where there is no
+/// portal) on the calling thread, inside a small tokio runtime of its own for the portal's
+/// D-Bus connection.
+fn pick_scenario_file(start_dir: PathBuf) -> Result<Option<PathBuf>, String> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("could not open the file dialog: {e}"))?;
+    Ok(rt.block_on(async {
+        rfd::AsyncFileDialog::new()
+            .set_title("Open a scenario")
+            .add_filter("asyncscope scenario", &["toml"])
+            .set_directory(start_dir)
+            .pick_file()
+            .await
+            .map(|f| f.path().to_path_buf())
+    }))
 }
 
 impl App {
@@ -139,6 +162,7 @@ impl App {
             runs: Vec::new(),
             timeline: TimelineState::default(),
             message: None,
+            open_dialog: None,
         };
         if let Some(i) = selected {
             app.select(i);
@@ -176,6 +200,42 @@ impl App {
         }
     }
 
+    /// Adds a scenario file from anywhere to the list (once) and selects it; a file that
+    /// does not load is listed with its error.
+    pub fn open_path(&mut self, path: PathBuf) {
+        let i = match self.entries.iter().position(|e| e.path == path) {
+            Some(i) => {
+                // Read it again: it may have been edited since.
+                self.entries[i].scenario = crate::scenario::load(&path).map_err(|e| e.to_string());
+                i
+            }
+            None => {
+                self.entries.push(ScenarioEntry {
+                    scenario: crate::scenario::load(&path).map_err(|e| e.to_string()),
+                    path,
+                });
+                self.entries.len() - 1
+            }
+        };
+        self.select(i);
+    }
+
+    fn poll_open_dialog(&mut self) {
+        if !self
+            .open_dialog
+            .as_ref()
+            .is_some_and(JoinHandle::is_finished)
+        {
+            return;
+        }
+        match self.open_dialog.take().map(JoinHandle::join) {
+            Some(Ok(Ok(Some(path)))) => self.open_path(path),
+            Some(Ok(Ok(None))) | None => {}
+            Some(Ok(Err(e))) => self.message = Some(e),
+            Some(Err(_)) => self.message = Some("the file dialog failed".into()),
+        }
+    }
+
     pub fn is_running(&self) -> bool {
         self.runs.last().is_some_and(RunSlot::is_running)
     }
@@ -192,6 +252,24 @@ impl App {
     fn apply(&mut self, command: Command, ctx: &egui::Context) {
         match command {
             Command::Select(i) => self.select(i),
+            Command::OpenDialog => {
+                if self.open_dialog.is_some() {
+                    return;
+                }
+                let dir = std::fs::canonicalize(&self.scenarios_dir)
+                    .unwrap_or_else(|_| self.scenarios_dir.clone());
+                let repaint = ctx.clone();
+                match std::thread::Builder::new()
+                    .name("asyncscope-open".into())
+                    .spawn(move || {
+                        let picked = pick_scenario_file(dir);
+                        repaint.request_repaint();
+                        picked
+                    }) {
+                    Ok(h) => self.open_dialog = Some(h),
+                    Err(e) => self.message = Some(format!("could not open the file dialog: {e}")),
+                }
+            }
             Command::Run => {
                 if self.is_running() {
                     return;
@@ -248,6 +326,7 @@ impl App {
     /// The whole UI, given the root `Ui` (eframe's, or a test harness's).
     pub fn ui_root(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
+        self.poll_open_dialog();
         for run in &mut self.runs {
             if run.poll() && self.timeline.follow_live {
                 self.timeline.request_fit();

@@ -67,7 +67,16 @@ pub fn scenario_panel_ui(
     status: &RunStatus<'_>,
 ) -> Option<Command> {
     let mut command = None;
-    ui.heading("Scenarios");
+    ui.horizontal(|ui| {
+        ui.heading("Scenarios");
+        if ui
+            .button("Open…")
+            .on_hover_text("Open any scenario file (.toml)")
+            .clicked()
+        {
+            command = Some(Command::OpenDialog);
+        }
+    });
     if let Some(e) = scan_error {
         ui.colored_label(ui.visuals().error_fg_color, e);
     }
