@@ -24,7 +24,8 @@ struct Cli {
     /// The folder of scenario files the GUI lists.
     #[arg(long, value_name = "DIR", default_value = "scenarios")]
     scenarios: PathBuf,
-    /// Open the GUI and run this scenario at once (a file stem such as io_fanout).
+    /// Open the GUI and run this scenario at once: a file stem from the scenarios folder
+    /// (io_fanout) or the path of any scenario file.
     #[arg(long, value_name = "SCENARIO")]
     run: Option<String>,
 }

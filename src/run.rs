@@ -88,13 +88,14 @@ pub fn run_live(
     let lab = LabServer::start(scenario.server.clone()).map_err(RunError::LabServer)?;
 
     let (tx, rx) = crossbeam_channel::bounded(options.channel_batches.max(1));
+    let cap = Capture::new(tx);
     let sink = live.clone();
+    let watched = Arc::downgrade(&cap);
     let collector = thread::Builder::new()
         .name("asyncscope-collector".into())
-        .spawn(move || collect(rx, &sink, on_update))
+        .spawn(move || collect(rx, &sink, &watched, on_update))
         .map_err(RunError::Collector)?;
 
-    let cap = Capture::new(tx);
     let runtime = build_runtime(scenario, &cap).map_err(RunError::Runtime);
     let ctx = RunContext::new(scenario, lab.base_url(), options.stop.flag.clone())
         .map(Arc::new)
@@ -173,6 +174,9 @@ async fn drive(
     let work = async {
         let spawners = scenario.groups.iter().map(|g| spawn_group(ctx, g));
         let handles = futures_util::future::join_all(spawners).await;
+        // This thread now only waits: hand its spawn events over so a live view can
+        // name the tasks.
+        capture::flush();
         for h in handles.into_iter().flatten() {
             // Panics are recorded by capture; the run goes on.
             let _ = h.await;
@@ -208,6 +212,9 @@ async fn spawn_group(ctx: &Arc<RunContext>, group: &TaskGroup) -> Vec<tokio::tas
             break;
         }
         handles.extend(ctx.spawn_task(&group.name, &group.steps));
+        if group.spawn_interval_ms > 0 {
+            capture::flush();
+        }
     }
     handles
 }
@@ -234,22 +241,44 @@ async fn heartbeat_loop(period: Duration, done: Arc<Notify>) {
     }
 }
 
-fn collect(rx: crossbeam_channel::Receiver<Msg>, live: &LiveTrace, on_update: impl Fn()) {
+/// How often the collector refreshes the polls in progress while nothing arrives.
+const LIVE_REFRESH: Duration = Duration::from_millis(50);
+
+fn collect(
+    rx: crossbeam_channel::Receiver<Msg>,
+    live: &LiveTrace,
+    capture: &std::sync::Weak<Capture>,
+    on_update: impl Fn(),
+) {
+    use crossbeam_channel::RecvTimeoutError;
     let ingest = |b| {
         if let Ok(mut t) = live.lock() {
             t.ingest(b);
         }
     };
-    'run: for msg in rx.iter() {
-        let Msg::Batch(b) = msg else { break };
-        ingest(b);
-        // Whatever else is queued goes in before the viewer is told.
-        loop {
-            match rx.try_recv() {
-                Ok(Msg::Batch(b)) => ingest(b),
-                Ok(Msg::End) => break 'run,
-                Err(_) => break,
+    'run: loop {
+        match rx.recv_timeout(LIVE_REFRESH) {
+            Ok(Msg::Batch(b)) => {
+                ingest(b);
+                // Whatever else is queued goes in before the viewer is told.
+                loop {
+                    match rx.try_recv() {
+                        Ok(Msg::Batch(b)) => ingest(b),
+                        Ok(Msg::End) => break 'run,
+                        Err(_) => break,
+                    }
+                }
             }
+            Ok(Msg::End) | Err(RecvTimeoutError::Disconnected) => break,
+            Err(RecvTimeoutError::Timeout) => {}
+        }
+        // The run thread holds the capture until the run is over.
+        let Some(cap) = capture.upgrade() else { break };
+        let (now, dropped) = (cap.in_progress(), cap.stats().dropped);
+        drop(cap);
+        if let Ok(mut t) = live.lock() {
+            t.set_in_progress(now.iter().map(|p| (p.thread, p.task, p.start_ns)));
+            t.events_dropped = dropped;
         }
         on_update();
     }

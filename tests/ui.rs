@@ -117,6 +117,26 @@ fn stop_keeps_the_partial_trace_and_the_app_responsive() {
             > 20
     });
     h.get_by_label_contains("Running");
+    // Live: the spinning poll has not ended, yet it is on screen, on a worker lane, and
+    // the task groups already have their names.
+    wait_for(
+        &mut h,
+        "the spin poll to show as in progress",
+        Duration::from_secs(5),
+        |app| {
+            app.current_run().is_some_and(|r| {
+                r.live.lock().is_ok_and(|t| {
+                    t.in_progress
+                        .iter()
+                        .any(|lp| t.tasks[lp.task as usize].name.as_deref() == Some("spin"))
+                })
+            })
+        },
+    );
+    h.get_by_label("worker-0");
+    h.get_by_label("worker-1");
+    h.get_by_label("- spin (1)");
+    h.get_by_label("- ticker (1)");
     h.get_by_label("Stop").click();
     let asked = Instant::now();
     h.step();

@@ -2,8 +2,8 @@
 
 use std::cell::RefCell;
 use std::sync::Arc;
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use std::sync::{Mutex, OnceLock};
 
 use crossbeam_channel::{Sender, TrySendError};
 
@@ -43,6 +43,26 @@ pub struct Capture {
     dropped: AtomicU64,
     sent: AtomicU64,
     closed: AtomicBool,
+    /// What each thread is polling right now, for a live view: a poll's start event may
+    /// sit in the thread's buffer for as long as the poll lasts (minutes, for a runaway).
+    markers: Mutex<Vec<Arc<ThreadMarker>>>,
+}
+
+/// The poll a thread is in, published with two relaxed atomic stores per poll.
+#[derive(Debug)]
+struct ThreadMarker {
+    thread: u32,
+    /// 0: not polling.
+    task: AtomicU64,
+    start_raw: AtomicU64,
+}
+
+/// A poll (or blocking closure) in progress: thread, task, start (ns from run start).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InProgress {
+    pub thread: u32,
+    pub task: crate::trace::TaskId,
+    pub start_ns: u64,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -68,6 +88,7 @@ impl Capture {
             dropped: AtomicU64::new(0),
             sent: AtomicU64::new(0),
             closed: AtomicBool::new(false),
+            markers: Mutex::new(Vec::new()),
         })
     }
 
@@ -99,6 +120,25 @@ impl Capture {
         }
     }
 
+    /// The polls in progress on every thread of the run, right now.
+    pub fn in_progress(&self) -> Vec<InProgress> {
+        let Ok(markers) = self.markers.lock() else {
+            return Vec::new();
+        };
+        markers
+            .iter()
+            .filter_map(|m| {
+                let task = m.task.load(Ordering::Acquire);
+                let start = m.start_raw.load(Ordering::Relaxed);
+                (task != 0).then(|| InProgress {
+                    thread: m.thread,
+                    task,
+                    start_ns: self.clock.delta_as_nanos(self.start_raw, start),
+                })
+            })
+            .collect()
+    }
+
     /// Tells the collector the run is over. Events recorded afterwards (a thread that
     /// outlived the shutdown timeout) are counted as dropped.
     pub fn close(&self) {
@@ -115,6 +155,7 @@ struct Local {
     /// Timestamps are raw clock ticks until [`Local::flush`].
     events: Vec<Event>,
     first_raw: u64,
+    marker: Arc<ThreadMarker>,
 }
 
 impl Local {
@@ -148,11 +189,20 @@ thread_local! {
 /// drives `block_on`).
 pub fn attach_thread(cap: &Arc<Capture>) {
     let thread = cap.next_thread.fetch_add(1, Ordering::Relaxed);
+    let marker = Arc::new(ThreadMarker {
+        thread,
+        task: AtomicU64::new(0),
+        start_raw: AtomicU64::new(0),
+    });
+    if let Ok(mut m) = cap.markers.lock() {
+        m.push(marker.clone());
+    }
     let local = Local {
         cap: cap.clone(),
         thread,
         events: Vec::with_capacity(BATCH_EVENTS),
         first_raw: 0,
+        marker,
     };
     LOCAL.with(|l| {
         if let Ok(mut l) = l.try_borrow_mut() {
@@ -197,6 +247,16 @@ pub fn record(kind: EventKind) {
         let raw = local.cap.clock.raw();
         if local.events.is_empty() {
             local.first_raw = raw;
+        }
+        match kind {
+            EventKind::PollStart { task } | EventKind::BlockingStart { task } => {
+                local.marker.start_raw.store(raw, Ordering::Relaxed);
+                local.marker.task.store(task, Ordering::Release);
+            }
+            EventKind::PollEnd { .. } | EventKind::BlockingEnd { .. } => {
+                local.marker.task.store(0, Ordering::Release);
+            }
+            _ => {}
         }
         local.events.push(Event { ts_ns: raw, kind });
         if local.events.len() >= BATCH_EVENTS

@@ -13,7 +13,9 @@ mod subscriber;
 
 use std::hash::{Hash, Hasher};
 
-pub use buffer::{Capture, CaptureStats, Msg, attach_thread, detach_thread, flush, record};
+pub use buffer::{
+    Capture, CaptureStats, InProgress, Msg, attach_thread, detach_thread, flush, record,
+};
 pub use subscriber::install_global;
 
 use crate::trace::{EventKind, TaskId};

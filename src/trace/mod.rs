@@ -7,7 +7,7 @@ pub mod stats;
 
 pub use event::{Batch, Event, EventKind, SpawnLocation, TaskId};
 pub use model::{
-    HttpRequest, Lane, LaneKind, Outcome, PollOutcome, PollRef, PollSpan, StateSpan, Task,
-    TaskKind, TaskState, Trace, Wake,
+    HttpRequest, Lane, LaneKind, LivePoll, Outcome, PollOutcome, PollRef, PollSpan, StateSpan,
+    Task, TaskKind, TaskState, Trace, Wake,
 };
 pub use stats::Summary;

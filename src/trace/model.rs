@@ -182,6 +182,16 @@ pub struct HttpRequest {
     pub status: Option<u16>,
 }
 
+/// A poll still running while the run is live (its end, and maybe its start event, are
+/// not in yet): drawn from `start_ns` to now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LivePoll {
+    pub lane: u16,
+    /// Index into [`Trace::tasks`].
+    pub task: u32,
+    pub start_ns: u64,
+}
+
 #[derive(Clone, Copy, Debug)]
 pub struct Heartbeat {
     pub ts_ns: u64,
@@ -254,6 +264,8 @@ pub struct Trace {
     pub stopped: bool,
     /// Errors of the run itself (not of the scenario's tasks), e.g. a failed spawn.
     pub run_errors: Vec<String>,
+    /// Polls in progress while the run is live (empty once it is finished).
+    pub in_progress: Vec<LivePoll>,
     task_index: HashMap<TaskId, u32>,
     threads: HashMap<u32, ThreadState>,
     lane_thread: Vec<u32>,
@@ -428,6 +440,49 @@ impl Trace {
             })
     }
 
+    /// Records what each thread is polling right now, as capture sees it: `(thread, task,
+    /// start_ns)`. tokio's own worker loops (blocking runs nobody was seen spawning) are
+    /// left out.
+    pub fn set_in_progress(&mut self, polls: impl IntoIterator<Item = (u32, TaskId, u64)>) {
+        self.in_progress.clear();
+        for (thread, task, start_ns) in polls {
+            if self.internal.contains(&task) {
+                continue;
+            }
+            let (idx, t) = self.task_mut(task);
+            let kind = match (t.kind, t.spawn_ns) {
+                (TaskKind::Async, _) => LaneKind::Worker,
+                (TaskKind::Blocking, Some(_)) => LaneKind::Blocking,
+                // A blocking run whose spawn we have not seen: a worker loop, or a spawn
+                // still in another thread's buffer. Not shown yet.
+                (TaskKind::Blocking, None) => continue,
+            };
+            let lane = self.lane_of(thread, kind);
+            self.in_progress.push(LivePoll {
+                lane,
+                task: idx,
+                start_ns,
+            });
+        }
+    }
+
+    /// Names lanes `worker-N` / `blocking-N` in creation order (while live; `finish`
+    /// names them by first poll).
+    fn rename_lanes_live(&mut self) {
+        let (mut workers, mut blocking) = (0, 0);
+        for lane in &mut self.lanes {
+            let n = match lane.kind {
+                LaneKind::Worker => &mut workers,
+                LaneKind::Blocking => &mut blocking,
+            };
+            lane.name = match lane.kind {
+                LaneKind::Worker => format!("worker-{n}"),
+                LaneKind::Blocking => format!("blocking-{n}"),
+            };
+            *n += 1;
+        }
+    }
+
     fn open_poll(&mut self, thread: u32, task: TaskId, ts: u64, kind: LaneKind) {
         let (idx, _) = self.task_mut(task);
         let lane = self.lane_of(thread, kind);
@@ -444,7 +499,10 @@ impl Trace {
                     self.internal.insert(self.tasks[host.task as usize].id);
                 }
                 // A worker thread whose loop was first seen as a blocking run.
-                self.lanes[lane as usize].kind = LaneKind::Worker;
+                if self.lanes[lane as usize].kind != LaneKind::Worker {
+                    self.lanes[lane as usize].kind = LaneKind::Worker;
+                    self.rename_lanes_live();
+                }
             }
             LaneKind::Blocking => state.blocking = open,
         }
@@ -517,6 +575,7 @@ impl Trace {
     /// Sorts and resolves what arrived out of order across threads; call when the run is
     /// over (calling it again is harmless). Lanes are named in order of first use.
     pub fn finish(&mut self) {
+        self.in_progress.clear();
         self.prune();
         // Name lanes by first use: workers first, then blocking threads.
         let mut order: Vec<u16> = (0..self.lanes.len() as u16).collect();

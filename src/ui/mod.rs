@@ -181,12 +181,16 @@ impl App {
         }
     }
 
-    /// Selects the scenario with this file stem (or path) and runs it.
+    /// Selects the scenario with this file stem (from the scenarios folder), or opens the
+    /// file at this path, and runs it.
     pub fn run_on_start(&mut self, name: &str, ctx: &egui::Context) {
-        let wanted = std::path::Path::new(name)
-            .file_stem()
-            .map_or_else(|| name.to_string(), |s| s.to_string_lossy().into_owned());
-        match self.entries.iter().position(|e| e.stem() == wanted) {
+        let path = std::path::Path::new(name);
+        if path.is_file() {
+            self.open_path(path.to_path_buf());
+            self.apply(Command::Run, ctx);
+            return;
+        }
+        match self.entries.iter().position(|e| e.stem() == name) {
             Some(i) => {
                 self.select(i);
                 self.apply(Command::Run, ctx);
@@ -342,6 +346,7 @@ impl App {
 
         egui::Panel::left("scenarios")
             .default_size(320.0)
+            .min_size(240.0)
             .show(ui, |ui| {
                 let status = RunStatus {
                     running: self.is_running(),
@@ -359,6 +364,7 @@ impl App {
             });
         egui::Panel::right("details")
             .default_size(320.0)
+            .min_size(260.0)
             .show(ui, |ui| {
                 ui.heading("Details");
                 egui::ScrollArea::vertical()

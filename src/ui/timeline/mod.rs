@@ -171,7 +171,7 @@ pub fn timeline_ui(ui: &mut Ui, state: &mut TimelineState, run: &RunView<'_>, th
     state.hovered_task = None;
     let mut canvases: Vec<Response> = Vec::new();
     let axis_rect = axis_ui(ui, state, theme);
-    let lane_rects = lanes_ui(ui, state, trace, theme, &mut canvases);
+    let lane_rects = lanes_ui(ui, state, trace, run.now_ns, theme, &mut canvases);
     ui.add_space(4.0);
     ui.separator();
     tasks_ui(ui, state, trace, run.now_ns, theme, &mut canvases);
@@ -289,6 +289,7 @@ fn lanes_ui(
     ui: &mut Ui,
     state: &mut TimelineState,
     trace: &Trace,
+    now_ns: u64,
     theme: &Theme,
     canvases: &mut Vec<Response>,
 ) -> Vec<Rect> {
@@ -381,6 +382,27 @@ fn lanes_ui(
             }
         } else if response.clicked() {
             state.selection = None;
+        }
+        // Polls still running (live): from their start to now.
+        for lp in trace.in_progress.iter().filter(|lp| lp.lane as usize == li) {
+            let t = &trace.tasks[lp.task as usize];
+            let r = span_rect(&vp, bar, lp.start_ns, now_ns.max(lp.start_ns), 1.0);
+            painter.rect_filled(r, CornerRadius::same(1), theme.group_color(&t.label()));
+            painter.rect_stroke(
+                r,
+                CornerRadius::same(1),
+                Stroke::new(1.0, theme.text),
+                StrokeKind::Inside,
+            );
+            if response.hover_pos().is_some_and(|p| r.contains(p)) {
+                state.hovered_task = Some(t.id);
+                response = response.on_hover_text_at_pointer(format!(
+                    "{} #{}: polling for {} and counting",
+                    t.label(),
+                    t.id,
+                    axis::format_ns(now_ns.saturating_sub(lp.start_ns) as f64)
+                ));
+            }
         }
         rects.push(canvas);
         canvases.push(response);
@@ -581,6 +603,17 @@ fn paint_task_row(
                 );
             }
         }
+    }
+    if let Some(lp) = trace.in_progress.iter().find(|lp| lp.task == ti) {
+        let row = Rect::from_center_size(
+            pos2(canvas.center().x, mid),
+            vec2(canvas.width(), ROW_H - 6.0),
+        );
+        painter.rect_filled(
+            span_rect(&vp, row, lp.start_ns, now_ns.max(lp.start_ns), 1.0),
+            0.0,
+            color,
+        );
     }
     let x_of = |ns: u64| canvas.left() + vp.x_from_time(ns as f64) as f32;
     if let Some(s) = t.spawn_ns {
