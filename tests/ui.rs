@@ -133,8 +133,24 @@ fn stop_keeps_the_partial_trace_and_the_app_responsive() {
             })
         },
     );
-    h.get_by_label("worker-0");
-    h.get_by_label("worker-1");
+    let spin_lane = {
+        let trace = h
+            .state()
+            .current_run()
+            .expect("run")
+            .live
+            .lock()
+            .expect("trace");
+        let lp = trace
+            .in_progress
+            .iter()
+            .find(|lp| trace.tasks[lp.task as usize].name.as_deref() == Some("spin"))
+            .copied()
+            .expect("spin in progress");
+        trace.lanes[lp.lane as usize].name.clone()
+    };
+    assert!(spin_lane.starts_with("worker-"), "{spin_lane}");
+    h.get_by_label(&spin_lane);
     h.get_by_label("- spin (1)");
     h.get_by_label("- ticker (1)");
     h.get_by_label("Stop").click();
