@@ -7,7 +7,9 @@ use std::time::{Duration, Instant};
 
 use asyncscope::run::{RunOptions, StopHandle, run};
 use asyncscope::scenario::{self, Scenario};
-use asyncscope::trace::{LaneKind, Outcome, PollOutcome, Summary, Task, TaskKind, Trace};
+use asyncscope::trace::{
+    FindingKind, LaneKind, Outcome, PollOutcome, Summary, Task, TaskKind, Trace,
+};
 
 fn scenario_path(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -103,6 +105,10 @@ fn assert_invariants(trace: &Trace) {
     }
 }
 
+fn has(s: &Summary, kind: FindingKind) -> bool {
+    s.findings.iter().any(|f| f.kind == kind)
+}
+
 fn worker_lanes(trace: &Trace) -> usize {
     trace
         .lanes
@@ -148,8 +154,20 @@ fn io_fanout_requests_overlap() {
             .any(|t| t.name.is_none() && t.label().contains(".rs:")),
         "library tasks are in the trace"
     );
-    let hb = s.heartbeat_late_ms.expect("heartbeat");
+    let hb = s.heartbeat_late_ms.as_ref().expect("heartbeat");
     assert!(hb.count >= 5, "{hb:?}");
+    for kind in [
+        FindingKind::SequentialAwaits,
+        FindingKind::BlockingPoolSaturated,
+        FindingKind::RateLimited,
+        FindingKind::LostWakeup,
+    ] {
+        assert!(
+            !has(&s, kind),
+            "io_fanout has no {kind:?}: {:?}",
+            s.findings
+        );
+    }
 }
 
 #[test]
@@ -242,8 +260,14 @@ fn offloading_keeps_worker_polls_short_and_fills_blocking_lanes() {
         );
     }
     // The 50 ms parses are not on the workers: no worker poll comes close.
-    let longest = s.longest_poll.expect("polls");
+    let longest = s.longest_poll.as_ref().expect("polls");
     assert!(longest.ms < 40.0, "worker polls stay short: {longest:?}");
+    // 20 jobs of 50 ms on 4 blocking threads: most of them queue.
+    assert!(
+        has(&s, FindingKind::BlockingPoolSaturated),
+        "{:?}",
+        s.findings
+    );
 }
 
 #[test]
@@ -264,6 +288,21 @@ fn naive_fanout_gets_429s() {
     assert_eq!(s.http.requests, 15);
     assert_eq!(s.http.status.get("200"), Some(&5), "{:?}", s.http.status);
     assert_eq!(s.http.status.get("429"), Some(&10), "{:?}", s.http.status);
+    let f = s
+        .findings
+        .iter()
+        .find(|f| f.kind == FindingKind::RateLimited)
+        .expect("the 429 finding");
+    assert!(
+        f.message.starts_with("10 of 15 requests were refused"),
+        "{}",
+        f.message
+    );
+    assert!(
+        f.message.contains("up to 15 were in flight"),
+        "{}",
+        f.message
+    );
 }
 
 #[test]
@@ -288,6 +327,31 @@ fn join_is_one_task_spawn_is_many() {
             .is_some_and(|b| trace.tasks[b as usize].name.as_deref() == Some("child"))
     });
     assert!(woken_by_child, "a child's completion wakes the spawner");
+    assert!(!has(&s, FindingKind::SequentialAwaits), "{:?}", s.findings);
+    assert!(!has(&s, FindingKind::SlowPoll), "{:?}", s.findings);
+}
+
+#[test]
+fn a_task_that_never_yields_is_named() {
+    let sc = scenario::parse(
+        "inline.toml",
+        "name = \"n\"\nabout = \"a\"\n[runtime]\nworkers = 2\n[[task]]\nname = \"hog\"\nsteps = [{ cpu_ms = 40 }]\n",
+    )
+    .expect("valid");
+    let trace = run(&sc, RunOptions::default()).expect("run");
+    let s = Summary::from_trace(&trace);
+    let f = s
+        .findings
+        .iter()
+        .find(|f| f.kind == FindingKind::NeverYielded)
+        .expect("never-yielded finding");
+    assert_eq!(
+        trace
+            .task_by_id(f.task.expect("task"))
+            .and_then(|t| t.name.as_deref()),
+        Some("hog")
+    );
+    assert!(f.message.contains("never yielded"), "{}", f.message);
 }
 
 #[test]

@@ -240,3 +240,40 @@ fn open_adds_any_scenario_file_and_shows_errors_with_their_location() {
             .any(|t| t.name.as_deref() == Some("solo"))
     );
 }
+
+#[test]
+fn a_finding_explains_itself_and_clicking_it_shows_the_evidence() {
+    let mut h = harness(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"));
+    h.get_by_label("Naive fan-out against a rate limit").click();
+    h.step();
+    h.get_by_label("Run").click();
+    h.step();
+    wait_for(
+        &mut h,
+        "the run to finish",
+        Duration::from_secs(30),
+        finished,
+    );
+    h.step();
+    let finding = h
+        .state()
+        .current_run()
+        .and_then(|r| r.findings.first().cloned())
+        .expect("a finding");
+    h.get_by_label_contains("were refused with 429 Too Many Requests")
+        .click();
+    h.step();
+    h.step();
+    // The remedy is spelled out, and the click selected the task and zoomed to the proof.
+    h.get_by_label_contains("Fix: Bound concurrency with a Semaphore");
+    let app = h.state();
+    assert_eq!(app.timeline.selection.map(|s| s.task()), finding.task);
+    assert!(!app.timeline.follow_live);
+    let (start, end) = app.timeline.visible_range_ns();
+    let (a, b) = (finding.range_ns.0 as f64, finding.range_ns.1 as f64);
+    assert!(
+        start <= a && end >= b,
+        "view {start}..{end} shows the evidence {a}..{b}"
+    );
+    assert!(end - start <= (b - a) * 2.0, "and is zoomed to it");
+}

@@ -86,6 +86,22 @@ pub fn render(s: &Summary) -> String {
     for p in &s.panics {
         let _ = writeln!(o, "panic      task {} `{}`: {}", p.task, p.name, p.message);
     }
+    if s.findings.is_empty() {
+        let _ = writeln!(
+            o,
+            "findings   none: nothing stalled, queued, repeated or was refused"
+        );
+    }
+    for f in &s.findings {
+        let sev = match f.severity {
+            crate::trace::Severity::Error => "error",
+            crate::trace::Severity::Warning => "warning",
+            crate::trace::Severity::Info => "info",
+        };
+        let _ = writeln!(o, "finding    [{sev}] {} (at {:.1} ms)", f.message, f.at_ms);
+        let _ = writeln!(o, "           why: {}", f.cause);
+        let _ = writeln!(o, "           fix: {}", f.remedy);
+    }
     for e in &s.run_errors {
         let _ = writeln!(o, "run error  {e}");
     }

@@ -2,10 +2,12 @@
 //! (lanes, tasks, wakes), range queries and derived statistics. No tokio, no egui.
 
 pub mod event;
+pub mod findings;
 pub mod model;
 pub mod stats;
 
 pub use event::{Batch, Event, EventKind, SpawnLocation, TaskId};
+pub use findings::{Finding, FindingKind, Severity};
 pub use model::{
     HttpRequest, Lane, LaneKind, LivePoll, Outcome, PollOutcome, PollRef, PollSpan, StateSpan,
     Task, TaskKind, TaskState, Trace, Wake,

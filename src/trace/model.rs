@@ -458,6 +458,9 @@ impl Trace {
                 (TaskKind::Blocking, None) => continue,
             };
             let lane = self.lane_of(thread, kind);
+            if kind == LaneKind::Worker {
+                self.unmask_worker(thread, lane);
+            }
             self.in_progress.push(LivePoll {
                 lane,
                 task: idx,
@@ -495,16 +498,25 @@ impl Trace {
         match kind {
             LaneKind::Worker => {
                 state.open = open;
-                if let Some(host) = state.blocking.take() {
-                    self.internal.insert(self.tasks[host.task as usize].id);
-                }
-                // A worker thread whose loop was first seen as a blocking run.
-                if self.lanes[lane as usize].kind != LaneKind::Worker {
-                    self.lanes[lane as usize].kind = LaneKind::Worker;
-                    self.rename_lanes_live();
-                }
+                self.unmask_worker(thread, lane);
             }
             LaneKind::Blocking => state.blocking = open,
+        }
+    }
+
+    /// An async poll on `thread`: it is a worker, and the blocking run it seemed to be in
+    /// is tokio's worker loop.
+    fn unmask_worker(&mut self, thread: u32, lane: u16) {
+        if let Some(host) = self
+            .threads
+            .get_mut(&thread)
+            .and_then(|s| s.blocking.take())
+        {
+            self.internal.insert(self.tasks[host.task as usize].id);
+        }
+        if self.lanes[lane as usize].kind != LaneKind::Worker {
+            self.lanes[lane as usize].kind = LaneKind::Worker;
+            self.rename_lanes_live();
         }
     }
 
@@ -996,6 +1008,30 @@ mod tests {
         );
         assert_eq!(t.wakes.len(), 1);
         assert_eq!(t.tasks[0].wakes, [0]);
+    }
+
+    #[test]
+    fn a_poll_in_progress_shows_on_its_worker_lane_before_its_events_arrive() {
+        let mut t = Trace::new("t");
+        // Thread 0 is a worker whose loop runs as a blocking task; nothing else from it yet.
+        t.ingest(batch(
+            0,
+            vec![ev(1, EventKind::BlockingStart { task: 100 })],
+        ));
+        t.ingest(batch(1, vec![spawn(2, 7)]));
+        t.set_in_progress([(0, 7, 5)]);
+        assert_eq!(t.lanes[0].name, "worker-0");
+        assert_eq!(t.lanes[0].kind, LaneKind::Worker);
+        let lp = t.in_progress[0];
+        assert_eq!(
+            (lp.lane, t.tasks[lp.task as usize].id, lp.start_ns),
+            (0, 7, 5)
+        );
+        // The worker loop itself is never shown as in progress.
+        t.set_in_progress([(0, 100, 1)]);
+        assert!(t.in_progress.is_empty());
+        t.finish();
+        assert!(t.in_progress.is_empty());
     }
 
     #[test]

@@ -106,6 +106,8 @@ pub struct Summary {
     pub lanes: Vec<LaneSummary>,
     pub panics: Vec<PanicSummary>,
     pub run_errors: Vec<String>,
+    /// Diagnoses, most severe first (see `trace::findings`).
+    pub findings: Vec<super::findings::Finding>,
 }
 
 impl Summary {
@@ -200,11 +202,12 @@ impl Summary {
                 .collect(),
             panics,
             run_errors: trace.run_errors.clone(),
+            findings: super::findings::findings(trace),
         }
     }
 }
 
-fn http_summary(trace: &Trace) -> HttpSummary {
+pub(super) fn http_summary(trace: &Trace) -> HttpSummary {
     let mut out = HttpSummary {
         requests: trace.http.len() as u64,
         ..Default::default()

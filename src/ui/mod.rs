@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::run::{LiveTrace, RunError, RunOptions, StopHandle, run_live};
 use crate::scenario::Scenario;
-use crate::trace::Trace;
+use crate::trace::{Finding, Severity, Trace, findings::findings};
 use scenarios::{RunStatus, ScenarioEntry, scenario_panel_ui};
 use theme::Theme;
 use timeline::axis::format_ns;
@@ -57,6 +57,8 @@ pub struct RunSlot {
     thread: Option<JoinHandle<Result<(), RunError>>>,
     started: Instant,
     pub outcome: Option<RunOutcome>,
+    /// Computed once, when the run is over.
+    pub findings: Vec<Finding>,
 }
 
 impl RunSlot {
@@ -79,6 +81,7 @@ impl RunSlot {
             thread: Some(thread),
             started: Instant::now(),
             outcome: None,
+            findings: Vec::new(),
         })
     }
 
@@ -106,6 +109,9 @@ impl RunSlot {
             Ok(Err(e)) => RunOutcome::Failed(e.to_string()),
             Err(_) => RunOutcome::Failed("the run thread panicked".into()),
         });
+        if let Ok(trace) = self.live.lock() {
+            self.findings = findings(&trace);
+        }
         true
     }
 }
@@ -366,6 +372,10 @@ impl App {
             .default_size(320.0)
             .min_size(260.0)
             .show(ui, |ui| {
+                if let Some(run) = self.runs.last() {
+                    findings_ui(ui, run, &mut self.timeline);
+                    ui.separator();
+                }
                 ui.heading("Details");
                 egui::ScrollArea::vertical()
                     .id_salt("details")
@@ -412,6 +422,46 @@ impl App {
             ctx.request_repaint_after(Duration::from_millis(33));
         }
     }
+}
+
+/// The run's findings; clicking one selects its task and zooms to the evidence.
+fn findings_ui(ui: &mut egui::Ui, run: &RunSlot, timeline: &mut TimelineState) {
+    ui.heading("Findings");
+    if run.is_running() {
+        ui.weak("Computed when the run ends.");
+        return;
+    }
+    if run.findings.is_empty() {
+        ui.weak("None: nothing stalled, queued, repeated or was refused.");
+        return;
+    }
+    egui::ScrollArea::vertical()
+        .id_salt("findings")
+        .max_height(ui.available_height() * 0.45)
+        .show(ui, |ui| {
+            for f in &run.findings {
+                let (mark, color) = match f.severity {
+                    Severity::Error => ("error", ui.visuals().error_fg_color),
+                    Severity::Warning => ("warning", ui.visuals().warn_fg_color),
+                    Severity::Info => ("info", ui.visuals().text_color()),
+                };
+                ui.colored_label(color, mark);
+                let r = ui
+                    .add(egui::Button::new(f.message.as_str()).wrap().frame(false))
+                    .on_hover_text(format!(
+                        "Why: {}\nFix: {}\n(click: show it)",
+                        f.cause, f.remedy
+                    ));
+                if r.clicked() {
+                    if let Some(task) = f.task {
+                        timeline.selection = Some(timeline::Selection::Task(task));
+                    }
+                    timeline.zoom_to(f.range_ns.0, f.range_ns.1);
+                }
+                ui.weak(format!("Fix: {}", f.remedy));
+                ui.add_space(6.0);
+            }
+        });
 }
 
 impl eframe::App for App {

@@ -70,6 +70,8 @@ pub struct TimelineState {
     expanded: HashMap<String, bool>,
     cache: GroupCache,
     fit_pending: bool,
+    /// The canvas width of the last frame, for zooms asked from outside the timeline.
+    canvas_w: f64,
 }
 
 impl Default for TimelineState {
@@ -85,6 +87,7 @@ impl Default for TimelineState {
             expanded: HashMap::new(),
             cache: GroupCache::default(),
             fit_pending: false,
+            canvas_w: 1000.0,
         }
     }
 }
@@ -97,6 +100,26 @@ impl TimelineState {
         self.hovered_task = None;
         self.cache = GroupCache::default();
         self.viewport = TimelineState::default().viewport;
+    }
+
+    /// Shows `[start_ns, end_ns]` (with a margin) and stops following the live end.
+    pub fn zoom_to(&mut self, start_ns: u64, end_ns: u64) {
+        self.follow_live = false;
+        self.fit_pending = false;
+        self.viewport.fit(
+            start_ns as f64,
+            end_ns.max(start_ns + 1) as f64,
+            self.canvas_w,
+            0.15,
+        );
+    }
+
+    /// The time range on screen (as of the last frame), ns.
+    pub fn visible_range_ns(&self) -> (f64, f64) {
+        (
+            self.viewport.start_ns,
+            self.viewport.time_from_x(self.canvas_w),
+        )
     }
 
     /// Fit the whole run on the next frame.
@@ -151,6 +174,7 @@ pub struct RunView<'a> {
 pub fn timeline_ui(ui: &mut Ui, state: &mut TimelineState, run: &RunView<'_>, theme: &Theme) {
     let trace = run.trace;
     let canvas_w = (ui.available_width() - GUTTER_W).max(50.0) as f64;
+    state.canvas_w = canvas_w;
 
     toolbar_ui(ui, state, run);
     keyboard(ui, state, run, canvas_w);

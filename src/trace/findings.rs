@@ -1,0 +1,419 @@
+//! Findings: what went wrong in a run and why, in plain words, each pointing at the place
+//! on the timeline that proves it. Computed from the trace alone.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::model::{LaneKind, Outcome, PollOutcome, TaskKind, Trace};
+
+/// Polls longer than this hold a worker too long (tokio's guidance: 10–100 µs between
+/// awaits; 10 ms is already a stall anyone can see).
+pub const POLL_BUDGET_NS: u64 = 10_000_000;
+/// Offloaded work that waited longer than this for a blocking thread.
+const BLOCKING_QUEUE_NS: u64 = 5_000_000;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingKind {
+    SlowPoll,
+    NeverYielded,
+    BlockingPoolSaturated,
+    SequentialAwaits,
+    RateLimited,
+    LostWakeup,
+}
+
+/// One diagnosis.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Finding {
+    pub kind: FindingKind,
+    pub severity: Severity,
+    /// One sentence: what happened, with the numbers.
+    pub message: String,
+    /// One sentence: why it matters.
+    pub cause: String,
+    /// One sentence: what to do instead.
+    pub remedy: String,
+    /// The task at fault, if one is.
+    pub task: Option<u64>,
+    /// The lane the evidence is on.
+    pub lane: Option<String>,
+    /// Where the evidence starts, ms from run start.
+    pub at_ms: f64,
+    /// The evidence's time range (ns), for a viewer to zoom to.
+    #[serde(skip)]
+    pub range_ns: (u64, u64),
+}
+
+fn ms(ns: u64) -> f64 {
+    (ns as f64 / 1e3).round() / 1e3
+}
+
+fn fmt_ms(ns: u64) -> String {
+    let v = ns as f64 / 1e6;
+    if v >= 100.0 {
+        format!("{v:.0} ms")
+    } else if v >= 1.0 {
+        format!("{v:.1} ms")
+    } else {
+        format!("{:.0} µs", ns as f64 / 1e3)
+    }
+}
+
+/// All findings of a finished trace, most severe first, then by time.
+pub fn findings(trace: &Trace) -> Vec<Finding> {
+    let mut out = Vec::new();
+    slow_polls(trace, &mut out);
+    blocking_pool(trace, &mut out);
+    sequential_awaits(trace, &mut out);
+    rate_limited(trace, &mut out);
+    lost_wakeups(trace, &mut out);
+    out.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then(a.range_ns.0.cmp(&b.range_ns.0))
+    });
+    out
+}
+
+/// Polls over the budget on worker lanes: CPU work or a blocking call inside an async task.
+/// A task whose only poll is such a poll never yielded at all.
+fn slow_polls(trace: &Trace, out: &mut Vec<Finding>) {
+    for lane in trace.lanes.iter().filter(|l| l.kind == LaneKind::Worker) {
+        for p in lane
+            .polls
+            .iter()
+            .filter(|p| p.duration_ns() > POLL_BUDGET_NS)
+        {
+            let t = &trace.tasks[p.task as usize];
+            // Tasks woken while this poll ran whose next poll came only after it: they
+            // waited behind it (no other worker took them either).
+            let mut waited = 0usize;
+            let mut longest_wait = 0u64;
+            for w in trace.wakes_in(p.start_ns, p.end_ns) {
+                if w.task == p.task {
+                    continue;
+                }
+                let next = trace.tasks[w.task as usize]
+                    .polls
+                    .iter()
+                    .map(|r| trace.poll(*r).start_ns)
+                    .find(|&s| s >= w.ts_ns);
+                if let Some(next) = next.filter(|&n| n >= p.end_ns) {
+                    waited += 1;
+                    longest_wait = longest_wait.max(next - w.ts_ns);
+                }
+            }
+            let only_poll = t.polls.len() == 1 && p.outcome == PollOutcome::Ready;
+            let (kind, what) = if only_poll {
+                (
+                    FindingKind::NeverYielded,
+                    format!(
+                        "Task `{}` #{} never yielded: it ran its whole life in one {} poll on {}",
+                        t.label(),
+                        t.id,
+                        fmt_ms(p.duration_ns()),
+                        lane.name
+                    ),
+                )
+            } else {
+                (
+                    FindingKind::SlowPoll,
+                    format!(
+                        "Task `{}` #{} held {} for {} in one poll (budget {})",
+                        t.label(),
+                        t.id,
+                        lane.name,
+                        fmt_ms(p.duration_ns()),
+                        fmt_ms(POLL_BUDGET_NS)
+                    ),
+                )
+            };
+            let mut behind = String::new();
+            if waited > 0 {
+                behind += &format!(
+                    "; {waited} woken task{} waited behind it, up to {}",
+                    if waited == 1 { "" } else { "s" },
+                    fmt_ms(longest_wait)
+                );
+            }
+            // Ticks due during the poll: with the worker busy, often nobody ran the timer.
+            let heartbeat_late = trace
+                .heartbeats
+                .iter()
+                .filter(|h| {
+                    let due = h.ts_ns.saturating_sub(h.late_ns);
+                    due >= p.start_ns && due <= p.end_ns
+                })
+                .map(|h| h.late_ns)
+                .max()
+                .unwrap_or(0);
+            if heartbeat_late > POLL_BUDGET_NS {
+                behind += &format!(
+                    "; the heartbeat fired up to {} late",
+                    fmt_ms(heartbeat_late)
+                );
+            }
+            out.push(Finding {
+                kind,
+                severity: if waited > 0 || heartbeat_late > POLL_BUDGET_NS {
+                    Severity::Error
+                } else {
+                    Severity::Warning
+                },
+                message: format!("{what}{behind}."),
+                cause: "A poll runs until the task reaches an .await that is not ready: CPU work \
+                        or a blocking call inside it keeps the worker from polling anything else."
+                    .into(),
+                remedy: "Move the work to the blocking pool (tokio::task::spawn_blocking, like \
+                         Python's run_in_executor) or a CPU pool, and await its result."
+                    .into(),
+                task: Some(t.id),
+                lane: Some(lane.name.clone()),
+                at_ms: ms(p.start_ns),
+                range_ns: (p.start_ns, p.end_ns),
+            });
+        }
+    }
+}
+
+/// Offloaded work that waited for a blocking thread because all of them were busy.
+fn blocking_pool(trace: &Trace, out: &mut Vec<Finding>) {
+    let threads = trace
+        .lanes
+        .iter()
+        .filter(|l| l.kind == LaneKind::Blocking)
+        .count();
+    let mut queued = 0usize;
+    let mut worst: Option<(u64, u32, u64)> = None; // (wait, task, spawn)
+    for (i, t) in trace.tasks.iter().enumerate() {
+        if t.kind != TaskKind::Blocking {
+            continue;
+        }
+        let (Some(spawn), Some(first)) = (t.spawn_ns, t.polls.first()) else {
+            continue;
+        };
+        let wait = trace.poll(*first).start_ns.saturating_sub(spawn);
+        if wait > BLOCKING_QUEUE_NS {
+            queued += 1;
+            if worst.is_none_or(|(w, _, _)| wait > w) {
+                worst = Some((wait, i as u32, spawn));
+            }
+        }
+    }
+    let Some((wait, task, spawn)) = worst else {
+        return;
+    };
+    let t = &trace.tasks[task as usize];
+    out.push(Finding {
+        kind: FindingKind::BlockingPoolSaturated,
+        severity: Severity::Warning,
+        message: format!(
+            "{queued} offloaded job{} waited for a blocking thread, up to {} (`{}` #{}); all {threads} \
+             blocking thread{} were busy",
+            if queued == 1 { "" } else { "s" },
+            fmt_ms(wait),
+            t.label(),
+            t.id,
+            if threads == 1 { "" } else { "s" }
+        ),
+        cause: "spawn_blocking queues work when every thread of the blocking pool is busy \
+                (max_blocking_threads)."
+            .into(),
+        remedy: "Raise max_blocking_threads if the work blocks on I/O; for CPU work, size a \
+                 dedicated pool (e.g. rayon) to the cores instead."
+            .into(),
+        task: Some(t.id),
+        lane: None,
+        at_ms: ms(spawn),
+        range_ns: (spawn, spawn + wait),
+    });
+}
+
+/// A task whose HTTP requests ran one after another, for most of the run.
+fn sequential_awaits(trace: &Trace, out: &mut Vec<Finding>) {
+    let mut by_task: BTreeMap<u64, Vec<(u64, u64)>> = BTreeMap::new();
+    for h in &trace.http {
+        if let (Some(task), Some(end)) = (h.task, h.end_ns) {
+            by_task.entry(task).or_default().push((h.start_ns, end));
+        }
+    }
+    let wall = trace.wall_ns.max(1);
+    for (task, mut reqs) in by_task {
+        if reqs.len() < 3 {
+            continue;
+        }
+        reqs.sort_unstable();
+        let sequential = reqs.windows(2).all(|w| w[1].0 >= w[0].1);
+        let waited: u64 = reqs.iter().map(|(s, e)| e - s).sum();
+        if !sequential || waited * 2 < wall {
+            continue;
+        }
+        let label = trace
+            .task_by_id(task)
+            .map_or_else(|| format!("task {task}"), |t| t.label());
+        let longest = reqs.iter().map(|(s, e)| e - s).max().unwrap_or(0);
+        out.push(Finding {
+            kind: FindingKind::SequentialAwaits,
+            severity: Severity::Warning,
+            message: format!(
+                "Task `{label}` #{task} awaited {} requests one after another: {} of waiting, {:.0}% of \
+                 the run; overlapped, they would take about {}",
+                reqs.len(),
+                fmt_ms(waited),
+                waited as f64 * 100.0 / wall as f64,
+                fmt_ms(longest)
+            ),
+            cause: "Each .await waits for one response before the next request is even sent, so \
+                    the latencies add up."
+                .into(),
+            remedy: "Start independent requests together (join_all, or spawn a task each) and \
+                     await them as a group; bound the fan-out with a semaphore."
+                .into(),
+            task: Some(task),
+            lane: None,
+            at_ms: ms(reqs[0].0),
+            range_ns: (reqs[0].0, reqs[reqs.len() - 1].1),
+        });
+    }
+}
+
+/// HTTP 429 answers: the client exceeded the server's rate limit.
+fn rate_limited(trace: &Trace, out: &mut Vec<Finding>) {
+    let rejected: Vec<_> = trace
+        .http
+        .iter()
+        .filter(|h| h.status == Some(429))
+        .collect();
+    let Some(first) = rejected.first() else {
+        return;
+    };
+    let peak = super::stats::http_summary(trace).max_in_flight;
+    out.push(Finding {
+        kind: FindingKind::RateLimited,
+        severity: Severity::Error,
+        message: format!(
+            "{} of {} requests were refused with 429 Too Many Requests; up to {peak} were in flight \
+             at once",
+            rejected.len(),
+            trace.http.len()
+        ),
+        cause: "The client sent requests faster than the server's rate limit allows.".into(),
+        remedy: "Bound concurrency with a Semaphore and pace the requests (or honour Retry-After \
+                 with a backoff)."
+            .into(),
+        task: first.task,
+        lane: None,
+        at_ms: ms(first.start_ns),
+        range_ns: (
+            first.start_ns,
+            rejected.iter().filter_map(|h| h.end_ns).max().unwrap_or(first.start_ns),
+        ),
+    });
+}
+
+/// A scenario task left pending with no wake until the end of a run that finished: nothing
+/// will ever poll it again.
+fn lost_wakeups(trace: &Trace, out: &mut Vec<Finding>) {
+    if trace.stopped {
+        return; // a stopped run cut tasks short on purpose
+    }
+    for t in &trace.tasks {
+        // Library tasks (pooled connections) idle until shutdown by design.
+        if t.name.is_none() || t.kind != TaskKind::Async {
+            continue;
+        }
+        let Some(last) = t.polls.last().map(|r| *trace.poll(*r)) else {
+            continue;
+        };
+        if last.outcome != PollOutcome::Pending || t.outcome == Some(Outcome::Ok) {
+            continue;
+        }
+        let woken_after = t
+            .wakes
+            .iter()
+            .any(|&w| trace.wakes[w as usize].ts_ns >= last.start_ns);
+        if woken_after {
+            continue;
+        }
+        let end = t.end_ns.unwrap_or_else(|| trace.end_ns());
+        out.push(Finding {
+            kind: FindingKind::LostWakeup,
+            severity: Severity::Error,
+            message: format!(
+                "Task `{}` #{} went back to wait at {} and was never woken again ({} until the \
+                 runtime shut down)",
+                t.label(),
+                t.id,
+                fmt_ms(last.end_ns),
+                fmt_ms(end.saturating_sub(last.end_ns))
+            ),
+            cause:
+                "A future returned Pending without arranging a wake-up (its waker was dropped or \
+                    never registered), so the task hangs forever."
+                    .into(),
+            remedy: "Make sure every Pending has a registered waker that something will call; \
+                     prefer tokio's primitives over hand-written futures."
+                .into(),
+            task: Some(t.id),
+            lane: None,
+            at_ms: ms(last.end_ns),
+            range_ns: (last.end_ns, end),
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::trace::event::{Batch, Event, EventKind};
+
+    fn ev(ts_ns: u64, kind: EventKind) -> Event {
+        Event { ts_ns, kind }
+    }
+
+    #[test]
+    fn a_pending_task_never_woken_again_is_a_lost_wakeup() {
+        let mut t = Trace::new("t");
+        t.ingest(Batch {
+            thread: 0,
+            events: vec![
+                ev(
+                    0,
+                    EventKind::Spawn {
+                        task: 1,
+                        location: std::panic::Location::caller(),
+                    },
+                ),
+                ev(
+                    0,
+                    EventKind::Name {
+                        task: 1,
+                        name: "stuck".into(),
+                    },
+                ),
+                ev(1_000, EventKind::PollStart { task: 1 }),
+                ev(2_000, EventKind::PollEnd { task: 1 }),
+                ev(9_000_000, EventKind::Terminate { task: 1 }),
+            ],
+        });
+        t.wall_ns = 9_000_000;
+        t.finish();
+        let f = findings(&t);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].kind, FindingKind::LostWakeup);
+        assert_eq!(f[0].task, Some(1));
+        // Not when the run was stopped by the user.
+        t.stopped = true;
+        assert!(findings(&t).is_empty());
+    }
+}
