@@ -4,6 +4,7 @@
 pub mod capture;
 pub mod export;
 pub mod lab_server;
+pub mod metrics;
 pub mod run;
 pub mod scenario;
 pub mod trace;

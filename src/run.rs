@@ -109,9 +109,22 @@ pub fn run_live(
         }
     };
 
+    let sampler = crate::metrics::Sampler::start(
+        runtime.handle().clone(),
+        live.clone(),
+        cap.clone(),
+        crate::metrics::DEFAULT_INTERVAL,
+    );
+    if let Err(e) = &sampler {
+        ctx.error(format!("could not start the metrics sampler: {e}"));
+    }
+
     // This thread drives block_on: on a current_thread runtime it polls every task.
     capture::attach_thread(&cap);
     let (wall_ns, stopped) = runtime.block_on(drive(scenario, &ctx, &options.stop, &cap));
+    if let Ok(s) = sampler {
+        s.finish();
+    }
     // cpu_ms / block_ms loops watch the flag; then shut down: pending tasks are dropped
     // (cancelled) and every thread flushes as it stops.
     if stopped {
@@ -128,6 +141,7 @@ pub fn run_live(
     trace.stopped = stopped;
     trace.events_dropped = cap.stats().dropped;
     trace.run_errors = ctx.take_errors();
+    trace.group_metrics = ctx.group_metrics();
     trace.finish();
     Ok(())
 }
@@ -164,9 +178,10 @@ async fn drive(
     let heartbeat_stop = Arc::new(Notify::new());
     let heartbeat = scenario.heartbeat_period_ms.and_then(|period_ms| {
         let done = heartbeat_stop.clone();
+        let monitor = ctx.monitor("heartbeat");
         tokio::task::Builder::new()
             .name("heartbeat")
-            .spawn(heartbeat_loop(Duration::from_millis(period_ms), done))
+            .spawn(monitor.instrument(heartbeat_loop(Duration::from_millis(period_ms), done)))
             .map_err(|e| ctx.error(format!("could not spawn the heartbeat: {e}")))
             .ok()
     });

@@ -156,6 +156,21 @@ fn io_fanout_requests_overlap() {
     );
     let hb = s.heartbeat_late_ms.as_ref().expect("heartbeat");
     assert!(hb.count >= 5, "{hb:?}");
+    // tokio-metrics: the runtime was sampled, and each task group has its monitor.
+    assert!(s.metrics.samples >= 2, "{:?}", s.metrics);
+    let fetch_group = s
+        .metrics
+        .task_groups
+        .iter()
+        .find(|g| g.name == "fetch")
+        .expect("fetch monitor");
+    assert_eq!(fetch_group.tasks, 100);
+    assert!(
+        s.metrics
+            .task_groups
+            .iter()
+            .any(|g| g.name == "heartbeat" && g.tasks == 1)
+    );
     for kind in [
         FindingKind::SequentialAwaits,
         FindingKind::BlockingPoolSaturated,
@@ -216,6 +231,36 @@ fn assert_worker_hog(name: &str, hog: &str) {
             "each {hog} holds its worker for the whole 300 ms"
         );
     }
+    // One finding per long poll (a preempted short poll elsewhere may add its own).
+    let slow: Vec<_> = s
+        .findings
+        .iter()
+        .filter(|f| f.kind == FindingKind::SlowPoll)
+        .filter(|f| {
+            f.task
+                .and_then(|t| trace.task_by_id(t))
+                .is_some_and(|t| t.name.as_deref() == Some(hog))
+        })
+        .collect();
+    assert_eq!(slow.len(), 2, "{:?}", s.findings);
+    for f in slow {
+        assert!(f.lane.as_deref().is_some_and(|l| l.starts_with("worker-")));
+        assert!(f.remedy.contains("spawn_blocking"));
+        assert!(
+            f.message.contains("in one poll (budget 10"),
+            "{}",
+            f.message
+        );
+    }
+    // tokio-metrics agrees: a worker was fully busy, and half the hog's polls were slow.
+    assert!(s.metrics.max_worker_busy_ratio >= 0.9, "{:?}", s.metrics);
+    let g = s
+        .metrics
+        .task_groups
+        .iter()
+        .find(|g| g.name == hog)
+        .expect("monitor");
+    assert!(g.slow_poll_ratio >= 0.4, "{g:?}");
 }
 
 #[test]
@@ -268,6 +313,11 @@ fn offloading_keeps_worker_polls_short_and_fills_blocking_lanes() {
         "{:?}",
         s.findings
     );
+    assert!(
+        s.metrics.max_blocking_queue > 0,
+        "tokio-metrics saw the queue: {:?}",
+        s.metrics
+    );
 }
 
 #[test]
@@ -298,8 +348,11 @@ fn naive_fanout_gets_429s() {
         "{}",
         f.message
     );
+    // The 429s come back at once, so the peak is between the 5 admitted and all 15.
     assert!(
-        f.message.contains("up to 15 were in flight"),
+        (5..=15).contains(&s.http.max_in_flight)
+            && f.message
+                .contains(&format!("up to {} were in flight", s.http.max_in_flight)),
         "{}",
         f.message
     );
@@ -426,9 +479,24 @@ fn stop_ends_a_runaway_scenario_and_keeps_the_partial_trace() {
     );
     assert!(trace.stopped);
     assert!(trace.wall_ns >= 200_000_000, "ran until the stop");
+    // The partial trace is kept: the spin's long poll (it ends when the stop reaches its
+    // loop) and whatever the ticker did meanwhile (the spinning worker can stall the
+    // timer, so how much varies).
+    let spin = tasks_named(&trace, "spin");
+    let longest = spin[0]
+        .polls
+        .iter()
+        .map(|r| trace.poll(*r).duration_ns())
+        .max()
+        .unwrap_or(0);
+    assert!(
+        longest >= 150_000_000,
+        "spin's poll is in the trace: {longest} ns"
+    );
     let ticker = tasks_named(&trace, "ticker");
-    assert!(ticker[0].polls.len() > 10, "the partial trace is kept");
-    assert_eq!(ticker[0].outcome, Some(Outcome::Cancelled));
+    assert!(!ticker[0].polls.is_empty(), "the partial trace is kept");
+    // It either saw the stop between two ticks (ok) or was dropped at shutdown.
+    assert!(ticker[0].outcome.is_some());
     assert!(Summary::from_trace(&trace).stopped);
 }
 

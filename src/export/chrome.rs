@@ -288,6 +288,23 @@ fn http_and_heartbeat<W: Write>(trace: &Trace, out: &mut Out<W>) -> io::Result<(
         e.id = Some(i as u64 + 1);
         out.push(&e)?;
     }
+    for s in &trace.metrics {
+        let c = |name: &'static str, args| {
+            Ev::new(name, "metrics", "C", s.ts_ns, THREADS_PID, 0).args(args)
+        };
+        out.push(&c(
+            "runtime busy (%)",
+            json!({"all workers": s.busy_ratio * 100.0, "busiest worker": s.max_worker_busy_ratio * 100.0}),
+        ))?;
+        out.push(&c(
+            "queued tasks",
+            json!({"global": s.global_queue, "local": s.local_queue, "blocking": s.blocking_queue}),
+        ))?;
+        out.push(&c(
+            "blocking threads",
+            json!({"alive": s.blocking_threads, "idle": s.idle_blocking_threads}),
+        ))?;
+    }
     for hb in &trace.heartbeats {
         let ev = Ev::new(
             "heartbeat late (ms)",

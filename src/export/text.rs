@@ -75,6 +75,35 @@ pub fn render(s: &Summary) -> String {
             s.http.max_in_flight
         );
     }
+    let m = &s.metrics;
+    if m.samples > 0 {
+        let _ = writeln!(
+            o,
+            "runtime    busy {:.0}% mean, {:.0}% peak (busiest worker {:.0}%); queues peak global {}, local {}, blocking {}; {} steals, {} parks ({} samples every {} ms)",
+            m.busy_ratio_mean * 100.0,
+            m.busy_ratio_max * 100.0,
+            m.max_worker_busy_ratio * 100.0,
+            m.max_global_queue,
+            m.max_local_queue,
+            m.max_blocking_queue,
+            m.steals,
+            m.parks,
+            m.samples,
+            m.interval_ms
+        );
+    }
+    for g in &m.task_groups {
+        let _ = writeln!(
+            o,
+            "  group {:<14} {:>6} tasks  first poll after {:.3} ms, woken→polled {:.3} ms, poll {:.3} ms, slow polls {:.0}%",
+            g.name,
+            g.tasks,
+            g.mean_first_poll_delay_ms,
+            g.mean_scheduled_ms,
+            g.mean_poll_ms,
+            g.slow_poll_ratio * 100.0
+        );
+    }
     let _ = writeln!(o, "lanes");
     for l in &s.lanes {
         let _ = writeln!(

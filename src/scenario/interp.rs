@@ -24,6 +24,8 @@ pub struct RunContext {
     stop: Arc<AtomicBool>,
     next_request: AtomicU64,
     errors: Mutex<Vec<String>>,
+    /// tokio-metrics task monitors, one per task group (by name).
+    monitors: Mutex<HashMap<String, tokio_metrics::TaskMonitor>>,
 }
 
 impl RunContext {
@@ -48,6 +50,7 @@ impl RunContext {
             stop,
             next_request: AtomicU64::new(0),
             errors: Mutex::new(Vec::new()),
+            monitors: Mutex::new(HashMap::new()),
         })
     }
 
@@ -69,15 +72,51 @@ impl RunContext {
             .unwrap_or_default()
     }
 
+    /// The task monitor of the group `name` (created on first use).
+    pub fn monitor(&self, name: &str) -> tokio_metrics::TaskMonitor {
+        match self.monitors.lock() {
+            Ok(mut m) => m
+                .entry(name.to_string())
+                .or_insert_with(new_monitor)
+                .clone(),
+            Err(_) => new_monitor(),
+        }
+    }
+
+    /// What the task monitors measured, per group, sorted by name.
+    pub fn group_metrics(&self) -> Vec<crate::trace::GroupMetrics> {
+        let Ok(monitors) = self.monitors.lock() else {
+            return Vec::new();
+        };
+        let ms = |d: Duration| (d.as_secs_f64() * 1e6).round() / 1e3;
+        let mut out: Vec<_> = monitors
+            .iter()
+            .map(|(name, m)| {
+                let c = m.cumulative();
+                crate::trace::GroupMetrics {
+                    name: name.clone(),
+                    tasks: c.instrumented_count,
+                    mean_first_poll_delay_ms: ms(c.mean_first_poll_delay()),
+                    mean_scheduled_ms: ms(c.mean_scheduled_duration()),
+                    mean_poll_ms: ms(c.mean_poll_duration()),
+                    slow_poll_ratio: c.slow_poll_ratio(),
+                }
+            })
+            .collect();
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        out
+    }
+
     /// Spawns one named scenario task running `steps`.
     pub fn spawn_task(
         self: &Arc<Self>,
         name: &str,
         steps: &Steps,
     ) -> Option<tokio::task::JoinHandle<()>> {
+        let monitor = self.monitor(name);
         match tokio::task::Builder::new()
             .name(name)
-            .spawn(run_steps(self.clone(), steps.clone()))
+            .spawn(monitor.instrument(run_steps(self.clone(), steps.clone())))
         {
             Ok(h) => Some(h),
             Err(e) => {
@@ -111,6 +150,14 @@ impl RunContext {
         };
         record(EventKind::HttpEnd { req, status });
     }
+}
+
+/// A task monitor whose "slow poll" is the findings' poll budget (10 ms), not
+/// tokio-metrics' default of 50 µs.
+fn new_monitor() -> tokio_metrics::TaskMonitor {
+    let mut b = tokio_metrics::TaskMonitor::builder();
+    b.with_slow_poll_threshold(Duration::from_nanos(crate::trace::findings::POLL_BUDGET_NS));
+    b.build()
 }
 
 type BoxFuture = Pin<Box<dyn Future<Output = ()> + Send + 'static>>;

@@ -9,7 +9,7 @@ pub mod stats;
 pub use event::{Batch, Event, EventKind, SpawnLocation, TaskId};
 pub use findings::{Finding, FindingKind, Severity};
 pub use model::{
-    HttpRequest, Lane, LaneKind, LivePoll, Outcome, PollOutcome, PollRef, PollSpan, StateSpan,
-    Task, TaskKind, TaskState, Trace, Wake,
+    GroupMetrics, HttpRequest, Lane, LaneKind, LivePoll, Outcome, PollOutcome, PollRef, PollSpan,
+    RuntimeSample, StateSpan, Task, TaskKind, TaskState, Trace, Wake,
 };
 pub use stats::Summary;

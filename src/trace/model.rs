@@ -182,6 +182,43 @@ pub struct HttpRequest {
     pub status: Option<u16>,
 }
 
+/// One sample of the runtime's own metrics (tokio-metrics' `RuntimeMonitor`), for the
+/// interval that ends at `ts_ns`.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct RuntimeSample {
+    pub ts_ns: u64,
+    /// Busy time of all workers over the interval, 0..=1.
+    pub busy_ratio: f64,
+    /// The busiest worker's busy ratio over the interval.
+    pub max_worker_busy_ratio: f64,
+    pub polls: u64,
+    pub steals: u64,
+    pub parks: u64,
+    /// Tasks waiting in the global (injection) queue.
+    pub global_queue: u64,
+    /// Tasks waiting in all workers' local queues.
+    pub local_queue: u64,
+    pub blocking_threads: u64,
+    pub idle_blocking_threads: u64,
+    /// Work waiting for a blocking thread.
+    pub blocking_queue: u64,
+    /// Polls ended by tokio's coop budget.
+    pub forced_yields: u64,
+}
+
+/// tokio-metrics' `TaskMonitor` figures for one task group, over the whole run.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct GroupMetrics {
+    pub name: String,
+    pub tasks: u64,
+    pub mean_first_poll_delay_ms: f64,
+    /// Woken → polled.
+    pub mean_scheduled_ms: f64,
+    pub mean_poll_ms: f64,
+    /// Share of polls over the slow-poll threshold (10 ms).
+    pub slow_poll_ratio: f64,
+}
+
 /// A poll still running while the run is live (its end, and maybe its start event, are
 /// not in yet): drawn from `start_ns` to now.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -266,6 +303,11 @@ pub struct Trace {
     pub run_errors: Vec<String>,
     /// Polls in progress while the run is live (empty once it is finished).
     pub in_progress: Vec<LivePoll>,
+    /// Runtime metrics sampled during the run (every `metrics_interval_ns`).
+    pub metrics: Vec<RuntimeSample>,
+    pub metrics_interval_ns: u64,
+    /// Per task group, from tokio-metrics' task monitors.
+    pub group_metrics: Vec<GroupMetrics>,
     task_index: HashMap<TaskId, u32>,
     threads: HashMap<u32, ThreadState>,
     lane_thread: Vec<u32>,
@@ -449,13 +491,18 @@ impl Trace {
             if self.internal.contains(&task) {
                 continue;
             }
-            let (idx, t) = self.task_mut(task);
-            let kind = match (t.kind, t.spawn_ns) {
-                (TaskKind::Async, _) => LaneKind::Worker,
-                (TaskKind::Blocking, Some(_)) => LaneKind::Blocking,
-                // A blocking run whose spawn we have not seen: a worker loop, or a spawn
-                // still in another thread's buffer. Not shown yet.
-                (TaskKind::Blocking, None) => continue,
+            // Only a task whose spawn is in tells which kind it is (a blocking task's spawn
+            // may still sit in another thread's buffer; a worker loop has none at all).
+            let Some(idx) = self.task_index(task) else {
+                continue;
+            };
+            let t = &self.tasks[idx as usize];
+            if t.spawn_ns.is_none() {
+                continue;
+            }
+            let kind = match t.kind {
+                TaskKind::Async => LaneKind::Worker,
+                TaskKind::Blocking => LaneKind::Blocking,
             };
             let lane = self.lane_of(thread, kind);
             if kind == LaneKind::Worker {
@@ -1030,6 +1077,11 @@ mod tests {
         // The worker loop itself is never shown as in progress.
         t.set_in_progress([(0, 100, 1)]);
         assert!(t.in_progress.is_empty());
+        // Nor is a run whose spawn has not arrived: its kind is unknown, and guessing
+        // would make a blocking thread look like a worker.
+        t.set_in_progress([(3, 55, 1)]);
+        assert!(t.in_progress.is_empty());
+        assert_eq!(t.lanes.len(), 1);
         t.finish();
         assert!(t.in_progress.is_empty());
     }

@@ -84,6 +84,57 @@ pub struct PanicSummary {
     pub message: String,
 }
 
+/// tokio-metrics' view of the run: the sampled runtime metrics and the task monitors.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct MetricsSummary {
+    pub interval_ms: f64,
+    pub samples: u64,
+    /// Mean and peak of all workers' busy ratio over the sample intervals.
+    pub busy_ratio_mean: f64,
+    pub busy_ratio_max: f64,
+    /// The busiest single worker in any interval.
+    pub max_worker_busy_ratio: f64,
+    pub max_global_queue: u64,
+    pub max_local_queue: u64,
+    pub max_blocking_threads: u64,
+    pub max_blocking_queue: u64,
+    pub steals: u64,
+    pub parks: u64,
+    pub forced_yields: u64,
+    pub task_groups: Vec<super::model::GroupMetrics>,
+}
+
+impl MetricsSummary {
+    pub fn from_trace(trace: &Trace) -> Self {
+        let m = &trace.metrics;
+        let max = |f: fn(&super::model::RuntimeSample) -> u64| m.iter().map(f).max().unwrap_or(0);
+        let round = |x: f64| (x * 1000.0).round() / 1000.0;
+        MetricsSummary {
+            interval_ms: ms(trace.metrics_interval_ns),
+            samples: m.len() as u64,
+            busy_ratio_mean: round(if m.is_empty() {
+                0.0
+            } else {
+                m.iter().map(|s| s.busy_ratio).sum::<f64>() / m.len() as f64
+            }),
+            busy_ratio_max: round(m.iter().map(|s| s.busy_ratio).fold(0.0, f64::max)),
+            max_worker_busy_ratio: round(
+                m.iter()
+                    .map(|s| s.max_worker_busy_ratio)
+                    .fold(0.0, f64::max),
+            ),
+            max_global_queue: max(|s| s.global_queue),
+            max_local_queue: max(|s| s.local_queue),
+            max_blocking_threads: max(|s| s.blocking_threads),
+            max_blocking_queue: max(|s| s.blocking_queue),
+            steals: m.iter().map(|s| s.steals).sum(),
+            parks: m.iter().map(|s| s.parks).sum(),
+            forced_yields: m.iter().map(|s| s.forced_yields).sum(),
+            task_groups: trace.group_metrics.clone(),
+        }
+    }
+}
+
 /// The run summary (`--summary FILE`).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Summary {
@@ -108,6 +159,7 @@ pub struct Summary {
     pub run_errors: Vec<String>,
     /// Diagnoses, most severe first (see `trace::findings`).
     pub findings: Vec<super::findings::Finding>,
+    pub metrics: MetricsSummary,
 }
 
 impl Summary {
@@ -203,6 +255,7 @@ impl Summary {
             panics,
             run_errors: trace.run_errors.clone(),
             findings: super::findings::findings(trace),
+            metrics: MetricsSummary::from_trace(trace),
         }
     }
 }

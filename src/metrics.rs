@@ -1,0 +1,101 @@
+//! The runtime's own metrics, sampled from a thread outside it with tokio-metrics'
+//! `RuntimeMonitor` (every 50 ms by default) into the live trace, on the trace's clock.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use crate::capture::Capture;
+use crate::run::LiveTrace;
+use crate::trace::RuntimeSample;
+
+pub const DEFAULT_INTERVAL: Duration = Duration::from_millis(50);
+
+/// A running sampler; [`Sampler::finish`] takes a last sample and stops it.
+pub struct Sampler {
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Sampler {
+    pub fn start(
+        handle: tokio::runtime::Handle,
+        live: LiveTrace,
+        cap: Arc<Capture>,
+        interval: Duration,
+    ) -> std::io::Result<Self> {
+        if let Ok(mut t) = live.lock() {
+            t.metrics_interval_ns = interval.as_nanos() as u64;
+        }
+        let stop = Arc::new(AtomicBool::new(false));
+        let done = stop.clone();
+        let thread = std::thread::Builder::new()
+            .name("asyncscope-metrics".into())
+            .spawn(move || {
+                let monitor = tokio_metrics::RuntimeMonitor::new(&handle);
+                let mut intervals = monitor.intervals();
+                let _ = intervals.next(); // the baseline
+                let mut next = Instant::now() + interval;
+                loop {
+                    // Sleep in short slices so a finished run is not kept waiting.
+                    while Instant::now() < next && !done.load(Ordering::Relaxed) {
+                        std::thread::sleep((next - Instant::now()).min(Duration::from_millis(5)));
+                    }
+                    let Some(m) = intervals.next() else { break };
+                    let s = sample(&m, cap.now_ns());
+                    if let Ok(mut t) = live.lock() {
+                        t.metrics.push(s);
+                    }
+                    if done.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    next += interval;
+                }
+            })?;
+        Ok(Sampler {
+            stop,
+            thread: Some(thread),
+        })
+    }
+
+    /// Takes the last sample (of the partial interval) and stops.
+    pub fn finish(mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Drop for Sampler {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
+/// tokio adds a poll's busy time when the poll ends, so an interval that sees a long poll
+/// end can report more busy time than it lasted: ratios are clamped to 1.
+fn sample(m: &tokio_metrics::RuntimeMetrics, ts_ns: u64) -> RuntimeSample {
+    let elapsed = m.elapsed.as_secs_f64();
+    let workers = m.workers_count.max(1) as f64;
+    RuntimeSample {
+        ts_ns,
+        // tokio-metrics' busy_ratio sums all workers' busy time.
+        busy_ratio: (m.busy_ratio() / workers).min(1.0),
+        max_worker_busy_ratio: if elapsed > 0.0 {
+            (m.max_busy_duration.as_secs_f64() / elapsed).min(1.0)
+        } else {
+            0.0
+        },
+        polls: m.total_polls_count,
+        steals: m.total_steal_count,
+        parks: m.total_park_count,
+        global_queue: m.global_queue_depth as u64,
+        local_queue: m.total_local_queue_depth as u64,
+        blocking_threads: m.blocking_threads_count as u64,
+        idle_blocking_threads: m.idle_blocking_threads_count as u64,
+        blocking_queue: m.blocking_queue_depth as u64,
+        forced_yields: m.budget_forced_yield_count,
+    }
+}
