@@ -62,6 +62,11 @@ fn run_a_scenario_and_inspect_a_task() {
     // The legend explains the marks in words.
     h.get_by_label_contains("Pending: back to wait at an .await");
     h.get_by_label_contains("scheduled: woken, waiting for a worker");
+    // tokio-metrics and the heartbeat, plotted under the lanes.
+    h.get_by_label("worker busy %");
+    h.get_by_label("queued tasks");
+    h.get_by_label("heartbeat late (ms)");
+    h.get_by_label("busiest worker");
 
     // Open the `fetch` group and select its first task: the details show the task's
     // poll and wake counts as the trace has them.

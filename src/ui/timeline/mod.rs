@@ -4,6 +4,7 @@
 
 pub mod axis;
 pub mod lod;
+pub mod plots;
 pub mod viewport;
 
 use std::collections::HashMap;
@@ -196,6 +197,8 @@ pub fn timeline_ui(ui: &mut Ui, state: &mut TimelineState, run: &RunView<'_>, th
     let mut canvases: Vec<Response> = Vec::new();
     let axis_rect = axis_ui(ui, state, theme);
     let lane_rects = lanes_ui(ui, state, trace, run.now_ns, theme, &mut canvases);
+    ui.add_space(2.0);
+    plots::plots_ui(ui, trace, &state.viewport, canvas_w);
     ui.add_space(4.0);
     ui.separator();
     tasks_ui(ui, state, trace, run.now_ns, theme, &mut canvases);
