@@ -36,10 +36,10 @@ fn finished(app: &App) -> bool {
     app.current_run().is_some_and(|r| !r.is_running())
 }
 
-#[test]
-fn run_a_scenario_and_inspect_a_task() {
+/// The app on the shipped scenarios, with the one titled `title` selected, run to the end.
+fn run_shipped(title: &str) -> Harness<'static, App> {
     let mut h = harness(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"));
-    h.get_by_label("I/O fan-out").click();
+    h.get_by_label(title).click();
     h.step();
     h.get_by_label("Run").click();
     h.step();
@@ -50,6 +50,12 @@ fn run_a_scenario_and_inspect_a_task() {
         finished,
     );
     h.step();
+    h
+}
+
+#[test]
+fn run_a_scenario_and_inspect_a_task() {
+    let mut h = run_shipped("I/O fan-out");
 
     assert_eq!(
         h.state().current_run().and_then(|r| r.outcome.clone()),
@@ -248,18 +254,7 @@ fn open_adds_any_scenario_file_and_shows_errors_with_their_location() {
 
 #[test]
 fn a_finding_explains_itself_and_clicking_it_shows_the_evidence() {
-    let mut h = harness(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"));
-    h.get_by_label("Naive fan-out against a rate limit").click();
-    h.step();
-    h.get_by_label("Run").click();
-    h.step();
-    wait_for(
-        &mut h,
-        "the run to finish",
-        Duration::from_secs(30),
-        finished,
-    );
-    h.step();
+    let mut h = run_shipped("Naive fan-out against a rate limit");
     let finding = h
         .state()
         .current_run()
