@@ -73,6 +73,41 @@ fn run_a_scenario_and_inspect_a_task() {
     h.get_by_label("queued tasks");
     h.get_by_label("heartbeat late (ms)");
     h.get_by_label("busiest worker");
+    // Histograms of poll durations and scheduling delays, per run.
+    h.get_by_label("Histograms").click();
+    h.step();
+    h.step();
+    h.get_by_label("poll duration");
+    h.get_by_label("scheduling delay");
+    let polls_in_histogram: u64 = {
+        let run = h.state().current_run().expect("run");
+        run.histograms
+            .as_ref()
+            .expect("histograms")
+            .poll_duration
+            .total()
+    };
+    let async_polls = {
+        let trace = h
+            .state()
+            .current_run()
+            .expect("run")
+            .live
+            .lock()
+            .expect("trace");
+        trace
+            .tasks
+            .iter()
+            .filter(|t| t.kind == asyncscope::trace::TaskKind::Async)
+            .map(|t| t.polls.len() as u64)
+            .sum::<u64>()
+    };
+    assert_eq!(polls_in_histogram, async_polls);
+    assert!(
+        h.query_all_by_label_contains(&format!("{async_polls} values"))
+            .next()
+            .is_some()
+    );
 
     // Open the `fetch` group and select its first task: the details show the task's
     // poll and wake counts as the trace has them.

@@ -160,6 +160,7 @@ pub struct Summary {
     /// Diagnoses, most severe first (see `trace::findings`).
     pub findings: Vec<super::findings::Finding>,
     pub metrics: MetricsSummary,
+    pub histograms: Histograms,
 }
 
 impl Summary {
@@ -256,6 +257,7 @@ impl Summary {
             run_errors: trace.run_errors.clone(),
             findings: super::findings::findings(trace),
             metrics: MetricsSummary::from_trace(trace),
+            histograms: Histograms::from_trace(trace),
         }
     }
 }
@@ -368,5 +370,140 @@ mod tests {
         let l = s.longest_poll.expect("longest");
         assert_eq!((l.task, l.lane.as_str(), l.at_ms), (1, "worker-0", 2.0));
         assert_eq!(s.lanes[0].busy_ms, 37.0);
+    }
+}
+
+/// Upper bounds (ns) of the log-scale histogram buckets: 1-2-5 steps from 1 µs to 1 s;
+/// a last bucket takes everything longer.
+pub const BUCKET_BOUNDS_NS: [u64; 19] = [
+    1_000,
+    2_000,
+    5_000,
+    10_000,
+    20_000,
+    50_000,
+    100_000,
+    200_000,
+    500_000,
+    1_000_000,
+    2_000_000,
+    5_000_000,
+    10_000_000,
+    20_000_000,
+    50_000_000,
+    100_000_000,
+    200_000_000,
+    500_000_000,
+    1_000_000_000,
+];
+
+/// Counts per log-scale bucket; `counts[i]` holds values ≤ `BUCKET_BOUNDS_NS[i]` (and above
+/// the previous bound); the last count holds values above 1 s.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Histogram {
+    pub counts: Vec<u64>,
+}
+
+impl Histogram {
+    pub fn from_ns(values: impl IntoIterator<Item = u64>) -> Self {
+        let mut counts = vec![0u64; BUCKET_BOUNDS_NS.len() + 1];
+        for v in values {
+            counts[BUCKET_BOUNDS_NS.partition_point(|&b| b < v)] += 1;
+        }
+        Histogram { counts }
+    }
+
+    pub fn total(&self) -> u64 {
+        self.counts.iter().sum()
+    }
+
+    /// `"≤ 5 µs"`, …, `"> 1 s"`.
+    pub fn bucket_label(i: usize) -> String {
+        let fmt = |ns: u64| match ns {
+            n if n >= 1_000_000_000 => format!("{} s", n / 1_000_000_000),
+            n if n >= 1_000_000 => format!("{} ms", n / 1_000_000),
+            n => format!("{} µs", n / 1_000),
+        };
+        match BUCKET_BOUNDS_NS.get(i) {
+            Some(&b) => format!("≤ {}", fmt(b)),
+            None => format!("> {}", fmt(BUCKET_BOUNDS_NS[BUCKET_BOUNDS_NS.len() - 1])),
+        }
+    }
+}
+
+/// Poll durations and scheduling delays, for the run and per task group.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Histograms {
+    pub bucket_bounds_ms: Vec<f64>,
+    pub poll_duration: Histogram,
+    pub sched_delay: Histogram,
+    pub groups: BTreeMap<String, GroupHistograms>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct GroupHistograms {
+    pub poll_duration: Histogram,
+    pub sched_delay: Histogram,
+}
+
+impl Histograms {
+    /// Async tasks' polls on worker lanes, and their scheduling delays.
+    pub fn from_trace(trace: &Trace) -> Self {
+        let mut polls: BTreeMap<String, Vec<u64>> = BTreeMap::new();
+        let mut delays: BTreeMap<String, Vec<u64>> = BTreeMap::new();
+        for (i, t) in trace.tasks.iter().enumerate() {
+            if t.kind != TaskKind::Async || t.polls.is_empty() {
+                continue;
+            }
+            let label = t.label();
+            polls
+                .entry(label.clone())
+                .or_default()
+                .extend(t.polls.iter().map(|r| trace.poll(*r).duration_ns()));
+            delays
+                .entry(label)
+                .or_default()
+                .extend(trace.sched_delays_ns(i as u32));
+        }
+        let all = |m: &BTreeMap<String, Vec<u64>>| {
+            Histogram::from_ns(m.values().flat_map(|v| v.iter().copied()))
+        };
+        Histograms {
+            bucket_bounds_ms: BUCKET_BOUNDS_NS.iter().map(|&b| b as f64 / 1e6).collect(),
+            poll_duration: all(&polls),
+            sched_delay: all(&delays),
+            groups: polls
+                .iter()
+                .map(|(name, p)| {
+                    let d = delays.get(name).map(Vec::as_slice).unwrap_or(&[]);
+                    (
+                        name.clone(),
+                        GroupHistograms {
+                            poll_duration: Histogram::from_ns(p.iter().copied()),
+                            sched_delay: Histogram::from_ns(d.iter().copied()),
+                        },
+                    )
+                })
+                .collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod histogram_tests {
+    use super::*;
+
+    #[test]
+    fn values_land_in_log_buckets() {
+        let h = Histogram::from_ns([500, 1_000, 1_001, 3_000_000, 2_000_000_000]);
+        assert_eq!(h.counts.len(), BUCKET_BOUNDS_NS.len() + 1);
+        assert_eq!(h.counts[0], 2, "≤ 1 µs holds 500 ns and exactly 1 µs");
+        assert_eq!(h.counts[1], 1, "1.001 µs is in ≤ 2 µs");
+        assert_eq!(h.counts[11], 1, "3 ms is in ≤ 5 ms");
+        assert_eq!(h.counts[19], 1, "above 1 s");
+        assert_eq!(h.total(), 5);
+        assert_eq!(Histogram::bucket_label(0), "≤ 1 µs");
+        assert_eq!(Histogram::bucket_label(11), "≤ 5 ms");
+        assert_eq!(Histogram::bucket_label(19), "> 1 s");
     }
 }

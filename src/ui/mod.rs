@@ -3,6 +3,7 @@
 //! never waits on a run. Panels return commands; the app applies them after the frame.
 
 pub mod details;
+pub mod histograms;
 pub mod legend;
 pub mod scenarios;
 pub mod theme;
@@ -59,6 +60,7 @@ pub struct RunSlot {
     pub outcome: Option<RunOutcome>,
     /// Computed once, when the run is over.
     pub findings: Vec<Finding>,
+    pub histograms: Option<crate::trace::stats::Histograms>,
 }
 
 impl RunSlot {
@@ -82,6 +84,7 @@ impl RunSlot {
             started: Instant::now(),
             outcome: None,
             findings: Vec::new(),
+            histograms: None,
         })
     }
 
@@ -111,6 +114,7 @@ impl RunSlot {
         });
         if let Ok(trace) = self.live.lock() {
             self.findings = findings(&trace);
+            self.histograms = Some(crate::trace::stats::Histograms::from_trace(&trace));
         }
         true
     }
@@ -125,6 +129,8 @@ pub struct App {
     runs: Vec<RunSlot>,
     pub timeline: TimelineState,
     message: Option<String>,
+    /// The task group the histograms show (None: all tasks).
+    histogram_group: Option<String>,
     /// The file dialog runs on its own thread: the UI never waits for it.
     open_dialog: Option<JoinHandle<Result<Option<PathBuf>, String>>>,
 }
@@ -168,6 +174,7 @@ impl App {
             runs: Vec::new(),
             timeline: TimelineState::default(),
             message: None,
+            histogram_group: None,
             open_dialog: None,
         };
         if let Some(i) = selected {
@@ -375,6 +382,12 @@ impl App {
                 if let Some(run) = self.runs.last() {
                     findings_ui(ui, run, &mut self.timeline);
                     ui.separator();
+                    if let Some(h) = &run.histograms {
+                        egui::CollapsingHeader::new("Histograms").show(ui, |ui| {
+                            histograms::histograms_ui(ui, h, &mut self.histogram_group);
+                        });
+                        ui.separator();
+                    }
                 }
                 ui.heading("Details");
                 egui::ScrollArea::vertical()
