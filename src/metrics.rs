@@ -36,6 +36,7 @@ impl Sampler {
                 let monitor = tokio_metrics::RuntimeMonitor::new(&handle);
                 let mut intervals = monitor.intervals();
                 let _ = intervals.next(); // the baseline
+                let mut workers = WorkerBusy::new(&handle);
                 let mut next = Instant::now() + interval;
                 loop {
                     // Sleep in short slices so a finished run is not kept waiting.
@@ -43,7 +44,8 @@ impl Sampler {
                         std::thread::sleep((next - Instant::now()).min(Duration::from_millis(5)));
                     }
                     let Some(m) = intervals.next() else { break };
-                    let s = sample(&m, cap.now_ns());
+                    let mut s = sample(&m, cap.now_ns());
+                    s.worker_busy = workers.next(&handle);
                     if let Ok(mut t) = live.lock() {
                         t.metrics.push(s);
                     }
@@ -74,17 +76,53 @@ impl Drop for Sampler {
     }
 }
 
+/// Per-worker busy ratios from tokio's own runtime metrics (tokio-metrics aggregates them).
+struct WorkerBusy {
+    last: Vec<Duration>,
+    at: Instant,
+}
+
+impl WorkerBusy {
+    fn new(handle: &tokio::runtime::Handle) -> Self {
+        let m = handle.metrics();
+        WorkerBusy {
+            last: (0..m.num_workers())
+                .map(|w| m.worker_total_busy_duration(w))
+                .collect(),
+            at: Instant::now(),
+        }
+    }
+
+    fn next(&mut self, handle: &tokio::runtime::Handle) -> Vec<f64> {
+        let m = handle.metrics();
+        let elapsed = self.at.elapsed().as_secs_f64().max(1e-9);
+        self.at = Instant::now();
+        self.last
+            .iter_mut()
+            .enumerate()
+            .map(|(w, last)| {
+                let now = m.worker_total_busy_duration(w);
+                let busy = now.saturating_sub(*last).as_secs_f64();
+                *last = now;
+                busy / elapsed
+            })
+            .collect()
+    }
+}
+
 /// tokio adds a poll's busy time when the poll ends, so an interval that sees a long poll
-/// end can report more busy time than it lasted: ratios are clamped to 1.
+/// end can report more busy time than it lasted (a ratio above 1). Samples keep the raw
+/// ratio, so means over the run stay right; views clamp peaks to 100%.
 fn sample(m: &tokio_metrics::RuntimeMetrics, ts_ns: u64) -> RuntimeSample {
     let elapsed = m.elapsed.as_secs_f64();
     let workers = m.workers_count.max(1) as f64;
     RuntimeSample {
         ts_ns,
+        worker_busy: Vec::new(),
         // tokio-metrics' busy_ratio sums all workers' busy time.
-        busy_ratio: (m.busy_ratio() / workers).min(1.0),
+        busy_ratio: m.busy_ratio() / workers,
         max_worker_busy_ratio: if elapsed > 0.0 {
-            (m.max_busy_duration.as_secs_f64() / elapsed).min(1.0)
+            m.max_busy_duration.as_secs_f64() / elapsed
         } else {
             0.0
         },

@@ -158,6 +158,11 @@ fn io_fanout_requests_overlap() {
     assert!(hb.count >= 5, "{hb:?}");
     // tokio-metrics: the runtime was sampled, and each task group has its monitor.
     assert!(s.metrics.samples >= 2, "{:?}", s.metrics);
+    assert_eq!(
+        s.metrics.worker_busy_ratio_mean.len(),
+        4,
+        "one busy ratio per worker"
+    );
     let fetch_group = s
         .metrics
         .task_groups

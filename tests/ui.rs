@@ -70,6 +70,8 @@ fn run_a_scenario_and_inspect_a_task() {
     h.get_by_label_contains("scheduled: woken, waiting for a worker");
     // tokio-metrics and the heartbeat, plotted under the lanes.
     h.get_by_label("worker busy %");
+    h.get_by_label("busy % per worker");
+    h.get_by_label("tokio worker 3");
     h.get_by_label("queued tasks");
     h.get_by_label("heartbeat late (ms)");
     h.get_by_label("busiest worker");

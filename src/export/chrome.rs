@@ -294,7 +294,7 @@ fn http_and_heartbeat<W: Write>(trace: &Trace, out: &mut Out<W>) -> io::Result<(
         };
         out.push(&c(
             "runtime busy (%)",
-            json!({"all workers": s.busy_ratio * 100.0, "busiest worker": s.max_worker_busy_ratio * 100.0}),
+            json!({"all workers": (s.busy_ratio * 100.0).min(100.0), "busiest worker": (s.max_worker_busy_ratio * 100.0).min(100.0)}),
         ))?;
         out.push(&c(
             "queued tasks",

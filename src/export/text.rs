@@ -92,6 +92,14 @@ pub fn render(s: &Summary) -> String {
             m.interval_ms
         );
     }
+    if !m.worker_busy_ratio_mean.is_empty() {
+        let per: Vec<String> = m
+            .worker_busy_ratio_mean
+            .iter()
+            .map(|b| format!("{:.0}%", b * 100.0))
+            .collect();
+        let _ = writeln!(o, "           busy per tokio worker: {}", per.join(", "));
+    }
     for g in &m.task_groups {
         let _ = writeln!(
             o,

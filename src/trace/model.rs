@@ -184,9 +184,12 @@ pub struct HttpRequest {
 
 /// One sample of the runtime's own metrics (tokio-metrics' `RuntimeMonitor`), for the
 /// interval that ends at `ts_ns`.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RuntimeSample {
     pub ts_ns: u64,
+    /// Each worker's busy ratio over the interval, by tokio's worker index (which is not
+    /// the order of our `worker-N` lanes: tokio does not say which thread is which).
+    pub worker_busy: Vec<f64>,
     /// Busy time of all workers over the interval, 0..=1.
     pub busy_ratio: f64,
     /// The busiest worker's busy ratio over the interval.

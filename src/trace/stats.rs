@@ -94,6 +94,8 @@ pub struct MetricsSummary {
     pub busy_ratio_max: f64,
     /// The busiest single worker in any interval.
     pub max_worker_busy_ratio: f64,
+    /// Each worker's mean busy ratio over the run, by tokio's worker index.
+    pub worker_busy_ratio_mean: Vec<f64>,
     pub max_global_queue: u64,
     pub max_local_queue: u64,
     pub max_blocking_threads: u64,
@@ -117,12 +119,26 @@ impl MetricsSummary {
             } else {
                 m.iter().map(|s| s.busy_ratio).sum::<f64>() / m.len() as f64
             }),
-            busy_ratio_max: round(m.iter().map(|s| s.busy_ratio).fold(0.0, f64::max)),
+            // Peaks are clamped: tokio books a long poll's busy time when it ends.
+            busy_ratio_max: round(m.iter().map(|s| s.busy_ratio).fold(0.0, f64::max).min(1.0)),
             max_worker_busy_ratio: round(
                 m.iter()
                     .map(|s| s.max_worker_busy_ratio)
-                    .fold(0.0, f64::max),
+                    .fold(0.0, f64::max)
+                    .min(1.0),
             ),
+            worker_busy_ratio_mean: {
+                let n = m.iter().map(|s| s.worker_busy.len()).max().unwrap_or(0);
+                (0..n)
+                    .map(|w| {
+                        let v: Vec<f64> = m
+                            .iter()
+                            .filter_map(|s| s.worker_busy.get(w).copied())
+                            .collect();
+                        round(v.iter().sum::<f64>() / v.len().max(1) as f64)
+                    })
+                    .collect()
+            },
             max_global_queue: max(|s| s.global_queue),
             max_local_queue: max(|s| s.local_queue),
             max_blocking_threads: max(|s| s.blocking_threads),

@@ -22,6 +22,36 @@ pub fn plots_ui(ui: &mut Ui, trace: &Trace, vp: &Viewport, canvas_w: f64) -> usi
     let m = &trace.metrics;
     let mut plots: Vec<(&'static str, &'static str, Vec<Series>)> = Vec::new();
     if !m.is_empty() {
+        let workers = m.iter().map(|s| s.worker_busy.len()).max().unwrap_or(0);
+        const NAMES: [&str; 8] = [
+            "tokio worker 0",
+            "tokio worker 1",
+            "tokio worker 2",
+            "tokio worker 3",
+            "tokio worker 4",
+            "tokio worker 5",
+            "tokio worker 6",
+            "tokio worker 7",
+        ];
+        plots.push((
+            "busy % per worker",
+            "tokio's metrics, per 50 ms, by tokio's own worker index (which thread is which \
+             worker-N lane, tokio does not say)",
+            (0..workers.min(NAMES.len()))
+                .map(|w| Series {
+                    name: NAMES[w],
+                    points: m
+                        .iter()
+                        .filter_map(|s| {
+                            s.worker_busy
+                                .get(w)
+                                .map(|b| [ms(s.ts_ns), (b * 100.0).min(100.0)])
+                        })
+                        .collect(),
+                    markers: false,
+                })
+                .collect(),
+        ));
         plots.push((
             "worker busy %",
             "tokio-metrics, per 50 ms: busy time of all workers and of the busiest one",
@@ -30,7 +60,7 @@ pub fn plots_ui(ui: &mut Ui, trace: &Trace, vp: &Viewport, canvas_w: f64) -> usi
                     name: "all workers",
                     points: m
                         .iter()
-                        .map(|s| [ms(s.ts_ns), s.busy_ratio * 100.0])
+                        .map(|s| [ms(s.ts_ns), (s.busy_ratio * 100.0).min(100.0)])
                         .collect(),
                     markers: false,
                 },
@@ -38,7 +68,7 @@ pub fn plots_ui(ui: &mut Ui, trace: &Trace, vp: &Viewport, canvas_w: f64) -> usi
                     name: "busiest worker",
                     points: m
                         .iter()
-                        .map(|s| [ms(s.ts_ns), s.max_worker_busy_ratio * 100.0])
+                        .map(|s| [ms(s.ts_ns), (s.max_worker_busy_ratio * 100.0).min(100.0)])
                         .collect(),
                     markers: false,
                 },
