@@ -390,6 +390,34 @@ fn join_is_one_task_spawn_is_many() {
 }
 
 #[test]
+fn a_forgotten_wake_up_is_found() {
+    // The parent does not wait for the child, so the run ends; the child hangs forever.
+    let sc = scenario::parse(
+        "inline.toml",
+        r#"
+name = "lost"
+about = "A hand-written future forgets its waker."
+[[task]]
+name = "parent"
+steps = [ { spawn = { name = "forgotten", steps = [ { sleep_ms = 5 }, { forget_wake = true } ], wait = false } }, { sleep_ms = 30 } ]
+"#,
+    )
+    .expect("valid");
+    let trace = run(&sc, RunOptions::default()).expect("run");
+    assert!(!trace.stopped);
+    let s = Summary::from_trace(&trace);
+    let lost: Vec<_> = s
+        .findings
+        .iter()
+        .filter(|f| f.kind == FindingKind::LostWakeup)
+        .collect();
+    assert_eq!(lost.len(), 1, "{:?}", s.findings);
+    let task = trace.task_by_id(lost[0].task.expect("task")).expect("task");
+    assert_eq!(task.name.as_deref(), Some("forgotten"));
+    assert_eq!(task.outcome, Some(Outcome::Cancelled));
+}
+
+#[test]
 fn a_task_that_never_yields_is_named() {
     let sc = scenario::parse(
         "inline.toml",

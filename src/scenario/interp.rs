@@ -189,6 +189,8 @@ async fn run_step(ctx: &Arc<RunContext>, step: &Step) {
             offload(ctx, "offload_block", move || block(ms, &stop)).await
         }
         Step::YieldNow => tokio::task::yield_now().await,
+        // Pending, and the waker is dropped: nothing will ever poll this task again.
+        Step::ForgetWake => std::future::poll_fn(|_| std::task::Poll::<()>::Pending).await,
         Step::Permit { semaphore, steps } => {
             let Some(sem) = ctx.semaphores.get(&**semaphore) else {
                 ctx.error(format!("unknown semaphore `{semaphore}`"));

@@ -59,6 +59,9 @@ pub enum Step {
     OffloadCpuMs(u64),
     OffloadBlockMs(u64),
     YieldNow,
+    /// A hand-written future that returns Pending without keeping the waker: the task
+    /// hangs forever (the lost wake-up bug, on purpose).
+    ForgetWake,
     Permit {
         semaphore: Arc<str>,
         steps: Steps,

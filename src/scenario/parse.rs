@@ -187,6 +187,7 @@ enum RawStep {
     OffloadCpuMs(u64),
     OffloadBlockMs(u64),
     YieldNow(bool),
+    ForgetWake(bool),
     Permit(RawPermit),
     Repeat(RawRepeat),
     Join(Vec<RawSteps>),
@@ -452,6 +453,13 @@ impl Validator<'_> {
                     "`yield_now` must be `true` (remove the step otherwise)",
                 );
             }
+            RawStep::ForgetWake(true) => Step::ForgetWake,
+            RawStep::ForgetWake(false) => {
+                return self.err(
+                    span,
+                    "`forget_wake` must be `true` (remove the step otherwise)",
+                );
+            }
             RawStep::Permit(p) => {
                 if !ctx.semaphores.contains_key(&p.semaphore) {
                     let known: Vec<&str> = ctx.semaphores.keys().map(String::as_str).collect();
@@ -616,7 +624,7 @@ mod tests {
             &format!(
                 "{HEAD}[semaphores]\napi = 2\n[[task]]\nname = \"g\"\nsteps = [\n  \
                  {{ http_get = \"/x\" }}, {{ sleep_ms = 1 }}, {{ cpu_ms = 1 }}, {{ block_ms = 1 }},\n  \
-                 {{ offload_cpu_ms = 1 }}, {{ offload_block_ms = 1 }}, {{ yield_now = true }},\n  \
+                 {{ offload_cpu_ms = 1 }}, {{ offload_block_ms = 1 }}, {{ yield_now = true }}, {{ forget_wake = true }},\n  \
                  {{ permit = {{ semaphore = \"api\", steps = [{{ sleep_ms = 1 }}] }} }},\n  \
                  {{ repeat = {{ times = 2, steps = [{{ yield_now = true }}] }} }},\n  \
                  {{ join = [[{{ sleep_ms = 1 }}], [{{ sleep_ms = 2 }}]] }},\n  \
@@ -626,16 +634,17 @@ mod tests {
         )
         .expect("valid");
         let steps = &sc.groups[0].steps;
-        assert_eq!(steps.len(), 12);
+        assert_eq!(steps.len(), 13);
         assert!(matches!(
-            &steps[10],
+            &steps[11],
             Step::Spawn {
                 count: 3,
                 wait: true,
                 ..
             }
         ));
-        assert!(matches!(&steps[9], Step::Join(b) if b.len() == 2));
+        assert!(matches!(&steps[10], Step::Join(b) if b.len() == 2));
+        assert_eq!(steps[7], Step::ForgetWake);
     }
 
     #[test]

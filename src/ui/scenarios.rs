@@ -196,6 +196,7 @@ pub fn steps_summary(steps: &[Step]) -> String {
             Step::OffloadCpuMs(ms) => format!("offload cpu {ms} ms"),
             Step::OffloadBlockMs(ms) => format!("offload block {ms} ms"),
             Step::YieldNow => "yield".to_string(),
+            Step::ForgetWake => "forget its wake-up (hangs)".to_string(),
             Step::Permit { semaphore, steps } => {
                 format!("with {semaphore} permit [{}]", steps_summary(steps))
             }
