@@ -81,6 +81,12 @@ fn run_a_scenario_and_inspect_a_task() {
     h.step();
     h.get_by_label("poll duration");
     h.get_by_label("scheduling delay");
+    // tokio-metrics' task monitors, one row per group.
+    h.get_by_label("Task groups (tokio-metrics)").click();
+    h.step();
+    h.step();
+    h.get_by_label("woken->polled");
+    h.get_by_label("100");
     let polls_in_histogram: u64 = {
         let run = h.state().current_run().expect("run");
         run.histograms

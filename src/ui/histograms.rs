@@ -30,7 +30,7 @@ pub fn histograms_ui(ui: &mut Ui, hist: &Histograms, group: &mut Option<String>)
     chart_ui(
         ui,
         "scheduling delay",
-        "Woken (or spawned) → polled: time spent waiting for a worker",
+        "Woken (or spawned) -> polled: time spent waiting for a worker",
         delays,
     );
 }
@@ -60,4 +60,38 @@ fn chart_ui(ui: &mut Ui, title: &str, help: &str, h: &Histogram) {
         })
         .show(ui, |p| p.bar_chart(BarChart::new(title, bars).width(0.8)));
     ui.weak(format!("{} values", h.total()));
+}
+
+/// tokio-metrics' task monitor figures, one row per task group.
+pub fn group_metrics_ui(ui: &mut Ui, groups: &[crate::trace::GroupMetrics]) {
+    egui::Grid::new("group metrics")
+        .num_columns(6)
+        .striped(true)
+        .show(ui, |ui| {
+            for h in [
+                "group",
+                "tasks",
+                "first poll",
+                "woken->polled",
+                "poll",
+                "slow",
+            ] {
+                ui.strong(h);
+            }
+            ui.end_row();
+            for g in groups {
+                ui.label(&g.name);
+                ui.label(g.tasks.to_string());
+                ui.label(format!("{:.3} ms", g.mean_first_poll_delay_ms));
+                ui.label(format!("{:.3} ms", g.mean_scheduled_ms));
+                ui.label(format!("{:.3} ms", g.mean_poll_ms));
+                ui.label(format!("{:.0}%", g.slow_poll_ratio * 100.0));
+                ui.end_row();
+            }
+        })
+        .response
+        .on_hover_text(
+            "Means per task group from tokio-metrics' TaskMonitor: delay to the first poll, \
+             time from wake to poll, poll time, and the share of polls over 10 ms",
+        );
 }

@@ -386,6 +386,10 @@ impl App {
                         egui::CollapsingHeader::new("Histograms").show(ui, |ui| {
                             histograms::histograms_ui(ui, h, &mut self.histogram_group);
                         });
+                        if let Some(t) = trace {
+                            egui::CollapsingHeader::new("Task groups (tokio-metrics)")
+                                .show(ui, |ui| histograms::group_metrics_ui(ui, &t.group_metrics));
+                        }
                         ui.separator();
                     }
                 }
