@@ -60,14 +60,9 @@ impl Theme {
 
     /// A stable colour per task group (hash of its name → hue).
     pub fn group_color(&self, group: &str) -> Color32 {
-        // FNV-1a: stable across runs and platforms.
-        let mut h: u32 = 0x811c_9dc5;
-        for b in group.bytes() {
-            h ^= u32::from(b);
-            h = h.wrapping_mul(0x0100_0193);
-        }
-        let hue = (h % 360) as f32 / 360.0;
-        egui::ecolor::Hsva::new(hue, self.saturation, self.value, 1.0).into()
+        let [r, g, b] =
+            crate::view::rgb_from_hsv(crate::view::group_hue(group), self.saturation, self.value);
+        Color32::from_rgb(r, g, b)
     }
 }
 

@@ -2,10 +2,9 @@
 //! and one row per task with its states, grouped by task name. Reads the trace through
 //! range queries; merges what is thinner than a pixel.
 
-pub mod axis;
-pub mod lod;
 pub mod plots;
-pub mod viewport;
+
+pub use crate::view::{axis, lod};
 
 use std::collections::HashMap;
 
@@ -16,7 +15,7 @@ use egui::{
 use crate::trace::{LaneKind, Outcome, PollOutcome, PollSpan, TaskId, TaskKind, TaskState, Trace};
 use crate::ui::theme::Theme;
 use lod::{RenderItem, render_items};
-pub use viewport::Viewport;
+pub use crate::view::Viewport;
 
 const AXIS_H: f32 = 22.0;
 const LANE_H: f32 = 22.0;
