@@ -8,5 +8,5 @@ pub mod metrics;
 pub mod run;
 pub mod scenario;
 pub mod trace;
-pub mod view;
 pub mod ui;
+pub mod view;

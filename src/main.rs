@@ -42,6 +42,9 @@ enum Command {
         /// Write the run summary as JSON.
         #[arg(long, value_name = "FILE")]
         summary: Option<PathBuf>,
+        /// Write the timeline of the whole run as SVG (for slides).
+        #[arg(long, value_name = "FILE")]
+        svg: Option<PathBuf>,
         /// Print nothing but errors.
         #[arg(long, short)]
         quiet: bool,
@@ -61,8 +64,9 @@ fn main() -> ExitCode {
             scenario,
             chrome_trace,
             summary,
+            svg,
             quiet,
-        } => run_command(&scenario, chrome_trace, summary, quiet),
+        } => run_command(&scenario, chrome_trace, summary, svg, quiet),
     }
 }
 
@@ -102,6 +106,7 @@ fn run_command(
     path: &std::path::Path,
     chrome_trace: Option<PathBuf>,
     summary_path: Option<PathBuf>,
+    svg: Option<PathBuf>,
     quiet: bool,
 ) -> ExitCode {
     let sc = match scenario::load(path) {
@@ -141,6 +146,15 @@ fn run_command(
     if let Some(p) = summary_path {
         if let Err(e) = export::write_summary(&p, &summary) {
             eprintln!("error: could not write the summary to {}: {e}", p.display());
+            failed = true;
+        } else if !quiet {
+            println!("wrote      {}", p.display());
+        }
+    }
+    if let Some(p) = svg {
+        let opts = export::svg::SvgOptions::default();
+        if let Err(e) = export::svg::write_file(&trace, &opts, &p) {
+            eprintln!("error: could not write the SVG to {}: {e}", p.display());
             failed = true;
         } else if !quiet {
             println!("wrote      {}", p.display());

@@ -163,3 +163,43 @@ fn every_shipped_scenario_exports_a_trace_that_passes_the_contract_checker() {
     }
     assert!(checked >= 9);
 }
+
+#[test]
+fn run_writes_an_svg_of_the_timeline() {
+    let dir = scratch("svg");
+    let svg = dir.join("fanout.svg");
+    let summary = dir.join("fanout.json");
+    let out = bin()
+        .arg("run")
+        .arg(repo().join("scenarios/join_vs_spawn.toml"))
+        .arg("--svg")
+        .arg(&svg)
+        .arg("--summary")
+        .arg(&summary)
+        .arg("--quiet")
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", text(&out).1);
+    let text_svg = std::fs::read_to_string(&svg).expect("svg written");
+    let doc = roxmltree::Document::parse(&text_svg).expect("the SVG parses");
+    assert_eq!(doc.root_element().tag_name().name(), "svg");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&summary).expect("summary")).expect("json");
+    let lanes: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("lane"))
+        .filter_map(|n| n.text())
+        .collect();
+    let expected: Vec<&str> = json["lanes"]
+        .as_array()
+        .expect("lanes")
+        .iter()
+        .filter_map(|l| l["name"].as_str())
+        .collect();
+    assert_eq!(lanes, expected, "one row per lane, in order");
+    let bars = doc
+        .descendants()
+        .filter(|n| matches!(n.attribute("class"), Some("poll" | "merged")))
+        .count();
+    assert!(bars > 0);
+}

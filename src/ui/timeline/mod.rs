@@ -14,8 +14,8 @@ use egui::{
 
 use crate::trace::{LaneKind, Outcome, PollOutcome, PollSpan, TaskId, TaskKind, TaskState, Trace};
 use crate::ui::theme::Theme;
-use lod::{RenderItem, render_items};
 pub use crate::view::Viewport;
+use lod::{RenderItem, render_items};
 
 const AXIS_H: f32 = 22.0;
 const LANE_H: f32 = 22.0;

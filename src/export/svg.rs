@@ -1,0 +1,314 @@
+//! The timeline as SVG for slides: light theme, title, legend, time axis, one row per
+//! thread lane with one element per visible poll (or merged run of sub-pixel polls); no UI
+//! chrome. Uses the same viewport and level of detail as the GUI.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io;
+use std::path::Path;
+
+use crate::trace::{PollOutcome, Trace};
+use crate::view::axis::{format_ns, tick_step_ns, ticks};
+use crate::view::lod::{RenderItem, render_items};
+use crate::view::{Viewport, group_hue, rgb_from_hsv};
+
+#[derive(Clone, Debug)]
+pub struct SvgOptions {
+    /// Width of the whole image, px.
+    pub width_px: f64,
+    /// The time range to show (ns); None: the whole run.
+    pub range_ns: Option<(u64, u64)>,
+}
+
+impl Default for SvgOptions {
+    fn default() -> Self {
+        SvgOptions {
+            width_px: 1600.0,
+            range_ns: None,
+        }
+    }
+}
+
+const MARGIN: f64 = 20.0;
+const TITLE_H: f64 = 44.0;
+const LEGEND_H: f64 = 26.0;
+const AXIS_H: f64 = 24.0;
+const LANE_H: f64 = 26.0;
+const GUTTER: f64 = 110.0;
+const TEXT: &str = "#222222";
+const WEAK: &str = "#666666";
+const GRID: &str = "#dddddd";
+const LANE_BG: [&str; 2] = ["#fafafa", "#f0f0f0"];
+
+fn color(group: &str) -> String {
+    let [r, g, b] = rgb_from_hsv(group_hue(group), 0.65, 0.75);
+    format!("#{r:02x}{g:02x}{b:02x}")
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The SVG document.
+pub fn render(trace: &Trace, opts: &SvgOptions) -> String {
+    let (start, end) = opts.range_ns.unwrap_or((0, trace.end_ns().max(1)));
+    let plot_w = (opts.width_px - 2.0 * MARGIN - GUTTER).max(100.0);
+    let mut vp = Viewport::default();
+    vp.fit(start as f64, end.max(start + 1) as f64, plot_w, 0.0);
+    let x0 = MARGIN + GUTTER;
+    let x_of = |t: u64| x0 + vp.x_from_time(t as f64);
+    let lanes_top = MARGIN + TITLE_H + LEGEND_H + AXIS_H;
+    let height = lanes_top + trace.lanes.len() as f64 * LANE_H + MARGIN;
+
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{height}" viewBox="0 0 {w} {height}" font-family="sans-serif">"#,
+        w = opts.width_px
+    );
+    let _ = writeln!(s, r#"<rect width="100%" height="100%" fill="white"/>"#);
+    let _ = writeln!(
+        s,
+        r#"<text class="title" x="{MARGIN}" y="{}" font-size="20" fill="{TEXT}">{}</text>"#,
+        MARGIN + 20.0,
+        esc(&trace.scenario)
+    );
+    let _ = writeln!(
+        s,
+        r#"<text x="{MARGIN}" y="{}" font-size="12" fill="{WEAK}">wall time {} · showing {} to {} · {} polls on {} threads</text>"#,
+        MARGIN + 38.0,
+        format_ns(trace.wall_ns as f64),
+        format_ns(start as f64),
+        format_ns(end as f64),
+        trace.lanes.iter().map(|l| l.polls.len()).sum::<usize>(),
+        trace.lanes.len()
+    );
+
+    // Lanes first (the legend names the groups that appear).
+    let mut groups: BTreeMap<String, usize> = BTreeMap::new();
+    let mut body = String::new();
+    let gap_ns = vp.ns_per_px.max(1.0) as u64;
+    for (li, lane) in trace.lanes.iter().enumerate() {
+        let y = lanes_top + li as f64 * LANE_H;
+        let _ = writeln!(
+            body,
+            r#"<rect x="{MARGIN}" y="{y}" width="{}" height="{LANE_H}" fill="{}"/>"#,
+            GUTTER + plot_w,
+            LANE_BG[li % 2]
+        );
+        let _ = writeln!(
+            body,
+            r#"<text class="lane" x="{}" y="{}" font-size="13" fill="{TEXT}">{}</text>"#,
+            MARGIN + 6.0,
+            y + LANE_H * 0.65,
+            esc(&lane.name)
+        );
+        let polls = lane.polls_in(start, end);
+        let (bar_y, bar_h) = (y + 4.0, LANE_H - 8.0);
+        for item in render_items(polls, gap_ns) {
+            match item {
+                RenderItem::Single(i) => {
+                    let p = &polls[i];
+                    let t = &trace.tasks[p.task as usize];
+                    let label = t.label();
+                    *groups.entry(label.clone()).or_default() += 1;
+                    let (a, b) = (x_of(p.start_ns.max(start)), x_of(p.end_ns.min(end)));
+                    let w = (b - a).max(0.5);
+                    let _ = writeln!(
+                        body,
+                        r#"<rect class="poll" x="{a:.2}" y="{bar_y}" width="{w:.2}" height="{bar_h}" fill="{}"><title>{} #{}: {} poll at {}, {}</title></rect>"#,
+                        color(&label),
+                        esc(&label),
+                        t.id,
+                        format_ns(p.duration_ns() as f64),
+                        format_ns(p.start_ns as f64),
+                        p.outcome.as_str()
+                    );
+                    if p.outcome == PollOutcome::Ready && w >= 4.0 {
+                        let _ = writeln!(
+                            body,
+                            r#"<rect class="ready-mark" x="{:.2}" y="{bar_y}" width="2" height="{bar_h}" fill="{TEXT}"/>"#,
+                            a + w - 2.0
+                        );
+                    }
+                }
+                RenderItem::Merged {
+                    first,
+                    last,
+                    start_ns,
+                    end_ns,
+                } => {
+                    let label = trace.tasks[polls[first].task as usize].label();
+                    let (a, b) = (x_of(start_ns.max(start)), x_of(end_ns.min(end)));
+                    let _ = writeln!(
+                        body,
+                        r#"<rect class="merged" x="{a:.2}" y="{}" width="{:.2}" height="{}" fill="{}" fill-opacity="0.55"><title>{} polls closer than a pixel</title></rect>"#,
+                        bar_y + 2.0,
+                        (b - a).max(0.5),
+                        bar_h - 4.0,
+                        color(&label),
+                        last - first + 1
+                    );
+                }
+            }
+        }
+    }
+
+    // Axis and grid.
+    let axis_y = lanes_top - 6.0;
+    let step = tick_step_ns(vp.ns_per_px, 90.0);
+    for t in ticks(start as f64, end as f64, step) {
+        let x = x0 + vp.x_from_time(t);
+        let _ = writeln!(
+            s,
+            r#"<line x1="{x:.2}" y1="{}" x2="{x:.2}" y2="{}" stroke="{GRID}"/>"#,
+            lanes_top - 4.0,
+            height - MARGIN
+        );
+        let _ = writeln!(
+            s,
+            r#"<text class="tick" x="{:.2}" y="{axis_y}" font-size="11" fill="{WEAK}">{}</text>"#,
+            x + 3.0,
+            format_ns(t)
+        );
+    }
+    s.push_str(&body);
+
+    // Legend: the busiest groups, then what the marks mean.
+    let mut legend: Vec<(&String, &usize)> = groups.iter().collect();
+    legend.sort_by(|a, b| b.1.cmp(a.1));
+    let ly = MARGIN + TITLE_H + 8.0;
+    let mut lx = MARGIN;
+    for (name, _) in legend.into_iter().take(8) {
+        // Library groups are named by spawn location: keep the end, which says the most.
+        let shown: String = if name.chars().count() > 32 {
+            let tail: String = name
+                .chars()
+                .rev()
+                .take(31)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            format!("…{tail}")
+        } else {
+            name.clone()
+        };
+        let _ = writeln!(
+            s,
+            r#"<rect x="{lx}" y="{ly}" width="14" height="10" fill="{}"/><text class="legend" x="{}" y="{}" font-size="12" fill="{TEXT}">{}</text>"#,
+            color(name),
+            lx + 18.0,
+            ly + 9.5,
+            esc(&shown)
+        );
+        lx += 32.0 + 7.2 * shown.chars().count() as f64;
+    }
+    let _ = writeln!(
+        s,
+        r#"<text class="legend" x="{lx}" y="{}" font-size="12" fill="{WEAK}">bar = one poll · dark end = Ready (task finished) · faded = polls closer than a pixel</text>"#,
+        ly + 9.5
+    );
+    s.push_str("</svg>\n");
+    s
+}
+
+/// Writes the SVG to `path` atomically.
+pub fn write_file(trace: &Trace, opts: &SvgOptions, path: &Path) -> io::Result<()> {
+    let svg = render(trace, opts);
+    super::write_atomic(path, |w| {
+        use std::io::Write as _;
+        w.write_all(svg.as_bytes())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::trace::{Batch, Event, EventKind};
+
+    fn trace() -> Trace {
+        let mut t = Trace::new("Demo <&>");
+        let ev = |ts_ns, kind| Event { ts_ns, kind };
+        let mut events = vec![
+            ev(
+                0,
+                EventKind::Spawn {
+                    task: 1,
+                    location: std::panic::Location::caller(),
+                },
+            ),
+            ev(
+                0,
+                EventKind::Name {
+                    task: 1,
+                    name: "fetch".into(),
+                },
+            ),
+        ];
+        // Three wide polls far apart, then five tiny ones back to back.
+        for (s, e) in [
+            (0, 100_000),
+            (300_000, 400_000),
+            (600_000, 700_000),
+            (800_000, 800_010),
+            (800_020, 800_030),
+            (800_040, 800_050),
+            (800_060, 800_070),
+            (800_080, 800_090),
+        ] {
+            events.push(ev(s, EventKind::PollStart { task: 1 }));
+            events.push(ev(e, EventKind::PollEnd { task: 1 }));
+        }
+        t.ingest(Batch { thread: 0, events });
+        t.wall_ns = 1_000_000;
+        t.finish();
+        t
+    }
+
+    #[test]
+    fn one_element_per_visible_poll_or_merged_span() {
+        let svg = render(&trace(), &SvgOptions::default());
+        let doc = roxmltree::Document::parse(&svg).expect("the SVG parses as XML");
+        let count = |class: &str| {
+            doc.descendants()
+                .filter(|n| n.attribute("class") == Some(class))
+                .count()
+        };
+        assert_eq!(count("poll"), 3);
+        assert_eq!(
+            count("merged"),
+            1,
+            "the five sub-pixel polls are one element"
+        );
+        assert_eq!(count("lane"), 1);
+        let title = doc
+            .descendants()
+            .find(|n| n.attribute("class") == Some("title"))
+            .and_then(|n| n.text());
+        assert_eq!(title, Some("Demo <&>"), "text is escaped");
+        assert!(count("tick") >= 3, "a time axis");
+        assert!(
+            doc.descendants()
+                .any(|n| n.attribute("class") == Some("legend") && n.text() == Some("fetch"))
+        );
+    }
+
+    #[test]
+    fn a_range_shows_only_what_is_in_it() {
+        let opts = SvgOptions {
+            range_ns: Some((250_000, 450_000)),
+            ..Default::default()
+        };
+        let svg = render(&trace(), &opts);
+        let doc = roxmltree::Document::parse(&svg).expect("parses");
+        let polls = doc
+            .descendants()
+            .filter(|n| n.attribute("class") == Some("poll"))
+            .count();
+        assert_eq!(polls, 1);
+    }
+}
