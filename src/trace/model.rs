@@ -715,8 +715,8 @@ impl Trace {
     /// Removes what is not the scenario's work and renumbers: tokio's own blocking runs
     /// (the multi-thread runtime runs each worker loop as a blocking task, spawned while
     /// the runtime was built, before capture saw any spawn; their threads are worker
-    /// lanes), and the "polls" of a task that was already cancelled (tokio calls the poll
-    /// hooks for a queued task it then finds complete, without polling it).
+    /// lanes), and the "polls" of a task that was cancelled meanwhile (tokio calls the poll
+    /// hooks for a queued task it then finds cancelled, without polling it).
     fn prune(&mut self) {
         for t in &self.tasks {
             if t.kind == TaskKind::Blocking && t.spawn_ns.is_none() {
@@ -735,7 +735,9 @@ impl Trace {
         let tasks = &self.tasks;
         let phantom = |p: &PollSpan| {
             let t = &tasks[p.task as usize];
-            t.outcome == Some(Outcome::Cancelled) && t.end_ns.is_some_and(|end| p.start_ns >= end)
+            // A cancelled task was idle when it was dropped, so a "poll" still open then
+            // (another worker had popped its notification) never really ran.
+            t.outcome == Some(Outcome::Cancelled) && t.end_ns.is_some_and(|end| p.end_ns > end)
         };
         let any_phantom = self.lanes.iter().any(|l| l.polls.iter().any(phantom));
         if keep.iter().all(|&k| k) && !any_phantom {
@@ -1135,8 +1137,9 @@ mod tests {
         a.extend(poll(10, 20, 1));
         // Thread 1 cancels the idle task at shutdown (no poll open there)…
         let b = vec![ev(30, EventKind::Terminate { task: 1 })];
-        // …and thread 0 runs the hooks for its queued notification afterwards.
-        a.extend(poll(31, 32, 1));
+        // …and thread 0 runs the hooks for its queued notification afterwards, or had
+        // just begun to when the task was dropped.
+        a.extend(poll(29, 32, 1));
         t.ingest(batch(0, a));
         t.ingest(batch(1, b));
         t.finish();
