@@ -45,6 +45,12 @@ enum Command {
         /// Write the timeline of the whole run as SVG (for slides).
         #[arg(long, value_name = "FILE")]
         svg: Option<PathBuf>,
+        /// Write the same picture as PNG (rendered from the SVG).
+        #[arg(long, value_name = "FILE")]
+        png: Option<PathBuf>,
+        /// PNG pixels per SVG pixel.
+        #[arg(long, value_name = "N", default_value = "2", value_parser = ["1", "2", "4"])]
+        png_scale: String,
         /// Print nothing but errors.
         #[arg(long, short)]
         quiet: bool,
@@ -65,8 +71,13 @@ fn main() -> ExitCode {
             chrome_trace,
             summary,
             svg,
+            png,
+            png_scale,
             quiet,
-        } => run_command(&scenario, chrome_trace, summary, svg, quiet),
+        } => {
+            let scale = png_scale.parse().unwrap_or(2.0);
+            run_command(&scenario, chrome_trace, summary, (svg, png, scale), quiet)
+        }
     }
 }
 
@@ -106,7 +117,7 @@ fn run_command(
     path: &std::path::Path,
     chrome_trace: Option<PathBuf>,
     summary_path: Option<PathBuf>,
-    svg: Option<PathBuf>,
+    (svg, png, png_scale): (Option<PathBuf>, Option<PathBuf>, f32),
     quiet: bool,
 ) -> ExitCode {
     let sc = match scenario::load(path) {
@@ -151,14 +162,26 @@ fn run_command(
             println!("wrote      {}", p.display());
         }
     }
-    if let Some(p) = svg {
-        let opts = export::svg::SvgOptions::default();
-        if let Err(e) = export::svg::write_file(&trace, &opts, &p) {
-            eprintln!("error: could not write the SVG to {}: {e}", p.display());
+    let picture = (svg.is_some() || png.is_some())
+        .then(|| export::svg::render(&trace, &export::svg::SvgOptions::default()));
+    let mut write = |what: &str, path: PathBuf, result: std::io::Result<()>| match result {
+        Err(e) => {
+            eprintln!(
+                "error: could not write the {what} to {}: {e}",
+                path.display()
+            );
             failed = true;
-        } else if !quiet {
-            println!("wrote      {}", p.display());
         }
+        Ok(()) if !quiet => println!("wrote      {}", path.display()),
+        Ok(()) => {}
+    };
+    if let (Some(p), Some(doc)) = (svg, &picture) {
+        let r = export::write_atomic(&p, |w| std::io::Write::write_all(w, doc.as_bytes()));
+        write("SVG", p, r);
+    }
+    if let (Some(p), Some(doc)) = (png, &picture) {
+        let r = export::png::write_file(doc, png_scale, &p);
+        write("PNG", p, r);
     }
     if failed {
         ExitCode::FAILURE

@@ -168,12 +168,15 @@ fn every_shipped_scenario_exports_a_trace_that_passes_the_contract_checker() {
 fn run_writes_an_svg_of_the_timeline() {
     let dir = scratch("svg");
     let svg = dir.join("fanout.svg");
+    let png = dir.join("fanout.png");
     let summary = dir.join("fanout.json");
     let out = bin()
         .arg("run")
         .arg(repo().join("scenarios/join_vs_spawn.toml"))
         .arg("--svg")
         .arg(&svg)
+        .args(["--png-scale", "2", "--png"])
+        .arg(&png)
         .arg("--summary")
         .arg(&summary)
         .arg("--quiet")
@@ -202,4 +205,21 @@ fn run_writes_an_svg_of_the_timeline() {
         .filter(|n| matches!(n.attribute("class"), Some("poll" | "merged")))
         .count();
     assert!(bars > 0);
+    // The PNG is the same picture at twice the size.
+    let width: f64 = doc
+        .root_element()
+        .attribute("width")
+        .and_then(|w| w.parse().ok())
+        .expect("width");
+    let height: f64 = doc
+        .root_element()
+        .attribute("height")
+        .and_then(|h| h.parse().ok())
+        .expect("height");
+    let img = resvg::tiny_skia::Pixmap::decode_png(&std::fs::read(&png).expect("png written"))
+        .expect("the PNG decodes");
+    assert_eq!(
+        (img.width(), img.height()),
+        ((width * 2.0).ceil() as u32, (height * 2.0).ceil() as u32)
+    );
 }
