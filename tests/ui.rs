@@ -320,3 +320,45 @@ fn a_finding_explains_itself_and_clicking_it_shows_the_evidence() {
     );
     assert!(end - start <= (b - a) * 2.0, "and is zoomed to it");
 }
+
+#[test]
+fn export_view_writes_what_is_on_screen_as_svg_and_png() {
+    let mut h = run_shipped("A polite, rate-limited client");
+    h.get_by_label("Export view…");
+    let total_polls: usize = {
+        let trace = h
+            .state()
+            .current_run()
+            .expect("run")
+            .live
+            .lock()
+            .expect("trace");
+        trace.lanes.iter().map(|l| l.polls.len()).sum()
+    };
+    let dir = std::env::temp_dir().join(format!("asyncscope-ui-export-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let count_polls = |path: &Path| {
+        let text = std::fs::read_to_string(path).expect("svg");
+        let doc = roxmltree::Document::parse(&text).expect("parses");
+        doc.descendants()
+            .filter(|n| matches!(n.attribute("class"), Some("poll" | "merged")))
+            .count()
+    };
+    // The whole run.
+    let all = dir.join("all.svg");
+    h.state().export_view(&all).expect("export");
+    let whole = count_polls(&all);
+    assert!(whole > 0 && whole <= total_polls);
+    // Zoomed to the first second: fewer bars, and only those.
+    h.state_mut().timeline.zoom_to(0, 500_000_000);
+    h.step();
+    let part = dir.join("part.svg");
+    h.state().export_view(&part).expect("export");
+    assert!(count_polls(&part) < whole, "the export follows the view");
+    // PNG at 2×.
+    let png = dir.join("view.png");
+    h.state().export_view(&png).expect("export");
+    let img =
+        resvg::tiny_skia::Pixmap::decode_png(&std::fs::read(&png).expect("png")).expect("decodes");
+    assert_eq!(img.width(), 3200);
+}

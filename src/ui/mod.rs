@@ -39,6 +39,8 @@ pub enum Command {
     Select(usize),
     /// Show the system's file dialog to open any scenario file.
     OpenDialog,
+    /// Ask where to export the timeline view as SVG or PNG (Ctrl+E).
+    ExportDialog,
     Run,
     Stop,
 }
@@ -132,25 +134,45 @@ pub struct App {
     /// The task group the histograms show (None: all tasks).
     histogram_group: Option<String>,
     /// The file dialog runs on its own thread: the UI never waits for it.
-    open_dialog: Option<JoinHandle<Result<Option<PathBuf>, String>>>,
+    dialog: Option<(Dialog, DialogThread)>,
 }
 
-/// Shows the native "open file" dialog (xdg-desktop-portal, or zenity where there is no
-/// portal) on the calling thread, inside a small tokio runtime of its own for the portal's
-/// D-Bus connection.
-fn pick_scenario_file(start_dir: PathBuf) -> Result<Option<PathBuf>, String> {
+/// The thread showing a file dialog: the picked path, if any, or why it failed.
+type DialogThread = JoinHandle<Result<Option<PathBuf>, String>>;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Dialog {
+    Open,
+    Export,
+}
+
+/// Shows the native file dialog (xdg-desktop-portal, or zenity where there is no portal)
+/// on the calling thread, inside a small tokio runtime of its own for the portal's D-Bus
+/// connection.
+fn file_dialog(kind: Dialog, start_dir: PathBuf) -> Result<Option<PathBuf>, String> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| format!("could not open the file dialog: {e}"))?;
     Ok(rt.block_on(async {
-        rfd::AsyncFileDialog::new()
-            .set_title("Open a scenario")
-            .add_filter("asyncscope scenario", &["toml"])
-            .set_directory(start_dir)
-            .pick_file()
-            .await
-            .map(|f| f.path().to_path_buf())
+        let d = rfd::AsyncFileDialog::new().set_directory(start_dir);
+        let picked = match kind {
+            Dialog::Open => {
+                d.set_title("Open a scenario")
+                    .add_filter("asyncscope scenario", &["toml"])
+                    .pick_file()
+                    .await
+            }
+            Dialog::Export => {
+                d.set_title("Export the timeline view")
+                    .add_filter("SVG (vector)", &["svg"])
+                    .add_filter("PNG (2×)", &["png"])
+                    .set_file_name("timeline.svg")
+                    .save_file()
+                    .await
+            }
+        };
+        picked.map(|f| f.path().to_path_buf())
     }))
 }
 
@@ -175,7 +197,7 @@ impl App {
             timeline: TimelineState::default(),
             message: None,
             histogram_group: None,
-            open_dialog: None,
+            dialog: None,
         };
         if let Some(i) = selected {
             app.select(i);
@@ -237,20 +259,51 @@ impl App {
         self.select(i);
     }
 
-    fn poll_open_dialog(&mut self) {
-        if !self
-            .open_dialog
-            .as_ref()
-            .is_some_and(JoinHandle::is_finished)
-        {
+    fn poll_dialog(&mut self) {
+        if !self.dialog.as_ref().is_some_and(|(_, h)| h.is_finished()) {
             return;
         }
-        match self.open_dialog.take().map(JoinHandle::join) {
-            Some(Ok(Ok(Some(path)))) => self.open_path(path),
-            Some(Ok(Ok(None))) | None => {}
-            Some(Ok(Err(e))) => self.message = Some(e),
-            Some(Err(_)) => self.message = Some("the file dialog failed".into()),
+        let Some((kind, handle)) = self.dialog.take() else {
+            return;
+        };
+        match (kind, handle.join()) {
+            (Dialog::Open, Ok(Ok(Some(path)))) => self.open_path(path),
+            (Dialog::Export, Ok(Ok(Some(path)))) => {
+                self.message = Some(match self.export_view(&path) {
+                    Ok(()) => format!("Exported the view to {}", path.display()),
+                    Err(e) => e,
+                });
+            }
+            (_, Ok(Ok(None))) => {}
+            (_, Ok(Err(e))) => self.message = Some(e),
+            (_, Err(_)) => self.message = Some("the file dialog failed".into()),
         }
+    }
+
+    /// Writes the timeline's current view of the run on screen: SVG, or PNG at 2× when
+    /// `path` ends in `.png`.
+    pub fn export_view(&self, path: &std::path::Path) -> Result<(), String> {
+        use crate::export::{png, svg, write_atomic};
+        let run = self.runs.last().ok_or("There is no run to export yet.")?;
+        let trace = run
+            .live
+            .lock()
+            .map_err(|_| "the trace is unavailable".to_string())?;
+        let (a, b) = self.timeline.visible_range_ns();
+        let opts = svg::SvgOptions {
+            range_ns: Some((a.max(0.0) as u64, b.max(1.0) as u64)),
+            ..Default::default()
+        };
+        let doc = svg::render(&trace, &opts);
+        let is_png = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("png"));
+        let written = if is_png {
+            png::write_file(&doc, 2.0, path)
+        } else {
+            write_atomic(path, |w| std::io::Write::write_all(w, doc.as_bytes()))
+        };
+        written.map_err(|e| format!("Could not export to {}: {e}", path.display()))
     }
 
     pub fn is_running(&self) -> bool {
@@ -269,21 +322,26 @@ impl App {
     fn apply(&mut self, command: Command, ctx: &egui::Context) {
         match command {
             Command::Select(i) => self.select(i),
-            Command::OpenDialog => {
-                if self.open_dialog.is_some() {
+            Command::OpenDialog | Command::ExportDialog => {
+                if self.dialog.is_some() {
                     return;
                 }
+                let kind = if command == Command::OpenDialog {
+                    Dialog::Open
+                } else {
+                    Dialog::Export
+                };
                 let dir = std::fs::canonicalize(&self.scenarios_dir)
                     .unwrap_or_else(|_| self.scenarios_dir.clone());
                 let repaint = ctx.clone();
                 match std::thread::Builder::new()
-                    .name("asyncscope-open".into())
+                    .name("asyncscope-dialog".into())
                     .spawn(move || {
-                        let picked = pick_scenario_file(dir);
+                        let picked = file_dialog(kind, dir);
                         repaint.request_repaint();
                         picked
                     }) {
-                    Ok(h) => self.open_dialog = Some(h),
+                    Ok(h) => self.dialog = Some((kind, h)),
                     Err(e) => self.message = Some(format!("could not open the file dialog: {e}")),
                 }
             }
@@ -343,7 +401,11 @@ impl App {
     /// The whole UI, given the root `Ui` (eframe's, or a test harness's).
     pub fn ui_root(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
-        self.poll_open_dialog();
+        self.poll_dialog();
+        let export_keys = egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::E);
+        if !self.runs.is_empty() && ctx.input_mut(|i| i.consume_shortcut(&export_keys)) {
+            self.apply(Command::ExportDialog, &ctx);
+        }
         for run in &mut self.runs {
             if run.poll() && self.timeline.follow_live {
                 self.timeline.request_fit();
@@ -363,6 +425,7 @@ impl App {
             .show(ui, |ui| {
                 let status = RunStatus {
                     running: self.is_running(),
+                    has_run: !self.runs.is_empty(),
                     line: &line,
                     events,
                     dropped,

@@ -53,6 +53,7 @@ pub fn scan(dir: &Path) -> Result<Vec<ScenarioEntry>, String> {
 /// Status of the run on screen, as the panel shows it.
 pub struct RunStatus<'a> {
     pub running: bool,
+    pub has_run: bool,
     pub line: &'a str,
     pub events: u64,
     pub dropped: u64,
@@ -114,6 +115,13 @@ pub fn scenario_panel_ui(
             .clicked()
         {
             command = Some(Command::Stop);
+        }
+        if ui
+            .add_enabled(status.has_run, egui::Button::new("Export view…"))
+            .on_hover_text("Save the timeline as you see it, as SVG or PNG, for slides (Ctrl+E)")
+            .clicked()
+        {
+            command = Some(Command::ExportDialog);
         }
     });
     ui.label(status.line);
