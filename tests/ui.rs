@@ -362,3 +362,47 @@ fn export_view_writes_what_is_on_screen_as_svg_and_png() {
         resvg::tiny_skia::Pixmap::decode_png(&std::fs::read(&png).expect("png")).expect("decodes");
     assert_eq!(img.width(), 3200);
 }
+
+#[test]
+fn earlier_runs_stay_and_can_be_shown_renamed_and_deleted() {
+    let mut h = run_shipped("join versus spawn");
+    h.get_by_label("Run").click();
+    h.step();
+    wait_for(&mut h, "the second run", Duration::from_secs(30), |app| {
+        app.runs().len() == 2 && finished(app)
+    });
+    h.step();
+    assert_eq!(
+        h.get_all_by_label_contains("· join versus spawn · done")
+            .count(),
+        2,
+        "both runs are listed"
+    );
+    // Show the first run: it becomes the one on screen.
+    let first_events = h.state().runs()[0].live.lock().expect("trace").events;
+    h.get_all_by_label_contains("· join versus spawn · done")
+        .last()
+        .expect("the older run (listed last)")
+        .click();
+    h.step();
+    h.step();
+    let shown = h.state().current_run().expect("run");
+    assert!(std::ptr::eq(shown, &h.state().runs()[0]));
+    assert_eq!(shown.live.lock().expect("trace").events, first_events);
+    // Rename it.
+    let field = h.get_by_role(egui::accesskit::Role::TextInput);
+    field.focus();
+    field.type_text(" (baseline)");
+    h.step();
+    h.step();
+    assert_eq!(h.state().runs()[0].name, "join versus spawn (baseline)");
+    h.get_by_label_contains("· join versus spawn (baseline) · done");
+    // Delete the other one: one run is left.
+    h.get_all_by_label("Delete")
+        .next()
+        .expect("a delete button")
+        .click();
+    h.step();
+    h.step();
+    assert_eq!(h.state().runs().len(), 1);
+}

@@ -5,6 +5,7 @@
 pub mod details;
 pub mod histograms;
 pub mod legend;
+pub mod runs;
 pub mod scenarios;
 pub mod theme;
 pub mod timeline;
@@ -43,6 +44,9 @@ pub enum Command {
     ExportDialog,
     Run,
     Stop,
+    /// Show an earlier run (index into the run history).
+    ShowRun(usize),
+    DeleteRun(usize),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -54,6 +58,10 @@ pub enum RunOutcome {
 
 /// One run, live or done. Every run is kept (the comparison view needs them).
 pub struct RunSlot {
+    /// What the history calls it (editable).
+    pub name: String,
+    /// Wall-clock time it started, `HH:MM:SS` UTC.
+    pub started_at: String,
     pub scenario: Scenario,
     pub live: LiveTrace,
     stop: StopHandle,
@@ -78,7 +86,17 @@ impl RunSlot {
             .name("asyncscope-run".into())
             .spawn(move || run_live(&sc, options, &sink, move || repaint.request_repaint()))
             .map_err(|e| format!("could not start the run thread: {e}"))?;
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
         Ok(RunSlot {
+            name: scenario.name.clone(),
+            started_at: format!(
+                "{:02}:{:02}:{:02}",
+                secs / 3600 % 24,
+                secs / 60 % 60,
+                secs % 60
+            ),
             scenario,
             live,
             stop,
@@ -129,6 +147,8 @@ pub struct App {
     scan_error: Option<String>,
     selected: Option<usize>,
     runs: Vec<RunSlot>,
+    /// The run on screen; None: the latest.
+    shown_run: Option<usize>,
     pub timeline: TimelineState,
     message: Option<String>,
     /// The task group the histograms show (None: all tasks).
@@ -194,6 +214,7 @@ impl App {
             scan_error,
             selected: None,
             runs: Vec::new(),
+            shown_run: None,
             timeline: TimelineState::default(),
             message: None,
             histogram_group: None,
@@ -284,7 +305,7 @@ impl App {
     /// `path` ends in `.png`.
     pub fn export_view(&self, path: &std::path::Path) -> Result<(), String> {
         use crate::export::{png, svg, write_atomic};
-        let run = self.runs.last().ok_or("There is no run to export yet.")?;
+        let run = self.current_run().ok_or("There is no run to export yet.")?;
         let trace = run
             .live
             .lock()
@@ -310,9 +331,11 @@ impl App {
         self.runs.last().is_some_and(RunSlot::is_running)
     }
 
-    /// The run on screen (the latest).
+    /// The run on screen: the one picked in the history, else the latest.
     pub fn current_run(&self) -> Option<&RunSlot> {
-        self.runs.last()
+        self.shown_run
+            .and_then(|i| self.runs.get(i))
+            .or(self.runs.last())
     }
 
     pub fn runs(&self) -> &[RunSlot] {
@@ -359,10 +382,32 @@ impl App {
                 match RunSlot::start(sc.clone(), ctx) {
                     Ok(slot) => {
                         self.runs.push(slot);
+                        self.shown_run = None;
                         self.timeline.reset_for_new_run();
                         self.message = None;
                     }
                     Err(e) => self.message = Some(e),
+                }
+            }
+            Command::ShowRun(i) => {
+                if i < self.runs.len() {
+                    self.shown_run = Some(i);
+                    self.timeline.reset_for_new_run();
+                    self.timeline.follow_live = self.runs[i].is_running();
+                    self.timeline.request_fit();
+                }
+            }
+            Command::DeleteRun(i) => {
+                if self.runs.get(i).is_some_and(|r| !r.is_running()) {
+                    self.runs.remove(i);
+                    self.shown_run = match self.shown_run {
+                        Some(s) if s == i => None,
+                        Some(s) if s > i => Some(s - 1),
+                        other => other,
+                    };
+                    self.timeline.reset_for_new_run();
+                    self.timeline.follow_live = false;
+                    self.timeline.request_fit();
                 }
             }
             Command::Stop => {
@@ -375,7 +420,7 @@ impl App {
 
     /// The status line; `trace` is the current run's (already locked by the caller).
     fn status_line(&self, trace: Option<&Trace>) -> String {
-        match (self.runs.last(), &self.message) {
+        match (self.current_run(), &self.message) {
             (_, Some(m)) => m.clone(),
             (None, None) => "No run yet.".to_string(),
             (Some(r), None) => {
@@ -412,7 +457,7 @@ impl App {
             }
         }
         let theme = Theme::from_visuals(ui.visuals());
-        let live = self.runs.last().map(|r| r.live.clone());
+        let live = self.current_run().map(|r| r.live.clone());
         let guard = live.as_ref().and_then(|l| l.lock().ok());
         let trace: Option<&Trace> = guard.as_deref();
         let (events, dropped) = trace.map_or((0, 0), |t| (t.events, t.events_dropped));
@@ -423,26 +468,37 @@ impl App {
             .default_size(320.0)
             .min_size(240.0)
             .show(ui, |ui| {
-                let status = RunStatus {
-                    running: self.is_running(),
-                    has_run: !self.runs.is_empty(),
-                    line: &line,
-                    events,
-                    dropped,
-                };
-                commands.extend(scenario_panel_ui(
-                    ui,
-                    &self.entries,
-                    self.selected,
-                    self.scan_error.as_deref(),
-                    &status,
-                ));
+                egui::ScrollArea::vertical()
+                    .id_salt("left panel")
+                    .show(ui, |ui| {
+                        let status = RunStatus {
+                            running: self.is_running(),
+                            has_run: !self.runs.is_empty(),
+                            line: &line,
+                            events,
+                            dropped,
+                        };
+                        commands.extend(scenario_panel_ui(
+                            ui,
+                            &self.entries,
+                            self.selected,
+                            self.scan_error.as_deref(),
+                            &status,
+                        ));
+                        ui.separator();
+                        let shown = self.shown_run.or(self.runs.len().checked_sub(1));
+                        commands.extend(runs::runs_ui(ui, &mut self.runs, shown));
+                    });
             });
         egui::Panel::right("details")
             .default_size(320.0)
             .min_size(260.0)
             .show(ui, |ui| {
-                if let Some(run) = self.runs.last() {
+                if let Some(run) = self
+                    .shown_run
+                    .and_then(|i| self.runs.get(i))
+                    .or(self.runs.last())
+                {
                     findings_ui(ui, run, &mut self.timeline);
                     ui.separator();
                     if let Some(h) = &run.histograms {
@@ -471,7 +527,11 @@ impl App {
                     });
             });
         egui::Panel::bottom("legend").show(ui, |ui| legend::legend_ui(ui, &theme));
-        egui::CentralPanel::default().show(ui, |ui| match (trace, self.runs.last()) {
+        let shown = self
+            .shown_run
+            .and_then(|i| self.runs.get(i))
+            .or(self.runs.last());
+        egui::CentralPanel::default().show(ui, |ui| match (trace, shown) {
             (Some(t), Some(run)) => {
                 let live = run.is_running();
                 let now_ns = if live {

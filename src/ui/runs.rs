@@ -1,0 +1,50 @@
+//! The run history: every run of this session, newest first; show one, rename it, delete
+//! it. (The comparison view will pick runs from here.)
+
+use egui::Ui;
+
+use super::{Command, RunOutcome, RunSlot};
+
+#[must_use]
+pub fn runs_ui(ui: &mut Ui, runs: &mut [RunSlot], shown: Option<usize>) -> Option<Command> {
+    let mut command = None;
+    ui.heading("Runs");
+    if runs.is_empty() {
+        ui.weak("No runs yet.");
+        return None;
+    }
+    egui::ScrollArea::vertical()
+        .id_salt("run history")
+        .max_height(160.0)
+        .show(ui, |ui| {
+            for (i, r) in runs.iter().enumerate().rev() {
+                let status = match &r.outcome {
+                    None => "running",
+                    Some(RunOutcome::Finished) => "done",
+                    Some(RunOutcome::Stopped) => "stopped",
+                    Some(RunOutcome::Failed(_)) => "failed",
+                };
+                ui.horizontal(|ui| {
+                    let text = format!("{} · {} · {status}", r.started_at, r.name);
+                    if ui.selectable_label(shown == Some(i), text).clicked() {
+                        command = Some(Command::ShowRun(i));
+                    }
+                    if ui
+                        .add_enabled(r.outcome.is_some(), egui::Button::new("Delete").small())
+                        .on_hover_text("Forget this run")
+                        .clicked()
+                    {
+                        command = Some(Command::DeleteRun(i));
+                    }
+                });
+            }
+        });
+    if let Some(r) = shown.and_then(|i| runs.get_mut(i)) {
+        ui.horizontal(|ui| {
+            ui.label("Name");
+            ui.text_edit_singleline(&mut r.name)
+                .on_hover_text("Rename the run on screen");
+        });
+    }
+    command
+}
