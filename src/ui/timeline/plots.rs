@@ -7,7 +7,7 @@ use egui_plot::{Corner, Legend, Line, Plot, Points};
 use super::{GUTTER_W, Viewport};
 use crate::trace::Trace;
 
-const PLOT_H: f32 = 64.0;
+const PLOT_H: f32 = 80.0;
 
 struct Series {
     name: &'static str,
@@ -138,7 +138,11 @@ pub fn plots_ui(ui: &mut Ui, trace: &Trace, vp: &Viewport, canvas_w: f64) -> usi
                 .allow_scroll(false)
                 .allow_boxed_zoom(false)
                 .allow_double_click_reset(false)
-                .legend(Legend::default().position(Corner::LeftTop))
+                .legend(
+                    Legend::default()
+                        .position(Corner::LeftTop)
+                        .text_style(egui::TextStyle::Small),
+                )
                 .show(ui, |p| {
                     p.set_plot_bounds_x(t0..=t1);
                     p.set_plot_bounds_y(0.0..=y_max);
