@@ -32,6 +32,18 @@ fn wait_for(
     h.step();
 }
 
+/// The trace of the run on screen.
+fn trace_of<'h>(
+    h: &'h Harness<'static, App>,
+) -> std::sync::MutexGuard<'h, asyncscope::trace::Trace> {
+    h.state()
+        .current_run()
+        .expect("a run")
+        .live
+        .lock()
+        .expect("the trace")
+}
+
 fn finished(app: &App) -> bool {
     app.current_run().is_some_and(|r| !r.is_running())
 }
@@ -96,13 +108,7 @@ fn run_a_scenario_and_inspect_a_task() {
             .total()
     };
     let async_polls = {
-        let trace = h
-            .state()
-            .current_run()
-            .expect("run")
-            .live
-            .lock()
-            .expect("trace");
+        let trace = trace_of(&h);
         trace
             .tasks
             .iter()
@@ -124,13 +130,7 @@ fn run_a_scenario_and_inspect_a_task() {
     h.step();
     h.get_by_label("- fetch (100)");
     let (id, polls, wakes) = {
-        let trace = h
-            .state()
-            .current_run()
-            .expect("run")
-            .live
-            .lock()
-            .expect("trace");
+        let trace = trace_of(&h);
         let t = trace
             .tasks
             .iter()
@@ -188,13 +188,7 @@ fn stop_keeps_the_partial_trace_and_the_app_responsive() {
         },
     );
     let spin_lane = {
-        let trace = h
-            .state()
-            .current_run()
-            .expect("run")
-            .live
-            .lock()
-            .expect("trace");
+        let trace = trace_of(&h);
         let lp = trace
             .in_progress
             .iter()
@@ -280,13 +274,7 @@ fn open_adds_any_scenario_file_and_shows_errors_with_their_location() {
         Duration::from_secs(10),
         finished,
     );
-    let trace = h
-        .state()
-        .current_run()
-        .expect("run")
-        .live
-        .lock()
-        .expect("trace");
+    let trace = trace_of(&h);
     assert!(
         trace
             .tasks
@@ -326,13 +314,7 @@ fn export_view_writes_what_is_on_screen_as_svg_and_png() {
     let mut h = run_shipped("A polite, rate-limited client");
     h.get_by_label("Export view…");
     let total_polls: usize = {
-        let trace = h
-            .state()
-            .current_run()
-            .expect("run")
-            .live
-            .lock()
-            .expect("trace");
+        let trace = trace_of(&h);
         trace.lanes.iter().map(|l| l.polls.len()).sum()
     };
     let dir = std::env::temp_dir().join(format!("asyncscope-ui-export-{}", std::process::id()));
