@@ -233,22 +233,7 @@ mod tests {
     fn trace() -> Trace {
         let mut t = Trace::new("Demo <&>");
         let ev = |ts_ns, kind| Event { ts_ns, kind };
-        let mut events = vec![
-            ev(
-                0,
-                EventKind::Spawn {
-                    task: 1,
-                    location: std::panic::Location::caller(),
-                },
-            ),
-            ev(
-                0,
-                EventKind::Name {
-                    task: 1,
-                    name: "fetch".into(),
-                },
-            ),
-        ];
+        let mut events = crate::trace::event::named_spawn(0, 1, "fetch").to_vec();
         // Three wide polls far apart, then five tiny ones back to back.
         for (s, e) in [
             (0, 100_000),

@@ -98,6 +98,27 @@ pub struct Batch {
     pub events: Vec<Event>,
 }
 
+/// Test fixture: the spawn of task `task` named `name`, at `ts_ns`.
+#[cfg(test)]
+pub(crate) fn named_spawn(ts_ns: u64, task: TaskId, name: &str) -> [Event; 2] {
+    [
+        Event {
+            ts_ns,
+            kind: EventKind::Spawn {
+                task,
+                location: Location::caller(),
+            },
+        },
+        Event {
+            ts_ns,
+            kind: EventKind::Name {
+                task,
+                name: name.into(),
+            },
+        },
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -386,25 +386,15 @@ mod tests {
         let mut t = Trace::new("t");
         t.ingest(Batch {
             thread: 0,
-            events: vec![
-                ev(
-                    0,
-                    EventKind::Spawn {
-                        task: 1,
-                        location: std::panic::Location::caller(),
-                    },
-                ),
-                ev(
-                    0,
-                    EventKind::Name {
-                        task: 1,
-                        name: "stuck".into(),
-                    },
-                ),
-                ev(1_000, EventKind::PollStart { task: 1 }),
-                ev(2_000, EventKind::PollEnd { task: 1 }),
-                ev(9_000_000, EventKind::Terminate { task: 1 }),
-            ],
+            events: [
+                crate::trace::event::named_spawn(0, 1, "stuck").to_vec(),
+                vec![
+                    ev(1_000, EventKind::PollStart { task: 1 }),
+                    ev(2_000, EventKind::PollEnd { task: 1 }),
+                    ev(9_000_000, EventKind::Terminate { task: 1 }),
+                ],
+            ]
+            .concat(),
         });
         t.wall_ns = 9_000_000;
         t.finish();
