@@ -32,6 +32,11 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Open a saved run (a `.ascope` trace file) in the GUI.
+    Open {
+        /// The trace file.
+        trace: PathBuf,
+    },
     /// Run a scenario once (with its embedded lab HTTP server) and print a summary.
     Run {
         /// The scenario file (TOML), e.g. scenarios/io_fanout.toml.
@@ -42,6 +47,9 @@ enum Command {
         /// Write the run summary as JSON.
         #[arg(long, value_name = "FILE")]
         summary: Option<PathBuf>,
+        /// Save the run as a trace file (reopen it with `asyncscope open FILE`).
+        #[arg(long, value_name = "FILE")]
+        save: Option<PathBuf>,
         /// Write the timeline of the whole run as SVG (for slides).
         #[arg(long, value_name = "FILE")]
         svg: Option<PathBuf>,
@@ -66,17 +74,31 @@ fn main() -> ExitCode {
         return gui(cli.scenarios, cli.run);
     };
     match command {
+        Command::Open { trace } => {
+            // Check it before opening a window: a bad file is bad input.
+            if let Err(e) = asyncscope::export::native::load(&trace) {
+                eprintln!("error: {}: {e}", trace.display());
+                return ExitCode::from(EXIT_BAD_INPUT);
+            }
+            gui(cli.scenarios, Some(trace.display().to_string()))
+        }
         Command::Run {
             scenario,
             chrome_trace,
             summary,
+            save,
             svg,
             png,
             png_scale,
             quiet,
         } => {
             let scale = png_scale.parse().unwrap_or(2.0);
-            run_command(&scenario, chrome_trace, summary, (svg, png, scale), quiet)
+            run_command(
+                &scenario,
+                (chrome_trace, summary, save),
+                (svg, png, scale),
+                quiet,
+            )
         }
     }
 }
@@ -115,8 +137,7 @@ fn gui(scenarios: PathBuf, run_now: Option<String>) -> ExitCode {
 
 fn run_command(
     path: &std::path::Path,
-    chrome_trace: Option<PathBuf>,
-    summary_path: Option<PathBuf>,
+    (chrome_trace, summary_path, save): (Option<PathBuf>, Option<PathBuf>, Option<PathBuf>),
     (svg, png, png_scale): (Option<PathBuf>, Option<PathBuf>, f32),
     quiet: bool,
 ) -> ExitCode {
@@ -160,6 +181,14 @@ fn run_command(
             failed = true;
         } else if !quiet {
             println!("wrote      {}", p.display());
+        }
+    }
+    if let Some(p) = save {
+        if let Err(e) = export::native::save(&trace, &p) {
+            eprintln!("error: could not save the run to {}: {e}", p.display());
+            failed = true;
+        } else if !quiet {
+            println!("wrote      {} (reopen: asyncscope open FILE)", p.display());
         }
     }
     let picture = (svg.is_some() || png.is_some())

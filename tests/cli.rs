@@ -223,3 +223,27 @@ fn run_writes_an_svg_of_the_timeline() {
         ((width * 2.0).ceil() as u32, (height * 2.0).ceil() as u32)
     );
 }
+
+#[test]
+fn run_saves_a_trace_that_open_checks() {
+    let dir = scratch("save");
+    let saved = dir.join("run.ascope");
+    let out = bin()
+        .arg("run")
+        .arg(repo().join("scenarios/join_vs_spawn.toml"))
+        .arg("--save")
+        .arg(&saved)
+        .arg("--quiet")
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", text(&out).1);
+    let trace = asyncscope::export::native::load(&saved).expect("loads");
+    assert_eq!(trace.scenario, "join versus spawn");
+    // `open` refuses a file that is not a trace, before any window, with exit code 2.
+    let not_trace = dir.join("not.ascope");
+    std::fs::write(&not_trace, b"hello").expect("write");
+    let out = bin().arg("open").arg(&not_trace).output().expect("open");
+    let (_, err) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("not an asyncscope trace file"), "{err}");
+}

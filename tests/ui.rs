@@ -388,3 +388,47 @@ fn earlier_runs_stay_and_can_be_shown_renamed_and_deleted() {
     h.step();
     assert_eq!(h.state().runs().len(), 1);
 }
+
+#[test]
+fn a_saved_run_reopens_with_its_timeline_and_findings() {
+    let h = run_shipped("Naive fan-out against a rate limit");
+    let dir = std::env::temp_dir().join(format!("asyncscope-ui-save-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let file = dir.join("naive.ascope");
+    h.get_by_label("Save run…");
+    h.state().save_run(&file).expect("saved");
+    let (polls, findings) = {
+        let trace = trace_of(&h);
+        let polls: usize = trace.lanes.iter().map(|l| l.polls.len()).sum();
+        (polls, h.state().current_run().expect("run").findings.len())
+    };
+    // A fresh app opens it like a user would (Open… accepts .ascope files).
+    let mut h = harness(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"));
+    h.state_mut().open_path(file.clone());
+    h.step();
+    h.step();
+    let run = h.state().current_run().expect("the opened run");
+    assert_eq!(run.findings.len(), findings);
+    assert!(run.scenario.is_none());
+    assert_eq!(
+        trace_of(&h)
+            .lanes
+            .iter()
+            .map(|l| l.polls.len())
+            .sum::<usize>(),
+        polls
+    );
+    h.get_by_label("worker-0");
+    h.get_by_label_contains("were refused with 429");
+    h.get_by_label_contains("naive.ascope");
+    // A corrupted file is refused with the reason, and nothing is added.
+    let mut bytes = std::fs::read(&file).expect("read");
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0x01;
+    let bad = dir.join("bad.ascope");
+    std::fs::write(&bad, bytes).expect("write");
+    h.state_mut().open_path(bad);
+    h.step();
+    assert_eq!(h.state().runs().len(), 1);
+    h.get_by_label_contains("checksum does not match");
+}

@@ -2,6 +2,7 @@
 //! readable text summary. Files are written atomically (temporary file, then rename).
 
 pub mod chrome;
+pub mod native;
 pub mod png;
 pub mod svg;
 pub mod text;

@@ -1,6 +1,7 @@
 //! Plain data for one run: events as capture delivers them, the model built from them
 //! (lanes, tasks, wakes), range queries and derived statistics. No tokio, no egui.
 
+pub mod data;
 pub mod event;
 pub mod findings;
 pub mod model;

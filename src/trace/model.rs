@@ -184,7 +184,7 @@ pub struct HttpRequest {
 
 /// One sample of the runtime's own metrics (tokio-metrics' `RuntimeMonitor`), for the
 /// interval that ends at `ts_ns`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RuntimeSample {
     pub ts_ns: u64,
     /// Each worker's busy ratio over the interval, by tokio's worker index (which is not
@@ -210,7 +210,7 @@ pub struct RuntimeSample {
 }
 
 /// tokio-metrics' `TaskMonitor` figures for one task group, over the whole run.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GroupMetrics {
     pub name: String,
     pub tasks: u64,
@@ -327,6 +327,17 @@ impl Trace {
             scenario: scenario.into(),
             ..Default::default()
         }
+    }
+
+    /// Rebuilds the lookup tables of a trace assembled from its parts (a loaded file).
+    pub(super) fn rebuild_indices(&mut self) {
+        self.task_index = super::data::index_of_ids(&self.tasks);
+        self.http_index = self
+            .http
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (h.req, i))
+            .collect();
     }
 
     /// Index of the task with tokio id `id`, if it appeared in this run.

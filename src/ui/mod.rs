@@ -42,6 +42,8 @@ pub enum Command {
     OpenDialog,
     /// Ask where to export the timeline view as SVG or PNG (Ctrl+E).
     ExportDialog,
+    /// Ask where to save the run on screen as a trace file.
+    SaveDialog,
     Run,
     Stop,
     /// Show an earlier run (index into the run history).
@@ -62,7 +64,8 @@ pub struct RunSlot {
     pub name: String,
     /// Wall-clock time it started, `HH:MM:SS` UTC.
     pub started_at: String,
-    pub scenario: Scenario,
+    /// None for a run opened from a trace file.
+    pub scenario: Option<Scenario>,
     pub live: LiveTrace,
     stop: StopHandle,
     thread: Option<JoinHandle<Result<(), RunError>>>,
@@ -97,7 +100,7 @@ impl RunSlot {
                 secs / 60 % 60,
                 secs % 60
             ),
-            scenario,
+            scenario: Some(scenario),
             live,
             stop,
             thread: Some(thread),
@@ -106,6 +109,27 @@ impl RunSlot {
             findings: Vec::new(),
             histograms: None,
         })
+    }
+
+    /// A finished run read from a trace file.
+    fn from_trace(name: String, trace: Trace) -> Self {
+        let outcome = if trace.stopped {
+            RunOutcome::Stopped
+        } else {
+            RunOutcome::Finished
+        };
+        RunSlot {
+            name,
+            started_at: "file".into(),
+            scenario: None,
+            findings: findings(&trace),
+            histograms: Some(crate::trace::stats::Histograms::from_trace(&trace)),
+            live: Arc::new(Mutex::new(trace)),
+            stop: StopHandle::default(),
+            thread: None,
+            started: Instant::now(),
+            outcome: Some(outcome),
+        }
     }
 
     pub fn is_running(&self) -> bool {
@@ -164,6 +188,7 @@ type DialogThread = JoinHandle<Result<Option<PathBuf>, String>>;
 enum Dialog {
     Open,
     Export,
+    Save,
 }
 
 /// Shows the native file dialog (xdg-desktop-portal, or zenity where there is no portal)
@@ -178,9 +203,16 @@ fn file_dialog(kind: Dialog, start_dir: PathBuf) -> Result<Option<PathBuf>, Stri
         let d = rfd::AsyncFileDialog::new().set_directory(start_dir);
         let picked = match kind {
             Dialog::Open => {
-                d.set_title("Open a scenario")
-                    .add_filter("asyncscope scenario", &["toml"])
+                d.set_title("Open a scenario or a saved run")
+                    .add_filter("asyncscope scenario or trace", &["toml", "ascope"])
                     .pick_file()
+                    .await
+            }
+            Dialog::Save => {
+                d.set_title("Save the run")
+                    .add_filter("asyncscope trace", &["ascope"])
+                    .set_file_name("run.ascope")
+                    .save_file()
                     .await
             }
             Dialog::Export => {
@@ -242,8 +274,11 @@ impl App {
     pub fn run_on_start(&mut self, name: &str, ctx: &egui::Context) {
         let path = std::path::Path::new(name);
         if path.is_file() {
+            let saved_run = path.extension().is_some_and(|e| e == "ascope");
             self.open_path(path.to_path_buf());
-            self.apply(Command::Run, ctx);
+            if !saved_run {
+                self.apply(Command::Run, ctx);
+            }
             return;
         }
         match self.entries.iter().position(|e| e.stem() == name) {
@@ -260,9 +295,46 @@ impl App {
         }
     }
 
+    /// Saves the run on screen as a trace file.
+    pub fn save_run(&self, path: &std::path::Path) -> Result<(), String> {
+        let run = self.current_run().ok_or("There is no run to save yet.")?;
+        if run.is_running() {
+            return Err("The run is still going: save it when it ends.".into());
+        }
+        let trace = run
+            .live
+            .lock()
+            .map_err(|_| "the trace is unavailable".to_string())?;
+        crate::export::native::save(&trace, path)
+            .map_err(|e| format!("Could not save to {}: {e}", path.display()))
+    }
+
+    /// Opens a saved run (a trace file) as the latest run.
+    pub fn open_trace(&mut self, path: &std::path::Path) -> Result<(), String> {
+        let trace =
+            crate::export::native::load(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let name = format!(
+            "{} ({})",
+            trace.scenario,
+            path.file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+        );
+        self.runs.push(RunSlot::from_trace(name, trace));
+        self.shown_run = None;
+        self.timeline.reset_for_new_run();
+        self.timeline.follow_live = false;
+        self.timeline.request_fit();
+        Ok(())
+    }
+
     /// Adds a scenario file from anywhere to the list (once) and selects it; a file that
-    /// does not load is listed with its error.
+    /// does not load is listed with its error. A `.ascope` file is a saved run: it opens
+    /// on the timeline.
     pub fn open_path(&mut self, path: PathBuf) {
+        if path.extension().is_some_and(|e| e == "ascope") {
+            self.message = self.open_trace(&path).err();
+            return;
+        }
         let i = match self.entries.iter().position(|e| e.path == path) {
             Some(i) => {
                 // Read it again: it may have been edited since.
@@ -289,6 +361,12 @@ impl App {
         };
         match (kind, handle.join()) {
             (Dialog::Open, Ok(Ok(Some(path)))) => self.open_path(path),
+            (Dialog::Save, Ok(Ok(Some(path)))) => {
+                self.message = Some(match self.save_run(&path) {
+                    Ok(()) => format!("Saved the run to {}", path.display()),
+                    Err(e) => e,
+                });
+            }
             (Dialog::Export, Ok(Ok(Some(path)))) => {
                 self.message = Some(match self.export_view(&path) {
                     Ok(()) => format!("Exported the view to {}", path.display()),
@@ -345,14 +423,14 @@ impl App {
     fn apply(&mut self, command: Command, ctx: &egui::Context) {
         match command {
             Command::Select(i) => self.select(i),
-            Command::OpenDialog | Command::ExportDialog => {
+            Command::OpenDialog | Command::ExportDialog | Command::SaveDialog => {
                 if self.dialog.is_some() {
                     return;
                 }
-                let kind = if command == Command::OpenDialog {
-                    Dialog::Open
-                } else {
-                    Dialog::Export
+                let kind = match command {
+                    Command::OpenDialog => Dialog::Open,
+                    Command::ExportDialog => Dialog::Export,
+                    _ => Dialog::Save,
                 };
                 let dir = std::fs::canonicalize(&self.scenarios_dir)
                     .unwrap_or_else(|_| self.scenarios_dir.clone());

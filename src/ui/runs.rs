@@ -45,6 +45,13 @@ pub fn runs_ui(ui: &mut Ui, runs: &mut [RunSlot], shown: Option<usize>) -> Optio
             ui.text_edit_singleline(&mut r.name)
                 .on_hover_text("Rename the run on screen");
         });
+        if ui
+            .add_enabled(r.outcome.is_some(), egui::Button::new("Save run…"))
+            .on_hover_text("Save the run on screen as a trace file (.ascope) to reopen later")
+            .clicked()
+        {
+            command = Some(Command::SaveDialog);
+        }
     }
     command
 }

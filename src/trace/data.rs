@@ -1,0 +1,311 @@
+//! A plain, serializable form of a finished trace (what the native trace file stores),
+//! and the conversions both ways. Times within a lane and the wakes are delta-encoded so
+//! that variable-length integers stay short.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use super::event::SpawnLocation;
+use super::model::{
+    GroupMetrics, Heartbeat, HttpRequest, Lane, LaneKind, Outcome, PollOutcome, PollRef, PollSpan,
+    RuntimeSample, Task, TaskKind, Trace, Wake,
+};
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct TraceData {
+    pub scenario: String,
+    pub wall_ns: u64,
+    pub stopped: bool,
+    pub events: u64,
+    pub events_dropped: u64,
+    pub run_errors: Vec<String>,
+    pub tasks: Vec<TaskData>,
+    pub lanes: Vec<LaneData>,
+    pub wakes: Vec<WakeData>,
+    pub http: Vec<HttpData>,
+    /// `(ts_ns, late_ns)`
+    pub heartbeats: Vec<(u64, u64)>,
+    pub metrics_interval_ns: u64,
+    pub metrics: Vec<RuntimeSample>,
+    pub group_metrics: Vec<GroupMetrics>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct TaskData {
+    pub id: u64,
+    pub name: Option<String>,
+    pub blocking: bool,
+    pub location: Option<String>,
+    pub parent: Option<u64>,
+    pub spawn_ns: Option<u64>,
+    pub end_ns: Option<u64>,
+    /// 0 ok, 1 panicked, 2 cancelled.
+    pub outcome: Option<u8>,
+    pub panic_message: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct LaneData {
+    pub name: String,
+    pub blocking: bool,
+    pub polls: Vec<PollData>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PollData {
+    /// From the previous poll's start on this lane (the first: from 0).
+    pub start_delta_ns: u64,
+    pub duration_ns: u64,
+    pub task: u32,
+    pub ready: bool,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct WakeData {
+    /// From the previous wake (the first: from 0); wakes are sorted by time.
+    pub ts_delta_ns: u64,
+    pub task: u32,
+    pub by: Option<u32>,
+    pub lane: Option<u16>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct HttpData {
+    pub req: u64,
+    pub task: Option<u64>,
+    pub url: String,
+    pub start_ns: u64,
+    pub end_ns: Option<u64>,
+    pub status: Option<u16>,
+}
+
+/// Why a `TraceData` cannot be a trace (indices that point nowhere, times out of order).
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("inconsistent trace data: {0}")]
+pub struct DataError(pub String);
+
+impl Trace {
+    /// The plain form of a finished trace.
+    pub fn to_data(&self) -> TraceData {
+        let outcome = |o: Outcome| match o {
+            Outcome::Ok => 0,
+            Outcome::Panicked => 1,
+            Outcome::Cancelled => 2,
+        };
+        let mut last_wake = 0;
+        TraceData {
+            scenario: self.scenario.clone(),
+            wall_ns: self.wall_ns,
+            stopped: self.stopped,
+            events: self.events,
+            events_dropped: self.events_dropped,
+            run_errors: self.run_errors.clone(),
+            tasks: self
+                .tasks
+                .iter()
+                .map(|t| TaskData {
+                    id: t.id,
+                    name: t.name.as_deref().map(str::to_string),
+                    blocking: t.kind == TaskKind::Blocking,
+                    location: t.location.as_ref().map(|l| l.to_string()),
+                    parent: t.parent,
+                    spawn_ns: t.spawn_ns,
+                    end_ns: t.end_ns,
+                    outcome: t.outcome.map(outcome),
+                    panic_message: t.panic_message.as_deref().map(str::to_string),
+                })
+                .collect(),
+            lanes: self
+                .lanes
+                .iter()
+                .map(|l| {
+                    let mut prev = 0;
+                    LaneData {
+                        name: l.name.clone(),
+                        blocking: l.kind == LaneKind::Blocking,
+                        polls: l
+                            .polls
+                            .iter()
+                            .map(|p| {
+                                let d = PollData {
+                                    start_delta_ns: p.start_ns - prev,
+                                    duration_ns: p.duration_ns(),
+                                    task: p.task,
+                                    ready: p.outcome == PollOutcome::Ready,
+                                };
+                                prev = p.start_ns;
+                                d
+                            })
+                            .collect(),
+                    }
+                })
+                .collect(),
+            wakes: self
+                .wakes
+                .iter()
+                .map(|w| {
+                    let d = WakeData {
+                        ts_delta_ns: w.ts_ns.saturating_sub(last_wake),
+                        task: w.task,
+                        by: w.by,
+                        lane: w.lane,
+                    };
+                    last_wake = w.ts_ns.max(last_wake);
+                    d
+                })
+                .collect(),
+            http: self
+                .http
+                .iter()
+                .map(|h| HttpData {
+                    req: h.req,
+                    task: h.task,
+                    url: h.url.to_string(),
+                    start_ns: h.start_ns,
+                    end_ns: h.end_ns,
+                    status: h.status,
+                })
+                .collect(),
+            heartbeats: self
+                .heartbeats
+                .iter()
+                .map(|h| (h.ts_ns, h.late_ns))
+                .collect(),
+            metrics_interval_ns: self.metrics_interval_ns,
+            metrics: self.metrics.clone(),
+            group_metrics: self.group_metrics.clone(),
+        }
+    }
+
+    /// Rebuilds a finished trace, checking every index.
+    pub fn from_data(d: TraceData) -> Result<Trace, DataError> {
+        let n_tasks = d.tasks.len();
+        let n_lanes = d.lanes.len();
+        let bad = |what: String| Err(DataError(what));
+        let mut t = Trace::new(d.scenario);
+        t.wall_ns = d.wall_ns;
+        t.stopped = d.stopped;
+        t.events = d.events;
+        t.events_dropped = d.events_dropped;
+        t.run_errors = d.run_errors;
+        for td in d.tasks {
+            let outcome = match td.outcome {
+                None => None,
+                Some(0) => Some(Outcome::Ok),
+                Some(1) => Some(Outcome::Panicked),
+                Some(2) => Some(Outcome::Cancelled),
+                Some(o) => return bad(format!("task {}: unknown outcome {o}", td.id)),
+            };
+            t.tasks.push(Task {
+                id: td.id,
+                name: td.name.map(Arc::from),
+                kind: if td.blocking {
+                    TaskKind::Blocking
+                } else {
+                    TaskKind::Async
+                },
+                location: td.location.map(|l| SpawnLocation::Owned(l.into())),
+                parent: td.parent,
+                spawn_ns: td.spawn_ns,
+                end_ns: td.end_ns,
+                outcome,
+                panic_message: td.panic_message.map(Arc::from),
+                polls: Vec::new(),
+                wakes: Vec::new(),
+            });
+        }
+        for (li, ld) in d.lanes.into_iter().enumerate() {
+            let mut start = 0u64;
+            let mut polls = Vec::with_capacity(ld.polls.len());
+            for (pi, p) in ld.polls.into_iter().enumerate() {
+                if p.task as usize >= n_tasks {
+                    return bad(format!("lane {li} poll {pi}: task {} of {n_tasks}", p.task));
+                }
+                start = start
+                    .checked_add(p.start_delta_ns)
+                    .ok_or_else(|| DataError(format!("lane {li} poll {pi}: time overflow")))?;
+                let end = start
+                    .checked_add(p.duration_ns)
+                    .ok_or_else(|| DataError(format!("lane {li} poll {pi}: time overflow")))?;
+                t.tasks[p.task as usize].polls.push(PollRef {
+                    lane: li as u16,
+                    index: pi as u32,
+                });
+                polls.push(PollSpan {
+                    start_ns: start,
+                    end_ns: end,
+                    task: p.task,
+                    outcome: if p.ready {
+                        PollOutcome::Ready
+                    } else {
+                        PollOutcome::Pending
+                    },
+                });
+            }
+            if polls.windows(2).any(|w| w[1].start_ns < w[0].end_ns) {
+                return bad(format!("lane {li}: polls overlap"));
+            }
+            t.lanes.push(Lane {
+                name: ld.name,
+                kind: if ld.blocking {
+                    LaneKind::Blocking
+                } else {
+                    LaneKind::Worker
+                },
+                polls,
+            });
+        }
+        let mut ts = 0u64;
+        for (wi, w) in d.wakes.into_iter().enumerate() {
+            let task_ok = (w.task as usize) < n_tasks;
+            let by_ok = w.by.is_none_or(|b| (b as usize) < n_tasks);
+            let lane_ok = w.lane.is_none_or(|l| (l as usize) < n_lanes);
+            if !(task_ok && by_ok && lane_ok) {
+                return bad(format!("wake {wi}: index out of range"));
+            }
+            ts = ts
+                .checked_add(w.ts_delta_ns)
+                .ok_or_else(|| DataError(format!("wake {wi}: time overflow")))?;
+            t.tasks[w.task as usize].wakes.push(wi as u32);
+            t.wakes.push(Wake {
+                ts_ns: ts,
+                task: w.task,
+                by: w.by,
+                lane: w.lane,
+            });
+        }
+        t.http = d
+            .http
+            .into_iter()
+            .map(|h| HttpRequest {
+                req: h.req,
+                task: h.task,
+                url: h.url.into(),
+                start_ns: h.start_ns,
+                end_ns: h.end_ns,
+                status: h.status,
+            })
+            .collect();
+        t.heartbeats = d
+            .heartbeats
+            .into_iter()
+            .map(|(ts_ns, late_ns)| Heartbeat { ts_ns, late_ns })
+            .collect();
+        t.metrics_interval_ns = d.metrics_interval_ns;
+        t.metrics = d.metrics;
+        t.group_metrics = d.group_metrics;
+        t.rebuild_indices();
+        Ok(t)
+    }
+}
+
+/// Task ids must be unique for lookups by id.
+pub(super) fn index_of_ids(tasks: &[Task]) -> HashMap<u64, u32> {
+    tasks
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.id, i as u32))
+        .collect()
+}
