@@ -69,6 +69,8 @@ enum Command {
 const EXIT_BAD_INPUT: u8 = 2;
 
 fn main() -> ExitCode {
+    // Before any tokio runtime (lab server, file dialog, scenario) exists in the process.
+    asyncscope::capture::install_global();
     let cli = Cli::parse();
     let Some(command) = cli.command else {
         return gui(cli.scenarios, cli.run);

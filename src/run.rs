@@ -85,6 +85,8 @@ pub fn run_live(
     live: &LiveTrace,
     on_update: impl Fn() + Send + 'static,
 ) -> Result<(), RunError> {
+    // Before any runtime of ours exists (the lab server's included): see `install_global`.
+    capture::install_global();
     let lab = LabServer::start(scenario.server.clone()).map_err(RunError::LabServer)?;
 
     let (tx, rx) = crossbeam_channel::bounded(options.channel_batches.max(1));

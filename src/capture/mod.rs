@@ -52,6 +52,10 @@ pub fn current_task() -> Option<TaskId> {
 /// nothing.
 pub fn instrument(builder: &mut tokio::runtime::Builder, capture: &std::sync::Arc<Capture>) {
     install_global();
+    // tracing-core can leave a callsite that registered while the global subscriber was
+    // being installed (on another runtime's thread) at `Interest::never`, which would
+    // silently drop every wake of this process. Re-deciding all interests here mends it.
+    tracing::callsite::rebuild_interest_cache();
     let cap = capture.clone();
     builder
         .on_thread_start(move || attach_thread(&cap))

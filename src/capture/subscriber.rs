@@ -29,7 +29,9 @@ static INSTALLED: OnceLock<bool> = OnceLock::new();
 
 /// Installs the subscriber as the process's global default and a panic hook that records
 /// panics on captured threads, once. Returns false when another global subscriber was
-/// already set (wakes and blocking tasks then go unrecorded).
+/// already set (wakes and blocking tasks then go unrecorded). Call it before any tokio
+/// runtime runs: tracing-core decides a callsite's interest when it is first hit, and one
+/// hit while the global subscriber is being installed can keep "never" for good.
 pub fn install_global() -> bool {
     *INSTALLED.get_or_init(|| {
         install_panic_hook();
