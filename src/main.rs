@@ -207,7 +207,7 @@ fn run_command(
         Ok(()) => {}
     };
     if let (Some(p), Some(doc)) = (svg, &picture) {
-        let r = export::write_atomic(&p, |w| std::io::Write::write_all(w, doc.as_bytes()));
+        let r = export::svg::save(doc, &p);
         write("SVG", p, r);
     }
     if let (Some(p), Some(doc)) = (png, &picture) {

@@ -42,13 +42,17 @@ pub enum LoadError {
 /// The file's bytes for a finished trace.
 pub fn to_bytes(trace: &Trace) -> Vec<u8> {
     // postcard cannot fail on these types (no maps with non-string keys, no unsized data).
-    let body = postcard::to_allocvec(&trace.to_data()).unwrap_or_default();
+    framed(&postcard::to_allocvec(&trace.to_data()).unwrap_or_default())
+}
+
+/// The header (magic, version, length, checksum) followed by `body`.
+fn framed(body: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(HEADER_LEN + body.len());
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&VERSION.to_le_bytes());
     out.extend_from_slice(&(body.len() as u64).to_le_bytes());
-    out.extend_from_slice(&crc32fast::hash(&body).to_le_bytes());
-    out.extend_from_slice(&body);
+    out.extend_from_slice(&crc32fast::hash(body).to_le_bytes());
+    out.extend_from_slice(body);
     out
 }
 
@@ -183,13 +187,7 @@ mod tests {
         // A body that checks out but says something impossible: a poll of task 9 of 1.
         let mut data = sample().to_data();
         data.lanes[0].polls[0].task = 9;
-        let body = postcard::to_allocvec(&data).expect("encodes");
-        let mut forged = Vec::new();
-        forged.extend_from_slice(MAGIC);
-        forged.extend_from_slice(&VERSION.to_le_bytes());
-        forged.extend_from_slice(&(body.len() as u64).to_le_bytes());
-        forged.extend_from_slice(&crc32fast::hash(&body).to_le_bytes());
-        forged.extend_from_slice(&body);
+        let forged = framed(&postcard::to_allocvec(&data).expect("encodes"));
         let err = from_bytes(&forged).expect_err("refused");
         assert!(err.to_string().contains("task 9 of 1"), "{err}");
     }

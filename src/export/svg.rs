@@ -216,12 +216,11 @@ pub fn render(trace: &Trace, opts: &SvgOptions) -> String {
     s
 }
 
-/// Writes the SVG to `path` atomically.
-pub fn write_file(trace: &Trace, opts: &SvgOptions, path: &Path) -> io::Result<()> {
-    let svg = render(trace, opts);
+/// Writes an SVG document to `path` atomically.
+pub fn save(doc: &str, path: &Path) -> io::Result<()> {
     super::write_atomic(path, |w| {
         use std::io::Write as _;
-        w.write_all(svg.as_bytes())
+        w.write_all(doc.as_bytes())
     })
 }
 

@@ -315,6 +315,9 @@ pub struct Trace {
     threads: HashMap<u32, ThreadState>,
     lane_thread: Vec<u32>,
     http_index: HashMap<u64, usize>,
+    /// The latest event timestamp seen (kept so `end_ns` costs nothing: it is asked per
+    /// unfinished task).
+    last_ts_ns: u64,
     /// Request ends that arrived before their start (another thread's batch).
     http_early_ends: HashMap<u64, (u64, u16)>,
     /// Blocking "tasks" that turned out to host a worker loop (tokio internals).
@@ -331,6 +334,24 @@ impl Trace {
 
     /// Rebuilds the lookup tables of a trace assembled from its parts (a loaded file).
     pub(super) fn rebuild_indices(&mut self) {
+        let polls = self
+            .lanes
+            .iter()
+            .filter_map(|l| l.polls.last().map(|p| p.end_ns));
+        let tasks = self.tasks.iter().filter_map(|t| t.end_ns);
+        let wakes = self.wakes.iter().map(|w| w.ts_ns);
+        let http = self
+            .http
+            .iter()
+            .filter_map(|h| h.end_ns.or(Some(h.start_ns)));
+        let beats = self.heartbeats.iter().map(|h| h.ts_ns);
+        self.last_ts_ns = polls
+            .chain(tasks)
+            .chain(wakes)
+            .chain(http)
+            .chain(beats)
+            .max()
+            .unwrap_or(0);
         self.task_index = super::data::index_of_ids(&self.tasks);
         self.http_index = self
             .http
@@ -377,23 +398,23 @@ impl Trace {
         }
         let lane = self.lanes.len() as u16;
         state.lane = Some(lane);
-        let n = self.lanes.iter().filter(|l| l.kind == kind).count();
-        let prefix = match kind {
-            LaneKind::Worker => "worker",
-            LaneKind::Blocking => "blocking",
-        };
         self.lanes.push(Lane {
-            name: format!("{prefix}-{n}"),
+            name: String::new(),
             kind,
             polls: Vec::new(),
         });
         self.lane_thread.push(thread);
+        self.name_lanes();
         lane
     }
 
     /// Adds one batch of one thread's events.
     pub fn ingest(&mut self, batch: Batch) {
         self.events += batch.events.len() as u64;
+        if let Some(last) = batch.events.last() {
+            // One thread's events are in time order.
+            self.last_ts_ns = self.last_ts_ns.max(last.ts_ns);
+        }
         let thread = batch.thread;
         for ev in batch.events {
             let ts = ev.ts_ns;
@@ -530,9 +551,9 @@ impl Trace {
         }
     }
 
-    /// Names lanes `worker-N` / `blocking-N` in creation order (while live; `finish`
-    /// names them by first poll).
-    fn rename_lanes_live(&mut self) {
+    /// Names lanes `worker-N` / `blocking-N` in their order in `lanes` (creation order
+    /// while live; `finish` sorts them by first poll first).
+    fn name_lanes(&mut self) {
         let (mut workers, mut blocking) = (0, 0);
         for lane in &mut self.lanes {
             let n = match lane.kind {
@@ -577,7 +598,7 @@ impl Trace {
         }
         if self.lanes[lane as usize].kind != LaneKind::Worker {
             self.lanes[lane as usize].kind = LaneKind::Worker;
-            self.rename_lanes_live();
+            self.name_lanes();
         }
     }
 
@@ -668,22 +689,13 @@ impl Trace {
             .map(Some)
             .collect();
         let old_threads = std::mem::take(&mut self.lane_thread);
-        let (mut workers, mut blocking) = (0, 0);
         for &old in &order {
-            if let Some(mut lane) = lanes[old as usize].take() {
-                let n = match lane.kind {
-                    LaneKind::Worker => &mut workers,
-                    LaneKind::Blocking => &mut blocking,
-                };
-                lane.name = match lane.kind {
-                    LaneKind::Worker => format!("worker-{n}"),
-                    LaneKind::Blocking => format!("blocking-{n}"),
-                };
-                *n += 1;
+            if let Some(lane) = lanes[old as usize].take() {
                 self.lanes.push(lane);
                 self.lane_thread.push(old_threads[old as usize]);
             }
         }
+        self.name_lanes();
         for state in self.threads.values_mut() {
             if let Some(l) = state.lane.as_mut() {
                 *l = new_of_old[*l as usize];
@@ -817,12 +829,7 @@ impl Trace {
 
     /// The latest timestamp anywhere in the trace.
     pub fn end_ns(&self) -> u64 {
-        let polls = self
-            .lanes
-            .iter()
-            .filter_map(|l| l.polls.last().map(|p| p.end_ns));
-        let tasks = self.tasks.iter().filter_map(|t| t.end_ns);
-        polls.chain(tasks).max().unwrap_or(0).max(self.wall_ns)
+        self.last_ts_ns.max(self.wall_ns)
     }
 
     /// The task's life as state intervals, from spawn to completion (or the end of the

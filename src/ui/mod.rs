@@ -382,7 +382,7 @@ impl App {
     /// Writes the timeline's current view of the run on screen: SVG, or PNG at 2× when
     /// `path` ends in `.png`.
     pub fn export_view(&self, path: &std::path::Path) -> Result<(), String> {
-        use crate::export::{png, svg, write_atomic};
+        use crate::export::{png, svg};
         let run = self.current_run().ok_or("There is no run to export yet.")?;
         let trace = run
             .live
@@ -400,7 +400,7 @@ impl App {
         let written = if is_png {
             png::write_file(&doc, 2.0, path)
         } else {
-            write_atomic(path, |w| std::io::Write::write_all(w, doc.as_bytes()))
+            svg::save(&doc, path)
         };
         written.map_err(|e| format!("Could not export to {}: {e}", path.display()))
     }
@@ -411,9 +411,7 @@ impl App {
 
     /// The run on screen: the one picked in the history, else the latest.
     pub fn current_run(&self) -> Option<&RunSlot> {
-        self.shown_run
-            .and_then(|i| self.runs.get(i))
-            .or(self.runs.last())
+        shown_run(&self.runs, self.shown_run)
     }
 
     pub fn runs(&self) -> &[RunSlot] {
@@ -572,11 +570,7 @@ impl App {
             .default_size(320.0)
             .min_size(260.0)
             .show(ui, |ui| {
-                if let Some(run) = self
-                    .shown_run
-                    .and_then(|i| self.runs.get(i))
-                    .or(self.runs.last())
-                {
+                if let Some(run) = shown_run(&self.runs, self.shown_run) {
                     findings_ui(ui, run, &mut self.timeline);
                     ui.separator();
                     if let Some(h) = &run.histograms {
@@ -605,10 +599,7 @@ impl App {
                     });
             });
         egui::Panel::bottom("legend").show(ui, |ui| legend::legend_ui(ui, &theme));
-        let shown = self
-            .shown_run
-            .and_then(|i| self.runs.get(i))
-            .or(self.runs.last());
+        let shown = shown_run(&self.runs, self.shown_run);
         egui::CentralPanel::default().show(ui, |ui| match (trace, shown) {
             (Some(t), Some(run)) => {
                 let live = run.is_running();
@@ -640,6 +631,12 @@ impl App {
             ctx.request_repaint_after(Duration::from_millis(33));
         }
     }
+}
+
+/// The run picked in the history, else the latest (a free function so panels can borrow
+/// the runs while the timeline state is borrowed mutably).
+fn shown_run(runs: &[RunSlot], picked: Option<usize>) -> Option<&RunSlot> {
+    picked.and_then(|i| runs.get(i)).or(runs.last())
 }
 
 /// The run's findings; clicking one selects its task and zooms to the evidence.
