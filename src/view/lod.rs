@@ -47,6 +47,21 @@ impl RenderItem {
     }
 }
 
+/// The first index at or after `from` whose span starts at or after `limit`. Gallops
+/// from `from` (a merge jump is usually short) before a binary search, so it touches
+/// nearby memory instead of probing the whole lane.
+fn first_starting_at<S: Span>(spans: &[S], from: usize, limit: u64) -> usize {
+    let n = spans.len();
+    // Invariant: every span in [from, lo) starts before `limit`.
+    let (mut lo, mut hi) = (from, from + 1);
+    while hi <= n && spans[hi - 1].start_ns() < limit {
+        lo = hi;
+        hi = from + (hi - from) * 2;
+    }
+    let hi = hi.min(n);
+    lo + spans[lo..hi].partition_point(|s| s.start_ns() < limit)
+}
+
 /// Merges spans thinner than `gap_ns` (one pixel, say) whose gap to the next is below it
 /// too. Merging goes on until a real gap or a span that is visible on its own, so tiny
 /// spans do not flicker as the view pans and a long poll is never hidden in a merge.
@@ -66,7 +81,7 @@ pub fn render_items<S: Span>(spans: &[S], gap_ns: u64) -> Vec<RenderItem> {
         let mut j = i + 1;
         loop {
             let limit = end_ns.saturating_add(gap_ns);
-            let k = j + spans[j..].partition_point(|s| s.start_ns() < limit);
+            let k = first_starting_at(spans, j, limit);
             if k == j {
                 break;
             }
@@ -165,6 +180,21 @@ mod tests {
                 },
             ]
         );
+    }
+
+    #[test]
+    fn galloping_search_finds_the_same_index_as_binary_search() {
+        let spans: Vec<S> = (0..1000u64).map(|i| S(i * 3, i * 3 + 1)).collect();
+        for from in [0, 1, 7, 500, 999, 1000] {
+            for limit in [0, 1, 2, 3, 4, 100, 1500, 2997, 2998, 5000] {
+                let expected = from + spans[from..].partition_point(|s| s.0 < limit);
+                assert_eq!(
+                    first_starting_at(&spans, from, limit),
+                    expected,
+                    "{from} {limit}"
+                );
+            }
+        }
     }
 
     #[test]
