@@ -32,10 +32,34 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Open a saved run (a `.ascope` trace file) in the GUI.
+    /// Open a recorded run in the GUI: a `.ascope` trace file, or a Chrome trace JSON that
+    /// asyncscope exported.
     Open {
         /// The trace file.
         trace: PathBuf,
+    },
+    /// Compare two or more runs: print the comparison table, and draw them stacked on one
+    /// time axis with `--svg` / `--png`.
+    Compare {
+        /// The runs, the first being the baseline: scenario files (run now, one after the
+        /// other) or recorded runs (.ascope, or Chrome JSON exported by asyncscope).
+        #[arg(required = true, num_args = 2..)]
+        runs: Vec<PathBuf>,
+        /// Write the runs stacked on one time axis, with the table, as SVG.
+        #[arg(long, value_name = "FILE")]
+        svg: Option<PathBuf>,
+        /// Write the same picture as PNG.
+        #[arg(long, value_name = "FILE")]
+        png: Option<PathBuf>,
+        /// PNG pixels per SVG pixel.
+        #[arg(long, value_name = "N", default_value = "2", value_parser = ["1", "2", "4"])]
+        png_scale: String,
+        /// Write the table and every run's summary as JSON.
+        #[arg(long, value_name = "FILE")]
+        summary: Option<PathBuf>,
+        /// Print nothing but errors.
+        #[arg(long, short)]
+        quiet: bool,
     },
     /// Run a scenario once (with its embedded lab HTTP server) and print a summary.
     Run {
@@ -78,12 +102,25 @@ fn main() -> ExitCode {
     match command {
         Command::Open { trace } => {
             // Check it before opening a window: a bad file is bad input.
-            if let Err(e) = asyncscope::export::native::load(&trace) {
-                eprintln!("error: {}: {e}", trace.display());
+            if let Err(e) = export::load_trace(&trace) {
+                eprintln!("error: {e}");
                 return ExitCode::from(EXIT_BAD_INPUT);
             }
             gui(cli.scenarios, Some(trace.display().to_string()))
         }
+        Command::Compare {
+            runs,
+            svg,
+            png,
+            png_scale,
+            summary,
+            quiet,
+        } => compare_command(
+            &runs,
+            summary,
+            (svg, png, png_scale.parse().unwrap_or(2.0)),
+            quiet,
+        ),
         Command::Run {
             scenario,
             chrome_trace,
@@ -213,6 +250,105 @@ fn run_command(
     if let (Some(p), Some(doc)) = (png, &picture) {
         let r = export::png::write_file(doc, png_scale, &p);
         write("PNG", p, r);
+    }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// One input of `compare`, checked before anything runs.
+enum Input {
+    Scenario(scenario::Scenario),
+    Recorded(Box<asyncscope::trace::Trace>),
+}
+
+fn compare_command(
+    paths: &[PathBuf],
+    summary_path: Option<PathBuf>,
+    (svg, png, png_scale): (Option<PathBuf>, Option<PathBuf>, f32),
+    quiet: bool,
+) -> ExitCode {
+    // Check every input first: a typo in the last file should not cost the earlier runs.
+    let mut inputs = Vec::with_capacity(paths.len());
+    for p in paths {
+        let input = if export::is_trace_file(p) {
+            export::load_trace(p).map(|t| Input::Recorded(Box::new(t)))
+        } else {
+            scenario::load(p)
+                .map(Input::Scenario)
+                .map_err(|e| e.to_string())
+        };
+        match input {
+            Ok(i) => inputs.push(i),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(EXIT_BAD_INPUT);
+            }
+        }
+    }
+    let mut traces = Vec::with_capacity(inputs.len());
+    for (i, input) in inputs.into_iter().enumerate() {
+        let trace = match input {
+            Input::Recorded(t) => *t,
+            Input::Scenario(sc) => {
+                if !quiet {
+                    println!("running    [{}] {}", i + 1, sc.name);
+                }
+                match run(&sc, RunOptions::default()) {
+                    Ok(t) => t,
+                    Err(e) => {
+                        eprintln!("error: {}: {e}", paths[i].display());
+                        return ExitCode::FAILURE;
+                    }
+                }
+            }
+        };
+        traces.push(trace);
+    }
+    let named: Vec<(String, &asyncscope::trace::Trace)> =
+        traces.iter().map(|t| (t.scenario.clone(), t)).collect();
+    let summaries: Vec<Summary> = traces.iter().map(Summary::from_trace).collect();
+    let table = asyncscope::trace::Comparison::new(
+        &named
+            .iter()
+            .zip(&summaries)
+            .map(|((n, _), s)| (n.clone(), s))
+            .collect::<Vec<_>>(),
+    );
+    if !quiet {
+        print!("{}", table.render_text());
+    }
+    let mut failed = false;
+    let mut report = |what: &str, path: &std::path::Path, result: std::io::Result<()>| match result
+    {
+        Err(e) => {
+            eprintln!(
+                "error: could not write the {what} to {}: {e}",
+                path.display()
+            );
+            failed = true;
+        }
+        Ok(()) if !quiet => println!("wrote      {}", path.display()),
+        Ok(()) => {}
+    };
+    if let Some(p) = &summary_path {
+        let r = export::write_atomic(p, |w| {
+            let doc = serde_json::json!({ "comparison": table, "runs": summaries });
+            serde_json::to_writer_pretty(&mut *w, &doc)?;
+            std::io::Write::write_all(w, b"\n")
+        });
+        report("comparison", p, r);
+    }
+    if svg.is_some() || png.is_some() {
+        let doc = export::svg::render_compare(&named, &table, &export::svg::SvgOptions::default());
+        if let Some(p) = &svg {
+            report("SVG", p, export::svg::save(&doc, p));
+        }
+        if let Some(p) = &png {
+            report("PNG", p, export::png::write_file(&doc, png_scale, p));
+        }
     }
     if failed {
         ExitCode::FAILURE

@@ -247,3 +247,98 @@ fn run_saves_a_trace_that_open_checks() {
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("not an asyncscope trace file"), "{err}");
 }
+
+/// `compare` takes scenario files and recorded runs (both formats), prints the table,
+/// writes it as JSON and draws the runs stacked on one axis.
+#[test]
+fn compare_runs_scenarios_and_reads_recorded_runs() {
+    let dir = scratch("compare");
+    let (json, native) = (dir.join("naive.json"), dir.join("naive.ascope"));
+    let out = bin()
+        .arg("run")
+        .arg(repo().join("scenarios/naive_fanout_rate_limited.toml"))
+        .arg("--chrome-trace")
+        .arg(&json)
+        .arg("--save")
+        .arg(&native)
+        .arg("--quiet")
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", text(&out).1);
+    let (table, svg, png) = (
+        dir.join("table.json"),
+        dir.join("cmp.svg"),
+        dir.join("cmp.png"),
+    );
+    let out = bin()
+        .arg("compare")
+        .arg(&json)
+        .arg(&native)
+        .arg(repo().join("scenarios/rate_limited_client.toml"))
+        .arg("--summary")
+        .arg(&table)
+        .arg("--svg")
+        .arg(&svg)
+        .arg("--png")
+        .arg(&png)
+        .arg("--png-scale")
+        .arg("1")
+        .output()
+        .expect("compare");
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stdout.contains("[3] A polite, rate-limited client"),
+        "{stdout}"
+    );
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&table).expect("table")).expect("json");
+    let row = |key: &str| {
+        doc["comparison"]["rows"]
+            .as_array()
+            .and_then(|rows| rows.iter().find(|r| r["key"] == key))
+            .cloned()
+            .unwrap_or_else(|| panic!("row {key}"))
+    };
+    // The same run read from its two files is the same; the polite client gets no 429s.
+    let s429 = row("http_429");
+    assert_eq!(s429["values"][0], s429["values"][1]);
+    assert!(s429["values"][0].as_f64().expect("429s") > 0.0);
+    assert_eq!(s429["values"][2].as_f64(), Some(0.0));
+    assert_eq!(
+        s429["marks"],
+        serde_json::json!(["baseline", "same", "better"])
+    );
+    let polls = row("polls");
+    assert_eq!(polls["values"][0], polls["values"][1]);
+    assert_eq!(doc["runs"].as_array().map(Vec::len), Some(3));
+    let svg_text = std::fs::read_to_string(&svg).expect("svg");
+    let svg_doc = roxmltree::Document::parse(&svg_text).expect("parses");
+    let sections = svg_doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("section"))
+        .count();
+    assert_eq!(sections, 3);
+    let img =
+        resvg::tiny_skia::Pixmap::decode_png(&std::fs::read(&png).expect("png")).expect("decodes");
+    let width: f64 = svg_doc
+        .root_element()
+        .attribute("width")
+        .and_then(|w| w.parse().ok())
+        .expect("width");
+    assert_eq!(img.width(), width.ceil() as u32);
+
+    // A bad input is refused before anything runs.
+    let bad = dir.join("bad.json");
+    std::fs::write(&bad, "{\"traceEvents\": [}").expect("write");
+    let out = bin()
+        .arg("compare")
+        .arg(repo().join("scenarios/io_fanout.toml"))
+        .arg(&bad)
+        .output()
+        .expect("compare");
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("bad.json: line 1, column 18"), "{stderr}");
+    assert!(!stdout.contains("running"), "nothing ran: {stdout}");
+}

@@ -574,3 +574,27 @@ fn every_shipped_scenario_is_valid_and_local() {
     }
     assert!(n >= 9, "{n} scenarios shipped");
 }
+
+/// A run exported as Chrome JSON or saved as `.ascope` reads back with the same summary
+/// (findings, histograms and metrics included) and the same task states.
+#[test]
+fn exported_runs_reimport_unchanged() {
+    let dir = std::env::temp_dir().join(format!("asyncscope-e2e-reimport-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    for name in ["naive_fanout_rate_limited", "hybrid_blocking_pool"] {
+        let (trace, summary) = run_named(name);
+        let json = dir.join(format!("{name}.json"));
+        let native = dir.join(format!("{name}.ascope"));
+        asyncscope::export::chrome::write_file(&trace, &json).expect("export");
+        asyncscope::export::native::save(&trace, &native).expect("save");
+        for path in [&json, &native] {
+            let back = asyncscope::export::load_trace(path)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            assert_eq!(Summary::from_trace(&back), summary, "{}", path.display());
+            for i in 0..trace.tasks.len() as u32 {
+                assert_eq!(back.task_states(i), trace.task_states(i), "task index {i}");
+            }
+            assert_eq!(back.wakes.len(), trace.wakes.len());
+        }
+    }
+}

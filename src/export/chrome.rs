@@ -11,8 +11,10 @@ use serde_json::{Value, json};
 
 use crate::trace::{LaneKind, TaskKind, TaskState, Trace};
 
-const THREADS_PID: u32 = 1;
-const TASKS_PID: u32 = 2;
+/// Version of the `metadata.asyncscope` block (what re-import relies on).
+pub const IMPORT_FORMAT: u32 = 1;
+pub(super) const THREADS_PID: u32 = 1;
+pub(super) const TASKS_PID: u32 = 2;
 
 #[derive(Serialize)]
 struct Ev<'a> {
@@ -99,6 +101,18 @@ pub fn write(trace: &Trace, w: impl Write) -> io::Result<()> {
         "events": trace.events,
         "events_dropped": trace.events_dropped,
         "stopped": trace.stopped,
+        // What the events above leave out, so that `asyncscope open` can re-import the
+        // file without losing figures (Perfetto ignores it).
+        "asyncscope": {
+            "format": IMPORT_FORMAT,
+            "run_errors": trace.run_errors,
+            "metrics_interval_ns": trace.metrics_interval_ns,
+            "metrics": trace.metrics,
+            "group_metrics": trace.group_metrics,
+            "unfinished_http": trace.http.iter().filter(|h| h.end_ns.is_none()).map(|h| json!({
+                "req": h.req, "task": h.task, "url": h.url.as_ref(), "start_ns": h.start_ns,
+            })).collect::<Vec<_>>(),
+        },
     });
     write!(out.w, "\n],\"metadata\":{meta}}}\n")?;
     out.w.flush()
@@ -179,6 +193,7 @@ fn tasks<W: Write>(trace: &Trace, out: &mut Out<W>) -> io::Result<()> {
             out.push(&ev.args(json!({
                 "task": t.id,
                 "name": label,
+                "task_name": t.name.as_deref(),
                 "kind": match t.kind { TaskKind::Async => "async", TaskKind::Blocking => "blocking" },
                 "parent": t.parent,
                 "location": t.location.as_ref().map(|l| l.to_string()),

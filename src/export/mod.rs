@@ -2,6 +2,7 @@
 //! readable text summary. Files are written atomically (temporary file, then rename).
 
 pub mod chrome;
+pub mod chrome_import;
 pub mod native;
 pub mod png;
 pub mod svg;
@@ -49,4 +50,24 @@ pub fn write_summary(path: &Path, summary: &crate::trace::Summary) -> io::Result
         serde_json::to_writer_pretty(&mut *w, summary)?;
         w.write_all(b"\n")
     })
+}
+
+/// Reads a recorded run: a `.ascope` trace file, or a Chrome trace JSON (`.json`) that
+/// asyncscope exported. The error says which file and what is wrong with it.
+pub fn load_trace(path: &Path) -> Result<crate::trace::Trace, String> {
+    let is_json = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    let result = if is_json {
+        chrome_import::load(path).map_err(|e| e.to_string())
+    } else {
+        native::load(path).map_err(|e| e.to_string())
+    };
+    result.map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// True for the files [`load_trace`] reads (by extension).
+pub fn is_trace_file(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("ascope") || e.eq_ignore_ascii_case("json"))
 }

@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 use std::io;
 use std::path::Path;
 
+use crate::trace::compare::{Comparison, Mark};
 use crate::trace::{PollOutcome, Trace};
 use crate::view::axis::{format_ns, tick_step_ns, ticks};
 use crate::view::lod::{RenderItem, render_items};
@@ -54,45 +55,183 @@ fn esc(s: &str) -> String {
 
 /// The SVG document.
 pub fn render(trace: &Trace, opts: &SvgOptions) -> String {
+    let subtitle = |start: u64, end: u64| {
+        format!(
+            "wall time {} · showing {} to {} · {} polls on {} threads",
+            format_ns(trace.wall_ns as f64),
+            format_ns(start as f64),
+            format_ns(end as f64),
+            trace.lanes.iter().map(|l| l.polls.len()).sum::<usize>(),
+            trace.lanes.len()
+        )
+    };
     let (start, end) = opts.range_ns.unwrap_or((0, trace.end_ns().max(1)));
-    let plot_w = (opts.width_px - 2.0 * MARGIN - GUTTER).max(100.0);
+    let section = Section {
+        heading: None,
+        trace,
+    };
+    render_stack(
+        &trace.scenario,
+        &subtitle(start, end),
+        &[section],
+        (start, end),
+        opts.width_px,
+        None,
+    )
+}
+
+/// Runs stacked on one time axis with the comparison table under them (`asyncscope
+/// compare --svg`); the range is the longest run unless `opts` says otherwise.
+pub fn render_compare(
+    traces: &[(String, &Trace)],
+    table: &Comparison,
+    opts: &SvgOptions,
+) -> String {
+    let longest = traces.iter().map(|(_, t)| t.end_ns()).max().unwrap_or(0);
+    let (start, end) = opts.range_ns.unwrap_or((0, longest.max(1)));
+    let sections: Vec<Section<'_>> = traces
+        .iter()
+        .enumerate()
+        .map(|(i, (name, t))| Section {
+            heading: Some(format!(
+                "[{}] {name} · wall time {}",
+                i + 1,
+                format_ns(t.wall_ns as f64)
+            )),
+            trace: t,
+        })
+        .collect();
+    let names: Vec<&str> = traces.iter().map(|(n, _)| n.as_str()).collect();
+    render_stack(
+        &format!("Comparison: {}", names.join(" vs ")),
+        &format!(
+            "one time axis · showing {} to {} · highlighted: differs from [1] by more than 10%",
+            format_ns(start as f64),
+            format_ns(end as f64)
+        ),
+        &sections,
+        (start, end),
+        opts.width_px,
+        Some(table),
+    )
+}
+
+/// One run's lanes in a picture.
+struct Section<'a> {
+    heading: Option<String>,
+    trace: &'a Trace,
+}
+
+const SECTION_HEAD_H: f64 = 24.0;
+const TABLE_ROW_H: f64 = 20.0;
+
+fn render_stack(
+    title: &str,
+    subtitle: &str,
+    sections: &[Section<'_>],
+    (start, end): (u64, u64),
+    width_px: f64,
+    table: Option<&Comparison>,
+) -> String {
+    let plot_w = (width_px - 2.0 * MARGIN - GUTTER).max(100.0);
     let mut vp = Viewport::default();
     vp.fit(start as f64, end.max(start + 1) as f64, plot_w, 0.0);
     let x0 = MARGIN + GUTTER;
-    let x_of = |t: u64| x0 + vp.x_from_time(t as f64);
     let lanes_top = MARGIN + TITLE_H + LEGEND_H + AXIS_H;
-    let height = lanes_top + trace.lanes.len() as f64 * LANE_H + MARGIN;
+
+    // Lanes first (the legend names the groups that appear).
+    let mut groups: BTreeMap<String, usize> = BTreeMap::new();
+    let mut body = String::new();
+    let mut y = lanes_top;
+    for section in sections {
+        if let Some(h) = &section.heading {
+            // Over the grid lines, so the heading reads cleanly.
+            let _ = writeln!(
+                body,
+                r#"<rect x="{MARGIN}" y="{y}" width="{}" height="{SECTION_HEAD_H}" fill="white"/>"#,
+                GUTTER + plot_w
+            );
+            let _ = writeln!(
+                body,
+                r#"<text class="section" x="{MARGIN}" y="{}" font-size="14" font-weight="bold" fill="{TEXT}">{}</text>"#,
+                y + SECTION_HEAD_H * 0.7,
+                esc(h)
+            );
+            y += SECTION_HEAD_H;
+        }
+        y = lanes(
+            &mut body,
+            &mut groups,
+            section.trace,
+            &vp,
+            (start, end),
+            y,
+            plot_w,
+        );
+    }
+    let lanes_bottom = y;
+    let table_h = table.map_or(0.0, |t| 16.0 + TABLE_ROW_H * (t.rows.len() + 1) as f64);
+    let height = lanes_bottom + table_h + MARGIN;
 
     let mut s = String::new();
     let _ = writeln!(
         s,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{height}" viewBox="0 0 {w} {height}" font-family="sans-serif">"#,
-        w = opts.width_px
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width_px}" height="{height}" viewBox="0 0 {width_px} {height}" font-family="sans-serif">"#,
     );
     let _ = writeln!(s, r#"<rect width="100%" height="100%" fill="white"/>"#);
     let _ = writeln!(
         s,
         r#"<text class="title" x="{MARGIN}" y="{}" font-size="20" fill="{TEXT}">{}</text>"#,
         MARGIN + 20.0,
-        esc(&trace.scenario)
+        esc(title)
     );
     let _ = writeln!(
         s,
-        r#"<text x="{MARGIN}" y="{}" font-size="12" fill="{WEAK}">wall time {} · showing {} to {} · {} polls on {} threads</text>"#,
+        r#"<text x="{MARGIN}" y="{}" font-size="12" fill="{WEAK}">{}</text>"#,
         MARGIN + 38.0,
-        format_ns(trace.wall_ns as f64),
-        format_ns(start as f64),
-        format_ns(end as f64),
-        trace.lanes.iter().map(|l| l.polls.len()).sum::<usize>(),
-        trace.lanes.len()
+        esc(subtitle)
     );
 
-    // Lanes first (the legend names the groups that appear).
-    let mut groups: BTreeMap<String, usize> = BTreeMap::new();
-    let mut body = String::new();
+    // Axis and grid.
+    let axis_y = lanes_top - 6.0;
+    let step = tick_step_ns(vp.ns_per_px, 90.0);
+    for t in ticks(start as f64, end as f64, step) {
+        let x = x0 + vp.x_from_time(t);
+        let _ = writeln!(
+            s,
+            r#"<line x1="{x:.2}" y1="{}" x2="{x:.2}" y2="{lanes_bottom}" stroke="{GRID}"/>"#,
+            lanes_top - 4.0,
+        );
+        let _ = writeln!(
+            s,
+            r#"<text class="tick" x="{:.2}" y="{axis_y}" font-size="11" fill="{WEAK}">{}</text>"#,
+            x + 3.0,
+            format_ns(t)
+        );
+    }
+    s.push_str(&body);
+    legend(&mut s, &groups);
+    if let Some(t) = table {
+        comparison_table(&mut s, t, lanes_bottom + 16.0, width_px);
+    }
+    s.push_str("</svg>\n");
+    s
+}
+
+/// One row per lane of `trace` from `top`; returns the y under the last.
+fn lanes(
+    body: &mut String,
+    groups: &mut BTreeMap<String, usize>,
+    trace: &Trace,
+    vp: &Viewport,
+    (start, end): (u64, u64),
+    top: f64,
+    plot_w: f64,
+) -> f64 {
+    let x_of = |t: u64| MARGIN + GUTTER + vp.x_from_time(t as f64);
     let gap_ns = vp.ns_per_px.max(1.0) as u64;
     for (li, lane) in trace.lanes.iter().enumerate() {
-        let y = lanes_top + li as f64 * LANE_H;
+        let y = top + li as f64 * LANE_H;
         let _ = writeln!(
             body,
             r#"<rect x="{MARGIN}" y="{y}" width="{}" height="{LANE_H}" fill="{}"/>"#,
@@ -156,28 +295,11 @@ pub fn render(trace: &Trace, opts: &SvgOptions) -> String {
             }
         }
     }
+    top + trace.lanes.len() as f64 * LANE_H
+}
 
-    // Axis and grid.
-    let axis_y = lanes_top - 6.0;
-    let step = tick_step_ns(vp.ns_per_px, 90.0);
-    for t in ticks(start as f64, end as f64, step) {
-        let x = x0 + vp.x_from_time(t);
-        let _ = writeln!(
-            s,
-            r#"<line x1="{x:.2}" y1="{}" x2="{x:.2}" y2="{}" stroke="{GRID}"/>"#,
-            lanes_top - 4.0,
-            height - MARGIN
-        );
-        let _ = writeln!(
-            s,
-            r#"<text class="tick" x="{:.2}" y="{axis_y}" font-size="11" fill="{WEAK}">{}</text>"#,
-            x + 3.0,
-            format_ns(t)
-        );
-    }
-    s.push_str(&body);
-
-    // Legend: the busiest groups, then what the marks mean.
+/// The busiest groups, then what the marks mean.
+fn legend(s: &mut String, groups: &BTreeMap<String, usize>) {
     let mut legend: Vec<(&String, &usize)> = groups.iter().collect();
     legend.sort_by(|a, b| b.1.cmp(a.1));
     let ly = MARGIN + TITLE_H + 8.0;
@@ -212,8 +334,78 @@ pub fn render(trace: &Trace, opts: &SvgOptions) -> String {
         r#"<text class="legend" x="{lx}" y="{}" font-size="12" fill="{WEAK}">bar = one poll · dark end = Ready (task finished) · faded = polls closer than a pixel</text>"#,
         ly + 9.5
     );
-    s.push_str("</svg>\n");
-    s
+}
+
+const BETTER_BG: &str = "#d7f0d7";
+const WORSE_BG: &str = "#f7d4d4";
+const DIFFERS_BG: &str = "#fbecc4";
+
+/// The comparison table: a row per figure, a column per run; highlighted cells are
+/// filled (green: better than [1], red: worse, amber: different).
+fn comparison_table(s: &mut String, table: &Comparison, top: f64, width_px: f64) {
+    let label_w = 180.0;
+    let col_w = ((width_px - 2.0 * MARGIN - label_w) / table.runs.len().max(1) as f64).min(260.0);
+    let col_x = |i: usize| MARGIN + label_w + i as f64 * col_w;
+    for (i, name) in table.runs.iter().enumerate() {
+        let _ = writeln!(
+            s,
+            r#"<text class="table-head" x="{:.1}" y="{:.1}" font-size="12" font-weight="bold" fill="{TEXT}">[{}] {}</text>"#,
+            col_x(i) + 6.0,
+            top + TABLE_ROW_H * 0.7,
+            i + 1,
+            esc(name)
+        );
+    }
+    for (r, row) in table.rows.iter().enumerate() {
+        let y = top + TABLE_ROW_H * (r + 1) as f64;
+        let _ = writeln!(
+            s,
+            r#"<rect x="{MARGIN}" y="{y:.1}" width="{:.1}" height="{TABLE_ROW_H}" fill="{}"/>"#,
+            label_w + col_w * table.runs.len() as f64,
+            LANE_BG[r % 2]
+        );
+        let _ = writeln!(
+            s,
+            r#"<text x="{}" y="{:.1}" font-size="12" fill="{TEXT}">{}</text>"#,
+            MARGIN + 6.0,
+            y + TABLE_ROW_H * 0.7,
+            esc(row.label)
+        );
+        for i in 0..table.runs.len() {
+            let mark = row.marks[i];
+            let fill = match mark {
+                Mark::Better => Some(BETTER_BG),
+                Mark::Worse => Some(WORSE_BG),
+                Mark::Differs => Some(DIFFERS_BG),
+                _ => None,
+            };
+            if let Some(fill) = fill {
+                let _ = writeln!(
+                    s,
+                    r#"<rect class="highlight {}" x="{:.1}" y="{y:.1}" width="{col_w:.1}" height="{TABLE_ROW_H}" fill="{fill}"/>"#,
+                    match mark {
+                        Mark::Better => "better",
+                        Mark::Worse => "worse",
+                        _ => "differs",
+                    },
+                    col_x(i)
+                );
+            }
+            let delta = row.delta_text(i);
+            let text = if delta.is_empty() {
+                row.value_text(i)
+            } else {
+                format!("{} ({delta})", row.value_text(i))
+            };
+            let _ = writeln!(
+                s,
+                r#"<text class="cell" x="{:.1}" y="{:.1}" font-size="12" fill="{TEXT}">{}</text>"#,
+                col_x(i) + 6.0,
+                y + TABLE_ROW_H * 0.7,
+                esc(&text)
+            );
+        }
+    }
 }
 
 /// Writes an SVG document to `path` atomically.
@@ -294,5 +486,55 @@ mod tests {
             .filter(|n| n.attribute("class") == Some("poll"))
             .count();
         assert_eq!(polls, 1);
+    }
+
+    #[test]
+    fn a_comparison_stacks_runs_on_one_axis_with_the_table() {
+        let mut a = trace();
+        a.wall_ns = 10_000_000;
+        let mut b = trace();
+        b.scenario = "Other".into();
+        // Same polls at twice the time: the second run must reach twice as far right.
+        for p in &mut b.lanes[0].polls {
+            p.start_ns *= 2;
+            p.end_ns *= 2;
+        }
+        b.wall_ns = 20_000_000;
+        let (sa, sb) = (
+            crate::trace::Summary::from_trace(&a),
+            crate::trace::Summary::from_trace(&b),
+        );
+        let table = Comparison::new(&[("a".into(), &sa), ("b".into(), &sb)]);
+        let svg = render_compare(
+            &[("a".into(), &a), ("b".into(), &b)],
+            &table,
+            &SvgOptions::default(),
+        );
+        let doc = roxmltree::Document::parse(&svg).expect("parses");
+        let of = |class: &str| {
+            doc.descendants()
+                .filter(|n| n.attribute("class") == Some(class))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(of("section").len(), 2);
+        assert_eq!(of("lane").len(), 2, "one lane per run");
+        let x = |n: &roxmltree::Node| n.attribute("x").and_then(|x| x.parse::<f64>().ok());
+        let polls = of("poll");
+        assert_eq!(polls.len(), 6);
+        // The third poll of each run: at 600 µs and at 1.2 ms on the same axis.
+        let (xa, xb) = (x(&polls[2]).expect("x"), x(&polls[5]).expect("x"));
+        let origin = MARGIN + GUTTER;
+        assert!(
+            ((xb - origin) / (xa - origin) - 2.0).abs() < 0.01,
+            "{xa} {xb}"
+        );
+        assert_eq!(of("table-head").len(), 2);
+        assert_eq!(of("cell").len(), 2 * table.rows.len());
+        assert!(
+            doc.descendants().any(|n| n
+                .attribute("class")
+                .is_some_and(|c| c.starts_with("highlight worse"))),
+            "the slower wall time is highlighted"
+        );
     }
 }

@@ -1,12 +1,14 @@
 //! Plain data for one run: events as capture delivers them, the model built from them
 //! (lanes, tasks, wakes), range queries and derived statistics. No tokio, no egui.
 
+pub mod compare;
 pub mod data;
 pub mod event;
 pub mod findings;
 pub mod model;
 pub mod stats;
 
+pub use compare::Comparison;
 pub use event::{Batch, Event, EventKind, SpawnLocation, TaskId};
 pub use findings::{Finding, FindingKind, Severity};
 pub use model::{
