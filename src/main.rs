@@ -32,11 +32,12 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Open a recorded run in the GUI: a `.ascope` trace file, or a Chrome trace JSON that
-    /// asyncscope exported.
+    /// Open recorded runs in the GUI: `.ascope` trace files, or Chrome trace JSON that
+    /// asyncscope exported. Two or more open side by side in the comparison view.
     Open {
-        /// The trace file.
-        trace: PathBuf,
+        /// The trace files.
+        #[arg(required = true)]
+        traces: Vec<PathBuf>,
     },
     /// Compare two or more runs: print the comparison table, and draw them stacked on one
     /// time axis with `--svg` / `--png`.
@@ -97,16 +98,18 @@ fn main() -> ExitCode {
     asyncscope::capture::install_global();
     let cli = Cli::parse();
     let Some(command) = cli.command else {
-        return gui(cli.scenarios, cli.run);
+        return gui(cli.scenarios, cli.run, Vec::new());
     };
     match command {
-        Command::Open { trace } => {
-            // Check it before opening a window: a bad file is bad input.
-            if let Err(e) = export::load_trace(&trace) {
-                eprintln!("error: {e}");
-                return ExitCode::from(EXIT_BAD_INPUT);
+        Command::Open { traces } => {
+            // Check them before opening a window: a bad file is bad input.
+            for t in &traces {
+                if let Err(e) = export::load_trace(t) {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(EXIT_BAD_INPUT);
+                }
             }
-            gui(cli.scenarios, Some(trace.display().to_string()))
+            gui(cli.scenarios, None, traces)
         }
         Command::Compare {
             runs,
@@ -142,7 +145,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn gui(scenarios: PathBuf, run_now: Option<String>) -> ExitCode {
+fn gui(scenarios: PathBuf, run_now: Option<String>, open: Vec<PathBuf>) -> ExitCode {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("asyncscope")
@@ -160,6 +163,9 @@ fn gui(scenarios: PathBuf, run_now: Option<String>) -> ExitCode {
             let mut app = App::new(scenarios, state);
             if let Some(name) = run_now {
                 app.run_on_start(&name, &cc.egui_ctx);
+            }
+            if !open.is_empty() {
+                app.open_runs(&open);
             }
             Ok(Box::new(app))
         }),

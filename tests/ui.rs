@@ -432,3 +432,96 @@ fn a_saved_run_reopens_with_its_timeline_and_findings() {
     assert_eq!(h.state().runs().len(), 1);
     h.get_by_label_contains("checksum does not match");
 }
+
+/// Runs `title` in an app that already has runs, to the end.
+fn run_another(h: &mut Harness<'static, App>, title: &str) {
+    let before = h.state().runs().len();
+    h.get_by_label(title).click();
+    h.step();
+    h.get_by_label("Run").click();
+    h.step();
+    wait_for(h, "the second run", Duration::from_secs(30), |app| {
+        app.runs().len() == before + 1 && finished(app)
+    });
+}
+
+#[test]
+fn two_runs_compare_on_one_axis_with_a_table() {
+    let mut h = run_shipped("Naive fan-out against a rate limit");
+    run_another(&mut h, "A polite, rate-limited client");
+    // Compare needs two ticked runs.
+    h.get_by_label("Compare (0)").click();
+    h.step();
+    h.step();
+    assert!(h.state().compare_view().is_none());
+    h.get_by_label("#1").click();
+    h.step();
+    h.step();
+    h.get_by_label("#2").click();
+    h.step();
+    h.step();
+    h.get_by_label("Compare (2)").click();
+    h.step();
+    h.step();
+    let table = h
+        .state()
+        .compare_view()
+        .expect("the comparison is open")
+        .table
+        .clone();
+    assert_eq!(
+        table.runs,
+        [
+            "Naive fan-out against a rate limit",
+            "A polite, rate-limited client"
+        ]
+    );
+    h.get_by_label("[1] Naive fan-out against a rate limit");
+    h.get_by_label("[2] A polite, rate-limited client");
+    for row in &table.rows {
+        h.get_by_label(row.label);
+    }
+    // The polite client's 429s: none, highlighted as better, with the difference shown.
+    let s429 = table.row("http_429").expect("429 row");
+    assert_eq!(s429.marks[1], asyncscope::trace::compare::Mark::Better);
+    h.get_by_label(&format!("{} ({})", s429.value_text(1), s429.delta_text(1)));
+    // Both runs' lanes are on screen, one section each, under one axis.
+    assert_eq!(h.get_all_by_label("worker-0").count(), 2);
+    h.get_by_label_contains("[2] A polite, rate-limited client · wall time");
+
+    // One viewport: panning moves every run at once.
+    let before = h.state().compare_view().expect("open").visible_range_ns();
+    h.key_down(egui::Key::D);
+    for _ in 0..5 {
+        h.step();
+    }
+    h.key_up(egui::Key::D);
+    h.step();
+    let after = h.state().compare_view().expect("open").visible_range_ns();
+    assert!(after.0 > before.0, "{before:?} -> {after:?}");
+    assert!(
+        ((after.1 - after.0) - (before.1 - before.0)).abs() < 1.0,
+        "a pan, not a zoom"
+    );
+
+    // Export view writes the comparison: both runs and the table.
+    let dir = std::env::temp_dir().join(format!("asyncscope-ui-compare-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let svg = dir.join("compare.svg");
+    h.state().export_view(&svg).expect("export");
+    let text = std::fs::read_to_string(&svg).expect("svg");
+    let doc = roxmltree::Document::parse(&text).expect("parses");
+    let count = |class: &str| {
+        doc.descendants()
+            .filter(|n| n.attribute("class") == Some(class))
+            .count()
+    };
+    assert_eq!(count("section"), 2);
+    assert_eq!(count("cell"), 2 * table.rows.len());
+
+    h.get_by_label("Back to the timeline").click();
+    h.step();
+    h.step();
+    assert!(h.state().compare_view().is_none());
+    h.get_by_label_contains("Finished · wall time");
+}

@@ -2,6 +2,7 @@
 //! (bottom). Runs happen on their own threads; the UI reads the shared trace each frame and
 //! never waits on a run. Panels return commands; the app applies them after the frame.
 
+pub mod compare;
 pub mod details;
 pub mod histograms;
 pub mod legend;
@@ -49,6 +50,9 @@ pub enum Command {
     /// Show an earlier run (index into the run history).
     ShowRun(usize),
     DeleteRun(usize),
+    /// Compare the runs picked in the history.
+    Compare,
+    CloseCompare,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -60,6 +64,10 @@ pub enum RunOutcome {
 
 /// One run, live or done. Every run is kept (the comparison view needs them).
 pub struct RunSlot {
+    /// Unique in the session; the history shows it as `#id`.
+    pub id: u64,
+    /// Ticked in the history for the comparison view.
+    pub picked: bool,
     /// What the history calls it (editable).
     pub name: String,
     /// Wall-clock time it started, `HH:MM:SS` UTC.
@@ -93,6 +101,8 @@ impl RunSlot {
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
         Ok(RunSlot {
+            id: 0,
+            picked: false,
             name: scenario.name.clone(),
             started_at: format!(
                 "{:02}:{:02}:{:02}",
@@ -119,6 +129,8 @@ impl RunSlot {
             RunOutcome::Finished
         };
         RunSlot {
+            id: 0,
+            picked: false,
             name,
             started_at: "file".into(),
             scenario: None,
@@ -179,6 +191,9 @@ pub struct App {
     histogram_group: Option<String>,
     /// The file dialog runs on its own thread: the UI never waits for it.
     dialog: Option<(Dialog, DialogThread)>,
+    next_run_id: u64,
+    /// The comparison view, when it is open (instead of the timeline).
+    compare: Option<compare::CompareView>,
 }
 
 /// The thread showing a file dialog: the picked path, if any, or why it failed.
@@ -204,7 +219,10 @@ fn file_dialog(kind: Dialog, start_dir: PathBuf) -> Result<Option<PathBuf>, Stri
         let picked = match kind {
             Dialog::Open => {
                 d.set_title("Open a scenario or a saved run")
-                    .add_filter("asyncscope scenario or trace", &["toml", "ascope"])
+                    .add_filter(
+                        "asyncscope scenario or recorded run",
+                        &["toml", "ascope", "json"],
+                    )
                     .pick_file()
                     .await
             }
@@ -251,6 +269,8 @@ impl App {
             message: None,
             histogram_group: None,
             dialog: None,
+            next_run_id: 1,
+            compare: None,
         };
         if let Some(i) = selected {
             app.select(i);
@@ -274,7 +294,7 @@ impl App {
     pub fn run_on_start(&mut self, name: &str, ctx: &egui::Context) {
         let path = std::path::Path::new(name);
         if path.is_file() {
-            let saved_run = path.extension().is_some_and(|e| e == "ascope");
+            let saved_run = crate::export::is_trace_file(path);
             self.open_path(path.to_path_buf());
             if !saved_run {
                 self.apply(Command::Run, ctx);
@@ -295,6 +315,43 @@ impl App {
         }
     }
 
+    /// Adds a run to the history (numbered) and puts it on screen.
+    fn push_run(&mut self, mut slot: RunSlot) {
+        slot.id = self.next_run_id;
+        self.next_run_id += 1;
+        self.runs.push(slot);
+        self.shown_run = None;
+        self.compare = None;
+        self.timeline.reset_for_new_run();
+    }
+
+    /// Opens recorded runs; two or more open in the comparison view, the first as the
+    /// baseline.
+    pub fn open_runs(&mut self, paths: &[PathBuf]) {
+        let first = self.runs.len();
+        let mut errors = Vec::new();
+        for p in paths {
+            if let Err(e) = self.open_trace(p) {
+                errors.push(e);
+            }
+        }
+        if self.runs.len() - first >= 2 {
+            for r in &mut self.runs[first..] {
+                r.picked = true;
+            }
+            let opened: Vec<&RunSlot> = self.runs[first..].iter().collect();
+            self.compare = Some(compare::CompareView::new(&opened));
+        }
+        if !errors.is_empty() {
+            self.message = Some(errors.join("\n"));
+        }
+    }
+
+    /// The comparison view, if open.
+    pub fn compare_view(&self) -> Option<&compare::CompareView> {
+        self.compare.as_ref()
+    }
+
     /// Saves the run on screen as a trace file.
     pub fn save_run(&self, path: &std::path::Path) -> Result<(), String> {
         let run = self.current_run().ok_or("There is no run to save yet.")?;
@@ -309,19 +366,16 @@ impl App {
             .map_err(|e| format!("Could not save to {}: {e}", path.display()))
     }
 
-    /// Opens a saved run (a trace file) as the latest run.
+    /// Opens a recorded run (a `.ascope` trace file or our Chrome JSON) as the latest run.
     pub fn open_trace(&mut self, path: &std::path::Path) -> Result<(), String> {
-        let trace =
-            crate::export::native::load(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let trace = crate::export::load_trace(path)?;
         let name = format!(
             "{} ({})",
             trace.scenario,
             path.file_name()
                 .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
         );
-        self.runs.push(RunSlot::from_trace(name, trace));
-        self.shown_run = None;
-        self.timeline.reset_for_new_run();
+        self.push_run(RunSlot::from_trace(name, trace));
         self.timeline.follow_live = false;
         self.timeline.request_fit();
         Ok(())
@@ -331,7 +385,7 @@ impl App {
     /// does not load is listed with its error. A `.ascope` file is a saved run: it opens
     /// on the timeline.
     pub fn open_path(&mut self, path: PathBuf) {
-        if path.extension().is_some_and(|e| e == "ascope") {
+        if crate::export::is_trace_file(&path) {
             self.message = self.open_trace(&path).err();
             return;
         }
@@ -379,21 +433,45 @@ impl App {
         }
     }
 
-    /// Writes the timeline's current view of the run on screen: SVG, or PNG at 2× when
+    /// Writes what is on screen: the timeline's view of the run on screen, or the compared
+    /// runs over the comparison's visible range with the table. SVG, or PNG at 2× when
     /// `path` ends in `.png`.
     pub fn export_view(&self, path: &std::path::Path) -> Result<(), String> {
         use crate::export::{png, svg};
-        let run = self.current_run().ok_or("There is no run to export yet.")?;
-        let trace = run
-            .live
-            .lock()
-            .map_err(|_| "the trace is unavailable".to_string())?;
-        let (a, b) = self.timeline.visible_range_ns();
-        let opts = svg::SvgOptions {
-            range_ns: Some((a.max(0.0) as u64, b.max(1.0) as u64)),
-            ..Default::default()
+        let unavailable = || "the trace is unavailable".to_string();
+        let range = |(a, b): (f64, f64)| Some((a.max(0.0) as u64, b.max(1.0) as u64));
+        let doc = match &self.compare {
+            Some(view) => {
+                let compared: Vec<&RunSlot> = view
+                    .run_ids
+                    .iter()
+                    .filter_map(|id| self.runs.iter().find(|r| r.id == *id))
+                    .collect();
+                let guards = compared
+                    .iter()
+                    .map(|r| r.live.lock().map_err(|_| unavailable()))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let named: Vec<(String, &Trace)> = compared
+                    .iter()
+                    .zip(&guards)
+                    .map(|(r, g)| (r.name.clone(), &**g))
+                    .collect();
+                let opts = svg::SvgOptions {
+                    range_ns: range(view.visible_range_ns()),
+                    ..Default::default()
+                };
+                svg::render_compare(&named, &view.table, &opts)
+            }
+            None => {
+                let run = self.current_run().ok_or("There is no run to export yet.")?;
+                let trace = run.live.lock().map_err(|_| unavailable())?;
+                let opts = svg::SvgOptions {
+                    range_ns: range(self.timeline.visible_range_ns()),
+                    ..Default::default()
+                };
+                svg::render(&trace, &opts)
+            }
         };
-        let doc = svg::render(&trace, &opts);
         let is_png = path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("png"));
@@ -457,9 +535,7 @@ impl App {
                 };
                 match RunSlot::start(sc.clone(), ctx) {
                     Ok(slot) => {
-                        self.runs.push(slot);
-                        self.shown_run = None;
-                        self.timeline.reset_for_new_run();
+                        self.push_run(slot);
                         self.message = None;
                     }
                     Err(e) => self.message = Some(e),
@@ -467,6 +543,7 @@ impl App {
             }
             Command::ShowRun(i) => {
                 if i < self.runs.len() {
+                    self.compare = None;
                     self.shown_run = Some(i);
                     self.timeline.reset_for_new_run();
                     self.timeline.follow_live = self.runs[i].is_running();
@@ -475,7 +552,20 @@ impl App {
             }
             Command::DeleteRun(i) => {
                 if self.runs.get(i).is_some_and(|r| !r.is_running()) {
-                    self.runs.remove(i);
+                    let gone = self.runs.remove(i);
+                    if let Some(c) = &mut self.compare {
+                        c.run_ids.retain(|&id| id != gone.id);
+                        if c.run_ids.len() < 2 {
+                            self.compare = None;
+                        } else {
+                            let kept: Vec<&RunSlot> = c
+                                .run_ids
+                                .iter()
+                                .filter_map(|id| self.runs.iter().find(|r| r.id == *id))
+                                .collect();
+                            self.compare = Some(compare::CompareView::new(&kept));
+                        }
+                    }
                     self.shown_run = match self.shown_run {
                         Some(s) if s == i => None,
                         Some(s) if s > i => Some(s - 1),
@@ -486,6 +576,17 @@ impl App {
                     self.timeline.request_fit();
                 }
             }
+            Command::Compare => {
+                let picked: Vec<&RunSlot> = self
+                    .runs
+                    .iter()
+                    .filter(|r| r.picked && !r.is_running())
+                    .collect();
+                if picked.len() >= 2 {
+                    self.compare = Some(compare::CompareView::new(&picked));
+                }
+            }
+            Command::CloseCompare => self.compare = None,
             Command::Stop => {
                 if let Some(run) = self.runs.last().filter(|r| r.is_running()) {
                     run.stop.stop();
@@ -600,29 +701,36 @@ impl App {
             });
         egui::Panel::bottom("legend").show(ui, |ui| legend::legend_ui(ui, &theme));
         let shown = shown_run(&self.runs, self.shown_run);
-        egui::CentralPanel::default().show(ui, |ui| match (trace, shown) {
-            (Some(t), Some(run)) => {
-                let live = run.is_running();
-                let now_ns = if live {
-                    (run.started.elapsed().as_nanos() as u64).max(t.end_ns())
-                } else {
-                    t.end_ns()
-                };
-                let view = RunView {
-                    trace: t,
-                    now_ns,
-                    live,
-                };
-                timeline_ui(ui, &mut self.timeline, &view, &theme);
-            }
-            _ => {
-                ui.centered_and_justified(|ui| {
-                    ui.weak("Select a scenario on the left and press Run.");
-                });
-            }
-        });
-        drop(guard);
-
+        if let Some(view) = &mut self.compare {
+            // The compared runs are locked inside; release the one on screen first.
+            drop(guard);
+            egui::CentralPanel::default().show(ui, |ui| {
+                commands.extend(compare::compare_ui(ui, view, &self.runs, &theme));
+            });
+        } else {
+            egui::CentralPanel::default().show(ui, |ui| match (trace, shown) {
+                (Some(t), Some(run)) => {
+                    let live = run.is_running();
+                    let now_ns = if live {
+                        (run.started.elapsed().as_nanos() as u64).max(t.end_ns())
+                    } else {
+                        t.end_ns()
+                    };
+                    let view = RunView {
+                        trace: t,
+                        now_ns,
+                        live,
+                    };
+                    timeline_ui(ui, &mut self.timeline, &view, &theme);
+                }
+                _ => {
+                    ui.centered_and_justified(|ui| {
+                        ui.weak("Select a scenario on the left and press Run.");
+                    });
+                }
+            });
+            drop(guard);
+        }
         for c in commands {
             self.apply(c, &ctx);
         }

@@ -1,5 +1,5 @@
 //! The run history: every run of this session, newest first; show one, rename it, delete
-//! it. (The comparison view will pick runs from here.)
+//! it, or tick two or more and compare them.
 
 use egui::Ui;
 
@@ -17,7 +17,7 @@ pub fn runs_ui(ui: &mut Ui, runs: &mut [RunSlot], shown: Option<usize>) -> Optio
         .id_salt("run history")
         .max_height(160.0)
         .show(ui, |ui| {
-            for (i, r) in runs.iter().enumerate().rev() {
+            for (i, r) in runs.iter_mut().enumerate().rev() {
                 let status = match &r.outcome {
                     None => "running",
                     Some(RunOutcome::Finished) => "done",
@@ -25,6 +25,11 @@ pub fn runs_ui(ui: &mut Ui, runs: &mut [RunSlot], shown: Option<usize>) -> Optio
                     Some(RunOutcome::Failed(_)) => "failed",
                 };
                 ui.horizontal(|ui| {
+                    ui.add_enabled(
+                        r.outcome.is_some(),
+                        egui::Checkbox::new(&mut r.picked, format!("#{}", r.id)),
+                    )
+                    .on_hover_text("Pick this run for the comparison");
                     let text = format!("{} · {} · {status}", r.started_at, r.name);
                     if ui.selectable_label(shown == Some(i), text).clicked() {
                         command = Some(Command::ShowRun(i));
@@ -39,6 +44,20 @@ pub fn runs_ui(ui: &mut Ui, runs: &mut [RunSlot], shown: Option<usize>) -> Optio
                 });
             }
         });
+    let picked = runs
+        .iter()
+        .filter(|r| r.picked && r.outcome.is_some())
+        .count();
+    if ui
+        .add_enabled(
+            picked >= 2,
+            egui::Button::new(format!("Compare ({picked})")),
+        )
+        .on_hover_text("Show the ticked runs stacked on one time axis, with a table of figures")
+        .clicked()
+    {
+        command = Some(Command::Compare);
+    }
     if let Some(r) = shown.and_then(|i| runs.get_mut(i)) {
         ui.horizontal(|ui| {
             ui.label("Name");

@@ -194,7 +194,7 @@ pub fn timeline_ui(ui: &mut Ui, state: &mut TimelineState, run: &RunView<'_>, th
     // Set again below by whatever row or poll the pointer is over.
     state.hovered_task = None;
     let mut canvases: Vec<Response> = Vec::new();
-    let axis_rect = axis_ui(ui, state, theme);
+    let axis_rect = axis_ui(ui, &state.viewport, theme);
     let lane_rects = lanes_ui(ui, state, trace, run.now_ns, theme, &mut canvases);
     ui.add_space(2.0);
     plots::plots_ui(ui, trace, &state.viewport, canvas_w);
@@ -233,8 +233,20 @@ fn toolbar_ui(ui: &mut Ui, state: &mut TimelineState, run: &RunView<'_>) {
 }
 
 fn keyboard(ui: &Ui, state: &mut TimelineState, run: &RunView<'_>, canvas_w: f64) {
+    let (moved, fit) = keys_pan_zoom(ui, &mut state.viewport, canvas_w);
+    if moved {
+        state.follow_live = false;
+    }
+    if fit {
+        state.follow_live = run.live && state.follow_live;
+        state.request_fit();
+    }
+}
+
+/// W/S zoom, A/D pan (held keys, smooth); returns (the view moved, F was pressed).
+pub(crate) fn keys_pan_zoom(ui: &Ui, vp: &mut Viewport, canvas_w: f64) -> (bool, bool) {
     if ui.ctx().egui_wants_keyboard_input() {
-        return;
+        return (false, false);
     }
     let (zoom_in, zoom_out, left, right, fit) = ui.input(|i| {
         (
@@ -248,40 +260,34 @@ fn keyboard(ui: &Ui, state: &mut TimelineState, run: &RunView<'_>, canvas_w: f64
     let dt = ui.input(|i| i.stable_dt).clamp(0.0, 0.1) as f64;
     let anchor = canvas_w / 2.0;
     if zoom_in {
-        state.viewport.zoom_at(anchor, (1.0 + 4.0 * dt).max(1.01));
+        vp.zoom_at(anchor, (1.0 + 4.0 * dt).max(1.01));
     }
     if zoom_out {
-        state
-            .viewport
-            .zoom_at(anchor, 1.0 / (1.0 + 4.0 * dt).max(1.01));
+        vp.zoom_at(anchor, 1.0 / (1.0 + 4.0 * dt).max(1.01));
     }
     if left {
-        state.viewport.pan_px(-canvas_w * dt);
+        vp.pan_px(-canvas_w * dt);
     }
     if right {
-        state.viewport.pan_px(canvas_w * dt);
+        vp.pan_px(canvas_w * dt);
     }
-    if zoom_in || zoom_out || left || right {
-        state.follow_live = false;
+    let moved = zoom_in || zoom_out || left || right;
+    if moved {
         ui.ctx().request_repaint();
     }
-    if fit {
-        state.follow_live = run.live && state.follow_live;
-        state.request_fit();
-    }
+    (moved, fit)
 }
 
 /// A row: a label cell in the gutter and a canvas cell for the time range.
-fn row_cells(ui: &mut Ui, height: f32) -> (Rect, Rect) {
+pub(crate) fn row_cells(ui: &mut Ui, height: f32) -> (Rect, Rect) {
     let (rect, _) = ui.allocate_exact_size(vec2(ui.available_width(), height), Sense::hover());
     let label = Rect::from_min_size(rect.min, vec2(GUTTER_W, height));
     let canvas = Rect::from_min_max(pos2(rect.min.x + GUTTER_W, rect.min.y), rect.max);
     (label, canvas)
 }
 
-fn axis_ui(ui: &mut Ui, state: &TimelineState, theme: &Theme) -> Rect {
+pub(crate) fn axis_ui(ui: &mut Ui, vp: &Viewport, theme: &Theme) -> Rect {
     let (_, canvas) = row_cells(ui, AXIS_H);
-    let vp = state.viewport;
     let painter = ui.painter_at(canvas);
     let step = axis::tick_step_ns(vp.ns_per_px, 80.0);
     let end = vp.time_from_x(canvas.width() as f64);
@@ -299,7 +305,7 @@ fn axis_ui(ui: &mut Ui, state: &TimelineState, theme: &Theme) -> Rect {
     canvas
 }
 
-fn label_cell(ui: &mut Ui, rect: Rect, text: &str, strong: bool) -> Response {
+pub(crate) fn label_cell(ui: &mut Ui, rect: Rect, text: &str, strong: bool) -> Response {
     let rich = if strong {
         egui::RichText::new(text).strong()
     } else {
@@ -337,49 +343,17 @@ fn lanes_ui(
             Sense::click_and_drag(),
         );
         let painter = ui.painter_at(canvas);
-        painter.rect_filled(canvas, 0.0, theme.lane_bg[li % 2]);
-        grid(&painter, canvas, &state.viewport, theme);
-
         let vp = state.viewport;
-        let (t0, t1) = vp.visible_ns(canvas.width() as f64);
-        let polls = lane.polls_in(t0, t1);
-        let gap_ns = vp.ns_per_px.max(1.0) as u64;
-        let bar = canvas.shrink2(vec2(0.0, 3.0));
-        for item in render_items(polls, gap_ns) {
-            match item {
-                RenderItem::Single(i) => {
-                    let p = &polls[i];
-                    let t = &trace.tasks[p.task as usize];
-                    let r = span_rect(&vp, bar, p.start_ns, p.end_ns, 1.0);
-                    let color = theme.group_color(&t.label());
-                    painter.rect_filled(r, CornerRadius::same(1), color);
-                    if p.outcome == PollOutcome::Ready && r.width() >= 4.0 {
-                        let cap = Rect::from_min_max(pos2(r.right() - 2.0, r.top()), r.max);
-                        painter.rect_filled(cap, 0.0, theme.ready_cap);
-                    }
-                    if selected == Some(t.id) {
-                        let strong = selected_poll == Some((t.id, p.start_ns));
-                        painter.rect_stroke(
-                            r.expand(1.0),
-                            CornerRadius::same(1),
-                            Stroke::new(if strong { 2.5 } else { 1.5 }, theme.selection),
-                            StrokeKind::Outside,
-                        );
-                    }
-                }
-                RenderItem::Merged {
-                    first,
-                    start_ns,
-                    end_ns,
-                    ..
-                } => {
-                    // Coloured like its first poll's group, dimmed: "more here, zoom in".
-                    let t = &trace.tasks[polls[first].task as usize];
-                    let r = span_rect(&vp, bar.shrink2(vec2(0.0, 2.0)), start_ns, end_ns, 1.0);
-                    painter.rect_filled(r, 0.0, theme.group_color(&t.label()).gamma_multiply(0.55));
-                }
-            }
-        }
+        paint_lane(
+            &painter,
+            canvas,
+            &vp,
+            trace,
+            li,
+            theme,
+            selected,
+            selected_poll,
+        );
         let mut response = response;
         let hit = response
             .hover_pos()
@@ -412,6 +386,7 @@ fn lanes_ui(
         // Polls still running (live): from their start to now.
         for lp in trace.in_progress.iter().filter(|lp| lp.lane as usize == li) {
             let t = &trace.tasks[lp.task as usize];
+            let bar = canvas.shrink2(vec2(0.0, 3.0));
             let r = span_rect(&vp, bar, lp.start_ns, now_ns.max(lp.start_ns), 1.0);
             painter.rect_filled(r, CornerRadius::same(1), theme.group_color(&t.label()));
             painter.rect_stroke(
@@ -439,7 +414,66 @@ fn lanes_ui(
     rects
 }
 
-fn poll_tooltip(ui: &mut Ui, trace: &Trace, lane: usize, p: &PollSpan) {
+/// One lane's background, grid and polls (merging what is thinner than a pixel); the
+/// selected task's polls are outlined.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn paint_lane(
+    painter: &egui::Painter,
+    canvas: Rect,
+    vp: &Viewport,
+    trace: &Trace,
+    li: usize,
+    theme: &Theme,
+    selected: Option<TaskId>,
+    selected_poll: Option<(TaskId, u64)>,
+) {
+    let Some(lane) = trace.lanes.get(li) else {
+        return;
+    };
+    painter.rect_filled(canvas, 0.0, theme.lane_bg[li % 2]);
+    grid(painter, canvas, vp, theme);
+    let (t0, t1) = vp.visible_ns(canvas.width() as f64);
+    let polls = lane.polls_in(t0, t1);
+    let gap_ns = vp.ns_per_px.max(1.0) as u64;
+    let bar = canvas.shrink2(vec2(0.0, 3.0));
+    for item in render_items(polls, gap_ns) {
+        match item {
+            RenderItem::Single(i) => {
+                let p = &polls[i];
+                let t = &trace.tasks[p.task as usize];
+                let r = span_rect(vp, bar, p.start_ns, p.end_ns, 1.0);
+                let color = theme.group_color(&t.label());
+                painter.rect_filled(r, CornerRadius::same(1), color);
+                if p.outcome == PollOutcome::Ready && r.width() >= 4.0 {
+                    let cap = Rect::from_min_max(pos2(r.right() - 2.0, r.top()), r.max);
+                    painter.rect_filled(cap, 0.0, theme.ready_cap);
+                }
+                if selected == Some(t.id) {
+                    let strong = selected_poll == Some((t.id, p.start_ns));
+                    painter.rect_stroke(
+                        r.expand(1.0),
+                        CornerRadius::same(1),
+                        Stroke::new(if strong { 2.5 } else { 1.5 }, theme.selection),
+                        StrokeKind::Outside,
+                    );
+                }
+            }
+            RenderItem::Merged {
+                first,
+                start_ns,
+                end_ns,
+                ..
+            } => {
+                // Coloured like its first poll's group, dimmed: "more here, zoom in".
+                let t = &trace.tasks[polls[first].task as usize];
+                let r = span_rect(vp, bar.shrink2(vec2(0.0, 2.0)), start_ns, end_ns, 1.0);
+                painter.rect_filled(r, 0.0, theme.group_color(&t.label()).gamma_multiply(0.55));
+            }
+        }
+    }
+}
+
+pub(crate) fn poll_tooltip(ui: &mut Ui, trace: &Trace, lane: usize, p: &PollSpan) {
     let t = &trace.tasks[p.task as usize];
     ui.strong(format!("{} #{}", t.label(), t.id));
     ui.label(format!(
@@ -716,28 +750,32 @@ fn wake_arrows(ui: &Ui, state: &TimelineState, trace: &Trace, lanes: &[Rect], th
 
 /// Zoom, pan, hover and click over every canvas cell.
 fn pointer(ui: &Ui, state: &mut TimelineState, canvases: &[Response], axis: Rect) {
-    let left = axis.left();
-    let mut dragged = 0.0;
-    for r in canvases {
-        dragged += r.drag_delta().x;
-    }
-    if dragged != 0.0 {
-        state.viewport.pan_px(-dragged as f64);
+    if pan_zoom(ui, &mut state.viewport, canvases, axis.left()) {
         state.follow_live = false;
     }
-    let hover = canvases.iter().find_map(|r| r.hover_pos());
-    if let Some(pos) = hover {
+}
+
+/// Drag or wheel pans, Ctrl+wheel (or pinch) zooms at the pointer, over any of `canvases`
+/// (whose left edge is at `left`); true if the view moved.
+pub(crate) fn pan_zoom(ui: &Ui, vp: &mut Viewport, canvases: &[Response], left: f32) -> bool {
+    let mut moved = false;
+    let dragged: f32 = canvases.iter().map(|r| r.drag_delta().x).sum();
+    if dragged != 0.0 {
+        vp.pan_px(-dragged as f64);
+        moved = true;
+    }
+    if let Some(pos) = canvases.iter().find_map(|r| r.hover_pos()) {
         let (zoom, scroll) = ui.input(|i| (i.zoom_delta(), i.smooth_scroll_delta));
-        let anchor = (pos.x - left) as f64;
         if zoom != 1.0 {
-            state.viewport.zoom_at(anchor, zoom as f64);
-            state.follow_live = false;
+            vp.zoom_at((pos.x - left) as f64, zoom as f64);
+            moved = true;
         }
         if scroll.x != 0.0 {
-            state.viewport.pan_px(-scroll.x as f64);
-            state.follow_live = false;
+            vp.pan_px(-scroll.x as f64);
+            moved = true;
         }
     }
+    moved
 }
 
 /// The poll under `pos` on a lane canvas, if any (within 3 px).

@@ -1,0 +1,226 @@
+//! The comparison view: the runs picked in the history, stacked on one time axis (one
+//! viewport, so zoom and pan move them together), under the table of figures with the
+//! differences from the first run highlighted.
+
+use egui::{Color32, RichText, Sense, Stroke, Ui};
+
+use super::Command;
+use super::RunSlot;
+use super::theme::Theme;
+use super::timeline::{
+    GUTTER_W, Viewport, axis, axis_ui, keys_pan_zoom, label_cell, paint_lane, pan_zoom, poll_at,
+    poll_tooltip, row_cells,
+};
+use crate::trace::compare::{Comparison, Mark};
+use crate::trace::{Summary, Trace};
+
+const LANE_H: f32 = 22.0;
+
+/// What the comparison view keeps between frames.
+pub struct CompareView {
+    /// The compared runs (by run id), the baseline first.
+    pub run_ids: Vec<u64>,
+    pub viewport: Viewport,
+    pub table: Comparison,
+    canvas_w: f64,
+    fit_pending: bool,
+}
+
+impl CompareView {
+    /// Compares finished runs (their traces are read once, for the table).
+    pub fn new(runs: &[&RunSlot]) -> Self {
+        let summaries: Vec<(String, Summary)> = runs
+            .iter()
+            .map(|r| {
+                let summary = match r.live.lock() {
+                    Ok(t) => Summary::from_trace(&t),
+                    Err(_) => Summary::from_trace(&Trace::new(r.name.clone())),
+                };
+                (r.name.clone(), summary)
+            })
+            .collect();
+        let refs: Vec<(String, &Summary)> = summaries.iter().map(|(n, s)| (n.clone(), s)).collect();
+        CompareView {
+            run_ids: runs.iter().map(|r| r.id).collect(),
+            viewport: Viewport::default(),
+            table: Comparison::new(&refs),
+            canvas_w: 1000.0,
+            fit_pending: true,
+        }
+    }
+
+    /// The time range on screen (as of the last frame), ns.
+    pub fn visible_range_ns(&self) -> (f64, f64) {
+        (
+            self.viewport.start_ns,
+            self.viewport.time_from_x(self.canvas_w),
+        )
+    }
+
+    /// Show the longest run whole on the next frame.
+    pub fn request_fit(&mut self) {
+        self.fit_pending = true;
+    }
+}
+
+/// Highlight colours of the table: better than the baseline, worse, or just different.
+fn mark_fill(mark: Mark, dark: bool) -> Option<Color32> {
+    let a = if dark { 70 } else { 90 };
+    match mark {
+        Mark::Better => Some(Color32::from_rgba_unmultiplied(40, 170, 60, a)),
+        Mark::Worse => Some(Color32::from_rgba_unmultiplied(220, 50, 40, a)),
+        Mark::Differs => Some(Color32::from_rgba_unmultiplied(230, 170, 0, a)),
+        Mark::Baseline | Mark::Same => None,
+    }
+}
+
+fn table_ui(ui: &mut Ui, table: &Comparison) {
+    let dark = ui.visuals().dark_mode;
+    egui::Grid::new("comparison table")
+        .striped(true)
+        .spacing([14.0, 3.0])
+        .show(ui, |ui| {
+            ui.label("");
+            for (i, name) in table.runs.iter().enumerate() {
+                ui.strong(format!("[{}] {name}", i + 1));
+            }
+            ui.end_row();
+            for row in &table.rows {
+                ui.label(row.label);
+                for i in 0..table.runs.len() {
+                    let delta = row.delta_text(i);
+                    let text = if delta.is_empty() {
+                        row.value_text(i)
+                    } else {
+                        format!("{} ({delta})", row.value_text(i))
+                    };
+                    let mark = row.marks[i];
+                    let hover = match mark {
+                        Mark::Better => "better than [1] by more than 10%",
+                        Mark::Worse => "worse than [1] by more than 10%",
+                        Mark::Differs => "differs from [1] by more than 10%",
+                        Mark::Same => "within 10% (or the noise margin) of [1]",
+                        Mark::Baseline => "the baseline",
+                    };
+                    match mark_fill(mark, dark) {
+                        Some(fill) => {
+                            egui::Frame::new()
+                                .fill(fill)
+                                .inner_margin(egui::Margin::symmetric(4, 0))
+                                .show(ui, |ui| ui.label(RichText::new(text).strong()))
+                                .response
+                                .on_hover_text(hover);
+                        }
+                        None => {
+                            ui.label(text).on_hover_text(hover);
+                        }
+                    }
+                }
+                ui.end_row();
+            }
+        });
+    ui.weak(
+        "Highlighted: differs from [1] by more than 10% and more than the noise margin; \
+         green better, red worse, amber different.",
+    );
+}
+
+/// Draws the comparison and handles its input.
+#[must_use]
+pub fn compare_ui(
+    ui: &mut Ui,
+    view: &mut CompareView,
+    runs: &[RunSlot],
+    theme: &Theme,
+) -> Option<Command> {
+    let mut command = None;
+    let canvas_w = (ui.available_width() - GUTTER_W).max(50.0) as f64;
+    view.canvas_w = canvas_w;
+    let compared: Vec<&RunSlot> = view
+        .run_ids
+        .iter()
+        .filter_map(|id| runs.iter().find(|r| r.id == *id))
+        .collect();
+    let guards: Vec<_> = compared.iter().map(|r| r.live.lock().ok()).collect();
+    let traces: Vec<&Trace> = guards.iter().filter_map(|g| g.as_deref()).collect();
+    let longest = traces.iter().map(|t| t.end_ns()).max().unwrap_or(1).max(1);
+
+    ui.horizontal(|ui| {
+        if ui.button("Back to the timeline").clicked() {
+            command = Some(Command::CloseCompare);
+        }
+        if ui
+            .button("Fit (F)")
+            .on_hover_text("Show the longest run whole")
+            .clicked()
+        {
+            view.fit_pending = true;
+        }
+        let per_100px = axis::format_ns(view.viewport.ns_per_px * 100.0);
+        ui.weak(format!(
+            "one time axis for all runs · 100 px = {per_100px} · zoom: Ctrl+wheel or W/S · pan: drag, wheel or A/D"
+        ));
+    });
+    let (_, fit) = keys_pan_zoom(ui, &mut view.viewport, canvas_w);
+    if fit || view.fit_pending {
+        view.fit_pending = false;
+        view.viewport.fit(0.0, longest as f64, canvas_w, 0.02);
+    }
+    egui::CollapsingHeader::new("Figures")
+        .default_open(true)
+        .show(ui, |ui| table_ui(ui, &view.table));
+    ui.separator();
+
+    let axis_rect = axis_ui(ui, &view.viewport, theme);
+    let vp = view.viewport;
+    let mut canvases = Vec::new();
+    egui::ScrollArea::vertical()
+        .id_salt("compared runs")
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            for (ri, (run, trace)) in compared.iter().zip(&traces).enumerate() {
+                ui.horizontal(|ui| {
+                    ui.add_space(4.0);
+                    ui.label(
+                        RichText::new(format!(
+                            "[{}] {} · wall time {}",
+                            ri + 1,
+                            run.name,
+                            axis::format_ns(trace.wall_ns as f64)
+                        ))
+                        .strong()
+                        .size(14.0),
+                    );
+                });
+                for li in 0..trace.lanes.len() {
+                    let (label, canvas) = row_cells(ui, LANE_H);
+                    label_cell(ui, label, &trace.lanes[li].name, false);
+                    let response = ui.interact(
+                        canvas,
+                        ui.make_persistent_id(("compare lane", ri, li)),
+                        Sense::click_and_drag(),
+                    );
+                    let painter = ui.painter_at(canvas);
+                    paint_lane(&painter, canvas, &vp, trace, li, theme, None, None);
+                    // Where this run ended, on the shared axis.
+                    let end_x = canvas.left() + vp.x_from_time(trace.end_ns() as f64) as f32;
+                    if end_x < canvas.right() {
+                        painter.vline(end_x, canvas.y_range(), Stroke::new(2.0, theme.text));
+                    }
+                    let hit = response
+                        .hover_pos()
+                        .and_then(|pos| poll_at(trace, li, &vp, (pos.x - canvas.left()) as f64));
+                    let response = match hit {
+                        Some(p) => {
+                            response.on_hover_ui_at_pointer(|ui| poll_tooltip(ui, trace, li, p))
+                        }
+                        None => response,
+                    };
+                    canvases.push(response);
+                }
+                ui.add_space(6.0);
+            }
+        });
+    pan_zoom(ui, &mut view.viewport, &canvases, axis_rect.left());
+    command
+}
