@@ -34,6 +34,7 @@ fn frame(ctx: &egui::Context, state: &mut TimelineState, trace: &Trace) -> usize
                 trace,
                 now_ns: trace.end_ns(),
                 live: false,
+                until_ns: None,
             };
             timeline_ui(ui, state, &view, &theme);
         });

@@ -21,8 +21,23 @@ fn load(name: &str) -> Scenario {
     scenario::load(&scenario_path(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
+/// One scenario at a time: these tests measure scheduling, and two runtimes competing for
+/// two cores would put slow polls into runs that have none (a worker preempted mid-poll).
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn turn() -> std::sync::MutexGuard<'static, ()> {
+    ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn run_alone(sc: &Scenario, options: RunOptions) -> Trace {
+    let _turn = turn();
+    run(sc, options).expect("run")
+}
+
 fn run_named(name: &str) -> (Trace, Summary) {
-    let trace = run(&load(name), RunOptions::default()).expect("run");
+    let trace = run_alone(&load(name), RunOptions::default());
     assert_invariants(&trace);
     let summary = Summary::from_trace(&trace);
     (trace, summary)
@@ -403,7 +418,7 @@ steps = [ { spawn = { name = "forgotten", steps = [ { sleep_ms = 5 }, { forget_w
 "#,
     )
     .expect("valid");
-    let trace = run(&sc, RunOptions::default()).expect("run");
+    let trace = run_alone(&sc, RunOptions::default());
     assert!(!trace.stopped);
     let s = Summary::from_trace(&trace);
     let lost: Vec<_> = s
@@ -424,7 +439,7 @@ fn a_task_that_never_yields_is_named() {
         "name = \"n\"\nabout = \"a\"\n[runtime]\nworkers = 2\n[[task]]\nname = \"hog\"\nsteps = [{ cpu_ms = 40 }]\n",
     )
     .expect("valid");
-    let trace = run(&sc, RunOptions::default()).expect("run");
+    let trace = run_alone(&sc, RunOptions::default());
     let s = Summary::from_trace(&trace);
     let f = s
         .findings
@@ -469,7 +484,7 @@ steps = [ { sleep_ms = 20 } ]
 "#,
     )
     .expect("valid");
-    let trace = run(&sc, RunOptions::default()).expect("run");
+    let trace = run_alone(&sc, RunOptions::default());
     assert_invariants(&trace);
     let bad = tasks_named(&trace, "bad");
     assert_eq!(bad[0].outcome, Some(Outcome::Panicked));
@@ -486,6 +501,7 @@ fn stop_ends_a_runaway_scenario_and_keeps_the_partial_trace() {
     let sc =
         scenario::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/runaway.toml"))
             .expect("valid");
+    let _turn = turn();
     let stop = StopHandle::default();
     let stopper = {
         let stop = stop.clone();
@@ -540,6 +556,7 @@ fn time_limit_stops_the_run() {
         "name = \"t\"\nabout = \"a\"\ntime_limit_s = 1\n[[task]]\nname = \"sleeper\"\nsteps = [{ sleep_ms = 60000 }]\n",
     )
     .expect("valid");
+    let _turn = turn();
     let started = Instant::now();
     let trace = run(&sc, RunOptions::default()).expect("run");
     assert!(started.elapsed() < Duration::from_secs(5));

@@ -360,6 +360,13 @@ fn earlier_runs_stay_and_can_be_shown_renamed_and_deleted() {
         2,
         "both runs are listed"
     );
+    // With their wall time.
+    let wall = h.state().runs()[0].wall_ns.expect("finished");
+    let with_wall = format!(
+        "· join versus spawn · done · {}",
+        asyncscope::view::axis::format_ns(wall as f64)
+    );
+    assert!(h.get_all_by_label_contains(&with_wall).count() >= 1);
     // Show the first run: it becomes the one on screen.
     let first_events = h.state().runs()[0].live.lock().expect("trace").events;
     h.get_all_by_label_contains("· join versus spawn · done")
@@ -524,4 +531,74 @@ fn two_runs_compare_on_one_axis_with_a_table() {
     h.step();
     assert!(h.state().compare_view().is_none());
     h.get_by_label_contains("Finished · wall time");
+}
+
+#[test]
+fn a_finished_run_replays_slowly_pauses_and_scrubs() {
+    let mut h = run_shipped("A polite, rate-limited client");
+    let (end, clients) = {
+        let trace = trace_of(&h);
+        let clients = trace
+            .tasks
+            .iter()
+            .filter(|t| t.name.as_deref() == Some("client"))
+            .count();
+        (trace.end_ns(), clients)
+    };
+    let header = format!("client ({clients})");
+    assert_eq!(h.get_all_by_label_contains(&header).count(), 1);
+
+    h.get_by_label("Replay").click();
+    h.step();
+    h.step();
+    assert!(h.state().replay().is_some_and(|r| r.playing));
+    h.get_by_label("Pause");
+    // Slow: a quarter of real time by default.
+    let started = Instant::now();
+    for _ in 0..10 {
+        h.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let at = h.state().replay().expect("replay").position_ns;
+    let wall = started.elapsed().as_secs_f64() + 0.1;
+    assert!(at > 0.0, "it plays");
+    assert!(at <= wall * 0.25 * 1e9, "{at} ns after {wall} s at 0.25x");
+
+    // Pause: the position holds.
+    h.get_by_label("Pause").click();
+    h.step();
+    h.step();
+    let paused = h.state().replay().expect("replay").position_ns;
+    for _ in 0..5 {
+        h.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert_eq!(h.state().replay().expect("replay").position_ns, paused);
+    h.get_by_label("Play");
+
+    // Scrub: End shows the whole run, Home the start, arrows step by 5%.
+    h.key_press(egui::Key::End);
+    h.step();
+    h.step();
+    assert_eq!(h.state().replay().expect("replay").until_ns(), end);
+    assert_eq!(h.get_all_by_label_contains(&header).count(), 1);
+    h.key_press(egui::Key::Home);
+    h.step();
+    h.step();
+    assert_eq!(
+        h.query_all_by_label_contains(&header).count(),
+        0,
+        "at the start no task exists yet: the timeline shows only what had happened"
+    );
+    h.key_press(egui::Key::ArrowRight);
+    h.step();
+    h.step();
+    let pos = h.state().replay().expect("replay").position_ns;
+    assert!((pos - end as f64 * 0.05).abs() < 1.0, "{pos}");
+
+    h.get_by_label("End replay").click();
+    h.step();
+    h.step();
+    assert!(h.state().replay().is_none());
+    h.get_by_label("Replay");
 }

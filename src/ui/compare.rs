@@ -201,7 +201,16 @@ pub fn compare_ui(
                         Sense::click_and_drag(),
                     );
                     let painter = ui.painter_at(canvas);
-                    paint_lane(&painter, canvas, &vp, trace, li, theme, None, None);
+                    paint_lane(
+                        &painter,
+                        canvas,
+                        &vp,
+                        (trace, u64::MAX),
+                        li,
+                        theme,
+                        None,
+                        None,
+                    );
                     // Where this run ended, on the shared axis.
                     let end_x = canvas.left() + vp.x_from_time(trace.end_ns() as f64) as f32;
                     if end_x < canvas.right() {

@@ -6,6 +6,7 @@ pub mod compare;
 pub mod details;
 pub mod histograms;
 pub mod legend;
+pub mod replay;
 pub mod runs;
 pub mod scenarios;
 pub mod theme;
@@ -53,6 +54,9 @@ pub enum Command {
     /// Compare the runs picked in the history.
     Compare,
     CloseCompare,
+    /// Play the run on screen back slowly.
+    StartReplay,
+    EndReplay,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -79,6 +83,8 @@ pub struct RunSlot {
     thread: Option<JoinHandle<Result<(), RunError>>>,
     started: Instant,
     pub outcome: Option<RunOutcome>,
+    /// The run's wall time, once it is over.
+    pub wall_ns: Option<u64>,
     /// Computed once, when the run is over.
     pub findings: Vec<Finding>,
     pub histograms: Option<crate::trace::stats::Histograms>,
@@ -116,6 +122,7 @@ impl RunSlot {
             thread: Some(thread),
             started: Instant::now(),
             outcome: None,
+            wall_ns: None,
             findings: Vec::new(),
             histograms: None,
         })
@@ -131,6 +138,7 @@ impl RunSlot {
         RunSlot {
             id: 0,
             picked: false,
+            wall_ns: Some(trace.wall_ns),
             name,
             started_at: "file".into(),
             scenario: None,
@@ -169,6 +177,7 @@ impl RunSlot {
             Err(_) => RunOutcome::Failed("the run thread panicked".into()),
         });
         if let Ok(trace) = self.live.lock() {
+            self.wall_ns = Some(trace.wall_ns);
             self.findings = findings(&trace);
             self.histograms = Some(crate::trace::stats::Histograms::from_trace(&trace));
         }
@@ -194,6 +203,8 @@ pub struct App {
     next_run_id: u64,
     /// The comparison view, when it is open (instead of the timeline).
     compare: Option<compare::CompareView>,
+    /// The replay of the run on screen, when one is going.
+    replay: Option<replay::Replay>,
 }
 
 /// The thread showing a file dialog: the picked path, if any, or why it failed.
@@ -271,6 +282,7 @@ impl App {
             dialog: None,
             next_run_id: 1,
             compare: None,
+            replay: None,
         };
         if let Some(i) = selected {
             app.select(i);
@@ -322,7 +334,13 @@ impl App {
         self.runs.push(slot);
         self.shown_run = None;
         self.compare = None;
+        self.replay = None;
         self.timeline.reset_for_new_run();
+    }
+
+    /// The replay, if one is going.
+    pub fn replay(&self) -> Option<&replay::Replay> {
+        self.replay.as_ref()
     }
 
     /// Opens recorded runs; two or more open in the comparison view, the first as the
@@ -544,6 +562,7 @@ impl App {
             Command::ShowRun(i) => {
                 if i < self.runs.len() {
                     self.compare = None;
+                    self.replay = None;
                     self.shown_run = Some(i);
                     self.timeline.reset_for_new_run();
                     self.timeline.follow_live = self.runs[i].is_running();
@@ -553,6 +572,7 @@ impl App {
             Command::DeleteRun(i) => {
                 if self.runs.get(i).is_some_and(|r| !r.is_running()) {
                     let gone = self.runs.remove(i);
+                    self.replay = None;
                     if let Some(c) = &mut self.compare {
                         c.run_ids.retain(|&id| id != gone.id);
                         if c.run_ids.len() < 2 {
@@ -584,7 +604,23 @@ impl App {
                     .collect();
                 if picked.len() >= 2 {
                     self.compare = Some(compare::CompareView::new(&picked));
+                    self.replay = None;
                 }
+            }
+            Command::StartReplay => {
+                let Some(run) = self.current_run().filter(|r| !r.is_running()) else {
+                    return;
+                };
+                let end = run.live.lock().map_or(0, |t| t.end_ns());
+                self.replay = Some(replay::Replay::new(run.id, end));
+                // The whole run across the screen, growing from the left as it did live.
+                self.timeline.zoom_to(0, end);
+                self.timeline.follow_live = true;
+            }
+            Command::EndReplay => {
+                self.replay = None;
+                self.timeline.follow_live = false;
+                self.timeline.request_fit();
             }
             Command::CloseCompare => self.compare = None,
             Command::Stop => {
@@ -708,18 +744,42 @@ impl App {
                 commands.extend(compare::compare_ui(ui, view, &self.runs, &theme));
             });
         } else {
+            let replay = &mut self.replay;
             egui::CentralPanel::default().show(ui, |ui| match (trace, shown) {
                 (Some(t), Some(run)) => {
                     let live = run.is_running();
-                    let now_ns = if live {
+                    let mut now_ns = if live {
                         (run.started.elapsed().as_nanos() as u64).max(t.end_ns())
                     } else {
                         t.end_ns()
                     };
+                    let mut until_ns = None;
+                    match replay.as_mut().filter(|r| r.run_id == run.id) {
+                        Some(r) => {
+                            commands.extend(replay::replay_bar_ui(ui, r));
+                            now_ns = r.until_ns();
+                            until_ns = Some(now_ns);
+                        }
+                        None if !live => {
+                            ui.horizontal(|ui| {
+                                if ui
+                                    .button("Replay")
+                                    .on_hover_text(
+                                        "Play the run back at 0.05x to 1x, growing as it did live",
+                                    )
+                                    .clicked()
+                                {
+                                    commands.push(Command::StartReplay);
+                                }
+                            });
+                        }
+                        None => {}
+                    }
                     let view = RunView {
                         trace: t,
                         now_ns,
-                        live,
+                        live: live || until_ns.is_some(),
+                        until_ns,
                     };
                     timeline_ui(ui, &mut self.timeline, &view, &theme);
                 }

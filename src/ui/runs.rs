@@ -3,6 +3,8 @@
 
 use egui::Ui;
 
+use super::scenarios::scenario_facts;
+use super::timeline::axis::format_ns;
 use super::{Command, RunOutcome, RunSlot};
 
 #[must_use]
@@ -30,16 +32,40 @@ pub fn runs_ui(ui: &mut Ui, runs: &mut [RunSlot], shown: Option<usize>) -> Optio
                         egui::Checkbox::new(&mut r.picked, format!("#{}", r.id)),
                     )
                     .on_hover_text("Pick this run for the comparison");
-                    let text = format!("{} · {} · {status}", r.started_at, r.name);
-                    if ui.selectable_label(shown == Some(i), text).clicked() {
-                        command = Some(Command::ShowRun(i));
-                    }
                     if ui
                         .add_enabled(r.outcome.is_some(), egui::Button::new("Delete").small())
                         .on_hover_text("Forget this run")
                         .clicked()
                     {
                         command = Some(Command::DeleteRun(i));
+                    }
+                    let wall = r
+                        .wall_ns
+                        .map(|w| format!(" · {}", format_ns(w as f64)))
+                        .unwrap_or_default();
+                    let text = format!("{} · {} · {status}{wall}", r.started_at, r.name);
+                    let (scenario, outcome) = (&r.scenario, &r.outcome);
+                    if ui
+                        .selectable_label(shown == Some(i), text)
+                        .on_hover_ui(|ui| {
+                            // What was run: the parameters, or where it came from.
+                            if let Some(RunOutcome::Failed(e)) = outcome {
+                                ui.colored_label(ui.visuals().error_fg_color, e);
+                            }
+                            match scenario {
+                                Some(sc) => {
+                                    for (k, v) in scenario_facts(sc) {
+                                        ui.label(format!("{k}: {v}"));
+                                    }
+                                }
+                                None => {
+                                    ui.label("Opened from a file");
+                                }
+                            }
+                        })
+                        .clicked()
+                    {
+                        command = Some(Command::ShowRun(i));
                     }
                 });
             }

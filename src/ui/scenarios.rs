@@ -151,45 +151,52 @@ fn scenario_facts_ui(ui: &mut Ui, sc: &Scenario) {
         .num_columns(2)
         .striped(true)
         .show(ui, |ui| {
-            let mut row = |k: &str, v: String| {
+            for (k, v) in scenario_facts(sc) {
                 ui.label(k);
                 ui.label(v);
                 ui.end_row();
-            };
-            row(
-                "runtime",
-                match sc.runtime.flavor {
-                    Flavor::CurrentThread => "current_thread (one thread)".to_string(),
-                    Flavor::MultiThread => format!("multi_thread, {} workers", sc.runtime.workers),
-                },
-            );
-            row(
-                "blocking pool",
-                format!("up to {} threads", sc.runtime.max_blocking_threads),
-            );
-            let s = &sc.server;
-            let mut server = format!("{} ms", s.latency_ms);
-            if s.jitter_ms > 0 {
-                server += &format!(" ± {} ms", s.jitter_ms);
-            }
-            if s.rate_limit_per_s > 0 {
-                server += &format!(", 429 above {}/s", s.rate_limit_per_s);
-            }
-            row("lab server", server);
-            if let Some(p) = sc.heartbeat_period_ms {
-                row("heartbeat", format!("every {p} ms"));
-            }
-            for (name, permits) in &sc.semaphores {
-                row("semaphore", format!("{name}: {permits} permits"));
-            }
-            for g in &sc.groups {
-                let mut v = format!("{} × {}", g.count, steps_summary(&g.steps));
-                if g.spawn_interval_ms > 0 {
-                    v += &format!(" (one every {} ms)", g.spawn_interval_ms);
-                }
-                row(&format!("task `{}`", g.name), v);
             }
         });
+}
+
+/// The scenario's parameters as (what, value) rows: runtime, pool, server, task groups.
+pub fn scenario_facts(sc: &Scenario) -> Vec<(String, String)> {
+    let mut rows = Vec::new();
+    let mut row = |k: &str, v: String| rows.push((k.to_string(), v));
+    row(
+        "runtime",
+        match sc.runtime.flavor {
+            Flavor::CurrentThread => "current_thread (one thread)".to_string(),
+            Flavor::MultiThread => format!("multi_thread, {} workers", sc.runtime.workers),
+        },
+    );
+    row(
+        "blocking pool",
+        format!("up to {} threads", sc.runtime.max_blocking_threads),
+    );
+    let s = &sc.server;
+    let mut server = format!("{} ms", s.latency_ms);
+    if s.jitter_ms > 0 {
+        server += &format!(" ± {} ms", s.jitter_ms);
+    }
+    if s.rate_limit_per_s > 0 {
+        server += &format!(", 429 above {}/s", s.rate_limit_per_s);
+    }
+    row("lab server", server);
+    if let Some(p) = sc.heartbeat_period_ms {
+        row("heartbeat", format!("every {p} ms"));
+    }
+    for (name, permits) in &sc.semaphores {
+        row("semaphore", format!("{name}: {permits} permits"));
+    }
+    for g in &sc.groups {
+        let mut v = format!("{} × {}", g.count, steps_summary(&g.steps));
+        if g.spawn_interval_ms > 0 {
+            v += &format!(" (one every {} ms)", g.spawn_interval_ms);
+        }
+        row(&format!("task `{}`", g.name), v);
+    }
+    rows
 }
 
 /// `http_get /items, cpu 2 ms` — a short description of a step list.

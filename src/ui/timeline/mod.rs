@@ -168,11 +168,14 @@ pub struct RunView<'a> {
     /// ns since run start "now" (the run's latest time while it is live).
     pub now_ns: u64,
     pub live: bool,
+    /// Replay: show only what had happened by this time, as it looked live then.
+    pub until_ns: Option<u64>,
 }
 
 /// Draws the timeline and handles its input.
 pub fn timeline_ui(ui: &mut Ui, state: &mut TimelineState, run: &RunView<'_>, theme: &Theme) {
     let trace = run.trace;
+    let until = run.until_ns.unwrap_or(u64::MAX);
     let canvas_w = (ui.available_width() - GUTTER_W).max(50.0) as f64;
     state.canvas_w = canvas_w;
 
@@ -195,14 +198,14 @@ pub fn timeline_ui(ui: &mut Ui, state: &mut TimelineState, run: &RunView<'_>, th
     state.hovered_task = None;
     let mut canvases: Vec<Response> = Vec::new();
     let axis_rect = axis_ui(ui, &state.viewport, theme);
-    let lane_rects = lanes_ui(ui, state, trace, run.now_ns, theme, &mut canvases);
+    let lane_rects = lanes_ui(ui, state, trace, (run.now_ns, until), theme, &mut canvases);
     ui.add_space(2.0);
-    plots::plots_ui(ui, trace, &state.viewport, canvas_w);
+    plots::plots_ui(ui, trace, &state.viewport, canvas_w, until);
     ui.add_space(4.0);
     ui.separator();
-    tasks_ui(ui, state, trace, run.now_ns, theme, &mut canvases);
+    tasks_ui(ui, state, trace, (run.now_ns, until), theme, &mut canvases);
 
-    wake_arrows(ui, state, trace, &lane_rects, theme);
+    wake_arrows(ui, state, trace, &lane_rects, theme, until);
     pointer(ui, state, &canvases, axis_rect);
 }
 
@@ -321,7 +324,7 @@ fn lanes_ui(
     ui: &mut Ui,
     state: &mut TimelineState,
     trace: &Trace,
-    now_ns: u64,
+    (now_ns, until): (u64, u64),
     theme: &Theme,
     canvases: &mut Vec<Response>,
 ) -> Vec<Rect> {
@@ -348,7 +351,7 @@ fn lanes_ui(
             &painter,
             canvas,
             &vp,
-            trace,
+            (trace, until),
             li,
             theme,
             selected,
@@ -358,7 +361,8 @@ fn lanes_ui(
         let hit = response
             .hover_pos()
             .or(response.interact_pointer_pos())
-            .and_then(|pos| poll_at(trace, li, &vp, (pos.x - canvas.left()) as f64));
+            .and_then(|pos| poll_at(trace, li, &vp, (pos.x - canvas.left()) as f64))
+            .filter(|p| p.start_ns < until);
         if let Some(p) = hit {
             let task = &trace.tasks[p.task as usize];
             if response.hovered() {
@@ -414,14 +418,15 @@ fn lanes_ui(
     rects
 }
 
-/// One lane's background, grid and polls (merging what is thinner than a pixel); the
-/// selected task's polls are outlined.
+/// One lane's background, grid and polls (merging what is thinner than a pixel) up to
+/// `until` (a poll running then is drawn to it, outlined, as live); the selected task's
+/// polls are outlined.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn paint_lane(
     painter: &egui::Painter,
     canvas: Rect,
     vp: &Viewport,
-    trace: &Trace,
+    (trace, until): (&Trace, u64),
     li: usize,
     theme: &Theme,
     selected: Option<TaskId>,
@@ -433,7 +438,7 @@ pub(crate) fn paint_lane(
     painter.rect_filled(canvas, 0.0, theme.lane_bg[li % 2]);
     grid(painter, canvas, vp, theme);
     let (t0, t1) = vp.visible_ns(canvas.width() as f64);
-    let polls = lane.polls_in(t0, t1);
+    let polls = lane.polls_in(t0, t1.min(until));
     let gap_ns = vp.ns_per_px.max(1.0) as u64;
     let bar = canvas.shrink2(vec2(0.0, 3.0));
     for item in render_items(polls, gap_ns) {
@@ -441,10 +446,18 @@ pub(crate) fn paint_lane(
             RenderItem::Single(i) => {
                 let p = &polls[i];
                 let t = &trace.tasks[p.task as usize];
-                let r = span_rect(vp, bar, p.start_ns, p.end_ns, 1.0);
+                let running = p.end_ns > until;
+                let r = span_rect(vp, bar, p.start_ns, p.end_ns.min(until), 1.0);
                 let color = theme.group_color(&t.label());
                 painter.rect_filled(r, CornerRadius::same(1), color);
-                if p.outcome == PollOutcome::Ready && r.width() >= 4.0 {
+                if running {
+                    painter.rect_stroke(
+                        r,
+                        CornerRadius::same(1),
+                        Stroke::new(1.0, theme.text),
+                        StrokeKind::Inside,
+                    );
+                } else if p.outcome == PollOutcome::Ready && r.width() >= 4.0 {
                     let cap = Rect::from_min_max(pos2(r.right() - 2.0, r.top()), r.max);
                     painter.rect_filled(cap, 0.0, theme.ready_cap);
                 }
@@ -466,7 +479,13 @@ pub(crate) fn paint_lane(
             } => {
                 // Coloured like its first poll's group, dimmed: "more here, zoom in".
                 let t = &trace.tasks[polls[first].task as usize];
-                let r = span_rect(vp, bar.shrink2(vec2(0.0, 2.0)), start_ns, end_ns, 1.0);
+                let r = span_rect(
+                    vp,
+                    bar.shrink2(vec2(0.0, 2.0)),
+                    start_ns,
+                    end_ns.min(until),
+                    1.0,
+                );
                 painter.rect_filled(r, 0.0, theme.group_color(&t.label()).gamma_multiply(0.55));
             }
         }
@@ -514,7 +533,7 @@ fn tasks_ui(
     ui: &mut Ui,
     state: &mut TimelineState,
     trace: &Trace,
-    now_ns: u64,
+    (now_ns, until): (u64, u64),
     theme: &Theme,
     canvases: &mut Vec<Response>,
 ) {
@@ -522,11 +541,29 @@ fn tasks_ui(
     // Taken out for the frame (the rows borrow it while the state is updated), put back below.
     let cache = std::mem::take(&mut state.cache);
     let groups = &cache.groups;
+    // In a replay, only the tasks that exist by then.
+    let started = |&ti: &u32| {
+        let t = &trace.tasks[ti as usize];
+        until == u64::MAX
+            || t.spawn_ns
+                .or_else(|| t.polls.first().map(|r| trace.poll(*r).start_ns))
+                .is_some_and(|s| s <= until)
+    };
     let mut rows = Vec::new();
+    let mut counts = Vec::with_capacity(groups.len());
     for (gi, g) in groups.iter().enumerate() {
+        let n = if until == u64::MAX {
+            g.tasks.len()
+        } else {
+            g.tasks.iter().filter(|t| started(t)).count()
+        };
+        counts.push(n);
+        if n == 0 {
+            continue;
+        }
         rows.push(Row::Header(gi));
         if state.is_expanded(g) {
-            rows.extend(g.tasks.iter().map(|&t| Row::Task(t)));
+            rows.extend(g.tasks.iter().filter(|t| started(t)).map(|&t| Row::Task(t)));
         }
     }
     egui::ScrollArea::vertical()
@@ -544,7 +581,7 @@ fn tasks_ui(
                             "{} {} ({})",
                             if open { "-" } else { "+" },
                             g.name,
-                            g.tasks.len()
+                            counts[gi]
                         );
                         let header = ui.put(
                             label.shrink2(vec2(2.0, 0.0)),
@@ -597,7 +634,7 @@ fn tasks_ui(
                         if response.clicked() {
                             state.selection = Some(Selection::Task(t.id));
                         }
-                        paint_task_row(ui, state, trace, ti, canvas, now_ns, theme);
+                        paint_task_row(ui, state, trace, ti, canvas, (now_ns, until), theme);
                         canvases.push(response);
                     }
                 }
@@ -612,7 +649,7 @@ fn paint_task_row(
     trace: &Trace,
     ti: u32,
     canvas: Rect,
-    now_ns: u64,
+    (now_ns, until): (u64, u64),
     theme: &Theme,
 ) {
     let t = &trace.tasks[ti as usize];
@@ -625,11 +662,18 @@ fn paint_task_row(
     let mid = canvas.center().y;
     let (t0, t1) = vp.visible_ns(canvas.width() as f64);
     let mut states = trace.task_states(ti);
-    if t.end_ns.is_none()
+    if until != u64::MAX {
+        states.retain(|s| s.start_ns < until);
+        for s in &mut states {
+            s.end_ns = s.end_ns.min(until);
+        }
+    }
+    let end_ns = t.end_ns.filter(|&e| e <= until);
+    if end_ns.is_none()
         && let Some(last) = states.last_mut()
     {
         // A live task's last state lasts until now.
-        last.end_ns = last.end_ns.max(now_ns);
+        last.end_ns = last.end_ns.max(now_ns.min(until));
     }
     let first = states.partition_point(|s| s.end_ns < t0);
     let last = states.partition_point(|s| s.start_ns <= t1);
@@ -676,7 +720,7 @@ fn paint_task_row(
         );
     }
     let x_of = |ns: u64| canvas.left() + vp.x_from_time(ns as f64) as f32;
-    if let Some(s) = t.spawn_ns {
+    if let Some(s) = t.spawn_ns.filter(|&s| s <= until) {
         let x = x_of(s);
         painter.add(egui::Shape::convex_polygon(
             vec![pos2(x, mid - 5.0), pos2(x + 6.0, mid), pos2(x, mid + 5.0)],
@@ -684,7 +728,7 @@ fn paint_task_row(
             Stroke::NONE,
         ));
     }
-    if let (Some(end), Some(outcome)) = (t.end_ns, t.outcome) {
+    if let (Some(end), Some(outcome)) = (end_ns, t.outcome) {
         let x = x_of(end);
         match outcome {
             Outcome::Ok => {
@@ -707,7 +751,14 @@ fn paint_task_row(
 /// Wake arrows for the hovered task, else the selected one: from where the wake happened
 /// (the waking thread's lane) to the poll it caused. Wakes by the driver start on the lane
 /// of the thread that ran it.
-fn wake_arrows(ui: &Ui, state: &TimelineState, trace: &Trace, lanes: &[Rect], theme: &Theme) {
+fn wake_arrows(
+    ui: &Ui,
+    state: &TimelineState,
+    trace: &Trace,
+    lanes: &[Rect],
+    theme: &Theme,
+    until: u64,
+) {
     let Some(task_id) = state.hovered_task.or(state.selection.map(|s| s.task())) else {
         return;
     };
@@ -724,7 +775,7 @@ fn wake_arrows(ui: &Ui, state: &TimelineState, trace: &Trace, lanes: &[Rect], th
     for (r, wake) in trace.polls_with_wakes(ti) {
         let Some(w) = wake else { continue };
         let p = trace.poll(r);
-        if p.start_ns < t0 || w.ts_ns > t1 {
+        if p.start_ns < t0 || w.ts_ns > t1 || p.start_ns > until {
             continue;
         }
         let to_lane = lanes.get(r.lane as usize);

@@ -17,9 +17,11 @@ struct Series {
 }
 
 /// Draws the plots that have data; returns how many it drew.
-pub fn plots_ui(ui: &mut Ui, trace: &Trace, vp: &Viewport, canvas_w: f64) -> usize {
+/// Samples after `until` (a replay's position) are left out.
+pub fn plots_ui(ui: &mut Ui, trace: &Trace, vp: &Viewport, canvas_w: f64, until: u64) -> usize {
     let ms = |ns: u64| ns as f64 / 1e6;
-    let m = &trace.metrics;
+    let m = &trace.metrics[..trace.metrics.partition_point(|s| s.ts_ns <= until)];
+    let beats = &trace.heartbeats[..trace.heartbeats.partition_point(|h| h.ts_ns <= until)];
     let mut plots: Vec<(&'static str, &'static str, Vec<Series>)> = Vec::new();
     if !m.is_empty() {
         let workers = m.iter().map(|s| s.worker_busy.len()).max().unwrap_or(0);
@@ -96,14 +98,13 @@ pub fn plots_ui(ui: &mut Ui, trace: &Trace, vp: &Viewport, canvas_w: f64) -> usi
             ],
         ));
     }
-    if !trace.heartbeats.is_empty() {
+    if !beats.is_empty() {
         plots.push((
             "heartbeat late (ms)",
             "How late each heartbeat tick fired: the event loop's health (asyncio's slow-callback warning)",
             vec![Series {
                 name: "late",
-                points: trace
-                    .heartbeats
+                points: beats
                     .iter()
                     .map(|h| [ms(h.ts_ns), h.late_ns as f64 / 1e6])
                     .collect(),
