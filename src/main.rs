@@ -204,63 +204,81 @@ fn run_command(
     if !quiet {
         print!("{}", export::text::render(&summary));
     }
-    // Write both exports even if one fails: nothing recorded is lost to one bad path.
-    let mut failed = false;
-    if let Some(p) = chrome_trace {
-        if let Err(e) = export::chrome::write_file(&trace, &p) {
-            eprintln!(
-                "error: could not write the Chrome trace to {}: {e}",
-                p.display()
-            );
-            failed = true;
-        } else if !quiet {
-            println!(
-                "wrote      {} (open it in https://ui.perfetto.dev)",
-                p.display()
-            );
+    // Write every export even if one fails: nothing recorded is lost to one bad path.
+    let mut out = Writes::new(quiet);
+    if let Some(p) = &chrome_trace {
+        let r = export::chrome::write_file(&trace, p);
+        out.report(
+            "Chrome trace",
+            p,
+            r,
+            " (open it in https://ui.perfetto.dev)",
+        );
+    }
+    if let Some(p) = &summary_path {
+        out.report("summary", p, export::write_summary(p, &summary), "");
+    }
+    if let Some(p) = &save {
+        let r = export::native::save(&trace, p);
+        out.report("run", p, r, " (reopen: asyncscope open FILE)");
+    }
+    if svg.is_some() || png.is_some() {
+        let doc = export::svg::render(&trace, &export::svg::SvgOptions::default());
+        out.picture(&doc, (svg, png, png_scale));
+    }
+    out.exit_code()
+}
+
+/// Reports each file written (or why not) and remembers whether one failed.
+struct Writes {
+    quiet: bool,
+    failed: bool,
+}
+
+impl Writes {
+    fn new(quiet: bool) -> Self {
+        Writes {
+            quiet,
+            failed: false,
         }
     }
-    if let Some(p) = summary_path {
-        if let Err(e) = export::write_summary(&p, &summary) {
-            eprintln!("error: could not write the summary to {}: {e}", p.display());
-            failed = true;
-        } else if !quiet {
-            println!("wrote      {}", p.display());
+
+    fn report(
+        &mut self,
+        what: &str,
+        path: &std::path::Path,
+        result: std::io::Result<()>,
+        note: &str,
+    ) {
+        match result {
+            Err(e) => {
+                eprintln!(
+                    "error: could not write the {what} to {}: {e}",
+                    path.display()
+                );
+                self.failed = true;
+            }
+            Ok(()) if !self.quiet => println!("wrote      {}{note}", path.display()),
+            Ok(()) => {}
         }
     }
-    if let Some(p) = save {
-        if let Err(e) = export::native::save(&trace, &p) {
-            eprintln!("error: could not save the run to {}: {e}", p.display());
-            failed = true;
-        } else if !quiet {
-            println!("wrote      {} (reopen: asyncscope open FILE)", p.display());
+
+    /// An SVG document, and the PNG rendered from it.
+    fn picture(&mut self, doc: &str, (svg, png, scale): (Option<PathBuf>, Option<PathBuf>, f32)) {
+        if let Some(p) = &svg {
+            self.report("SVG", p, export::svg::save(doc, p), "");
+        }
+        if let Some(p) = &png {
+            self.report("PNG", p, export::png::write_file(doc, scale, p), "");
         }
     }
-    let picture = (svg.is_some() || png.is_some())
-        .then(|| export::svg::render(&trace, &export::svg::SvgOptions::default()));
-    let mut write = |what: &str, path: PathBuf, result: std::io::Result<()>| match result {
-        Err(e) => {
-            eprintln!(
-                "error: could not write the {what} to {}: {e}",
-                path.display()
-            );
-            failed = true;
+
+    fn exit_code(&self) -> ExitCode {
+        if self.failed {
+            ExitCode::FAILURE
+        } else {
+            ExitCode::SUCCESS
         }
-        Ok(()) if !quiet => println!("wrote      {}", path.display()),
-        Ok(()) => {}
-    };
-    if let (Some(p), Some(doc)) = (svg, &picture) {
-        let r = export::svg::save(doc, &p);
-        write("SVG", p, r);
-    }
-    if let (Some(p), Some(doc)) = (png, &picture) {
-        let r = export::png::write_file(doc, png_scale, &p);
-        write("PNG", p, r);
-    }
-    if failed {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
     }
 }
 
@@ -326,39 +344,18 @@ fn compare_command(
     if !quiet {
         print!("{}", table.render_text());
     }
-    let mut failed = false;
-    let mut report = |what: &str, path: &std::path::Path, result: std::io::Result<()>| match result
-    {
-        Err(e) => {
-            eprintln!(
-                "error: could not write the {what} to {}: {e}",
-                path.display()
-            );
-            failed = true;
-        }
-        Ok(()) if !quiet => println!("wrote      {}", path.display()),
-        Ok(()) => {}
-    };
+    let mut out = Writes::new(quiet);
     if let Some(p) = &summary_path {
         let r = export::write_atomic(p, |w| {
             let doc = serde_json::json!({ "comparison": table, "runs": summaries });
             serde_json::to_writer_pretty(&mut *w, &doc)?;
             std::io::Write::write_all(w, b"\n")
         });
-        report("comparison", p, r);
+        out.report("comparison", p, r, "");
     }
     if svg.is_some() || png.is_some() {
         let doc = export::svg::render_compare(&named, &table, &export::svg::SvgOptions::default());
-        if let Some(p) = &svg {
-            report("SVG", p, export::svg::save(&doc, p));
-        }
-        if let Some(p) = &png {
-            report("PNG", p, export::png::write_file(&doc, png_scale, p));
-        }
+        out.picture(&doc, (svg, png, png_scale));
     }
-    if failed {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    }
+    out.exit_code()
 }
