@@ -46,15 +46,9 @@ enum Command {
         /// other) or recorded runs (.ascope, or Chrome JSON exported by asyncscope).
         #[arg(required = true, num_args = 2..)]
         runs: Vec<PathBuf>,
-        /// Write the runs stacked on one time axis, with the table, as SVG.
-        #[arg(long, value_name = "FILE")]
-        svg: Option<PathBuf>,
-        /// Write the same picture as PNG.
-        #[arg(long, value_name = "FILE")]
-        png: Option<PathBuf>,
-        /// PNG pixels per SVG pixel.
-        #[arg(long, value_name = "N", default_value = "2", value_parser = ["1", "2", "4"])]
-        png_scale: String,
+        /// The runs stacked on one time axis, with the table.
+        #[command(flatten)]
+        picture: Picture,
         /// Write the table and every run's summary as JSON.
         #[arg(long, value_name = "FILE")]
         summary: Option<PathBuf>,
@@ -75,19 +69,33 @@ enum Command {
         /// Save the run as a trace file (reopen it with `asyncscope open FILE`).
         #[arg(long, value_name = "FILE")]
         save: Option<PathBuf>,
-        /// Write the timeline of the whole run as SVG (for slides).
-        #[arg(long, value_name = "FILE")]
-        svg: Option<PathBuf>,
-        /// Write the same picture as PNG (rendered from the SVG).
-        #[arg(long, value_name = "FILE")]
-        png: Option<PathBuf>,
-        /// PNG pixels per SVG pixel.
-        #[arg(long, value_name = "N", default_value = "2", value_parser = ["1", "2", "4"])]
-        png_scale: String,
+        /// The timeline of the whole run.
+        #[command(flatten)]
+        picture: Picture,
         /// Print nothing but errors.
         #[arg(long, short)]
         quiet: bool,
     },
+}
+
+/// Pictures for slides.
+#[derive(clap::Args)]
+struct Picture {
+    /// Write the picture as SVG (vector, light theme).
+    #[arg(long, value_name = "FILE")]
+    svg: Option<PathBuf>,
+    /// Write the same picture as PNG (rendered from the SVG).
+    #[arg(long, value_name = "FILE")]
+    png: Option<PathBuf>,
+    /// PNG pixels per SVG pixel.
+    #[arg(long, value_name = "N", default_value = "2", value_parser = ["1", "2", "4"])]
+    png_scale: String,
+}
+
+impl Picture {
+    fn wanted(&self) -> bool {
+        self.svg.is_some() || self.png.is_some()
+    }
 }
 
 /// Bad input (a scenario file that does not parse or validate).
@@ -113,35 +121,18 @@ fn main() -> ExitCode {
         }
         Command::Compare {
             runs,
-            svg,
-            png,
-            png_scale,
+            picture,
             summary,
             quiet,
-        } => compare_command(
-            &runs,
-            summary,
-            (svg, png, png_scale.parse().unwrap_or(2.0)),
-            quiet,
-        ),
+        } => compare_command(&runs, summary, &picture, quiet),
         Command::Run {
             scenario,
             chrome_trace,
             summary,
             save,
-            svg,
-            png,
-            png_scale,
+            picture,
             quiet,
-        } => {
-            let scale = png_scale.parse().unwrap_or(2.0);
-            run_command(
-                &scenario,
-                (chrome_trace, summary, save),
-                (svg, png, scale),
-                quiet,
-            )
-        }
+        } => run_command(&scenario, (chrome_trace, summary, save), &picture, quiet),
     }
 }
 
@@ -183,7 +174,7 @@ fn gui(scenarios: PathBuf, run_now: Option<String>, open: Vec<PathBuf>) -> ExitC
 fn run_command(
     path: &std::path::Path,
     (chrome_trace, summary_path, save): (Option<PathBuf>, Option<PathBuf>, Option<PathBuf>),
-    (svg, png, png_scale): (Option<PathBuf>, Option<PathBuf>, f32),
+    picture: &Picture,
     quiet: bool,
 ) -> ExitCode {
     let sc = match scenario::load(path) {
@@ -222,9 +213,9 @@ fn run_command(
         let r = export::native::save(&trace, p);
         out.report("run", p, r, " (reopen: asyncscope open FILE)");
     }
-    if svg.is_some() || png.is_some() {
+    if picture.wanted() {
         let doc = export::svg::render(&trace, &export::svg::SvgOptions::default());
-        out.picture(&doc, (svg, png, png_scale));
+        out.picture(&doc, picture);
     }
     out.exit_code()
 }
@@ -264,11 +255,12 @@ impl Writes {
     }
 
     /// An SVG document, and the PNG rendered from it.
-    fn picture(&mut self, doc: &str, (svg, png, scale): (Option<PathBuf>, Option<PathBuf>, f32)) {
-        if let Some(p) = &svg {
+    fn picture(&mut self, doc: &str, picture: &Picture) {
+        if let Some(p) = &picture.svg {
             self.report("SVG", p, export::svg::save(doc, p), "");
         }
-        if let Some(p) = &png {
+        if let Some(p) = &picture.png {
+            let scale = picture.png_scale.parse().unwrap_or(2.0);
             self.report("PNG", p, export::png::write_file(doc, scale, p), "");
         }
     }
@@ -291,7 +283,7 @@ enum Input {
 fn compare_command(
     paths: &[PathBuf],
     summary_path: Option<PathBuf>,
-    (svg, png, png_scale): (Option<PathBuf>, Option<PathBuf>, f32),
+    picture: &Picture,
     quiet: bool,
 ) -> ExitCode {
     // Check every input first: a typo in the last file should not cost the earlier runs.
@@ -353,9 +345,9 @@ fn compare_command(
         });
         out.report("comparison", p, r, "");
     }
-    if svg.is_some() || png.is_some() {
+    if picture.wanted() {
         let doc = export::svg::render_compare(&named, &table, &export::svg::SvgOptions::default());
-        out.picture(&doc, (svg, png, png_scale));
+        out.picture(&doc, picture);
     }
     out.exit_code()
 }
