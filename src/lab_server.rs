@@ -123,7 +123,10 @@ impl LabServer {
         let (tx, rx) = oneshot::channel();
         let thread = std::thread::Builder::new()
             .name("asyncscope-lab".into())
-            .spawn(move || rt.block_on(serve(listener, state, rx)))?;
+            .spawn(move || {
+                crate::run::yield_to_the_runtime();
+                rt.block_on(serve(listener, state, rx))
+            })?;
         Ok(LabServer {
             addr,
             stats,

@@ -49,6 +49,9 @@ enum Command {
         /// The runs stacked on one time axis, with the table.
         #[command(flatten)]
         picture: Picture,
+        /// The memory cap of each scenario run: recording stops after N events.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1_000..=500_000_000))]
+        max_events: Option<u64>,
         /// Write the table and every run's summary as JSON.
         #[arg(long, value_name = "FILE")]
         summary: Option<PathBuf>,
@@ -72,6 +75,10 @@ enum Command {
         /// The timeline of the whole run.
         #[command(flatten)]
         picture: Picture,
+        /// The memory cap: recording stops after N events (default: the scenario's
+        /// `max_events`, else 20 000 000) and the summary says where.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1_000..=500_000_000))]
+        max_events: Option<u64>,
         /// Print nothing but errors.
         #[arg(long, short)]
         quiet: bool,
@@ -122,17 +129,25 @@ fn main() -> ExitCode {
         Command::Compare {
             runs,
             picture,
+            max_events,
             summary,
             quiet,
-        } => compare_command(&runs, summary, &picture, quiet),
+        } => compare_command(&runs, summary, &picture, max_events, quiet),
         Command::Run {
             scenario,
             chrome_trace,
             summary,
             save,
             picture,
+            max_events,
             quiet,
-        } => run_command(&scenario, (chrome_trace, summary, save), &picture, quiet),
+        } => run_command(
+            &scenario,
+            (chrome_trace, summary, save),
+            &picture,
+            max_events,
+            quiet,
+        ),
     }
 }
 
@@ -175,6 +190,7 @@ fn run_command(
     path: &std::path::Path,
     (chrome_trace, summary_path, save): (Option<PathBuf>, Option<PathBuf>, Option<PathBuf>),
     picture: &Picture,
+    max_events: Option<u64>,
     quiet: bool,
 ) -> ExitCode {
     let sc = match scenario::load(path) {
@@ -184,7 +200,11 @@ fn run_command(
             return ExitCode::from(EXIT_BAD_INPUT);
         }
     };
-    let trace = match run(&sc, RunOptions::default()) {
+    let options = RunOptions {
+        max_events,
+        ..Default::default()
+    };
+    let trace = match run(&sc, options) {
         Ok(t) => t,
         Err(e) => {
             eprintln!("error: {e}");
@@ -276,7 +296,7 @@ impl Writes {
 
 /// One input of `compare`, checked before anything runs.
 enum Input {
-    Scenario(scenario::Scenario),
+    Scenario(Box<scenario::Scenario>),
     Recorded(Box<asyncscope::trace::Trace>),
 }
 
@@ -284,6 +304,7 @@ fn compare_command(
     paths: &[PathBuf],
     summary_path: Option<PathBuf>,
     picture: &Picture,
+    max_events: Option<u64>,
     quiet: bool,
 ) -> ExitCode {
     // Check every input first: a typo in the last file should not cost the earlier runs.
@@ -293,7 +314,7 @@ fn compare_command(
             export::load_trace(p).map(|t| Input::Recorded(Box::new(t)))
         } else {
             scenario::load(p)
-                .map(Input::Scenario)
+                .map(|sc| Input::Scenario(Box::new(sc)))
                 .map_err(|e| e.to_string())
         };
         match input {
@@ -312,7 +333,11 @@ fn compare_command(
                 if !quiet {
                     println!("running    [{}] {}", i + 1, sc.name);
                 }
-                match run(&sc, RunOptions::default()) {
+                let options = RunOptions {
+                    max_events,
+                    ..Default::default()
+                };
+                match run(&sc, options) {
                     Ok(t) => t,
                     Err(e) => {
                         eprintln!("error: {}: {e}", paths[i].display());

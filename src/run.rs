@@ -38,13 +38,21 @@ pub struct RunOptions {
     pub stop: StopHandle,
     /// Capacity of the capture channel, in batches (of up to 4096 events).
     pub channel_batches: usize,
+    /// The memory cap: recording stops after this many events (None: the scenario's
+    /// `max_events`, else [`DEFAULT_MAX_EVENTS`]).
+    pub max_events: Option<u64>,
 }
+
+/// Recording stops at this many events unless a scenario or the caller says otherwise
+/// (about 30 bytes each in the model: 600 MB).
+pub const DEFAULT_MAX_EVENTS: u64 = 20_000_000;
 
 impl Default for RunOptions {
     fn default() -> Self {
         RunOptions {
             stop: StopHandle::default(),
             channel_batches: 4096,
+            max_events: None,
         }
     }
 }
@@ -93,9 +101,16 @@ pub fn run_live(
     let cap = Capture::new(tx);
     let sink = live.clone();
     let watched = Arc::downgrade(&cap);
+    let max_events = options
+        .max_events
+        .or(scenario.max_events)
+        .unwrap_or(DEFAULT_MAX_EVENTS);
     let collector = thread::Builder::new()
         .name("asyncscope-collector".into())
-        .spawn(move || collect(rx, &sink, &watched, on_update))
+        .spawn(move || {
+            yield_to_the_runtime();
+            collect(rx, &sink, &watched, max_events, on_update)
+        })
         .map_err(RunError::Collector)?;
 
     let runtime = build_runtime(scenario, &cap).map_err(RunError::Runtime);
@@ -141,7 +156,7 @@ pub fn run_live(
     let mut trace = live.lock().map_err(|_| RunError::CollectorPanicked)?;
     trace.wall_ns = wall_ns;
     trace.stopped = stopped;
-    trace.events_dropped = cap.stats().dropped;
+    trace.events_dropped = cap.stats().dropped + trace.dropped_over_cap;
     trace.run_errors = ctx.take_errors();
     trace.group_metrics = ctx.group_metrics();
     trace.finish();
@@ -258,6 +273,19 @@ async fn heartbeat_loop(period: Duration, done: Arc<Notify>) {
     }
 }
 
+/// Lowers the calling thread's scheduling priority (nice 10), so that on a machine with
+/// fewer cores than busy threads the OS preempts our collector rather than a worker in the
+/// middle of a poll (which would make that poll look long). The channel absorbs the delay.
+pub(crate) fn yield_to_the_runtime() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: gettid has no preconditions; setpriority on our own thread id only changes
+    // this thread's nice value, and failure (no permission) leaves it as it was.
+    unsafe {
+        let tid = libc::gettid();
+        libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, 10);
+    }
+}
+
 /// How often the collector refreshes the polls in progress while nothing arrives.
 const LIVE_REFRESH: Duration = Duration::from_millis(50);
 
@@ -265,12 +293,17 @@ fn collect(
     rx: crossbeam_channel::Receiver<Msg>,
     live: &LiveTrace,
     capture: &std::sync::Weak<Capture>,
+    max_events: u64,
     on_update: impl Fn(),
 ) {
     use crossbeam_channel::RecvTimeoutError;
     let ingest = |b| {
-        if let Ok(mut t) = live.lock() {
-            t.ingest(b);
+        let recording = live
+            .lock()
+            .is_ok_and(|mut t| t.ingest_capped(b, max_events));
+        if !recording && let Some(cap) = capture.upgrade() {
+            // The trace is full: the threads stop sending (and count what they drop).
+            cap.stop_recording();
         }
     };
     'run: loop {
@@ -295,7 +328,7 @@ fn collect(
         drop(cap);
         if let Ok(mut t) = live.lock() {
             t.set_in_progress(now.iter().map(|p| (p.thread, p.task, p.start_ns)));
-            t.events_dropped = dropped;
+            t.events_dropped = dropped + t.dropped_over_cap;
         }
         on_update();
     }

@@ -140,6 +140,12 @@ fn every_shipped_scenario_exports_a_trace_that_passes_the_contract_checker() {
         let (stdout, stderr) = text(&check);
         assert!(check.status.success(), "{stem}: {stdout}{stderr}");
         assert_eq!(stdout.trim(), "ok", "{stem}");
+        if stem == "stress" {
+            // 280 MB of JSON: the checker has read it all; the extra checks below would
+            // hold it in memory as a tree (several GB) for what the smaller runs show.
+            checked += 1;
+            continue;
+        }
 
         // What the checker does not look at: flows pair up, lanes and task tracks exist.
         let json: serde_json::Value =

@@ -615,3 +615,59 @@ fn exported_runs_reimport_unchanged() {
         }
     }
 }
+
+/// The stress scenario makes over a million events, and none is lost.
+#[test]
+fn stress_records_a_million_events() {
+    let (trace, s) = run_named("stress");
+    assert!(s.events >= 1_000_000, "{} events", s.events);
+    assert_eq!(s.events_dropped, 0);
+    assert_eq!(s.truncated_at_events, None);
+    assert_eq!(tasks_named(&trace, "yielder").len(), 14_000);
+    assert!(
+        trace.lanes.iter().map(|l| l.polls.len()).sum::<usize>() >= 14_000 * 26,
+        "every yield is a poll"
+    );
+}
+
+/// At the memory cap, recording stops, the trace says where, and the run itself goes on
+/// to its end.
+#[test]
+fn the_memory_cap_truncates_visibly() {
+    let options = RunOptions {
+        max_events: Some(100_000),
+        ..Default::default()
+    };
+    let trace = run_alone(&load("stress"), options);
+    let s = Summary::from_trace(&trace);
+    assert!(trace.truncated);
+    assert_eq!(s.events, 100_000);
+    assert_eq!(s.truncated_at_events, Some(100_000));
+    assert!(
+        s.events_dropped > 900_000,
+        "the rest is counted: {}",
+        s.events_dropped
+    );
+    assert!(!s.stopped, "the run ran to its end");
+    assert!(has(&s, FindingKind::Truncated), "{:?}", s.findings);
+    assert!(
+        !has(&s, FindingKind::LostWakeup),
+        "tasks waiting at the cut are not lost wake-ups"
+    );
+    let text = asyncscope::export::text::render(&s);
+    assert!(text.contains("truncated  at 100000 events"), "{text}");
+    // The exports say so too, and read back the same.
+    let dir = std::env::temp_dir().join(format!("asyncscope-e2e-cap-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let (json, native) = (dir.join("cap.json"), dir.join("cap.ascope"));
+    asyncscope::export::chrome::write_file(&trace, &json).expect("export");
+    asyncscope::export::native::save(&trace, &native).expect("save");
+    for path in [&json, &native] {
+        let back = asyncscope::export::load_trace(path).expect("loads");
+        assert!(back.truncated, "{}", path.display());
+        assert_eq!(
+            Summary::from_trace(&back).truncated_at_events,
+            Some(100_000)
+        );
+    }
+}

@@ -602,3 +602,54 @@ fn a_finished_run_replays_slowly_pauses_and_scrubs() {
     assert!(h.state().replay().is_none());
     h.get_by_label("Replay");
 }
+
+/// The stress scenario runs live without freezing the window (frames keep coming while
+/// the events pour in), and a run that hits the memory cap says so.
+#[test]
+fn stress_runs_live_and_the_memory_cap_is_shown() {
+    let mut h = harness(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"));
+    h.get_by_label("Stress: a million events").click();
+    h.step();
+    h.get_by_label("Run").click();
+    h.step();
+    let mut live_frames = 0;
+    let mut seen_events = Vec::new();
+    let start = Instant::now();
+    while !finished(h.state()) {
+        assert!(start.elapsed() < Duration::from_secs(60), "the run ends");
+        h.step();
+        live_frames += 1;
+        if let Ok(t) = h.state().current_run().expect("run").live.try_lock() {
+            seen_events.push(t.events);
+        }
+    }
+    assert!(live_frames >= 3, "{live_frames} frames while it ran");
+    assert!(
+        seen_events.windows(2).any(|w| w[1] > w[0]),
+        "the view saw the trace grow: {seen_events:?}"
+    );
+    h.step();
+    assert!(trace_of(&h).events >= 1_000_000);
+
+    let dir = std::env::temp_dir().join(format!("asyncscope-ui-cap-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let capped = dir.join("capped.toml");
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/stress.toml"),
+    )
+    .expect("stress.toml")
+    .replace(
+        "name = \"Stress: a million events\"",
+        "name = \"Capped\"\nmax_events = 50000",
+    );
+    std::fs::write(&capped, text).expect("write");
+    h.state_mut().open_path(capped);
+    h.step();
+    h.get_by_label("Run").click();
+    h.step();
+    wait_for(&mut h, "the capped run", Duration::from_secs(60), |app| {
+        app.runs().len() == 2 && finished(app)
+    });
+    h.get_by_label_contains("Truncated at 50000 events");
+    assert!(trace_of(&h).truncated);
+}

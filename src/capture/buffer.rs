@@ -43,6 +43,8 @@ pub struct Capture {
     dropped: AtomicU64,
     sent: AtomicU64,
     closed: AtomicBool,
+    /// Cleared when the trace reached its memory cap: later batches are counted as dropped.
+    recording: AtomicBool,
     /// What each thread is polling right now, for a live view: a poll's start event may
     /// sit in the thread's buffer for as long as the poll lasts (minutes, for a runaway).
     markers: Mutex<Vec<Arc<ThreadMarker>>>,
@@ -88,6 +90,7 @@ impl Capture {
             dropped: AtomicU64::new(0),
             sent: AtomicU64::new(0),
             closed: AtomicBool::new(false),
+            recording: AtomicBool::new(true),
             markers: Mutex::new(Vec::new()),
         })
     }
@@ -106,7 +109,7 @@ impl Capture {
 
     fn send(&self, batch: Batch) {
         let n = batch.events.len() as u64;
-        if self.closed.load(Ordering::Relaxed) {
+        if self.closed.load(Ordering::Relaxed) || !self.recording.load(Ordering::Relaxed) {
             self.dropped.fetch_add(n, Ordering::Relaxed);
             return;
         }
@@ -137,6 +140,11 @@ impl Capture {
                 })
             })
             .collect()
+    }
+
+    /// Stops sending batches (the trace is full); they are counted as dropped instead.
+    pub fn stop_recording(&self) {
+        self.recording.store(false, Ordering::Relaxed);
     }
 
     /// Tells the collector the run is over. Events recorded afterwards (a thread that

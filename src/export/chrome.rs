@@ -100,6 +100,7 @@ pub fn write(trace: &Trace, w: impl Write) -> io::Result<()> {
         "wall_ms": trace.wall_ns as f64 / 1e6,
         "events": trace.events,
         "events_dropped": trace.events_dropped,
+        "truncated": trace.truncated,
         "stopped": trace.stopped,
         // What the events above leave out, so that `asyncscope open` can re-import the
         // file without losing figures (Perfetto ignores it).

@@ -73,6 +73,8 @@ struct Meta {
     events_dropped: u64,
     #[serde(default)]
     stopped: bool,
+    #[serde(default)]
+    truncated: bool,
     asyncscope: Option<Extra>,
 }
 
@@ -412,6 +414,7 @@ pub fn parse(text: &str) -> Result<Trace, ImportError> {
         stopped: meta.stopped,
         events: meta.events,
         events_dropped: meta.events_dropped,
+        truncated: meta.truncated,
         run_errors,
         tasks,
         lanes,

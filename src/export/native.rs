@@ -3,7 +3,9 @@
 //! Layout: magic `ASCOPETR` (8 bytes), format version (u32 LE), body length (u64 LE),
 //! CRC-32 of the body (u32 LE), then the body: the trace's plain form
 //! ([`crate::trace::data::TraceData`]) in postcard (variable-length integers, with times
-//! delta-encoded per lane). Loading checks all of it and says which check failed.
+//! delta-encoded per lane), followed (from version 2) by the [`Extension`] in postcard: what
+//! was added since version 1, which this build still reads. Loading checks all of it and
+//! says which check failed.
 
 use std::io::{self, Write as _};
 use std::path::Path;
@@ -12,7 +14,14 @@ use crate::trace::Trace;
 use crate::trace::data::{DataError, TraceData};
 
 const MAGIC: &[u8; 8] = b"ASCOPETR";
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
+
+/// Version-2 additions, after the version-1 body.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+struct Extension {
+    /// Recording stopped at the memory cap.
+    truncated: bool,
+}
 const HEADER_LEN: usize = 8 + 4 + 8 + 4;
 
 #[derive(Debug, thiserror::Error)]
@@ -25,7 +34,7 @@ pub enum LoadError {
     },
     #[error("not an asyncscope trace file (it does not start with `ASCOPETR`)")]
     NotATrace,
-    #[error("trace file format version {found}; this build reads version {VERSION}")]
+    #[error("trace file format version {found}; this build reads versions 1 to {VERSION}")]
     Version { found: u32 },
     #[error(
         "the file is truncated: the header announces {expected} bytes of data, {found} are there"
@@ -42,14 +51,19 @@ pub enum LoadError {
 /// The file's bytes for a finished trace.
 pub fn to_bytes(trace: &Trace) -> Vec<u8> {
     // postcard cannot fail on these types (no maps with non-string keys, no unsized data).
-    framed(&postcard::to_allocvec(&trace.to_data()).unwrap_or_default())
+    let mut body = postcard::to_allocvec(&trace.to_data()).unwrap_or_default();
+    let ext = Extension {
+        truncated: trace.truncated,
+    };
+    body.extend(postcard::to_allocvec(&ext).unwrap_or_default());
+    framed(VERSION, &body)
 }
 
 /// The header (magic, version, length, checksum) followed by `body`.
-fn framed(body: &[u8]) -> Vec<u8> {
+fn framed(version: u32, body: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(HEADER_LEN + body.len());
     out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&VERSION.to_le_bytes());
+    out.extend_from_slice(&version.to_le_bytes());
     out.extend_from_slice(&(body.len() as u64).to_le_bytes());
     out.extend_from_slice(&crc32fast::hash(body).to_le_bytes());
     out.extend_from_slice(body);
@@ -70,7 +84,7 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Trace, LoadError> {
     let u32_at =
         |i: usize| u32::from_le_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]);
     let version = u32_at(8);
-    if version != VERSION {
+    if !(1..=VERSION).contains(&version) {
         return Err(LoadError::Version { found: version });
     }
     let mut len = [0u8; 8];
@@ -86,8 +100,24 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Trace, LoadError> {
     if crc32fast::hash(body) != u32_at(20) {
         return Err(LoadError::Checksum);
     }
-    let data: TraceData =
-        postcard::from_bytes(body).map_err(|e| LoadError::Decode(e.to_string()))?;
+    let (mut data, rest): (TraceData, &[u8]) =
+        postcard::take_from_bytes(body).map_err(|e| LoadError::Decode(e.to_string()))?;
+    if version >= 2 {
+        let (ext, rest): (Extension, &[u8]) =
+            postcard::take_from_bytes(rest).map_err(|e| LoadError::Decode(e.to_string()))?;
+        if !rest.is_empty() {
+            return Err(LoadError::Decode(format!(
+                "{} bytes after the end of the data",
+                rest.len()
+            )));
+        }
+        data.truncated = ext.truncated;
+    } else if !rest.is_empty() {
+        return Err(LoadError::Decode(format!(
+            "{} bytes after the end of the data",
+            rest.len()
+        )));
+    }
     Ok(Trace::from_data(data)?)
 }
 
@@ -160,17 +190,34 @@ mod tests {
     }
 
     #[test]
+    fn version_1_files_still_load_and_truncation_is_kept() {
+        let t = sample();
+        let v1 = framed(1, &postcard::to_allocvec(&t.to_data()).expect("encodes"));
+        let back = from_bytes(&v1).expect("a version-1 file loads");
+        assert_eq!(back.to_data(), t.to_data());
+        assert!(!back.truncated);
+        let mut cut = sample();
+        cut.truncated = true;
+        assert!(from_bytes(&to_bytes(&cut)).expect("loads").truncated);
+        // Garbage after the data is corruption, not an extension.
+        let mut body = postcard::to_allocvec(&t.to_data()).expect("encodes");
+        body.extend([0, 0, 7]);
+        let err = from_bytes(&framed(2, &body)).expect_err("refused");
+        assert!(err.to_string().contains("bytes after the end"), "{err}");
+    }
+
+    #[test]
     fn bad_files_are_refused_with_the_reason() {
         let good = to_bytes(&sample());
         assert!(matches!(
             from_bytes(b"{\"traceEvents\": []}"),
             Err(LoadError::NotATrace)
         ));
-        let mut v2 = good.clone();
-        v2[8] = 2;
+        let mut v3 = good.clone();
+        v3[8] = 3;
         assert!(matches!(
-            from_bytes(&v2),
-            Err(LoadError::Version { found: 2 })
+            from_bytes(&v3),
+            Err(LoadError::Version { found: 3 })
         ));
         assert!(matches!(
             from_bytes(&good[..good.len() - 3]),
@@ -187,7 +234,7 @@ mod tests {
         // A body that checks out but says something impossible: a poll of task 9 of 1.
         let mut data = sample().to_data();
         data.lanes[0].polls[0].task = 9;
-        let forged = framed(&postcard::to_allocvec(&data).expect("encodes"));
+        let forged = framed(1, &postcard::to_allocvec(&data).expect("encodes"));
         let err = from_bytes(&forged).expect_err("refused");
         assert!(err.to_string().contains("task 9 of 1"), "{err}");
     }

@@ -147,7 +147,12 @@ pub fn render(s: &Summary) -> String {
         "events     {} captured, {} dropped",
         s.events, s.events_dropped
     );
-    if s.events_dropped > 0 {
+    if let Some(n) = s.truncated_at_events {
+        let _ = write!(
+            o,
+            "\ntruncated  at {n} events: the memory cap (max_events) was reached and the rest of the run was not recorded"
+        );
+    } else if s.events_dropped > 0 {
         let _ = write!(
             o,
             "  (the capture channel was full: the trace is incomplete)"

@@ -99,6 +99,8 @@ pub struct Scenario {
     pub allow_external: bool,
     /// Stop the run after this many seconds.
     pub time_limit_s: Option<u64>,
+    /// The memory cap: recording stops after this many events.
+    pub max_events: Option<u64>,
     pub runtime: RuntimeConfig,
     pub server: ServerConfig,
     pub heartbeat_period_ms: Option<u64>,

@@ -26,6 +26,8 @@ impl Limits {
     pub const LATENCY_MS: u64 = 60_000;
     pub const RATE_PER_S: u64 = 1_000_000;
     pub const TIME_LIMIT_S: u64 = 3_600;
+    pub const MIN_EVENTS: u64 = 1_000;
+    pub const MAX_EVENTS: u64 = 500_000_000;
 }
 
 /// One located problem in a scenario file.
@@ -125,6 +127,7 @@ struct RawScenario {
     #[serde(default)]
     allow_external: bool,
     time_limit_s: Option<Spanned<u64>>,
+    max_events: Option<Spanned<u64>>,
     #[serde(default)]
     runtime: RawRuntime,
     #[serde(default)]
@@ -330,6 +333,16 @@ impl Validator<'_> {
             Some(t) => Some(self.range(t, "time_limit_s", 1, Limits::TIME_LIMIT_S, " s")?),
             None => None,
         };
+        let max_events = match &raw.max_events {
+            Some(m) => Some(self.range(
+                m,
+                "max_events",
+                Limits::MIN_EVENTS,
+                Limits::MAX_EVENTS,
+                " events",
+            )?),
+            None => None,
+        };
         let mut semaphores = BTreeMap::new();
         for (name, permits) in &raw.semaphores {
             let n = self.range(permits, name.get_ref(), 1, Limits::PERMITS, " permits")?;
@@ -390,6 +403,7 @@ impl Validator<'_> {
             path: None,
             allow_external: raw.allow_external,
             time_limit_s,
+            max_events,
             runtime,
             server,
             heartbeat_period_ms,
@@ -730,6 +744,20 @@ mod tests {
             "{HEAD}[[task]]\nname = \"g\"\nsteps = [{steps}]\n"
         ));
         assert!(d.message.contains("nested more than 16"), "{}", d.message);
+    }
+
+    #[test]
+    fn the_memory_cap_is_validated() {
+        let body = "[[task]]\nname = \"g\"\nsteps = [{ yield_now = true }]\n";
+        let d = err(&format!("{HEAD}max_events = 10\n{body}"));
+        assert_eq!((d.line, d.column), (3, 14));
+        assert!(
+            d.message.contains("max_events") && d.message.contains("1000"),
+            "{}",
+            d.message
+        );
+        let sc = parse("t.toml", &format!("{HEAD}max_events = 50000\n{body}")).expect("valid");
+        assert_eq!(sc.max_events, Some(50_000));
     }
 
     #[test]

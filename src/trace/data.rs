@@ -20,6 +20,9 @@ pub struct TraceData {
     pub stopped: bool,
     pub events: u64,
     pub events_dropped: u64,
+    /// Not in version-1 files (read as false); see `export::native`.
+    #[serde(skip)]
+    pub truncated: bool,
     pub run_errors: Vec<String>,
     pub tasks: Vec<TaskData>,
     pub lanes: Vec<LaneData>,
@@ -101,6 +104,7 @@ impl Trace {
             stopped: self.stopped,
             events: self.events,
             events_dropped: self.events_dropped,
+            truncated: self.truncated,
             run_errors: self.run_errors.clone(),
             tasks: self
                 .tasks
@@ -189,6 +193,7 @@ impl Trace {
         t.stopped = d.stopped;
         t.events = d.events;
         t.events_dropped = d.events_dropped;
+        t.truncated = d.truncated;
         t.run_errors = d.run_errors;
         for td in d.tasks {
             let outcome = match td.outcome {

@@ -30,6 +30,8 @@ pub enum FindingKind {
     SequentialAwaits,
     RateLimited,
     LostWakeup,
+    /// Recording stopped at the memory cap.
+    Truncated,
 }
 
 /// One diagnosis.
@@ -76,13 +78,51 @@ pub fn findings(trace: &Trace) -> Vec<Finding> {
     blocking_pool(trace, &mut out);
     sequential_awaits(trace, &mut out);
     rate_limited(trace, &mut out);
-    lost_wakeups(trace, &mut out);
+    if trace.truncated {
+        // The wakes after the cut were not recorded: every waiting task would look lost.
+        truncated(trace, &mut out);
+    } else {
+        lost_wakeups(trace, &mut out);
+    }
     out.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)
             .then(a.range_ns.0.cmp(&b.range_ns.0))
     });
     out
+}
+
+/// The trace stops at the memory cap: say where, and what is missing.
+fn truncated(trace: &Trace, out: &mut Vec<Finding>) {
+    // Batches arrive per thread, so the last recorded event is where the recording ended.
+    let at = trace
+        .lanes
+        .iter()
+        .filter_map(|l| l.polls.last().map(|p| p.end_ns))
+        .chain(trace.wakes.last().map(|w| w.ts_ns))
+        .max()
+        .unwrap_or(0);
+    out.push(Finding {
+        kind: FindingKind::Truncated,
+        severity: Severity::Warning,
+        message: format!(
+            "Recording stopped at {} events, {} into the run (the memory cap); {} more events \
+             were not recorded",
+            trace.events,
+            fmt_ms(at),
+            trace.events_dropped
+        ),
+        cause: "A run that makes more events than `max_events` is recorded up to the cap, so \
+                memory stays bounded; what happened later is not on the timeline."
+            .into(),
+        remedy: "Raise `max_events` in the scenario (or `--max-events`), or make the scenario \
+                 smaller; tasks still waiting at the cut are not lost wake-ups."
+            .into(),
+        task: None,
+        lane: None,
+        at_ms: ms(at),
+        range_ns: (at.saturating_sub(1_000_000), at + 1_000_000),
+    });
 }
 
 /// Polls over the budget on worker lanes: CPU work or a blocking call inside an async task.

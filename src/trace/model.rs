@@ -296,8 +296,14 @@ pub struct Trace {
     pub heartbeats: Vec<Heartbeat>,
     /// Events received from capture.
     pub events: u64,
-    /// Events capture had to discard (channel full); reported, never hidden.
+    /// Events not recorded: discarded by capture (channel full) or past the memory cap;
+    /// reported, never hidden.
     pub events_dropped: u64,
+    /// Recording stopped at the memory cap (`max_events`): `events` were recorded, the rest
+    /// of the run was not.
+    pub truncated: bool,
+    /// Events that arrived after the cap was reached (part of `events_dropped`).
+    pub dropped_over_cap: u64,
     /// Run start to the end of the scenario's work (or to the stop).
     pub wall_ns: u64,
     /// The run was stopped (by the user or a time limit) before it finished.
@@ -409,6 +415,24 @@ impl Trace {
     }
 
     /// Adds one batch of one thread's events.
+    /// Ingests `batch` unless the trace holds `max_events` already: then only what fits
+    /// goes in, the trace is marked truncated and the rest is counted as dropped. Returns
+    /// false once the cap is reached (the caller stops recording).
+    pub fn ingest_capped(&mut self, mut batch: Batch, max_events: u64) -> bool {
+        let n = batch.events.len() as u64;
+        let room = max_events.saturating_sub(self.events);
+        if n > room || self.truncated {
+            let keep = if self.truncated { 0 } else { room };
+            batch.events.truncate(keep as usize);
+            self.dropped_over_cap += n - keep;
+            self.truncated = true;
+        }
+        if !batch.events.is_empty() {
+            self.ingest(batch);
+        }
+        !self.truncated
+    }
+
     pub fn ingest(&mut self, batch: Batch) {
         self.events += batch.events.len() as u64;
         if let Some(last) = batch.events.last() {
@@ -1275,5 +1299,30 @@ mod tests {
             "hyper-util-0.1.21/src/rt/tokio.rs:127"
         );
         assert_eq!(short_location("src/main.rs:3:1"), "src/main.rs:3");
+    }
+
+    #[test]
+    fn the_memory_cap_keeps_what_fits_and_counts_the_rest() {
+        let mut t = Trace::new("t");
+        let mut events = vec![spawn(0, 1)];
+        for i in 0..5 {
+            events.extend(poll(10 + i * 10, 15 + i * 10, 1));
+        }
+        assert!(
+            t.ingest_capped(batch(0, events[..4].to_vec()), 8),
+            "room left"
+        );
+        assert!(!t.ingest_capped(batch(0, events[4..].to_vec()), 8), "full");
+        assert_eq!(t.events, 8);
+        assert!(t.truncated);
+        assert_eq!(t.dropped_over_cap, 3);
+        assert!(!t.ingest_capped(batch(1, events[..2].to_vec()), 8));
+        assert_eq!(
+            (t.events, t.dropped_over_cap),
+            (8, 5),
+            "nothing more goes in"
+        );
+        t.finish();
+        assert_eq!(t.lanes[0].polls.len(), 3, "the complete polls are kept");
     }
 }

@@ -170,6 +170,9 @@ pub struct Summary {
     pub http: HttpSummary,
     pub events: u64,
     pub events_dropped: u64,
+    /// Recording stopped at the memory cap after this many events.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub truncated_at_events: Option<u64>,
     pub lanes: Vec<LaneSummary>,
     pub panics: Vec<PanicSummary>,
     pub run_errors: Vec<String>,
@@ -256,6 +259,7 @@ impl Summary {
             http: http_summary(trace),
             events: trace.events,
             events_dropped: trace.events_dropped,
+            truncated_at_events: trace.truncated.then_some(trace.events),
             lanes: trace
                 .lanes
                 .iter()

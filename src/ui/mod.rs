@@ -673,7 +673,8 @@ impl App {
         let live = self.current_run().map(|r| r.live.clone());
         let guard = live.as_ref().and_then(|l| l.lock().ok());
         let trace: Option<&Trace> = guard.as_deref();
-        let (events, dropped) = trace.map_or((0, 0), |t| (t.events, t.events_dropped));
+        let (events, dropped, truncated) =
+            trace.map_or((0, 0, false), |t| (t.events, t.events_dropped, t.truncated));
         let line = self.status_line(trace);
         let mut commands = Vec::new();
 
@@ -690,6 +691,7 @@ impl App {
                             line: &line,
                             events,
                             dropped,
+                            truncated,
                         };
                         commands.extend(scenario_panel_ui(
                             ui,

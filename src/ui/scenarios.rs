@@ -57,6 +57,8 @@ pub struct RunStatus<'a> {
     pub line: &'a str,
     pub events: u64,
     pub dropped: u64,
+    /// Recording stopped at the memory cap.
+    pub truncated: bool,
 }
 
 #[must_use]
@@ -129,6 +131,21 @@ pub fn scenario_panel_ui(
         "{} events captured, {} dropped",
         status.events, status.dropped
     ));
+    if status.truncated {
+        ui.colored_label(
+            ui.visuals().warn_fg_color,
+            format!(
+                "Truncated at {} events: the memory cap (max_events) was reached and the rest \
+                 of the run was not recorded",
+                status.events
+            ),
+        );
+    } else if status.dropped > 0 {
+        ui.colored_label(
+            ui.visuals().warn_fg_color,
+            "Events were dropped (the capture channel was full): the trace is incomplete",
+        );
+    }
     ui.separator();
 
     match entry.map(|e| &e.scenario) {
