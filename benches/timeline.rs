@@ -1,5 +1,6 @@
 //! CPU time to lay out and tessellate one frame of the timeline (headless egui context)
-//! for a synthetic trace of ~1 M events, zoomed out (whole run) and zoomed in (1 ms).
+//! for synthetic traces of ~1 M and ~10 M events, zoomed out (whole run) and zoomed in
+//! (1 ms).
 //! `cargo bench --bench timeline`
 
 use std::hint::black_box;
@@ -14,10 +15,6 @@ fn main() {
 
 #[path = "common/synthetic.rs"]
 mod synthetic;
-
-fn trace() -> &'static Trace {
-    synthetic::trace()
-}
 
 fn frame(ctx: &egui::Context, state: &mut TimelineState, trace: &Trace) -> usize {
     let input = egui::RawInput {
@@ -42,8 +39,11 @@ fn frame(ctx: &egui::Context, state: &mut TimelineState, trace: &Trace) -> usize
     ctx.tessellate(out.shapes, out.pixels_per_point).len()
 }
 
-fn bench_frame(bencher: divan::Bencher, viewport: impl Fn(&Trace) -> Viewport) {
-    let trace = trace();
+fn bench_frame(
+    bencher: divan::Bencher,
+    trace: &'static Trace,
+    viewport: impl Fn(&Trace) -> Viewport,
+) {
     let ctx = egui::Context::default();
     let mut state = TimelineState::default();
     state.follow_live = false;
@@ -57,19 +57,35 @@ fn bench_frame(bencher: divan::Bencher, viewport: impl Fn(&Trace) -> Viewport) {
     });
 }
 
+fn zoomed_out(t: &Trace) -> Viewport {
+    let mut vp = Viewport::default();
+    vp.fit(0.0, t.end_ns() as f64, 1600.0 - 170.0, 0.02);
+    vp
+}
+
+fn zoomed_in_1ms(t: &Trace) -> Viewport {
+    Viewport {
+        start_ns: t.end_ns() as f64 / 2.0,
+        ns_per_px: 1e6 / (1600.0 - 170.0),
+    }
+}
+
 #[divan::bench(sample_count = 30)]
 fn frame_1m_events_zoomed_out(bencher: divan::Bencher) {
-    bench_frame(bencher, |t| {
-        let mut vp = Viewport::default();
-        vp.fit(0.0, t.end_ns() as f64, 1600.0 - 170.0, 0.02);
-        vp
-    });
+    bench_frame(bencher, synthetic::trace(), zoomed_out);
 }
 
 #[divan::bench(sample_count = 30)]
 fn frame_1m_events_zoomed_in_1ms(bencher: divan::Bencher) {
-    bench_frame(bencher, |t| Viewport {
-        start_ns: t.end_ns() as f64 / 2.0,
-        ns_per_px: 1e6 / (1600.0 - 170.0),
-    });
+    bench_frame(bencher, synthetic::trace(), zoomed_in_1ms);
+}
+
+#[divan::bench(sample_count = 30)]
+fn frame_10m_events_zoomed_out(bencher: divan::Bencher) {
+    bench_frame(bencher, synthetic::trace_10m(), zoomed_out);
+}
+
+#[divan::bench(sample_count = 30)]
+fn frame_10m_events_zoomed_in_1ms(bencher: divan::Bencher) {
+    bench_frame(bencher, synthetic::trace_10m(), zoomed_in_1ms);
 }

@@ -62,6 +62,31 @@ fn first_starting_at<S: Span>(spans: &[S], from: usize, limit: u64) -> usize {
     lo + spans[lo..hi].partition_point(|s| s.start_ns() < limit)
 }
 
+/// The same index as [`first_starting_at`], searched around `from + hint` first: a merge
+/// jump is usually about as long as the previous one (the lane's density changes slowly),
+/// so the answer is a few spans from the guess and the search touches one or two cache
+/// lines instead of a galloping run's dozen.
+fn first_starting_at_near<S: Span>(spans: &[S], from: usize, limit: u64, hint: usize) -> usize {
+    let n = spans.len();
+    let guess = from.saturating_add(hint).min(n);
+    if guess <= from + 1 {
+        return first_starting_at(spans, from, limit);
+    }
+    if spans[guess - 1].start_ns() < limit {
+        // Every span before `guess` starts before `limit`: gallop on from there.
+        return first_starting_at(spans, guess - 1, limit);
+    }
+    // The answer is in [from, guess - 1]: gallop back from the guess.
+    let mut hi = guess - 1; // spans[hi] starts at or after `limit`
+    let mut step = 1;
+    while hi >= from + step && spans[hi - step].start_ns() >= limit {
+        hi -= step;
+        step *= 2;
+    }
+    let lo = hi.saturating_sub(step).max(from);
+    lo + spans[lo..hi].partition_point(|s| s.start_ns() < limit)
+}
+
 /// Merges spans thinner than `gap_ns` (one pixel, say) whose gap to the next is below it
 /// too. Merging goes on until a real gap or a span that is visible on its own, so tiny
 /// spans do not flicker as the view pans and a long poll is never hidden in a merge.
@@ -79,12 +104,14 @@ pub fn render_items<S: Span>(spans: &[S], gap_ns: u64) -> Vec<RenderItem> {
         }
         let mut end_ns = spans[i].end_ns();
         let mut j = i + 1;
+        let mut hint = 1;
         loop {
             let limit = end_ns.saturating_add(gap_ns);
-            let k = first_starting_at(spans, j, limit);
+            let k = first_starting_at_near(spans, j, limit, hint);
             if k == j {
                 break;
             }
+            hint = k - j;
             // Every span of the jump but the last lies within one gap: only the last can
             // be wide, and a wide one is drawn on its own.
             let last_wide = wide(&spans[k - 1]);
@@ -193,6 +220,29 @@ mod tests {
                     expected,
                     "{from} {limit}"
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn the_search_near_a_hint_finds_the_same_index() {
+        // Uneven density: runs of close spans and far ones.
+        let spans: Vec<S> = (0..2000u64)
+            .map(|i| {
+                let t = i * 3 + (i / 100) * 50;
+                S(t, t + 1)
+            })
+            .collect();
+        for from in [0, 1, 7, 99, 100, 500, 1998, 1999, 2000] {
+            for limit in [0, 1, 3, 4, 300, 350, 1500, 3000, 6000, 99_999] {
+                let expected = from + spans[from..].partition_point(|s| s.0 < limit);
+                for hint in [0, 1, 2, 3, 5, 17, 64, 500, 5000] {
+                    assert_eq!(
+                        first_starting_at_near(&spans, from, limit, hint),
+                        expected,
+                        "{from} {limit} {hint}"
+                    );
+                }
             }
         }
     }
