@@ -757,6 +757,23 @@ impl Trace {
             .map(|(i, h)| (h.req, i))
             .collect();
         self.heartbeats.sort_by_key(|h| h.ts_ns);
+        self.compact();
+    }
+
+    /// Gives back what growing vectors over-allocated while the run was live (up to half
+    /// of a lane): a finished trace no longer grows.
+    fn compact(&mut self) {
+        self.tasks.shrink_to_fit();
+        for t in &mut self.tasks {
+            t.polls.shrink_to_fit();
+            t.wakes.shrink_to_fit();
+        }
+        for l in &mut self.lanes {
+            l.polls.shrink_to_fit();
+        }
+        self.wakes.shrink_to_fit();
+        self.threads.shrink_to_fit();
+        self.task_index.shrink_to_fit();
     }
 
     /// Removes what is not the scenario's work and renumbers: tokio's own blocking runs
