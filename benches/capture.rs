@@ -3,12 +3,11 @@
 //! ns per event = (captured − plain) / events. Divan's items/s counter is events/s.
 //! Run both: `cargo bench --bench capture_baseline --bench capture`.
 
-use std::sync::Arc;
-use std::thread;
-
-use asyncscope::capture::{self, Capture, Msg};
+use asyncscope::capture::Msg;
 use asyncscope::trace::Trace;
 
+#[path = "common/captured.rs"]
+mod captured;
 #[path = "common/storm.rs"]
 mod storm;
 
@@ -18,8 +17,7 @@ fn main() {
 
 /// One captured storm; the collector either drops batches or builds the trace model.
 fn captured_storm(build_model: bool) -> u64 {
-    let (tx, rx) = crossbeam_channel::bounded(4096);
-    let collector = thread::spawn(move || {
+    captured::run(move |rx| {
         let mut trace = Trace::new("storm");
         let mut events = 0u64;
         for msg in rx.iter() {
@@ -34,17 +32,7 @@ fn captured_storm(build_model: bool) -> u64 {
             events = trace.events;
         }
         events
-    });
-    let cap: Arc<Capture> = Capture::new(tx);
-    let mut b = tokio::runtime::Builder::new_multi_thread();
-    capture::instrument(&mut b, &cap);
-    capture::attach_thread(&cap);
-    storm::run(b);
-    capture::detach_thread();
-    cap.close();
-    let events = collector.join().expect("collector");
-    assert_eq!(cap.stats().dropped, 0, "the bench must not drop events");
-    events
+    })
 }
 
 fn events_per_storm() -> u64 {

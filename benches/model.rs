@@ -6,13 +6,14 @@
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicIsize, Ordering};
-use std::sync::{Arc, OnceLock};
-use std::thread;
 
-use asyncscope::capture::{self, Capture, Msg};
+use asyncscope::capture::Msg;
 use asyncscope::trace::{Batch, Trace};
 
+#[path = "common/captured.rs"]
+mod captured;
 #[path = "common/storm.rs"]
 mod storm;
 
@@ -46,8 +47,7 @@ static ALLOC: Counting = Counting;
 fn batches() -> &'static [Batch] {
     static BATCHES: OnceLock<Vec<Batch>> = OnceLock::new();
     BATCHES.get_or_init(|| {
-        let (tx, rx) = crossbeam_channel::bounded(4096);
-        let collector = thread::spawn(move || {
+        captured::run(|rx| {
             let mut out = Vec::new();
             for msg in rx.iter() {
                 match msg {
@@ -56,15 +56,7 @@ fn batches() -> &'static [Batch] {
                 }
             }
             out
-        });
-        let cap: Arc<Capture> = Capture::new(tx);
-        let mut b = tokio::runtime::Builder::new_multi_thread();
-        capture::instrument(&mut b, &cap);
-        capture::attach_thread(&cap);
-        storm::run(b);
-        capture::detach_thread();
-        cap.close();
-        collector.join().expect("collector")
+        })
     })
 }
 

@@ -1,0 +1,27 @@
+//! The yield storm of `storm.rs`, captured: batches go to `collect` on a collector thread
+//! as in a real run (kept apart from `storm.rs`, which the plain baseline also uses).
+
+use std::sync::Arc;
+use std::thread;
+
+use asyncscope::capture::{self, Capture, Msg};
+
+use super::storm;
+
+/// Runs one captured storm; `collect` receives the batches until the capture closes.
+pub fn run<R: Send + 'static>(
+    collect: impl FnOnce(crossbeam_channel::Receiver<Msg>) -> R + Send + 'static,
+) -> R {
+    let (tx, rx) = crossbeam_channel::bounded(4096);
+    let collector = thread::spawn(move || collect(rx));
+    let cap: Arc<Capture> = Capture::new(tx);
+    let mut b = tokio::runtime::Builder::new_multi_thread();
+    capture::instrument(&mut b, &cap);
+    capture::attach_thread(&cap);
+    storm::run(b);
+    capture::detach_thread();
+    cap.close();
+    let out = collector.join().expect("collector");
+    assert_eq!(cap.stats().dropped, 0, "the bench must not drop events");
+    out
+}
