@@ -58,7 +58,7 @@ fn assert_invariants(trace: &Trace) {
     for lane in &trace.lanes {
         for w in lane.polls.windows(2) {
             assert!(
-                w[0].end_ns <= w[1].start_ns,
+                w[0].end_ns() <= w[1].start_ns,
                 "{}: polls overlap: {:?} {:?}",
                 lane.name,
                 w[0],
@@ -86,7 +86,7 @@ fn assert_invariants(trace: &Trace) {
             .map(|&w| trace.wakes[w as usize].ts_ns)
             .collect();
         for pair in polls.windows(2) {
-            if pair[0].outcome == PollOutcome::Pending {
+            if pair[0].outcome() == PollOutcome::Pending {
                 assert!(
                     wakes
                         .iter()
@@ -102,7 +102,7 @@ fn assert_invariants(trace: &Trace) {
         let last = polls.last().copied().unwrap_or(*first);
         if let Some(end) = t.end_ns {
             assert!(
-                end >= last.end_ns,
+                end >= last.end_ns(),
                 "task {} `{}` ({:?}) completes at {end} before its last poll ends: {last:?}",
                 t.id,
                 t.label(),
@@ -111,7 +111,7 @@ fn assert_invariants(trace: &Trace) {
         }
         if t.outcome == Some(Outcome::Ok) {
             assert_eq!(
-                last.outcome,
+                last.outcome(),
                 PollOutcome::Ready,
                 "task {} ok but last poll pending",
                 t.id

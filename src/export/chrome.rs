@@ -176,7 +176,7 @@ fn polls<W: Write>(trace: &Trace, out: &mut Out<W>) -> io::Result<()> {
             ev.dur = Some(us(p.duration_ns()));
             out.push(&ev.args(json!({
                 "task": t.id,
-                "outcome": p.outcome.as_str(),
+                "outcome": p.outcome().as_str(),
                 "kind": kind,
             })))?;
         }
@@ -247,7 +247,7 @@ fn wakes_and_flows<W: Write>(trace: &Trace, out: &mut Out<W>) -> io::Result<()> 
         for (r, wake) in trace.polls_with_wakes(ti) {
             let p = *trace.poll(r);
             let ready_from = prev_end;
-            prev_end = p.end_ns;
+            prev_end = p.end_ns();
             let Some(w) = wake else { continue };
             let waker_lane = w.by.and(w.lane).filter(|&l| {
                 !trace.lanes[l as usize]

@@ -254,7 +254,7 @@ fn lanes(
                     let t = &trace.tasks[p.task as usize];
                     let label = t.label();
                     *groups.entry(label.clone()).or_default() += 1;
-                    let (a, b) = (x_of(p.start_ns.max(start)), x_of(p.end_ns.min(end)));
+                    let (a, b) = (x_of(p.start_ns.max(start)), x_of(p.end_ns().min(end)));
                     let w = (b - a).max(0.5);
                     let _ = writeln!(
                         body,
@@ -264,9 +264,9 @@ fn lanes(
                         t.id,
                         format_ns(p.duration_ns() as f64),
                         format_ns(p.start_ns as f64),
-                        p.outcome.as_str()
+                        p.outcome().as_str()
                     );
-                    if p.outcome == PollOutcome::Ready && w >= 4.0 {
+                    if p.outcome() == PollOutcome::Ready && w >= 4.0 {
                         let _ = writeln!(
                             body,
                             r#"<rect class="ready-mark" x="{:.2}" y="{bar_y}" width="2" height="{bar_h}" fill="{TEXT}"/>"#,
@@ -496,8 +496,7 @@ mod tests {
         b.scenario = "Other".into();
         // Same polls at twice the time: the second run must reach twice as far right.
         for p in &mut b.lanes[0].polls {
-            p.start_ns *= 2;
-            p.end_ns *= 2;
+            *p = crate::trace::PollSpan::new(p.start_ns * 2, p.end_ns() * 2, p.task, p.outcome());
         }
         b.wall_ns = 20_000_000;
         let (sa, sb) = (

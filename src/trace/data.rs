@@ -137,7 +137,7 @@ impl Trace {
                                     start_delta_ns: p.start_ns - prev,
                                     duration_ns: p.duration_ns(),
                                     task: p.task,
-                                    ready: p.outcome == PollOutcome::Ready,
+                                    ready: p.outcome() == PollOutcome::Ready,
                                 };
                                 prev = p.start_ns;
                                 d
@@ -238,18 +238,18 @@ impl Trace {
                     lane: li as u16,
                     index: pi as u32,
                 });
-                polls.push(PollSpan {
-                    start_ns: start,
-                    end_ns: end,
-                    task: p.task,
-                    outcome: if p.ready {
+                polls.push(PollSpan::new(
+                    start,
+                    end,
+                    p.task,
+                    if p.ready {
                         PollOutcome::Ready
                     } else {
                         PollOutcome::Pending
                     },
-                });
+                ));
             }
-            if polls.windows(2).any(|w| w[1].start_ns < w[0].end_ns) {
+            if polls.windows(2).any(|w| w[1].start_ns < w[0].end_ns()) {
                 return bad(format!("lane {li}: polls overlap"));
             }
             t.lanes.push(Lane {

@@ -98,7 +98,7 @@ fn truncated(trace: &Trace, out: &mut Vec<Finding>) {
     let at = trace
         .lanes
         .iter()
-        .filter_map(|l| l.polls.last().map(|p| p.end_ns))
+        .filter_map(|l| l.polls.last().map(|p| p.end_ns()))
         .chain(trace.wakes.last().map(|w| w.ts_ns))
         .max()
         .unwrap_or(0);
@@ -139,7 +139,7 @@ fn slow_polls(trace: &Trace, out: &mut Vec<Finding>) {
             // waited behind it (no other worker took them either).
             let mut waited = 0usize;
             let mut longest_wait = 0u64;
-            for w in trace.wakes_in(p.start_ns, p.end_ns) {
+            for w in trace.wakes_in(p.start_ns, p.end_ns()) {
                 if w.task == p.task {
                     continue;
                 }
@@ -148,12 +148,12 @@ fn slow_polls(trace: &Trace, out: &mut Vec<Finding>) {
                     .iter()
                     .map(|r| trace.poll(*r).start_ns)
                     .find(|&s| s >= w.ts_ns);
-                if let Some(next) = next.filter(|&n| n >= p.end_ns) {
+                if let Some(next) = next.filter(|&n| n >= p.end_ns()) {
                     waited += 1;
                     longest_wait = longest_wait.max(next - w.ts_ns);
                 }
             }
-            let only_poll = t.polls.len() == 1 && p.outcome == PollOutcome::Ready;
+            let only_poll = t.polls.len() == 1 && p.outcome() == PollOutcome::Ready;
             let (kind, what) = if only_poll {
                 (
                     FindingKind::NeverYielded,
@@ -192,7 +192,7 @@ fn slow_polls(trace: &Trace, out: &mut Vec<Finding>) {
                 .iter()
                 .filter(|h| {
                     let due = h.ts_ns.saturating_sub(h.late_ns);
-                    due >= p.start_ns && due <= p.end_ns
+                    due >= p.start_ns && due <= p.end_ns()
                 })
                 .map(|h| h.late_ns)
                 .max()
@@ -220,7 +220,7 @@ fn slow_polls(trace: &Trace, out: &mut Vec<Finding>) {
                 task: Some(t.id),
                 lane: Some(lane.name.clone()),
                 at_ms: ms(p.start_ns),
-                range_ns: (p.start_ns, p.end_ns),
+                range_ns: (p.start_ns, p.end_ns()),
             });
         }
     }
@@ -375,7 +375,7 @@ fn lost_wakeups(trace: &Trace, out: &mut Vec<Finding>) {
         let Some(last) = t.polls.last().map(|r| *trace.poll(*r)) else {
             continue;
         };
-        if last.outcome != PollOutcome::Pending || t.outcome == Some(Outcome::Ok) {
+        if last.outcome() != PollOutcome::Pending || t.outcome == Some(Outcome::Ok) {
             continue;
         }
         let woken_after = t
@@ -394,8 +394,8 @@ fn lost_wakeups(trace: &Trace, out: &mut Vec<Finding>) {
                  runtime shut down)",
                 t.label(),
                 t.id,
-                fmt_ms(last.end_ns),
-                fmt_ms(end.saturating_sub(last.end_ns))
+                fmt_ms(last.end_ns()),
+                fmt_ms(end.saturating_sub(last.end_ns()))
             ),
             cause:
                 "A future returned Pending without arranging a wake-up (its waker was dropped or \
@@ -406,8 +406,8 @@ fn lost_wakeups(trace: &Trace, out: &mut Vec<Finding>) {
                 .into(),
             task: Some(t.id),
             lane: None,
-            at_ms: ms(last.end_ns),
-            range_ns: (last.end_ns, end),
+            at_ms: ms(last.end_ns()),
+            range_ns: (last.end_ns(), end),
         });
     }
 }

@@ -52,19 +52,83 @@ pub enum LaneKind {
     Blocking,
 }
 
-/// One poll (or one run of a blocking closure) on one thread.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// One poll (or one run of a blocking closure) on one thread, in 16 bytes: polls are most
+/// of a trace.
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct PollSpan {
     pub start_ns: u64,
-    pub end_ns: u64,
     /// Index into [`Trace::tasks`].
     pub task: u32,
-    pub outcome: PollOutcome,
+    /// The duration (see [`encode_duration`]) with [`READY`] set when the poll was Ready.
+    dur: u32,
+}
+
+/// The Ready flag in [`PollSpan::dur`].
+const READY: u32 = 1 << 31;
+/// Durations below 2^29 ns (0.54 s) are kept to the ns; longer ones to the µs (up to 9
+/// minutes), then to the ms (up to 6 days). Rounded down, so a poll never seems to end after
+/// the next one on its thread starts.
+const DUR_BITS: u32 = 29;
+const DUR_MAX: u64 = (1 << DUR_BITS) - 1;
+
+fn encode_duration(ns: u64) -> u32 {
+    if ns <= DUR_MAX {
+        ns as u32
+    } else if ns / 1_000 <= DUR_MAX {
+        (1 << DUR_BITS) | (ns / 1_000) as u32
+    } else {
+        (2 << DUR_BITS) | (ns / 1_000_000).min(DUR_MAX) as u32
+    }
+}
+
+fn decode_duration(d: u32) -> u64 {
+    let value = u64::from(d) & DUR_MAX;
+    match (d & !READY) >> DUR_BITS {
+        0 => value,
+        1 => value * 1_000,
+        _ => value * 1_000_000,
+    }
 }
 
 impl PollSpan {
+    pub fn new(start_ns: u64, end_ns: u64, task: u32, outcome: PollOutcome) -> Self {
+        let ready = if outcome == PollOutcome::Ready {
+            READY
+        } else {
+            0
+        };
+        PollSpan {
+            start_ns,
+            task,
+            dur: encode_duration(end_ns.saturating_sub(start_ns)) | ready,
+        }
+    }
+
     pub fn duration_ns(&self) -> u64 {
-        self.end_ns.saturating_sub(self.start_ns)
+        decode_duration(self.dur)
+    }
+
+    pub fn end_ns(&self) -> u64 {
+        self.start_ns + self.duration_ns()
+    }
+
+    pub fn outcome(&self) -> PollOutcome {
+        if self.dur & READY != 0 {
+            PollOutcome::Ready
+        } else {
+            PollOutcome::Pending
+        }
+    }
+}
+
+impl std::fmt::Debug for PollSpan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PollSpan")
+            .field("start_ns", &self.start_ns)
+            .field("end_ns", &self.end_ns())
+            .field("task", &self.task)
+            .field("outcome", &self.outcome())
+            .finish()
     }
 }
 
@@ -80,7 +144,7 @@ impl Lane {
     /// The polls that overlap `[start_ns, end_ns)`, found by binary search (polls on one
     /// thread never overlap, so they are sorted by start and by end alike).
     pub fn polls_in(&self, start_ns: u64, end_ns: u64) -> &[PollSpan] {
-        let first = self.polls.partition_point(|p| p.end_ns <= start_ns);
+        let first = self.polls.partition_point(|p| p.end_ns() <= start_ns);
         let last = self.polls.partition_point(|p| p.start_ns < end_ns);
         &self.polls[first..last.max(first)]
     }
@@ -343,7 +407,7 @@ impl Trace {
         let polls = self
             .lanes
             .iter()
-            .filter_map(|l| l.polls.last().map(|p| p.end_ns));
+            .filter_map(|l| l.polls.last().map(|p| p.end_ns()));
         let tasks = self.tasks.iter().filter_map(|t| t.end_ns);
         let wakes = self.wakes.iter().map(|w| w.ts_ns);
         let http = self
@@ -644,17 +708,13 @@ impl Trace {
         let end_ns = ts.max(open.start_ns);
         let lane_polls = &mut self.lanes[lane as usize].polls;
         let index = lane_polls.len() as u32;
-        lane_polls.push(PollSpan {
-            start_ns: open.start_ns,
-            end_ns,
-            task: open.task,
-            // A blocking closure runs once, to the end.
-            outcome: if open.terminated || kind == LaneKind::Blocking {
-                PollOutcome::Ready
-            } else {
-                PollOutcome::Pending
-            },
-        });
+        // A blocking closure runs once, to the end.
+        let outcome = if open.terminated || kind == LaneKind::Blocking {
+            PollOutcome::Ready
+        } else {
+            PollOutcome::Pending
+        };
+        lane_polls.push(PollSpan::new(open.start_ns, end_ns, open.task, outcome));
         if kind == LaneKind::Blocking {
             state.last_blocking = Some(task);
         }
@@ -801,7 +861,7 @@ impl Trace {
             let t = &tasks[p.task as usize];
             // A cancelled task was idle when it was dropped, so a "poll" still open then
             // (another worker had popped its notification) never really ran.
-            t.outcome == Some(Outcome::Cancelled) && t.end_ns.is_some_and(|end| p.end_ns > end)
+            t.outcome == Some(Outcome::Cancelled) && t.end_ns.is_some_and(|end| p.end_ns() > end)
         };
         let any_phantom = self.lanes.iter().any(|l| l.polls.iter().any(phantom));
         if keep.iter().all(|&k| k) && !any_phantom {
@@ -915,20 +975,20 @@ impl Trace {
                 state = TaskState::Scheduled;
             }
             push(&mut out, cursor, p.start_ns, state);
-            push(&mut out, p.start_ns, p.end_ns, TaskState::Running);
-            cursor = p.end_ns;
+            push(&mut out, p.start_ns, p.end_ns(), TaskState::Running);
+            cursor = p.end_ns();
             // Woken during its own poll (yield_now, coop budget): scheduled right away.
             let self_woken = t
                 .wakes
                 .iter()
                 .map(|&w| self.wakes[w as usize].ts_ns)
-                .any(|w| w >= p.start_ns && w <= p.end_ns);
+                .any(|w| w >= p.start_ns && w <= p.end_ns());
             state = if self_woken {
                 TaskState::Scheduled
             } else {
                 TaskState::Idle
             };
-            if p.outcome == PollOutcome::Ready {
+            if p.outcome() == PollOutcome::Ready {
                 return out;
             }
         }
@@ -1042,7 +1102,7 @@ mod tests {
         let t2 = t.task_by_id(2).expect("task 2");
         assert_eq!(t1.parent, None);
         assert_eq!(t2.parent, Some(1), "spawned during task 1's poll");
-        let outcomes: Vec<_> = t1.polls.iter().map(|r| t.poll(*r).outcome).collect();
+        let outcomes: Vec<_> = t1.polls.iter().map(|r| t.poll(*r).outcome()).collect();
         assert_eq!(outcomes, [PollOutcome::Pending, PollOutcome::Ready]);
         assert_eq!(t1.outcome, Some(Outcome::Ok));
         assert_eq!(
@@ -1255,7 +1315,7 @@ mod tests {
             1,
             "the drop re-entry is not a second run"
         );
-        assert_eq!(t.poll(blocking.polls[0]).outcome, PollOutcome::Ready);
+        assert_eq!(t.poll(blocking.polls[0]).outcome(), PollOutcome::Ready);
     }
 
     #[test]
@@ -1341,5 +1401,26 @@ mod tests {
         );
         t.finish();
         assert_eq!(t.lanes[0].polls.len(), 3, "the complete polls are kept");
+    }
+
+    #[test]
+    fn polls_take_16_bytes_and_keep_their_durations() {
+        assert_eq!(std::mem::size_of::<PollSpan>(), 16);
+        for (d, kept) in [
+            (0, 0),
+            (1, 1),
+            (536_870_911, 536_870_911),             // 0.54 s: to the ns
+            (500_000_000_123, 500_000_000_000),     // 500 s: to the µs, rounded down
+            (536_870_912_345, 536_870_000_000),     // 537 s: to the ms
+            (3_600_000_000_123, 3_600_000_000_000), // 1 h: to the ms
+            (u64::MAX / 2, DUR_MAX * 1_000_000),    // saturates (6 days)
+        ] {
+            for outcome in [PollOutcome::Pending, PollOutcome::Ready] {
+                let p = PollSpan::new(100, 100 + d, 7, outcome);
+                assert_eq!(p.duration_ns(), kept, "{d}");
+                assert_eq!((p.start_ns, p.end_ns(), p.task), (100, 100 + kept, 7));
+                assert_eq!(p.outcome(), outcome);
+            }
+        }
     }
 }

@@ -133,7 +133,7 @@ pub fn details_ui(ui: &mut Ui, trace: &Trace, selection: Option<Selection>) -> O
             trace.lanes[r.lane as usize].name,
             format_ns(p.start_ns as f64),
             format_ns(p.duration_ns() as f64),
-            match p.outcome {
+            match p.outcome() {
                 PollOutcome::Pending => "Pending (back to wait at an .await)",
                 PollOutcome::Ready => "Ready (the task finished)",
             }

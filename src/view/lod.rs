@@ -12,7 +12,7 @@ impl Span for crate::trace::PollSpan {
         self.start_ns
     }
     fn end_ns(&self) -> u64 {
-        self.end_ns
+        self.end_ns()
     }
 }
 

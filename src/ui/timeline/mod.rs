@@ -379,7 +379,7 @@ fn lanes_ui(
                 state.follow_live = false;
                 state.viewport.fit(
                     p.start_ns as f64,
-                    p.end_ns as f64,
+                    p.end_ns() as f64,
                     canvas.width() as f64,
                     0.25,
                 );
@@ -446,8 +446,8 @@ pub(crate) fn paint_lane(
             RenderItem::Single(i) => {
                 let p = &polls[i];
                 let t = &trace.tasks[p.task as usize];
-                let running = p.end_ns > until;
-                let r = span_rect(vp, bar, p.start_ns, p.end_ns.min(until), 1.0);
+                let running = p.end_ns() > until;
+                let r = span_rect(vp, bar, p.start_ns, p.end_ns().min(until), 1.0);
                 let color = theme.group_color(&t.label());
                 painter.rect_filled(r, CornerRadius::same(1), color);
                 if running {
@@ -457,7 +457,7 @@ pub(crate) fn paint_lane(
                         Stroke::new(1.0, theme.text),
                         StrokeKind::Inside,
                     );
-                } else if p.outcome == PollOutcome::Ready && r.width() >= 4.0 {
+                } else if p.outcome() == PollOutcome::Ready && r.width() >= 4.0 {
                     let cap = Rect::from_min_max(pos2(r.right() - 2.0, r.top()), r.max);
                     painter.rect_filled(cap, 0.0, theme.ready_cap);
                 }
@@ -501,7 +501,7 @@ pub(crate) fn poll_tooltip(ui: &mut Ui, trace: &Trace, lane: usize, p: &PollSpan
         axis::format_ns(p.start_ns as f64),
         axis::format_ns(p.duration_ns() as f64)
     ));
-    ui.label(match p.outcome {
+    ui.label(match p.outcome() {
         PollOutcome::Pending => "ended Pending: went back to wait at an .await",
         PollOutcome::Ready => "ended Ready: the task finished in this poll",
     });
@@ -836,7 +836,7 @@ pub fn poll_at<'t>(trace: &'t Trace, lane: usize, vp: &Viewport, x: f64) -> Opti
     let slack = 3.0 * vp.ns_per_px;
     let (a, b) = ((t - slack).max(0.0) as u64, (t + slack).max(0.0) as u64 + 1);
     lane.polls_in(a, b).iter().min_by_key(|p| {
-        let mid = (p.start_ns + p.end_ns) as f64 / 2.0;
+        let mid = (p.start_ns + p.end_ns()) as f64 / 2.0;
         ((mid - t).abs()) as u64
     })
 }
