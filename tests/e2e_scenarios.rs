@@ -83,7 +83,7 @@ fn assert_invariants(trace: &Trace) {
         let wakes: Vec<u64> = t
             .wakes
             .iter()
-            .map(|&w| trace.wakes[w as usize].ts_ns)
+            .map(|&w| trace.wakes[w as usize].ts_ns())
             .collect();
         for pair in polls.windows(2) {
             if pair[0].outcome() == PollOutcome::Pending {
@@ -396,7 +396,7 @@ fn join_is_one_task_spawn_is_many() {
     // The spawner is woken by its children finishing (JoinHandle), task to task.
     let woken_by_child = spawner[0].wakes.iter().any(|&w| {
         trace.wakes[w as usize]
-            .by
+            .by()
             .is_some_and(|b| trace.tasks[b as usize].name.as_deref() == Some("child"))
     });
     assert!(woken_by_child, "a child's completion wakes the spawner");

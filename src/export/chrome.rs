@@ -226,15 +226,15 @@ fn wakes_and_flows<W: Write>(trace: &Trace, out: &mut Out<W>) -> io::Result<()> 
     // when that thread never polled, e.g. the thread driving block_on).
     for w in &trace.wakes {
         let t = &trace.tasks[w.task as usize];
-        let (pid, tid) = match w.lane {
+        let (pid, tid) = match w.lane() {
             Some(l) => (THREADS_PID, lane_tid(l)),
             None => (TASKS_PID, task_tid(w.task)),
         };
-        let by = match w.by {
+        let by = match w.by() {
             Some(b) => json!(trace.tasks[b as usize].id),
             None => json!("driver"),
         };
-        let mut ev = Ev::new("wake", "wake", "i", w.ts_ns, pid, tid);
+        let mut ev = Ev::new("wake", "wake", "i", w.ts_ns(), pid, tid);
         ev.s = Some("t");
         out.push(&ev.args(json!({"task": t.id, "by": by})))?;
     }
@@ -249,15 +249,15 @@ fn wakes_and_flows<W: Write>(trace: &Trace, out: &mut Out<W>) -> io::Result<()> 
             let ready_from = prev_end;
             prev_end = p.end_ns();
             let Some(w) = wake else { continue };
-            let waker_lane = w.by.and(w.lane).filter(|&l| {
+            let waker_lane = w.by().and(w.lane()).filter(|&l| {
                 !trace.lanes[l as usize]
-                    .polls_in(w.ts_ns, w.ts_ns + 1)
+                    .polls_in(w.ts_ns(), w.ts_ns() + 1)
                     .is_empty()
             });
             let (pid, tid, ts) = match waker_lane {
-                Some(l) => (THREADS_PID, lane_tid(l), w.ts_ns),
+                Some(l) => (THREADS_PID, lane_tid(l), w.ts_ns()),
                 None => {
-                    let ready = w.ts_ns.max(ready_from);
+                    let ready = w.ts_ns().max(ready_from);
                     if p.start_ns <= ready {
                         continue;
                     }

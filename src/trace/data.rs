@@ -151,12 +151,12 @@ impl Trace {
                 .iter()
                 .map(|w| {
                     let d = WakeData {
-                        ts_delta_ns: w.ts_ns.saturating_sub(last_wake),
+                        ts_delta_ns: w.ts_ns().saturating_sub(last_wake),
                         task: w.task,
-                        by: w.by,
-                        lane: w.lane,
+                        by: w.by(),
+                        lane: w.lane(),
                     };
-                    last_wake = w.ts_ns.max(last_wake);
+                    last_wake = w.ts_ns().max(last_wake);
                     d
                 })
                 .collect(),
@@ -280,12 +280,7 @@ impl Trace {
                 .checked_add(w.ts_delta_ns)
                 .ok_or_else(|| DataError(format!("wake {wi}: time overflow")))?;
             t.tasks[w.task as usize].wakes.push(wi as u32);
-            t.wakes.push(Wake {
-                ts_ns: ts,
-                task: w.task,
-                by: w.by,
-                lane: w.lane,
-            });
+            t.wakes.push(Wake::new(ts, w.task, w.by, w.lane));
         }
         t.http = d
             .http

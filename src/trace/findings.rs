@@ -99,7 +99,7 @@ fn truncated(trace: &Trace, out: &mut Vec<Finding>) {
         .lanes
         .iter()
         .filter_map(|l| l.polls.last().map(|p| p.end_ns()))
-        .chain(trace.wakes.last().map(|w| w.ts_ns))
+        .chain(trace.wakes.last().map(|w| w.ts_ns()))
         .max()
         .unwrap_or(0);
     out.push(Finding {
@@ -147,10 +147,10 @@ fn slow_polls(trace: &Trace, out: &mut Vec<Finding>) {
                     .polls
                     .iter()
                     .map(|r| trace.poll(*r).start_ns)
-                    .find(|&s| s >= w.ts_ns);
+                    .find(|&s| s >= w.ts_ns());
                 if let Some(next) = next.filter(|&n| n >= p.end_ns()) {
                     waited += 1;
-                    longest_wait = longest_wait.max(next - w.ts_ns);
+                    longest_wait = longest_wait.max(next - w.ts_ns());
                 }
             }
             let only_poll = t.polls.len() == 1 && p.outcome() == PollOutcome::Ready;
@@ -381,7 +381,7 @@ fn lost_wakeups(trace: &Trace, out: &mut Vec<Finding>) {
         let woken_after = t
             .wakes
             .iter()
-            .any(|&w| trace.wakes[w as usize].ts_ns >= last.start_ns);
+            .any(|&w| trace.wakes[w as usize].ts_ns() >= last.start_ns);
         if woken_after {
             continue;
         }

@@ -222,16 +222,65 @@ pub fn short_location(loc: &str) -> String {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// A wake, in 16 bytes: the time (48 bits, 78 hours) shares a word with the lane.
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Wake {
-    pub ts_ns: u64,
+    /// The time in the low 48 bits; the lane + 1 in the high 16 (0: none).
+    ts_lane: u64,
     /// Index into [`Trace::tasks`] of the woken task.
     pub task: u32,
-    /// Index into [`Trace::tasks`] of the task whose poll did the waking; None for the
-    /// timer / I/O driver or code outside a task.
-    pub by: Option<u32>,
-    /// The lane (thread) the wake happened on, if that thread ever polled.
-    pub lane: Option<u16>,
+    /// [`NO_TASK`] or the waking task's index.
+    by_task: u32,
+}
+
+const TS_BITS: u32 = 48;
+const TS_MAX: u64 = (1 << TS_BITS) - 1;
+const NO_TASK: u32 = u32::MAX;
+
+impl Wake {
+    /// `by`: index into [`Trace::tasks`] of the task whose poll did the waking; None for
+    /// the timer / I/O driver or code outside a task. `lane`: the lane (thread) the wake
+    /// happened on, if that thread ever polled.
+    pub fn new(ts_ns: u64, task: u32, by: Option<u32>, lane: Option<u16>) -> Self {
+        let mut w = Wake {
+            ts_lane: ts_ns.min(TS_MAX),
+            task,
+            by_task: by.unwrap_or(NO_TASK),
+        };
+        w.set_lane(lane);
+        w
+    }
+
+    pub fn ts_ns(&self) -> u64 {
+        self.ts_lane & TS_MAX
+    }
+
+    pub fn by(&self) -> Option<u32> {
+        (self.by_task != NO_TASK).then_some(self.by_task)
+    }
+
+    pub fn lane(&self) -> Option<u16> {
+        match (self.ts_lane >> TS_BITS) as u16 {
+            0 => None,
+            l => Some(l - 1),
+        }
+    }
+
+    pub fn set_lane(&mut self, lane: Option<u16>) {
+        let l = lane.map_or(0, |l| u64::from(l.min(u16::MAX - 1)) + 1);
+        self.ts_lane = (self.ts_lane & TS_MAX) | (l << TS_BITS);
+    }
+}
+
+impl std::fmt::Debug for Wake {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Wake")
+            .field("ts_ns", &self.ts_ns())
+            .field("task", &self.task)
+            .field("by", &self.by())
+            .field("lane", &self.lane())
+            .finish()
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -409,7 +458,7 @@ impl Trace {
             .iter()
             .filter_map(|l| l.polls.last().map(|p| p.end_ns()));
         let tasks = self.tasks.iter().filter_map(|t| t.end_ns);
-        let wakes = self.wakes.iter().map(|w| w.ts_ns);
+        let wakes = self.wakes.iter().map(|w| w.ts_ns());
         let http = self
             .http
             .iter()
@@ -443,8 +492,8 @@ impl Trace {
     /// The wakes in `[start_ns, end_ns)`, by binary search (wakes are sorted by time after
     /// [`Trace::finish`]; during a live run, batches from different threads interleave).
     pub fn wakes_in(&self, start_ns: u64, end_ns: u64) -> &[Wake] {
-        let first = self.wakes.partition_point(|w| w.ts_ns < start_ns);
-        let last = self.wakes.partition_point(|w| w.ts_ns < end_ns);
+        let first = self.wakes.partition_point(|w| w.ts_ns() < start_ns);
+        let last = self.wakes.partition_point(|w| w.ts_ns() < end_ns);
         &self.wakes[first..last.max(first)]
     }
 
@@ -546,12 +595,7 @@ impl Trace {
                     let index = self.wakes.len() as u32;
                     let (task, t) = self.task_mut(task);
                     t.wakes.push(index);
-                    self.wakes.push(Wake {
-                        ts_ns: ts,
-                        task,
-                        by,
-                        lane,
-                    });
+                    self.wakes.push(Wake::new(ts, task, by, lane));
                 }
                 EventKind::Panic { message } => {
                     if let Some(task) = self.running_on(thread) {
@@ -791,13 +835,12 @@ impl Trace {
             }
         }
         for w in &mut self.wakes {
-            if let Some(l) = w.lane.as_mut() {
-                *l = new_of_old[*l as usize];
-            }
+            let lane = w.lane().map(|l| new_of_old[l as usize]);
+            w.set_lane(lane);
         }
 
         // Wakes arrive per thread: sort them and rebuild each task's list.
-        self.wakes.sort_by_key(|w| w.ts_ns);
+        self.wakes.sort_by_key(|w| w.ts_ns());
         for t in &mut self.tasks {
             t.wakes.clear();
         }
@@ -890,9 +933,11 @@ impl Trace {
         self.wakes.retain(|w| keep[w.task as usize]);
         for w in &mut self.wakes {
             w.task = new_index[w.task as usize];
-            w.by =
-                w.by.map(|b| new_index[b as usize])
-                    .filter(|&b| b != u32::MAX);
+            let by = w
+                .by()
+                .map(|b| new_index[b as usize])
+                .filter(|&b| b != u32::MAX);
+            w.by_task = by.unwrap_or(NO_TASK);
         }
         let mut i = 0;
         self.tasks.retain(|_| {
@@ -948,7 +993,7 @@ impl Trace {
         let mut wakes = t
             .wakes
             .iter()
-            .map(|&w| self.wakes[w as usize].ts_ns)
+            .map(|&w| self.wakes[w as usize].ts_ns())
             .peekable();
         // Zero-length scheduled spans are kept: each poll has exactly one, so the
         // scheduling delays can be read off them.
@@ -981,7 +1026,7 @@ impl Trace {
             let self_woken = t
                 .wakes
                 .iter()
-                .map(|&w| self.wakes[w as usize].ts_ns)
+                .map(|&w| self.wakes[w as usize].ts_ns())
                 .any(|w| w >= p.start_ns && w <= p.end_ns());
             state = if self_woken {
                 TaskState::Scheduled
@@ -1018,10 +1063,10 @@ impl Trace {
             .map(|&r| {
                 let p = self.poll(r);
                 let wake = prev_start.replace(p.start_ns).and_then(|since| {
-                    while wakes.peek().is_some_and(|w| w.ts_ns < since) {
+                    while wakes.peek().is_some_and(|w| w.ts_ns() < since) {
                         wakes.next();
                     }
-                    wakes.peek().copied().filter(|w| w.ts_ns <= p.start_ns)
+                    wakes.peek().copied().filter(|w| w.ts_ns() <= p.start_ns)
                 });
                 (r, wake)
             })
@@ -1127,7 +1172,7 @@ mod tests {
         let by: Vec<_> = t
             .wakes
             .iter()
-            .map(|w| w.by.map(|b| t.tasks[b as usize].id))
+            .map(|w| w.by().map(|b| t.tasks[b as usize].id))
             .collect();
         assert_eq!(
             by,
@@ -1228,7 +1273,7 @@ mod tests {
             [10, 5],
             "ready again when the poll returned"
         );
-        assert_eq!(t.wakes[0].by, Some(0), "a self-wake");
+        assert_eq!(t.wakes[0].by(), Some(0), "a self-wake");
     }
 
     #[test]
@@ -1401,6 +1446,24 @@ mod tests {
         );
         t.finish();
         assert_eq!(t.lanes[0].polls.len(), 3, "the complete polls are kept");
+    }
+
+    #[test]
+    fn wakes_take_16_bytes() {
+        assert_eq!(std::mem::size_of::<Wake>(), 16);
+        let w = Wake::new(123_456_789, 3, Some(7), Some(2));
+        assert_eq!(
+            (w.ts_ns(), w.task, w.by(), w.lane()),
+            (123_456_789, 3, Some(7), Some(2))
+        );
+        let mut n = Wake::new(TS_MAX + 5, 0, None, None);
+        assert_eq!(
+            (n.ts_ns(), n.by(), n.lane()),
+            (TS_MAX, None, None),
+            "saturates"
+        );
+        n.set_lane(Some(0));
+        assert_eq!((n.ts_ns(), n.lane()), (TS_MAX, Some(0)));
     }
 
     #[test]

@@ -149,7 +149,7 @@ pub fn details_ui(ui: &mut Ui, trace: &Trace, selection: Option<Selection>) -> O
             .find(|s| s.state == TaskState::Scheduled && s.end_ns == start_ns)
             .map_or(0, |s| s.end_ns - s.start_ns);
         let who = match wake {
-            Some(w) => match w.by {
+            Some(w) => match w.by() {
                 Some(b) => {
                     let b = &trace.tasks[b as usize];
                     format!("{} #{}", b.label(), b.id)
@@ -158,7 +158,7 @@ pub fn details_ui(ui: &mut Ui, trace: &Trace, selection: Option<Selection>) -> O
             },
             None => "its spawn".to_string(),
         };
-        let at = wake.map_or(t.spawn_ns.unwrap_or(0), |w| w.ts_ns);
+        let at = wake.map_or(t.spawn_ns.unwrap_or(0), |w| w.ts_ns());
         ui.label(format!(
             "woken by {who} at {}, waited {} in the queue, polled on {}",
             format_ns(at as f64),

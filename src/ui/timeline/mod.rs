@@ -775,16 +775,16 @@ fn wake_arrows(
     for (r, wake) in trace.polls_with_wakes(ti) {
         let Some(w) = wake else { continue };
         let p = trace.poll(r);
-        if p.start_ns < t0 || w.ts_ns > t1 || p.start_ns > until {
+        if p.start_ns < t0 || w.ts_ns() > t1 || p.start_ns > until {
             continue;
         }
         let to_lane = lanes.get(r.lane as usize);
-        let from_lane = w.lane.and_then(|l| lanes.get(l as usize));
+        let from_lane = w.lane().and_then(|l| lanes.get(l as usize));
         let (Some(to_lane), Some(from_lane)) = (to_lane, from_lane) else {
             continue;
         };
         let from = pos2(
-            to_lane.left() + vp.x_from_time(w.ts_ns as f64) as f32,
+            to_lane.left() + vp.x_from_time(w.ts_ns() as f64) as f32,
             from_lane.center().y,
         );
         let to = pos2(
