@@ -430,7 +430,10 @@ pub struct Trace {
     pub metrics_interval_ns: u64,
     /// Per task group, from tokio-metrics' task monitors.
     pub group_metrics: Vec<GroupMetrics>,
+    /// Task index by id while the run is live; empty once the tasks are sorted by id (a
+    /// finished trace), which binary search serves without the map's memory.
     task_index: HashMap<TaskId, u32>,
+    tasks_sorted_by_id: bool,
     threads: HashMap<u32, ThreadState>,
     lane_thread: Vec<u32>,
     http_index: HashMap<u64, usize>,
@@ -471,7 +474,12 @@ impl Trace {
             .chain(beats)
             .max()
             .unwrap_or(0);
-        self.task_index = super::data::index_of_ids(&self.tasks);
+        self.tasks_sorted_by_id = self.tasks.windows(2).all(|w| w[0].id < w[1].id);
+        self.task_index = if self.tasks_sorted_by_id {
+            HashMap::new()
+        } else {
+            super::data::index_of_ids(&self.tasks)
+        };
         self.http_index = self
             .http
             .iter()
@@ -482,7 +490,14 @@ impl Trace {
 
     /// Index of the task with tokio id `id`, if it appeared in this run.
     pub fn task_index(&self, id: TaskId) -> Option<u32> {
-        self.task_index.get(&id).copied()
+        if self.tasks_sorted_by_id {
+            self.tasks
+                .binary_search_by_key(&id, |t| t.id)
+                .ok()
+                .map(|i| i as u32)
+        } else {
+            self.task_index.get(&id).copied()
+        }
     }
 
     pub fn task_by_id(&self, id: TaskId) -> Option<&Task> {
@@ -879,7 +894,8 @@ impl Trace {
         self.task_index.shrink_to_fit();
     }
 
-    /// Removes what is not the scenario's work and renumbers: tokio's own blocking runs
+    /// Removes what is not the scenario's work and renumbers the tasks in id order (then a
+    /// binary search finds a task by id, with no map): tokio's own blocking runs
     /// (the multi-thread runtime runs each worker loop as a blocking task, spawned while
     /// the runtime was built, before capture saw any spawn; their threads are worker
     /// lanes), and the "polls" of a task that was cancelled meanwhile (tokio calls the poll
@@ -907,16 +923,19 @@ impl Trace {
             t.outcome == Some(Outcome::Cancelled) && t.end_ns.is_some_and(|end| p.end_ns() > end)
         };
         let any_phantom = self.lanes.iter().any(|l| l.polls.iter().any(phantom));
-        if keep.iter().all(|&k| k) && !any_phantom {
+        let sorted = self.tasks.windows(2).all(|w| w[0].id < w[1].id);
+        if keep.iter().all(|&k| k) && !any_phantom && sorted {
+            self.task_index = HashMap::new();
+            self.tasks_sorted_by_id = true;
             return;
         }
+        let mut order: Vec<u32> = (0..self.tasks.len() as u32)
+            .filter(|&i| keep[i as usize])
+            .collect();
+        order.sort_unstable_by_key(|&i| self.tasks[i as usize].id);
         let mut new_index = vec![u32::MAX; self.tasks.len()];
-        let mut n = 0u32;
-        for (i, k) in keep.iter().enumerate() {
-            if *k {
-                new_index[i] = n;
-                n += 1;
-            }
+        for (n, &old) in order.iter().enumerate() {
+            new_index[old as usize] = n as u32;
         }
         for lane in &mut self.lanes {
             let before = lane.polls.len();
@@ -939,11 +958,14 @@ impl Trace {
                 .filter(|&b| b != u32::MAX);
             w.by_task = by.unwrap_or(NO_TASK);
         }
-        let mut i = 0;
-        self.tasks.retain(|_| {
-            i += 1;
-            keep[i - 1]
-        });
+        let mut old: Vec<Option<Task>> = std::mem::take(&mut self.tasks)
+            .into_iter()
+            .map(Some)
+            .collect();
+        self.tasks = order
+            .iter()
+            .filter_map(|&i| old[i as usize].take())
+            .collect();
         for t in &mut self.tasks {
             t.polls.clear();
         }
@@ -965,12 +987,8 @@ impl Trace {
                 }
             }
         }
-        self.task_index = self
-            .tasks
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.id, i as u32))
-            .collect();
+        self.task_index = HashMap::new();
+        self.tasks_sorted_by_id = true;
     }
 
     /// The latest timestamp anywhere in the trace.
@@ -1446,6 +1464,32 @@ mod tests {
         );
         t.finish();
         assert_eq!(t.lanes[0].polls.len(), 3, "the complete polls are kept");
+    }
+
+    #[test]
+    fn a_finished_trace_keeps_tasks_in_id_order_without_a_map() {
+        let mut t = Trace::new("t");
+        let mut events = vec![spawn(0, 9), spawn(1, 4)];
+        events.extend(poll(10, 20, 9));
+        events.extend(poll(30, 40, 4));
+        events.push(ev(25, EventKind::Wake { task: 4 }));
+        t.ingest(batch(0, events));
+        assert_eq!(t.tasks[0].id, 9, "first seen first while live");
+        t.finish();
+        assert_eq!(t.tasks.iter().map(|t| t.id).collect::<Vec<_>>(), [4, 9]);
+        assert!(t.task_index.is_empty());
+        assert_eq!(
+            (t.task_index(4), t.task_index(9), t.task_index(5)),
+            (Some(0), Some(1), None)
+        );
+        let polls: Vec<(u64, u64)> = t.lanes[0]
+            .polls
+            .iter()
+            .map(|p| (p.start_ns, t.tasks[p.task as usize].id))
+            .collect();
+        assert_eq!(polls, [(10, 9), (30, 4)], "polls follow their tasks");
+        assert_eq!(t.wakes[0].task, 0, "the wake of task 4");
+        assert_eq!(t.task_by_id(4).map(|t| t.wakes.len()), Some(1));
     }
 
     #[test]
