@@ -94,14 +94,7 @@ pub fn findings(trace: &Trace) -> Vec<Finding> {
 
 /// The trace stops at the memory cap: say where, and what is missing.
 fn truncated(trace: &Trace, out: &mut Vec<Finding>) {
-    // Batches arrive per thread, so the last recorded event is where the recording ended.
-    let at = trace
-        .lanes
-        .iter()
-        .filter_map(|l| l.polls.last().map(|p| p.end_ns()))
-        .chain(trace.wakes.last().map(|w| w.ts_ns()))
-        .max()
-        .unwrap_or(0);
+    let at = trace.recorded_until_ns().unwrap_or(0);
     out.push(Finding {
         kind: FindingKind::Truncated,
         severity: Severity::Warning,

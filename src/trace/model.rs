@@ -991,6 +991,19 @@ impl Trace {
         self.tasks_sorted_by_id = true;
     }
 
+    /// Where recording stopped in a truncated trace: the last recorded poll or wake
+    /// (batches arrive per thread, so that is where the recording ended); None otherwise.
+    pub fn recorded_until_ns(&self) -> Option<u64> {
+        if !self.truncated {
+            return None;
+        }
+        self.lanes
+            .iter()
+            .filter_map(|l| l.polls.last().map(|p| p.end_ns()))
+            .chain(self.wakes.last().map(|w| w.ts_ns()))
+            .max()
+    }
+
     /// The latest timestamp anywhere in the trace.
     pub fn end_ns(&self) -> u64 {
         self.last_ts_ns.max(self.wall_ns)
@@ -1464,6 +1477,11 @@ mod tests {
         );
         t.finish();
         assert_eq!(t.lanes[0].polls.len(), 3, "the complete polls are kept");
+        assert_eq!(
+            t.recorded_until_ns(),
+            Some(35),
+            "the end of the last kept poll"
+        );
     }
 
     #[test]

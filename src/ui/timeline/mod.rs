@@ -206,6 +206,7 @@ pub fn timeline_ui(ui: &mut Ui, state: &mut TimelineState, run: &RunView<'_>, th
     tasks_ui(ui, state, trace, (run.now_ns, until), theme, &mut canvases);
 
     wake_arrows(ui, state, trace, &lane_rects, theme, until);
+    recording_stopped_mark(ui, state, trace, &lane_rects, theme);
     pointer(ui, state, &canvases, axis_rect);
 }
 
@@ -746,6 +747,36 @@ fn paint_task_row(
             }
         }
     }
+}
+
+/// In a truncated trace, a line across the lanes where recording stopped: nothing after it
+/// is on the timeline.
+fn recording_stopped_mark(
+    ui: &Ui,
+    state: &TimelineState,
+    trace: &Trace,
+    lanes: &[Rect],
+    theme: &Theme,
+) {
+    let (Some(at), Some(area)) = (
+        trace.recorded_until_ns(),
+        lanes.iter().copied().reduce(|a, b| a.union(b)),
+    ) else {
+        return;
+    };
+    let x = area.left() + state.viewport.x_from_time(at as f64) as f32;
+    if !area.x_range().contains(x) {
+        return;
+    }
+    let painter = ui.painter().with_clip_rect(area);
+    painter.vline(x, area.y_range(), Stroke::new(2.0, theme.panicked));
+    painter.text(
+        pos2(x + 4.0, area.top() + 2.0),
+        Align2::LEFT_TOP,
+        "recording stopped (memory cap)",
+        FontId::proportional(11.0),
+        theme.panicked,
+    );
 }
 
 /// Wake arrows for the hovered task, else the selected one: from where the wake happened
