@@ -101,11 +101,7 @@ fn run_a_scenario_and_inspect_a_task() {
     h.get_by_label("100");
     let polls_in_histogram: u64 = {
         let run = h.state().current_run().expect("run");
-        run.histograms
-            .as_ref()
-            .expect("histograms")
-            .poll_duration
-            .total()
+        run.histograms().expect("histograms").poll_duration.total()
     };
     let async_polls = {
         let trace = trace_of(&h);
@@ -289,7 +285,7 @@ fn a_finding_explains_itself_and_clicking_it_shows_the_evidence() {
     let finding = h
         .state()
         .current_run()
-        .and_then(|r| r.findings.first().cloned())
+        .and_then(|r| r.findings().first().cloned())
         .expect("a finding");
     h.get_by_label_contains("were refused with 429 Too Many Requests")
         .click();
@@ -361,7 +357,7 @@ fn earlier_runs_stay_and_can_be_shown_renamed_and_deleted() {
         "both runs are listed"
     );
     // With their wall time.
-    let wall = h.state().runs()[0].wall_ns.expect("finished");
+    let wall = h.state().runs()[0].wall_ns().expect("finished");
     let with_wall = format!(
         "· join versus spawn · done · {}",
         asyncscope::view::axis::format_ns(wall as f64)
@@ -407,7 +403,10 @@ fn a_saved_run_reopens_with_its_timeline_and_findings() {
     let (polls, findings) = {
         let trace = trace_of(&h);
         let polls: usize = trace.lanes.iter().map(|l| l.polls.len()).sum();
-        (polls, h.state().current_run().expect("run").findings.len())
+        (
+            polls,
+            h.state().current_run().expect("run").findings().len(),
+        )
     };
     // A fresh app opens it like a user would (Open… accepts .ascope files).
     let mut h = harness(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"));
@@ -415,7 +414,7 @@ fn a_saved_run_reopens_with_its_timeline_and_findings() {
     h.step();
     h.step();
     let run = h.state().current_run().expect("the opened run");
-    assert_eq!(run.findings.len(), findings);
+    assert_eq!(run.findings().len(), findings);
     assert!(run.scenario.is_none());
     assert_eq!(
         trace_of(&h)

@@ -18,8 +18,8 @@ const LANE_H: f32 = 22.0;
 
 /// What the comparison view keeps between frames.
 pub struct CompareView {
-    /// The compared runs (by run id), the baseline first.
-    pub run_ids: Vec<u64>,
+    /// The compared runs: run id, name and summary, the baseline first.
+    entries: Vec<(u64, String, Summary)>,
     pub viewport: Viewport,
     pub table: Comparison,
     canvas_w: f64,
@@ -27,26 +27,41 @@ pub struct CompareView {
 }
 
 impl CompareView {
-    /// Compares finished runs (their traces are read once, for the table).
+    /// Compares finished runs, from the summaries they made when they ended.
     pub fn new(runs: &[&RunSlot]) -> Self {
-        let summaries: Vec<(String, Summary)> = runs
+        let entries: Vec<(u64, String, Summary)> = runs
             .iter()
             .map(|r| {
-                let summary = match r.live.lock() {
-                    Ok(t) => Summary::from_trace(&t),
-                    Err(_) => Summary::from_trace(&Trace::new(r.name.clone())),
-                };
-                (r.name.clone(), summary)
+                let summary = r
+                    .summary
+                    .clone()
+                    .unwrap_or_else(|| Summary::from_trace(&Trace::new(r.name.clone())));
+                (r.id, r.name.clone(), summary)
             })
             .collect();
-        let refs: Vec<(String, &Summary)> = summaries.iter().map(|(n, s)| (n.clone(), s)).collect();
         CompareView {
-            run_ids: runs.iter().map(|r| r.id).collect(),
+            table: table_of(&entries),
+            entries,
             viewport: Viewport::default(),
-            table: Comparison::new(&refs),
             canvas_w: 1000.0,
             fit_pending: true,
         }
+    }
+
+    /// The compared runs still in the history, baseline first.
+    pub fn runs<'a>(&self, all: &'a [RunSlot]) -> Vec<&'a RunSlot> {
+        self.entries
+            .iter()
+            .filter_map(|(id, ..)| all.iter().find(|r| r.id == *id))
+            .collect()
+    }
+
+    /// Drops a deleted run from the comparison (the view stays where it is); false when
+    /// fewer than two runs are left to compare.
+    pub fn remove_run(&mut self, id: u64) -> bool {
+        self.entries.retain(|(i, ..)| *i != id);
+        self.table = table_of(&self.entries);
+        self.entries.len() >= 2
     }
 
     /// The time range on screen (as of the last frame), ns.
@@ -56,11 +71,11 @@ impl CompareView {
             self.viewport.time_from_x(self.canvas_w),
         )
     }
+}
 
-    /// Show the longest run whole on the next frame.
-    pub fn request_fit(&mut self) {
-        self.fit_pending = true;
-    }
+fn table_of(entries: &[(u64, String, Summary)]) -> Comparison {
+    let refs: Vec<(String, &Summary)> = entries.iter().map(|(_, n, s)| (n.clone(), s)).collect();
+    Comparison::new(&refs)
 }
 
 /// Highlight colours of the table: better than the baseline, worse, or just different.
@@ -136,14 +151,17 @@ pub fn compare_ui(
     let mut command = None;
     let canvas_w = (ui.available_width() - GUTTER_W).max(50.0) as f64;
     view.canvas_w = canvas_w;
-    let compared: Vec<&RunSlot> = view
-        .run_ids
-        .iter()
-        .filter_map(|id| runs.iter().find(|r| r.id == *id))
+    let guards: Vec<_> = view
+        .runs(runs)
+        .into_iter()
+        .filter_map(|r| Some((r, r.live.lock().ok()?)))
         .collect();
-    let guards: Vec<_> = compared.iter().map(|r| r.live.lock().ok()).collect();
-    let traces: Vec<&Trace> = guards.iter().filter_map(|g| g.as_deref()).collect();
-    let longest = traces.iter().map(|t| t.end_ns()).max().unwrap_or(1).max(1);
+    let longest = guards
+        .iter()
+        .map(|(_, t)| t.end_ns())
+        .max()
+        .unwrap_or(1)
+        .max(1);
 
     ui.horizontal(|ui| {
         if ui.button("Back to the timeline").clicked() {
@@ -178,7 +196,7 @@ pub fn compare_ui(
         .id_salt("compared runs")
         .auto_shrink([false, false])
         .show(ui, |ui| {
-            for (ri, (run, trace)) in compared.iter().zip(&traces).enumerate() {
+            for (ri, (run, trace)) in guards.iter().enumerate() {
                 ui.horizontal(|ui| {
                     ui.add_space(4.0);
                     ui.label(

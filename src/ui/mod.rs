@@ -21,7 +21,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::run::{LiveTrace, RunError, RunOptions, StopHandle, run_live};
 use crate::scenario::Scenario;
-use crate::trace::{Finding, Severity, Trace, findings::findings};
+use crate::trace::stats::Histograms;
+use crate::trace::{Finding, Severity, Summary, Trace};
 use scenarios::{RunStatus, ScenarioEntry, scenario_panel_ui};
 use theme::Theme;
 use timeline::axis::format_ns;
@@ -80,14 +81,13 @@ pub struct RunSlot {
     pub scenario: Option<Scenario>,
     pub live: LiveTrace,
     stop: StopHandle,
-    thread: Option<JoinHandle<Result<(), RunError>>>,
+    /// The run thread; it summarises the trace when the run is over.
+    thread: Option<JoinHandle<Result<Summary, RunError>>>,
     started: Instant,
     pub outcome: Option<RunOutcome>,
-    /// The run's wall time, once it is over.
-    pub wall_ns: Option<u64>,
-    /// Computed once, when the run is over.
-    pub findings: Vec<Finding>,
-    pub histograms: Option<crate::trace::stats::Histograms>,
+    /// Computed once, when the run is over (findings, histograms, the figures a
+    /// comparison shows).
+    pub summary: Option<Summary>,
 }
 
 impl RunSlot {
@@ -101,7 +101,12 @@ impl RunSlot {
         let (sc, sink, repaint) = (scenario.clone(), live.clone(), ctx.clone());
         let thread = std::thread::Builder::new()
             .name("asyncscope-run".into())
-            .spawn(move || run_live(&sc, options, &sink, move || repaint.request_repaint()))
+            .spawn(move || {
+                run_live(&sc, options, &sink, move || repaint.request_repaint())?;
+                // Here, not on the GUI thread: it reads the whole trace.
+                let trace = sink.lock().map_err(|_| RunError::CollectorPanicked)?;
+                Ok(Summary::from_trace(&trace))
+            })
             .map_err(|e| format!("could not start the run thread: {e}"))?;
         let secs = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -122,9 +127,7 @@ impl RunSlot {
             thread: Some(thread),
             started: Instant::now(),
             outcome: None,
-            wall_ns: None,
-            findings: Vec::new(),
-            histograms: None,
+            summary: None,
         })
     }
 
@@ -138,12 +141,10 @@ impl RunSlot {
         RunSlot {
             id: 0,
             picked: false,
-            wall_ns: Some(trace.wall_ns),
             name,
             started_at: "file".into(),
             scenario: None,
-            findings: findings(&trace),
-            histograms: Some(crate::trace::stats::Histograms::from_trace(&trace)),
+            summary: Some(Summary::from_trace(&trace)),
             live: Arc::new(Mutex::new(trace)),
             stop: StopHandle::default(),
             thread: None,
@@ -156,6 +157,22 @@ impl RunSlot {
         self.outcome.is_none()
     }
 
+    /// The run's wall time, once it is over.
+    pub fn wall_ns(&self) -> Option<u64> {
+        self.summary
+            .as_ref()
+            .map(|s| (s.wall_ms * 1e6).round() as u64)
+    }
+
+    /// The findings, once the run is over.
+    pub fn findings(&self) -> &[Finding] {
+        self.summary.as_ref().map_or(&[], |s| &s.findings)
+    }
+
+    pub fn histograms(&self) -> Option<&Histograms> {
+        self.summary.as_ref().map(|s| &s.histograms)
+    }
+
     /// Collects the run thread's result once it is done; true if it just finished.
     fn poll(&mut self) -> bool {
         if !self.thread.as_ref().is_some_and(JoinHandle::is_finished) {
@@ -164,23 +181,15 @@ impl RunSlot {
         let Some(thread) = self.thread.take() else {
             return false;
         };
-        self.outcome = Some(match thread.join() {
-            Ok(Ok(())) => {
-                let stopped = self.live.lock().map(|t| t.stopped).unwrap_or(false);
-                if stopped {
-                    RunOutcome::Stopped
-                } else {
-                    RunOutcome::Finished
-                }
-            }
-            Ok(Err(e)) => RunOutcome::Failed(e.to_string()),
-            Err(_) => RunOutcome::Failed("the run thread panicked".into()),
-        });
-        if let Ok(trace) = self.live.lock() {
-            self.wall_ns = Some(trace.wall_ns);
-            self.findings = findings(&trace);
-            self.histograms = Some(crate::trace::stats::Histograms::from_trace(&trace));
-        }
+        let (outcome, summary) = match thread.join() {
+            Ok(Ok(s)) if s.stopped => (RunOutcome::Stopped, Some(s)),
+            Ok(Ok(s)) => (RunOutcome::Finished, Some(s)),
+            Ok(Err(e)) => (RunOutcome::Failed(e.to_string()), None),
+            Err(_) => (RunOutcome::Failed("the run thread panicked".into()), None),
+        };
+        self.outcome = Some(outcome);
+        // A failed run keeps what it recorded: summarise that here (rare).
+        self.summary = summary.or_else(|| self.live.lock().ok().map(|t| Summary::from_trace(&t)));
         true
     }
 }
@@ -460,11 +469,7 @@ impl App {
         let range = |(a, b): (f64, f64)| Some((a.max(0.0) as u64, b.max(1.0) as u64));
         let doc = match &self.compare {
             Some(view) => {
-                let compared: Vec<&RunSlot> = view
-                    .run_ids
-                    .iter()
-                    .filter_map(|id| self.runs.iter().find(|r| r.id == *id))
-                    .collect();
+                let compared = view.runs(&self.runs);
                 let guards = compared
                     .iter()
                     .map(|r| r.live.lock().map_err(|_| unavailable()))
@@ -573,18 +578,12 @@ impl App {
                 if self.runs.get(i).is_some_and(|r| !r.is_running()) {
                     let gone = self.runs.remove(i);
                     self.replay = None;
-                    if let Some(c) = &mut self.compare {
-                        c.run_ids.retain(|&id| id != gone.id);
-                        if c.run_ids.len() < 2 {
-                            self.compare = None;
-                        } else {
-                            let kept: Vec<&RunSlot> = c
-                                .run_ids
-                                .iter()
-                                .filter_map(|id| self.runs.iter().find(|r| r.id == *id))
-                                .collect();
-                            self.compare = Some(compare::CompareView::new(&kept));
-                        }
+                    if self
+                        .compare
+                        .as_mut()
+                        .is_some_and(|c| !c.remove_run(gone.id))
+                    {
+                        self.compare = None;
                     }
                     self.shown_run = match self.shown_run {
                         Some(s) if s == i => None,
@@ -712,7 +711,7 @@ impl App {
                 if let Some(run) = shown_run(&self.runs, self.shown_run) {
                     findings_ui(ui, run, &mut self.timeline);
                     ui.separator();
-                    if let Some(h) = &run.histograms {
+                    if let Some(h) = run.histograms() {
                         egui::CollapsingHeader::new("Histograms").show(ui, |ui| {
                             histograms::histograms_ui(ui, h, &mut self.histogram_group);
                         });
@@ -816,7 +815,7 @@ fn findings_ui(ui: &mut egui::Ui, run: &RunSlot, timeline: &mut TimelineState) {
         ui.weak("Computed when the run ends.");
         return;
     }
-    if run.findings.is_empty() {
+    if run.findings().is_empty() {
         ui.weak("None: nothing stalled, queued, repeated or was refused.");
         return;
     }
@@ -824,7 +823,7 @@ fn findings_ui(ui: &mut egui::Ui, run: &RunSlot, timeline: &mut TimelineState) {
         .id_salt("findings")
         .max_height(ui.available_height() * 0.45)
         .show(ui, |ui| {
-            for f in &run.findings {
+            for f in run.findings() {
                 let (mark, color) = match f.severity {
                     Severity::Error => ("error", ui.visuals().error_fg_color),
                     Severity::Warning => ("warning", ui.visuals().warn_fg_color),

@@ -40,7 +40,7 @@ pub fn runs_ui(ui: &mut Ui, runs: &mut [RunSlot], shown: Option<usize>) -> Optio
                         command = Some(Command::DeleteRun(i));
                     }
                     let wall = r
-                        .wall_ns
+                        .wall_ns()
                         .map(|w| format!(" · {}", format_ns(w as f64)))
                         .unwrap_or_default();
                     let text = format!("{} · {} · {status}{wall}", r.started_at, r.name);
