@@ -102,22 +102,19 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Trace, LoadError> {
     }
     let (mut data, rest): (TraceData, &[u8]) =
         postcard::take_from_bytes(body).map_err(|e| LoadError::Decode(e.to_string()))?;
-    if version >= 2 {
-        let (ext, rest): (Extension, &[u8]) =
-            postcard::take_from_bytes(rest).map_err(|e| LoadError::Decode(e.to_string()))?;
-        if !rest.is_empty() {
-            return Err(LoadError::Decode(format!(
-                "{} bytes after the end of the data",
-                rest.len()
-            )));
-        }
-        data.truncated = ext.truncated;
-    } else if !rest.is_empty() {
+    // Version 1 ends with the data; version 2 adds the extension after it.
+    let (ext, rest): (Extension, &[u8]) = if version >= 2 {
+        postcard::take_from_bytes(rest).map_err(|e| LoadError::Decode(e.to_string()))?
+    } else {
+        (Extension::default(), rest)
+    };
+    if !rest.is_empty() {
         return Err(LoadError::Decode(format!(
             "{} bytes after the end of the data",
             rest.len()
         )));
     }
+    data.truncated = ext.truncated;
     Ok(Trace::from_data(data)?)
 }
 
