@@ -116,16 +116,17 @@ fn ns(us: f64) -> Option<u64> {
     (v.is_finite() && v >= 0.0 && v < u64::MAX as f64).then_some(v as u64)
 }
 
-struct Ctx {
+/// The event being read, for error messages (formatted only when there is an error).
+struct Ctx<'a> {
     index: usize,
-    what: String,
+    event: &'a RawEvent,
 }
 
-impl Ctx {
+impl Ctx<'_> {
     fn err(&self, message: impl Into<String>) -> ImportError {
         ImportError::Event {
             index: self.index,
-            what: self.what.clone(),
+            what: format!("ph {:?}, cat {:?}", self.event.ph, self.event.cat),
             message: message.into(),
         }
     }
@@ -218,10 +219,7 @@ pub fn parse(text: &str) -> Result<Trace, ImportError> {
     let mut heartbeats = Vec::new();
 
     for (index, e) in events.iter().enumerate() {
-        let cx = Ctx {
-            index,
-            what: format!("ph {:?}, cat {:?}", e.ph, e.cat),
-        };
+        let cx = Ctx { index, event: e };
         if e.ph == "M" {
             continue;
         }

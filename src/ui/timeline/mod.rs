@@ -553,18 +553,20 @@ fn tasks_ui(
     let mut rows = Vec::new();
     let mut counts = Vec::with_capacity(groups.len());
     for (gi, g) in groups.iter().enumerate() {
-        let n = if until == u64::MAX {
+        let shown = g.tasks.iter().filter(|t| started(t));
+        let header = rows.len();
+        rows.push(Row::Header(gi));
+        let n = if state.is_expanded(g) {
+            rows.extend(shown.map(|&t| Row::Task(t)));
+            rows.len() - header - 1
+        } else if until == u64::MAX {
             g.tasks.len()
         } else {
-            g.tasks.iter().filter(|t| started(t)).count()
+            shown.count()
         };
         counts.push(n);
         if n == 0 {
-            continue;
-        }
-        rows.push(Row::Header(gi));
-        if state.is_expanded(g) {
-            rows.extend(g.tasks.iter().filter(|t| started(t)).map(|&t| Row::Task(t)));
+            rows.pop(); // a group none of whose tasks exists yet (replay)
         }
     }
     egui::ScrollArea::vertical()
