@@ -262,12 +262,8 @@ impl Trace {
                 polls,
             });
         }
-        // The lanes were read one after another: put each task's polls back in time order.
-        let lanes = &t.lanes;
-        for task in &mut t.tasks {
-            task.polls
-                .sort_by_key(|r| lanes[r.lane as usize].polls[r.index as usize].start_ns);
-        }
+        // The lanes were read one after another.
+        t.sort_task_polls();
         let mut ts = 0u64;
         for (wi, w) in d.wakes.into_iter().enumerate() {
             let task_ok = (w.task as usize) < n_tasks;

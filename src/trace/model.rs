@@ -862,11 +862,7 @@ impl Trace {
         for (i, w) in self.wakes.iter().enumerate() {
             self.tasks[w.task as usize].wakes.push(i as u32);
         }
-        let lanes = &self.lanes;
-        for t in &mut self.tasks {
-            t.polls
-                .sort_by_key(|r| lanes[r.lane as usize].polls[r.index as usize].start_ns);
-        }
+        self.sort_task_polls();
         self.http.sort_by_key(|h| h.start_ns);
         self.http_index = self
             .http
@@ -876,6 +872,16 @@ impl Trace {
             .collect();
         self.heartbeats.sort_by_key(|h| h.ts_ns);
         self.compact();
+    }
+
+    /// Puts each task's poll list in time order (polls are listed lane by lane as they are
+    /// built or read).
+    pub(super) fn sort_task_polls(&mut self) {
+        let lanes = &self.lanes;
+        for t in &mut self.tasks {
+            t.polls
+                .sort_by_key(|r| lanes[r.lane as usize].polls[r.index as usize].start_ns);
+        }
     }
 
     /// Gives back what growing vectors over-allocated while the run was live (up to half
