@@ -55,24 +55,22 @@ fn esc(s: &str) -> String {
 
 /// The SVG document.
 pub fn render(trace: &Trace, opts: &SvgOptions) -> String {
-    let subtitle = |start: u64, end: u64| {
-        format!(
-            "wall time {} · showing {} to {} · {} polls on {} threads",
-            format_ns(trace.wall_ns as f64),
-            format_ns(start as f64),
-            format_ns(end as f64),
-            trace.lanes.iter().map(|l| l.polls.len()).sum::<usize>(),
-            trace.lanes.len()
-        )
-    };
     let (start, end) = opts.range_ns.unwrap_or((0, trace.end_ns().max(1)));
+    let subtitle = format!(
+        "wall time {} · showing {} to {} · {} polls on {} threads",
+        format_ns(trace.wall_ns as f64),
+        format_ns(start as f64),
+        format_ns(end as f64),
+        trace.lanes.iter().map(|l| l.polls.len()).sum::<usize>(),
+        trace.lanes.len()
+    );
     let section = Section {
         heading: None,
         trace,
     };
     render_stack(
         &trace.scenario,
-        &subtitle(start, end),
+        &subtitle,
         &[section],
         (start, end),
         opts.width_px,
