@@ -348,3 +348,39 @@ fn compare_runs_scenarios_and_reads_recorded_runs() {
     assert!(stderr.contains("bad.json: line 1, column 18"), "{stderr}");
     assert!(!stdout.contains("running"), "nothing ran: {stdout}");
 }
+
+/// `--max-events` caps the recording and the summary says where; out of range is bad input.
+#[test]
+fn max_events_caps_the_recording() {
+    let dir = scratch("cap");
+    let summary = dir.join("summary.json");
+    let out = bin()
+        .arg("run")
+        .arg(repo().join("scenarios/stress.toml"))
+        .arg("--max-events")
+        .arg("20000")
+        .arg("--summary")
+        .arg(&summary)
+        .output()
+        .expect("run");
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.contains("truncated  at 20000 events"), "{stdout}");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&summary).expect("summary")).expect("json");
+    assert_eq!(json["truncated_at_events"], 20000);
+    assert_eq!(json["events"], 20000);
+    let out = bin()
+        .arg("run")
+        .arg(repo().join("scenarios/stress.toml"))
+        .arg("--max-events")
+        .arg("5")
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out).1.contains("1000..=500000000"),
+        "{}",
+        text(&out).1
+    );
+}

@@ -652,3 +652,42 @@ fn stress_runs_live_and_the_memory_cap_is_shown() {
     h.get_by_label_contains("Truncated at 50000 events");
     assert!(trace_of(&h).truncated);
 }
+
+/// Hovering a run in the history shows what was run: the scenario's parameters.
+#[test]
+fn a_history_row_shows_its_parameters_on_hover() {
+    let mut h = run_shipped("I/O fan-out");
+    h.get_by_label_contains("· I/O fan-out · done").hover();
+    // egui shows a tooltip after a short delay.
+    for _ in 0..60 {
+        h.step();
+    }
+    h.get_by_label("runtime: multi_thread, 4 workers");
+    h.get_by_label_contains("task `fetch`: 100 ×");
+}
+
+/// `asyncscope open A B` hands its files to `App::open_runs`: recorded runs in both
+/// formats open side by side in the comparison.
+#[test]
+fn opening_two_recorded_runs_compares_them() {
+    let dir = std::env::temp_dir().join(format!("asyncscope-ui-open2-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let scenarios = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let (a, b) = (dir.join("join.ascope"), dir.join("seq.json"));
+    let run = |name: &str| {
+        let sc = asyncscope::scenario::load(&scenarios.join(name)).expect("scenario");
+        asyncscope::run::run(&sc, asyncscope::run::RunOptions::default()).expect("run")
+    };
+    asyncscope::export::native::save(&run("join_vs_spawn.toml"), &a).expect("save");
+    asyncscope::export::chrome::write_file(&run("sequential_awaits.toml"), &b).expect("export");
+    let mut h = harness(scenarios);
+    h.state_mut().open_runs(&[a, b]);
+    h.step();
+    h.step();
+    let view = h.state().compare_view().expect("the comparison opens");
+    assert_eq!(view.table.runs.len(), 2);
+    assert_eq!(h.state().runs().len(), 2);
+    h.get_by_label("[1] join versus spawn (join.ascope)");
+    assert!(h.get_all_by_label_contains("(seq.json)").count() >= 1);
+    h.get_by_label("Back to the timeline");
+}
