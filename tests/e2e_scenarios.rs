@@ -67,10 +67,10 @@ fn assert_invariants(trace: &Trace) {
         }
     }
     for (ti, t) in trace.tasks.iter().enumerate() {
-        let polls: Vec<_> = t.polls.iter().map(|r| *trace.poll(*r)).collect();
+        let polls: Vec<_> = trace.polls_of(t).iter().map(|r| *trace.poll(*r)).collect();
         let Some(first) = polls.first() else { continue };
         let spawn = t
-            .spawn_ns
+            .spawn_ns()
             .unwrap_or_else(|| panic!("task {} polled, never spawned", t.id));
         assert!(
             spawn <= first.start_ns,
@@ -80,8 +80,8 @@ fn assert_invariants(trace: &Trace) {
         for p in &polls {
             assert_eq!(p.task as usize, ti);
         }
-        let wakes: Vec<u64> = t
-            .wakes
+        let wakes: Vec<u64> = trace
+            .wakes_of(t)
             .iter()
             .map(|&w| trace.wakes[w as usize].ts_ns())
             .collect();
@@ -93,19 +93,19 @@ fn assert_invariants(trace: &Trace) {
                         .any(|&w| w >= pair[0].start_ns && w <= pair[1].start_ns),
                     "task {} `{}` polled again at {} with no wake since {}",
                     t.id,
-                    t.label(),
+                    trace.label(t),
                     pair[1].start_ns,
                     pair[0].start_ns
                 );
             }
         }
         let last = polls.last().copied().unwrap_or(*first);
-        if let Some(end) = t.end_ns {
+        if let Some(end) = t.end_ns() {
             assert!(
                 end >= last.end_ns(),
                 "task {} `{}` ({:?}) completes at {end} before its last poll ends: {last:?}",
                 t.id,
-                t.label(),
+                trace.label(t),
                 t.outcome
             );
         }
@@ -153,7 +153,7 @@ fn io_fanout_requests_overlap() {
     assert!(
         fetch
             .iter()
-            .all(|t| t.outcome == Some(Outcome::Ok) && t.polls.len() >= 2)
+            .all(|t| t.outcome == Some(Outcome::Ok) && trace.polls_of(t).len() >= 2)
     );
     assert!(
         worker_lanes(&trace) >= 2,
@@ -166,7 +166,7 @@ fn io_fanout_requests_overlap() {
         trace
             .tasks
             .iter()
-            .any(|t| t.name.is_none() && t.label().contains(".rs:")),
+            .any(|t| t.name.is_none() && trace.label(t).contains(".rs:")),
         "library tasks are in the trace"
     );
     let hb = s.heartbeat_late_ms.as_ref().expect("heartbeat");
@@ -219,9 +219,9 @@ fn sequential_awaits_take_the_sum() {
     assert_eq!(client.len(), 1);
     // Every request is an await the task went idle at: at least one poll per request.
     assert!(
-        client[0].polls.len() > 10,
+        trace.polls_of(client[0]).len() > 10,
         "{} polls",
-        client[0].polls.len()
+        trace.polls_of(client[0]).len()
     );
 }
 
@@ -240,8 +240,8 @@ fn assert_worker_hog(name: &str, hog: &str) {
         "the heartbeat waited behind the hog: {hb:?}"
     );
     for t in tasks_named(&trace, hog) {
-        let long = t
-            .polls
+        let long = trace
+            .polls_of(t)
             .iter()
             .map(|r| trace.poll(*r).duration_ns())
             .max()
@@ -312,15 +312,18 @@ fn offloading_keeps_worker_polls_short_and_fills_blocking_lanes() {
     for t in &offload {
         assert_eq!(t.kind, TaskKind::Blocking);
         assert_eq!(t.outcome, Some(Outcome::Ok));
-        let parent = t.parent.and_then(|p| trace.task_by_id(p)).expect("parent");
+        let parent = t
+            .parent()
+            .and_then(|p| trace.task_by_id(p))
+            .expect("parent");
         assert_eq!(parent.name.as_deref(), Some("download"));
-        let run = trace.poll(t.polls[0]);
+        let run = trace.poll(trace.polls_of(t)[0]);
         assert!(
             run.duration_ns() >= 49_000_000,
             "the parse ran on the blocking lane"
         );
         assert_eq!(
-            trace.lanes[t.polls[0].lane as usize].kind,
+            trace.lanes[trace.polls_of(t)[0].lane as usize].kind,
             LaneKind::Blocking
         );
     }
@@ -392,9 +395,9 @@ fn join_is_one_task_spawn_is_many() {
     assert_eq!(spawner.len(), 1);
     let children = tasks_named(&trace, "child");
     assert_eq!(children.len(), 5);
-    assert!(children.iter().all(|c| c.parent == Some(spawner[0].id)));
+    assert!(children.iter().all(|c| c.parent() == Some(spawner[0].id)));
     // The spawner is woken by its children finishing (JoinHandle), task to task.
-    let woken_by_child = spawner[0].wakes.iter().any(|&w| {
+    let woken_by_child = trace.wakes_of(spawner[0]).iter().any(|&w| {
         trace.wakes[w as usize]
             .by()
             .is_some_and(|b| trace.tasks[b as usize].name.as_deref() == Some("child"))
@@ -488,7 +491,7 @@ steps = [ { sleep_ms = 20 } ]
     assert_invariants(&trace);
     let bad = tasks_named(&trace, "bad");
     assert_eq!(bad[0].outcome, Some(Outcome::Panicked));
-    assert_eq!(bad[0].panic_message.as_deref(), Some("on purpose"));
+    assert_eq!(trace.panic_message(bad[0]), Some("on purpose"));
     let good = tasks_named(&trace, "good");
     assert!(good.iter().all(|t| t.outcome == Some(Outcome::Ok)));
     let s = Summary::from_trace(&trace);
@@ -532,8 +535,8 @@ fn stop_ends_a_runaway_scenario_and_keeps_the_partial_trace() {
     // loop) and whatever the ticker did meanwhile (the spinning worker can stall the
     // timer, so how much varies).
     let spin = tasks_named(&trace, "spin");
-    let longest = spin[0]
-        .polls
+    let longest = trace
+        .polls_of(spin[0])
         .iter()
         .map(|r| trace.poll(*r).duration_ns())
         .max()
@@ -543,7 +546,10 @@ fn stop_ends_a_runaway_scenario_and_keeps_the_partial_trace() {
         "spin's poll is in the trace: {longest} ns"
     );
     let ticker = tasks_named(&trace, "ticker");
-    assert!(!ticker[0].polls.is_empty(), "the partial trace is kept");
+    assert!(
+        !trace.polls_of(ticker[0]).is_empty(),
+        "the partial trace is kept"
+    );
     // It either saw the stop between two ticks (ok) or was dropped at shutdown.
     assert!(ticker[0].outcome.is_some());
     assert!(Summary::from_trace(&trace).stopped);

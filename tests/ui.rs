@@ -109,7 +109,7 @@ fn run_a_scenario_and_inspect_a_task() {
             .tasks
             .iter()
             .filter(|t| t.kind == asyncscope::trace::TaskKind::Async)
-            .map(|t| t.polls.len() as u64)
+            .map(|t| trace.polls_of(t).len() as u64)
             .sum::<u64>()
     };
     assert_eq!(polls_in_histogram, async_polls);
@@ -132,7 +132,7 @@ fn run_a_scenario_and_inspect_a_task() {
             .iter()
             .find(|t| t.name.as_deref() == Some("fetch"))
             .expect("a fetch task");
-        (t.id, t.polls.len(), t.wakes.len())
+        (t.id, trace.polls_of(t).len(), trace.wakes_of(t).len())
     };
     assert!(polls >= 2);
     h.get_by_label(&format!("  fetch #{id}")).click();
@@ -217,7 +217,10 @@ fn stop_keeps_the_partial_trace_and_the_app_responsive() {
             .iter()
             .find(|t| t.name.as_deref() == Some("ticker"))
             .expect("ticker");
-        assert!(ticker.polls.len() > 10, "the partial trace is kept");
+        assert!(
+            trace.polls_of(ticker).len() > 10,
+            "the partial trace is kept"
+        );
     }
     // Responsive: the timeline still answers, and a new run can start (the old one stays).
     h.get_by_label("worker-0");

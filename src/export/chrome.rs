@@ -146,7 +146,7 @@ fn metadata<W: Write>(trace: &Trace, out: &mut Out<W>) -> io::Result<()> {
     }
     for (i, t) in trace.tasks.iter().enumerate() {
         let tid = task_tid(i as u32);
-        let name = format!("{} #{}", t.label(), t.id);
+        let name = format!("{} #{}", trace.label(t), t.id);
         out.push(&Ev::new("thread_name", "", "M", 0, TASKS_PID, tid).args(json!({"name": name})))?;
         out.push(
             &Ev::new("thread_sort_index", "", "M", 0, TASKS_PID, tid)
@@ -164,7 +164,7 @@ fn polls<W: Write>(trace: &Trace, out: &mut Out<W>) -> io::Result<()> {
         };
         for p in &lane.polls {
             let t = &trace.tasks[p.task as usize];
-            let label = t.label();
+            let label = trace.label(t);
             let mut ev = Ev::new(
                 &label,
                 "poll",
@@ -187,8 +187,8 @@ fn polls<W: Write>(trace: &Trace, out: &mut Out<W>) -> io::Result<()> {
 fn tasks<W: Write>(trace: &Trace, out: &mut Out<W>) -> io::Result<()> {
     for (i, t) in trace.tasks.iter().enumerate() {
         let tid = task_tid(i as u32);
-        let label = t.label();
-        if let Some(spawn) = t.spawn_ns {
+        let label = trace.label(t);
+        if let Some(spawn) = t.spawn_ns() {
             let mut ev = Ev::new("spawn", "spawn", "i", spawn, TASKS_PID, tid);
             ev.s = Some("t");
             out.push(&ev.args(json!({
@@ -196,8 +196,8 @@ fn tasks<W: Write>(trace: &Trace, out: &mut Out<W>) -> io::Result<()> {
                 "name": label,
                 "task_name": t.name.as_deref(),
                 "kind": match t.kind { TaskKind::Async => "async", TaskKind::Blocking => "blocking" },
-                "parent": t.parent,
-                "location": t.location.as_ref().map(|l| l.to_string()),
+                "parent": t.parent(),
+                "location": trace.location(t).map(|l| l.to_string()),
             })))?;
         }
         for s in trace.task_states(i as u32) {
@@ -208,12 +208,12 @@ fn tasks<W: Write>(trace: &Trace, out: &mut Out<W>) -> io::Result<()> {
             ev.dur = Some(us(s.end_ns - s.start_ns));
             out.push(&ev.args(json!({"task": t.id})))?;
         }
-        if let (Some(end), Some(outcome)) = (t.end_ns, t.outcome) {
+        if let (Some(end), Some(outcome)) = (t.end_ns(), t.outcome) {
             let mut ev = Ev::new("complete", "complete", "i", end, TASKS_PID, tid);
             ev.s = Some("t");
             let mut args = json!({"task": t.id, "outcome": outcome.as_str()});
-            if let Some(msg) = &t.panic_message {
-                args["message"] = json!(msg.as_ref());
+            if let Some(msg) = trace.panic_message(t) {
+                args["message"] = json!(msg);
             }
             out.push(&ev.args(args))?;
         }

@@ -183,7 +183,7 @@ mod tests {
         assert_eq!(Summary::from_trace(&back), Summary::from_trace(&t));
         assert_eq!(Histograms::from_trace(&back), Histograms::from_trace(&t));
         assert_eq!(back.task_states(0), t.task_states(0));
-        assert_eq!(back.task_by_id(1).map(|t| t.polls.len()), Some(2));
+        assert_eq!(back.task_by_id(1).map(|t| back.polls_of(t).len()), Some(2));
     }
 
     #[test]

@@ -250,7 +250,7 @@ fn lanes(
                 RenderItem::Single(i) => {
                     let p = &polls[i];
                     let t = &trace.tasks[p.task as usize];
-                    let label = t.label();
+                    let label = trace.label(t);
                     *groups.entry(label.clone()).or_default() += 1;
                     let (a, b) = (x_of(p.start_ns.max(start)), x_of(p.end_ns().min(end)));
                     let w = (b - a).max(0.5);
@@ -278,7 +278,7 @@ fn lanes(
                     start_ns,
                     end_ns,
                 } => {
-                    let label = trace.tasks[polls[first].task as usize].label();
+                    let label = trace.label(&trace.tasks[polls[first].task as usize]);
                     let (a, b) = (x_of(start_ns.max(start)), x_of(end_ns.min(end)));
                     let _ = writeln!(
                         body,

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::event::SpawnLocation;
 use super::model::{
-    GroupMetrics, Heartbeat, HttpRequest, Lane, LaneKind, Outcome, PollOutcome, PollRef, PollSpan,
+    GroupMetrics, Heartbeat, HttpRequest, Lane, LaneKind, Outcome, PollOutcome, PollSpan,
     RuntimeSample, Task, TaskKind, Trace, Wake,
 };
 
@@ -113,12 +113,12 @@ impl Trace {
                     id: t.id,
                     name: t.name.as_deref().map(str::to_string),
                     blocking: t.kind == TaskKind::Blocking,
-                    location: t.location.as_ref().map(|l| l.to_string()),
-                    parent: t.parent,
-                    spawn_ns: t.spawn_ns,
-                    end_ns: t.end_ns,
+                    location: self.location(t).map(|l| l.to_string()),
+                    parent: t.parent(),
+                    spawn_ns: t.spawn_ns(),
+                    end_ns: t.end_ns(),
                     outcome: t.outcome.map(outcome),
-                    panic_message: t.panic_message.as_deref().map(str::to_string),
+                    panic_message: self.panic_message(t).map(str::to_string),
                 })
                 .collect(),
             lanes: self
@@ -203,23 +203,23 @@ impl Trace {
                 Some(2) => Some(Outcome::Cancelled),
                 Some(o) => return bad(format!("task {}: unknown outcome {o}", td.id)),
             };
-            t.tasks.push(Task {
-                id: td.id,
-                name: td.name.map(Arc::from),
-                kind: if td.blocking {
-                    TaskKind::Blocking
-                } else {
-                    TaskKind::Async
-                },
-                location: td.location.map(|l| SpawnLocation::Owned(l.into())),
-                parent: td.parent,
-                spawn_ns: td.spawn_ns,
-                end_ns: td.end_ns,
-                outcome,
-                panic_message: td.panic_message.map(Arc::from),
-                polls: Vec::new(),
-                wakes: Vec::new(),
-            });
+            let mut task = Task::new(td.id);
+            task.name = td.name.map(Arc::from);
+            if td.blocking {
+                task.kind = TaskKind::Blocking;
+            }
+            task.set_parent(td.parent);
+            task.set_spawn_ns(td.spawn_ns);
+            task.set_end_ns(td.end_ns);
+            task.outcome = outcome;
+            t.tasks.push(task);
+            let index = t.tasks.len() as u32 - 1;
+            if let Some(l) = td.location {
+                t.set_location(index, SpawnLocation::Owned(l.into()));
+            }
+            if let Some(m) = td.panic_message {
+                t.set_panic_message(td.id, m.into());
+            }
         }
         for (li, ld) in d.lanes.into_iter().enumerate() {
             let mut start = 0u64;
@@ -234,10 +234,6 @@ impl Trace {
                 let end = start
                     .checked_add(p.duration_ns)
                     .ok_or_else(|| DataError(format!("lane {li} poll {pi}: time overflow")))?;
-                t.tasks[p.task as usize].polls.push(PollRef {
-                    lane: li as u16,
-                    index: pi as u32,
-                });
                 polls.push(PollSpan::new(
                     start,
                     end,
@@ -262,8 +258,6 @@ impl Trace {
                 polls,
             });
         }
-        // The lanes were read one after another.
-        t.sort_task_polls();
         let mut ts = 0u64;
         for (wi, w) in d.wakes.into_iter().enumerate() {
             let task_ok = (w.task as usize) < n_tasks;
@@ -275,7 +269,6 @@ impl Trace {
             ts = ts
                 .checked_add(w.ts_delta_ns)
                 .ok_or_else(|| DataError(format!("wake {wi}: time overflow")))?;
-            t.tasks[w.task as usize].wakes.push(wi as u32);
             t.wakes.push(Wake::new(ts, w.task, w.by, w.lane));
         }
         t.http = d

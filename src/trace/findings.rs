@@ -136,8 +136,8 @@ fn slow_polls(trace: &Trace, out: &mut Vec<Finding>) {
                 if w.task == p.task {
                     continue;
                 }
-                let next = trace.tasks[w.task as usize]
-                    .polls
+                let next = trace
+                    .task_polls(w.task)
                     .iter()
                     .map(|r| trace.poll(*r).start_ns)
                     .find(|&s| s >= w.ts_ns());
@@ -146,13 +146,14 @@ fn slow_polls(trace: &Trace, out: &mut Vec<Finding>) {
                     longest_wait = longest_wait.max(next - w.ts_ns());
                 }
             }
-            let only_poll = t.polls.len() == 1 && p.outcome() == PollOutcome::Ready;
+            let only_poll =
+                trace.task_polls(p.task).len() == 1 && p.outcome() == PollOutcome::Ready;
             let (kind, what) = if only_poll {
                 (
                     FindingKind::NeverYielded,
                     format!(
                         "Task `{}` #{} never yielded: it ran its whole life in one {} poll on {}",
-                        t.label(),
+                        trace.label(t),
                         t.id,
                         fmt_ms(p.duration_ns()),
                         lane.name
@@ -163,7 +164,7 @@ fn slow_polls(trace: &Trace, out: &mut Vec<Finding>) {
                     FindingKind::SlowPoll,
                     format!(
                         "Task `{}` #{} held {} for {} in one poll (budget {})",
-                        t.label(),
+                        trace.label(t),
                         t.id,
                         lane.name,
                         fmt_ms(p.duration_ns()),
@@ -232,7 +233,7 @@ fn blocking_pool(trace: &Trace, out: &mut Vec<Finding>) {
         if t.kind != TaskKind::Blocking {
             continue;
         }
-        let (Some(spawn), Some(first)) = (t.spawn_ns, t.polls.first()) else {
+        let (Some(spawn), Some(first)) = (t.spawn_ns(), trace.task_polls(i as u32).first()) else {
             continue;
         };
         let wait = trace.poll(*first).start_ns.saturating_sub(spawn);
@@ -255,7 +256,7 @@ fn blocking_pool(trace: &Trace, out: &mut Vec<Finding>) {
              blocking thread{} were busy",
             if queued == 1 { "" } else { "s" },
             fmt_ms(wait),
-            t.label(),
+            trace.label(t),
             t.id,
             if threads == 1 { "" } else { "s" }
         ),
@@ -293,7 +294,7 @@ fn sequential_awaits(trace: &Trace, out: &mut Vec<Finding>) {
         }
         let label = trace
             .task_by_id(task)
-            .map_or_else(|| format!("task {task}"), |t| t.label());
+            .map_or_else(|| format!("task {task}"), |t| trace.label(t));
         let longest = reqs.iter().map(|(s, e)| e - s).max().unwrap_or(0);
         out.push(Finding {
             kind: FindingKind::SequentialAwaits,
@@ -360,32 +361,32 @@ fn lost_wakeups(trace: &Trace, out: &mut Vec<Finding>) {
     if trace.stopped {
         return; // a stopped run cut tasks short on purpose
     }
-    for t in &trace.tasks {
+    for (i, t) in trace.tasks.iter().enumerate() {
         // Library tasks (pooled connections) idle until shutdown by design.
         if t.name.is_none() || t.kind != TaskKind::Async {
             continue;
         }
-        let Some(last) = t.polls.last().map(|r| *trace.poll(*r)) else {
+        let Some(last) = trace.task_polls(i as u32).last().map(|r| *trace.poll(*r)) else {
             continue;
         };
         if last.outcome() != PollOutcome::Pending || t.outcome == Some(Outcome::Ok) {
             continue;
         }
-        let woken_after = t
-            .wakes
+        let woken_after = trace
+            .task_wakes(i as u32)
             .iter()
             .any(|&w| trace.wakes[w as usize].ts_ns() >= last.start_ns);
         if woken_after {
             continue;
         }
-        let end = t.end_ns.unwrap_or_else(|| trace.end_ns());
+        let end = t.end_ns().unwrap_or_else(|| trace.end_ns());
         out.push(Finding {
             kind: FindingKind::LostWakeup,
             severity: Severity::Error,
             message: format!(
                 "Task `{}` #{} went back to wait at {} and was never woken again ({} until the \
                  runtime shut down)",
-                t.label(),
+                trace.label(t),
                 t.id,
                 fmt_ms(last.end_ns()),
                 fmt_ms(end.saturating_sub(last.end_ns()))

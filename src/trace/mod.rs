@@ -6,6 +6,7 @@ pub mod data;
 pub mod event;
 pub mod findings;
 pub mod model;
+mod per_task;
 pub mod stats;
 
 pub use compare::Comparison;

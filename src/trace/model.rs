@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use super::event::{Batch, EventKind, SpawnLocation, TaskId};
+use super::per_task::PerTask;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TaskKind {
@@ -155,55 +156,83 @@ impl Lane {
 }
 
 /// Where a task's poll lives: lane index and index within the lane.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct PollRef {
     pub lane: u16,
     pub index: u32,
 }
 
+/// One task of the run, in 56 bytes (a run can have millions). Its polls and wakes are
+/// listed by [`Trace::task_polls`] and [`Trace::task_wakes`]; where it was spawned and its
+/// panic message by [`Trace::location`] and [`Trace::panic_message`].
 #[derive(Clone, Debug)]
 pub struct Task {
     pub id: TaskId,
     pub name: Option<Arc<str>>,
+    /// [`NONE`] or the spawn time.
+    spawn: u64,
+    /// [`NONE`] or when the task completed or was dropped.
+    end: u64,
+    /// [`NONE`] or the id of the task that spawned it.
+    parent: TaskId,
+    /// [`NO_LOCATION`] or an index into the trace's spawn locations.
+    location: u32,
     pub kind: TaskKind,
-    pub location: Option<SpawnLocation>,
-    pub parent: Option<TaskId>,
-    pub spawn_ns: Option<u64>,
-    pub end_ns: Option<u64>,
     pub outcome: Option<Outcome>,
-    pub panic_message: Option<Arc<str>>,
-    /// This task's polls, sorted by start (after [`Trace::finish`]).
-    pub polls: Vec<PollRef>,
-    /// Indices into [`Trace::wakes`] of the wakes of this task, sorted by time (during a
-    /// live run, in arrival order).
-    pub wakes: Vec<u32>,
+}
+
+/// "None" in a `u64` field of [`Task`].
+const NONE: u64 = u64::MAX;
+const NO_LOCATION: u32 = u32::MAX;
+
+fn some(v: u64) -> Option<u64> {
+    (v != NONE).then_some(v)
 }
 
 impl Task {
-    fn new(id: TaskId) -> Self {
+    pub(crate) fn new(id: TaskId) -> Self {
         Task {
             id,
             name: None,
+            spawn: NONE,
+            end: NONE,
+            parent: NONE,
+            location: NO_LOCATION,
             kind: TaskKind::Async,
-            location: None,
-            parent: None,
-            spawn_ns: None,
-            end_ns: None,
             outcome: None,
-            panic_message: None,
-            polls: Vec::new(),
-            wakes: Vec::new(),
         }
     }
 
-    /// The scenario's name for the task, or where a library spawned it.
-    pub fn label(&self) -> String {
-        match (&self.name, &self.location) {
-            (Some(n), _) => n.to_string(),
-            (None, Some(loc)) => short_location(&loc.to_string()),
-            (None, None) => format!("task {}", self.id),
-        }
+    pub fn spawn_ns(&self) -> Option<u64> {
+        some(self.spawn)
     }
+
+    pub fn end_ns(&self) -> Option<u64> {
+        some(self.end)
+    }
+
+    pub fn parent(&self) -> Option<TaskId> {
+        some(self.parent)
+    }
+
+    pub fn set_spawn_ns(&mut self, ts: Option<u64>) {
+        self.spawn = ts.unwrap_or(NONE);
+    }
+
+    pub fn set_end_ns(&mut self, ts: Option<u64>) {
+        self.end = ts.unwrap_or(NONE);
+    }
+
+    pub fn set_parent(&mut self, parent: Option<TaskId>) {
+        self.parent = parent.unwrap_or(NONE);
+    }
+}
+
+/// What identifies a spawn location while interning it.
+#[derive(Debug, PartialEq, Eq, Hash)]
+enum LocationKey {
+    Static(usize),
+    Owned(Arc<str>),
 }
 
 /// `/home/u/.cargo/registry/src/index/hyper-util-0.1.10/src/client/legacy/client.rs:12:3`
@@ -444,6 +473,15 @@ pub struct Trace {
     http_early_ends: HashMap<u64, (u64, u16)>,
     /// Blocking "tasks" that turned out to host a worker loop (tokio internals).
     internal: HashSet<TaskId>,
+    /// Each task's polls, in time order once the trace is finished.
+    task_polls: PerTask<PollRef>,
+    /// Each task's wakes (indices into `wakes`), in time order once finished.
+    task_wakes: PerTask<u32>,
+    /// The distinct spawn locations; tasks refer to them by index.
+    locations: Vec<SpawnLocation>,
+    location_index: HashMap<LocationKey, u32>,
+    /// Panic messages by task id (few tasks panic).
+    panics: HashMap<TaskId, Arc<str>>,
 }
 
 impl Trace {
@@ -460,7 +498,7 @@ impl Trace {
             .lanes
             .iter()
             .filter_map(|l| l.polls.last().map(|p| p.end_ns()));
-        let tasks = self.tasks.iter().filter_map(|t| t.end_ns);
+        let tasks = self.tasks.iter().filter_map(|t| t.end_ns());
         let wakes = self.wakes.iter().map(|w| w.ts_ns());
         let http = self
             .http
@@ -486,6 +524,8 @@ impl Trace {
             .enumerate()
             .map(|(i, h)| (h.req, i))
             .collect();
+        self.index_task_lists();
+        self.location_index = HashMap::new();
     }
 
     /// Index of the task with tokio id `id`, if it appeared in this run.
@@ -512,11 +552,73 @@ impl Trace {
         &self.wakes[first..last.max(first)]
     }
 
+    /// The polls of task `task` (an index into `tasks`), in time order once finished.
+    pub fn task_polls(&self, task: u32) -> &[PollRef] {
+        self.task_polls.get(task as usize)
+    }
+
+    /// The wakes of task `task` as indices into `wakes`, in time order once finished.
+    pub fn task_wakes(&self, task: u32) -> &[u32] {
+        self.task_wakes.get(task as usize)
+    }
+
+    /// The polls of `t` (a task of this trace), found by its id.
+    pub fn polls_of(&self, t: &Task) -> &[PollRef] {
+        self.task_index(t.id).map_or(&[], |i| self.task_polls(i))
+    }
+
+    /// The wakes of `t` (a task of this trace) as indices into `wakes`, found by its id.
+    pub fn wakes_of(&self, t: &Task) -> &[u32] {
+        self.task_index(t.id).map_or(&[], |i| self.task_wakes(i))
+    }
+
+    /// Where `t` was spawned, if that was seen.
+    pub fn location(&self, t: &Task) -> Option<&SpawnLocation> {
+        self.locations.get(t.location as usize)
+    }
+
+    /// The message `t` panicked with.
+    pub fn panic_message(&self, t: &Task) -> Option<&str> {
+        self.panics.get(&t.id).map(|m| &**m)
+    }
+
+    /// The scenario's name for the task, or where a library spawned it.
+    pub fn label(&self, t: &Task) -> String {
+        match (&t.name, self.location(t)) {
+            (Some(n), _) => n.to_string(),
+            (None, Some(loc)) => short_location(&loc.to_string()),
+            (None, None) => format!("task {}", t.id),
+        }
+    }
+
+    /// Records where task `task` (an index into `tasks`) was spawned.
+    pub(crate) fn set_location(&mut self, task: u32, location: SpawnLocation) {
+        let key = match &location {
+            SpawnLocation::Static(l) => LocationKey::Static(std::ptr::from_ref(*l) as usize),
+            SpawnLocation::Owned(s) => LocationKey::Owned(s.clone()),
+        };
+        let next = self.locations.len() as u32;
+        let index = *self.location_index.entry(key).or_insert(next);
+        if index == next {
+            self.locations.push(location);
+        }
+        self.tasks[task as usize].location = index;
+    }
+
+    pub(crate) fn set_panic_message(&mut self, task: TaskId, message: Arc<str>) {
+        self.panics.insert(task, message);
+    }
+
     pub fn poll(&self, r: PollRef) -> &PollSpan {
         &self.lanes[r.lane as usize].polls[r.index as usize]
     }
 
     fn task_mut(&mut self, id: TaskId) -> (u32, &mut Task) {
+        if self.tasks_sorted_by_id {
+            // Events after `finish`: back to the map (a new task goes at the end).
+            self.task_index = super::data::index_of_ids(&self.tasks);
+            self.tasks_sorted_by_id = false;
+        }
         let next = self.tasks.len() as u32;
         let idx = *self.task_index.entry(id).or_insert(next);
         if idx == next {
@@ -573,29 +675,29 @@ impl Trace {
             match ev.kind {
                 EventKind::Spawn { task, location } => {
                     let parent = self.running_on(thread);
-                    let (_, t) = self.task_mut(task);
-                    t.spawn_ns = Some(ts);
-                    t.parent = parent;
-                    t.location = Some(SpawnLocation::Static(location));
+                    let (i, t) = self.task_mut(task);
+                    t.spawn = ts;
+                    t.set_parent(parent);
+                    self.set_location(i, SpawnLocation::Static(location));
                 }
                 EventKind::SpawnBlocking { task, location } => {
                     let parent = self.running_on(thread);
-                    let (_, t) = self.task_mut(task);
+                    let (i, t) = self.task_mut(task);
                     t.kind = TaskKind::Blocking;
-                    t.spawn_ns = Some(ts);
-                    t.parent = parent;
-                    t.location = Some(SpawnLocation::Owned(location));
+                    t.spawn = ts;
+                    t.set_parent(parent);
+                    self.set_location(i, SpawnLocation::Owned(location));
                 }
                 EventKind::Name { task, name } => {
                     self.task_mut(task).1.name = Some(name);
                 }
                 EventKind::PollStart { task } => self.open_poll(thread, task, ts, LaneKind::Worker),
                 EventKind::BlockingStart { task } => {
-                    let (_, t) = self.task_mut(task);
+                    let (i, t) = self.task_mut(task);
                     t.kind = TaskKind::Blocking;
                     // tokio enters a blocking task's span again when it drops the finished
                     // closure: only the first entry is the run.
-                    if t.polls.is_empty() && !self.internal.contains(&task) {
+                    if self.task_polls(i).is_empty() && !self.internal.contains(&task) {
                         self.open_poll(thread, task, ts, LaneKind::Blocking);
                     }
                 }
@@ -608,13 +710,13 @@ impl Trace {
                     let by = self.running_on(thread).and_then(|id| self.task_index(id));
                     let lane = self.threads.get(&thread).and_then(|s| s.lane);
                     let index = self.wakes.len() as u32;
-                    let (task, t) = self.task_mut(task);
-                    t.wakes.push(index);
+                    let (task, _) = self.task_mut(task);
+                    self.task_wakes.push(task as usize, index);
                     self.wakes.push(Wake::new(ts, task, by, lane));
                 }
                 EventKind::Panic { message } => {
                     if let Some(task) = self.running_on(thread) {
-                        self.task_mut(task).1.panic_message = Some(message);
+                        self.set_panic_message(task, message);
                     }
                 }
                 EventKind::HttpStart { req, url } => {
@@ -679,7 +781,7 @@ impl Trace {
                 continue;
             };
             let t = &self.tasks[idx as usize];
-            if t.spawn_ns.is_none() {
+            if t.spawn == NONE {
                 continue;
             }
             let kind = match t.kind {
@@ -777,11 +879,11 @@ impl Trace {
         if kind == LaneKind::Blocking {
             state.last_blocking = Some(task);
         }
-        let t = &mut self.tasks[open.task as usize];
-        t.polls.push(PollRef { lane, index });
+        self.task_polls
+            .push(open.task as usize, PollRef { lane, index });
         if open.terminated {
             // The task is complete when the poll that finished it returns.
-            t.end_ns = Some(end_ns);
+            self.tasks[open.task as usize].end = end_ns;
         }
     }
 
@@ -797,12 +899,14 @@ impl Trace {
             }
             _ => false,
         };
+        let ran = !self.task_polls(idx).is_empty();
+        let panicked = self.panics.contains_key(&task);
         let t = &mut self.tasks[idx as usize];
-        t.end_ns = Some(ts);
+        t.end = ts;
         // A blocking task terminates just after its closure ran; an async task inside the
         // poll that finished it. Anything else was dropped unfinished.
-        let finished = in_poll || (t.kind == TaskKind::Blocking && !t.polls.is_empty());
-        t.outcome = Some(match (finished, t.panic_message.is_some()) {
+        let finished = in_poll || (t.kind == TaskKind::Blocking && ran);
+        t.outcome = Some(match (finished, panicked) {
             (true, true) => Outcome::Panicked,
             (true, false) => Outcome::Ok,
             (false, _) => Outcome::Cancelled,
@@ -844,25 +948,14 @@ impl Trace {
                 *l = new_of_old[*l as usize];
             }
         }
-        for t in &mut self.tasks {
-            for p in &mut t.polls {
-                p.lane = new_of_old[p.lane as usize];
-            }
-        }
         for w in &mut self.wakes {
             let lane = w.lane().map(|l| new_of_old[l as usize]);
             w.set_lane(lane);
         }
 
-        // Wakes arrive per thread: sort them and rebuild each task's list.
+        // Wakes arrive per thread.
         self.wakes.sort_by_key(|w| w.ts_ns());
-        for t in &mut self.tasks {
-            t.wakes.clear();
-        }
-        for (i, w) in self.wakes.iter().enumerate() {
-            self.tasks[w.task as usize].wakes.push(i as u32);
-        }
-        self.sort_task_polls();
+        self.index_task_lists();
         self.http.sort_by_key(|h| h.start_ns);
         self.http_index = self
             .http
@@ -874,30 +967,46 @@ impl Trace {
         self.compact();
     }
 
-    /// Puts each task's poll list in time order (polls are listed lane by lane as they are
-    /// built or read).
-    pub(super) fn sort_task_polls(&mut self) {
+    /// Lists each task's polls and wakes, in time order, from the lanes and the wakes
+    /// (which must be sorted by time), as flat lists.
+    pub(super) fn index_task_lists(&mut self) {
+        let tasks = self.tasks.len();
         let lanes = &self.lanes;
-        for t in &mut self.tasks {
-            t.polls
-                .sort_by_key(|r| lanes[r.lane as usize].polls[r.index as usize].start_ns);
-        }
+        let polls = || {
+            lanes.iter().enumerate().flat_map(|(li, l)| {
+                l.polls.iter().enumerate().map(move |(pi, p)| {
+                    let r = PollRef {
+                        lane: li as u16,
+                        index: pi as u32,
+                    };
+                    (p.task, r)
+                })
+            })
+        };
+        self.task_polls.clear();
+        self.task_polls = PerTask::flat_from(tasks, polls);
+        // Listed lane by lane: a task polled on several threads needs sorting.
+        self.task_polls
+            .sort_each_by_key(|r| lanes[r.lane as usize].polls[r.index as usize].start_ns);
+        let wakes = &self.wakes;
+        self.task_wakes.clear();
+        self.task_wakes = PerTask::flat_from(tasks, || {
+            wakes.iter().enumerate().map(|(i, w)| (w.task, i as u32))
+        });
     }
 
     /// Gives back what growing vectors over-allocated while the run was live (up to half
     /// of a lane): a finished trace no longer grows.
     fn compact(&mut self) {
         self.tasks.shrink_to_fit();
-        for t in &mut self.tasks {
-            t.polls.shrink_to_fit();
-            t.wakes.shrink_to_fit();
-        }
         for l in &mut self.lanes {
             l.polls.shrink_to_fit();
         }
         self.wakes.shrink_to_fit();
         self.threads.shrink_to_fit();
         self.task_index.shrink_to_fit();
+        self.location_index = HashMap::new();
+        self.locations.shrink_to_fit();
     }
 
     /// Removes what is not the scenario's work and renumbers the tasks in id order (then a
@@ -908,7 +1017,7 @@ impl Trace {
     /// hooks for a queued task it then finds cancelled, without polling it).
     fn prune(&mut self) {
         for t in &self.tasks {
-            if t.kind == TaskKind::Blocking && t.spawn_ns.is_none() {
+            if t.kind == TaskKind::Blocking && t.spawn == NONE {
                 self.internal.insert(t.id);
             }
         }
@@ -917,8 +1026,10 @@ impl Trace {
         let keep: Vec<bool> = self
             .tasks
             .iter()
-            .map(|t| {
-                !self.internal.contains(&t.id) && (t.spawn_ns.is_some() || !t.polls.is_empty())
+            .enumerate()
+            .map(|(i, t)| {
+                !self.internal.contains(&t.id)
+                    && (t.spawn != NONE || !self.task_polls(i as u32).is_empty())
             })
             .collect();
         let tasks = &self.tasks;
@@ -926,7 +1037,7 @@ impl Trace {
             let t = &tasks[p.task as usize];
             // A cancelled task was idle when it was dropped, so a "poll" still open then
             // (another worker had popped its notification) never really ran.
-            t.outcome == Some(Outcome::Cancelled) && t.end_ns.is_some_and(|end| p.end_ns() > end)
+            t.outcome == Some(Outcome::Cancelled) && t.end_ns().is_some_and(|end| p.end_ns() > end)
         };
         let any_phantom = self.lanes.iter().any(|l| l.polls.iter().any(phantom));
         let sorted = self.tasks.windows(2).all(|w| w[0].id < w[1].id);
@@ -972,17 +1083,11 @@ impl Trace {
             .iter()
             .filter_map(|&i| old[i as usize].take())
             .collect();
-        for t in &mut self.tasks {
-            t.polls.clear();
-        }
-        for (li, lane) in self.lanes.iter().enumerate() {
-            for (pi, p) in lane.polls.iter().enumerate() {
-                self.tasks[p.task as usize].polls.push(PollRef {
-                    lane: li as u16,
-                    index: pi as u32,
-                });
-            }
-        }
+        // `finish` lists the polls and wakes of the renumbered tasks again.
+        self.task_polls.clear();
+        self.task_wakes.clear();
+        self.panics
+            .retain(|id, _| self.tasks.binary_search_by_key(id, |t| t.id).is_ok());
         for state in self.threads.values_mut() {
             for slot in [&mut state.open, &mut state.blocking] {
                 if let Some(o) = slot.as_mut() {
@@ -1019,16 +1124,16 @@ impl Trace {
     /// trace): scheduled (woken or spawned, not yet polled), running, idle (pending).
     pub fn task_states(&self, task: u32) -> Vec<StateSpan> {
         let t = &self.tasks[task as usize];
-        let mut out = Vec::with_capacity(t.polls.len() * 2 + 1);
-        let end_of_life = t.end_ns.unwrap_or_else(|| self.end_ns());
-        let mut cursor = match (t.spawn_ns, t.polls.first()) {
+        let mut out = Vec::with_capacity(self.task_polls(task).len() * 2 + 1);
+        let end_of_life = t.end_ns().unwrap_or_else(|| self.end_ns());
+        let mut cursor = match (t.spawn_ns(), self.task_polls(task).first()) {
             (Some(s), _) => s,
             (None, Some(p)) => self.poll(*p).start_ns,
             (None, None) => return out,
         };
         let mut state = TaskState::Scheduled;
-        let mut wakes = t
-            .wakes
+        let mut wakes = self
+            .task_wakes(task)
             .iter()
             .map(|&w| self.wakes[w as usize].ts_ns())
             .peekable();
@@ -1043,7 +1148,7 @@ impl Trace {
                 });
             }
         };
-        for r in &t.polls {
+        for r in self.task_polls(task) {
             let p = self.poll(*r);
             if state == TaskState::Idle {
                 // The wake that ended the idle period (the first after the last poll began).
@@ -1060,8 +1165,8 @@ impl Trace {
             push(&mut out, p.start_ns, p.end_ns(), TaskState::Running);
             cursor = p.end_ns();
             // Woken during its own poll (yield_now, coop budget): scheduled right away.
-            let self_woken = t
-                .wakes
+            let self_woken = self
+                .task_wakes(task)
                 .iter()
                 .map(|&w| self.wakes[w as usize].ts_ns())
                 .any(|w| w >= p.start_ns && w <= p.end_ns());
@@ -1092,10 +1197,13 @@ impl Trace {
     /// after the previous poll began and not after this poll began (None for the first
     /// poll, which the spawn made runnable, and where no wake was seen).
     pub fn polls_with_wakes(&self, task: u32) -> Vec<(PollRef, Option<Wake>)> {
-        let t = &self.tasks[task as usize];
-        let mut wakes = t.wakes.iter().map(|&w| self.wakes[w as usize]).peekable();
+        let mut wakes = self
+            .task_wakes(task)
+            .iter()
+            .map(|&w| self.wakes[w as usize])
+            .peekable();
         let mut prev_start = None;
-        t.polls
+        self.task_polls(task)
             .iter()
             .map(|&r| {
                 let p = self.poll(r);
@@ -1182,13 +1290,17 @@ mod tests {
         let t = two_task_trace();
         let t1 = t.task_by_id(1).expect("task 1");
         let t2 = t.task_by_id(2).expect("task 2");
-        assert_eq!(t1.parent, None);
-        assert_eq!(t2.parent, Some(1), "spawned during task 1's poll");
-        let outcomes: Vec<_> = t1.polls.iter().map(|r| t.poll(*r).outcome()).collect();
+        assert_eq!(t1.parent(), None);
+        assert_eq!(t2.parent(), Some(1), "spawned during task 1's poll");
+        let outcomes: Vec<_> = t
+            .polls_of(t1)
+            .iter()
+            .map(|r| t.poll(*r).outcome())
+            .collect();
         assert_eq!(outcomes, [PollOutcome::Pending, PollOutcome::Ready]);
         assert_eq!(t1.outcome, Some(Outcome::Ok));
         assert_eq!(
-            t1.end_ns,
+            t1.end_ns(),
             Some(70),
             "complete when the finishing poll returns"
         );
@@ -1253,14 +1365,14 @@ mod tests {
         let states: Vec<_> = t.task_states(0).iter().map(|s| s.state).collect();
         use TaskState::*;
         assert_eq!(states, [Scheduled, Running, Idle, Scheduled, Running]);
-        assert_eq!(t.tasks[0].wakes.len(), 1);
+        assert_eq!(t.task_wakes(0).len(), 1);
         t.finish();
         assert!(
             t.task_by_id(999).is_none(),
             "only-woken ids are not tasks of the run"
         );
         assert_eq!(t.wakes.len(), 1);
-        assert_eq!(t.tasks[0].wakes, [0]);
+        assert_eq!(t.task_wakes(0), [0]);
     }
 
     #[test]
@@ -1346,7 +1458,7 @@ mod tests {
         t.finish();
         let task = t.task_by_id(1).expect("task");
         assert_eq!(task.outcome, Some(Outcome::Cancelled));
-        assert_eq!(task.polls.len(), 1);
+        assert_eq!(t.polls_of(task).len(), 1);
         assert_eq!(t.lanes[0].polls.len(), 1);
     }
 
@@ -1393,11 +1505,14 @@ mod tests {
         assert_eq!(blocking.kind, TaskKind::Blocking);
         assert_eq!(blocking.outcome, Some(Outcome::Ok));
         assert_eq!(
-            blocking.polls.len(),
+            t.polls_of(blocking).len(),
             1,
             "the drop re-entry is not a second run"
         );
-        assert_eq!(t.poll(blocking.polls[0]).outcome(), PollOutcome::Ready);
+        assert_eq!(
+            t.poll(t.polls_of(blocking)[0]).outcome(),
+            PollOutcome::Ready
+        );
     }
 
     #[test]
@@ -1418,7 +1533,7 @@ mod tests {
         t.ingest(batch(0, a));
         t.finish();
         assert_eq!(t.tasks[0].outcome, Some(Outcome::Panicked));
-        assert_eq!(t.tasks[0].panic_message.as_deref(), Some("boom"));
+        assert_eq!(t.panic_message(&t.tasks[0]), Some("boom"));
     }
 
     #[test]
@@ -1513,7 +1628,82 @@ mod tests {
             .collect();
         assert_eq!(polls, [(10, 9), (30, 4)], "polls follow their tasks");
         assert_eq!(t.wakes[0].task, 0, "the wake of task 4");
-        assert_eq!(t.task_by_id(4).map(|t| t.wakes.len()), Some(1));
+        assert_eq!(t.task_by_id(4).map(|x| t.wakes_of(x).len()), Some(1));
+    }
+
+    #[test]
+    fn tasks_take_56_bytes_and_share_their_spawn_location() {
+        assert_eq!(std::mem::size_of::<Task>(), 56);
+        let mut t = Trace::new("t");
+        let here = std::panic::Location::caller();
+        let mut a = Vec::new();
+        for id in 1..=3 {
+            a.push(ev(
+                id,
+                EventKind::Spawn {
+                    task: id,
+                    location: here,
+                },
+            ));
+        }
+        a.push(ev(
+            4,
+            EventKind::SpawnBlocking {
+                task: 9,
+                location: "lib.rs:1:1".into(),
+            },
+        ));
+        t.ingest(batch(0, a));
+        t.finish();
+        assert_eq!(t.locations.len(), 2, "one entry per distinct location");
+        let third = t.task_by_id(3).expect("task 3");
+        assert_eq!(
+            t.location(third).map(|l| l.to_string()),
+            Some(here.to_string())
+        );
+        let blocking = t.task_by_id(9).expect("task 9");
+        assert_eq!(
+            t.location(blocking).map(|l| l.to_string()).as_deref(),
+            Some("lib.rs:1:1")
+        );
+        assert_eq!(third.parent(), None);
+        assert_eq!((third.spawn_ns(), third.end_ns()), (Some(3), None));
+    }
+
+    #[test]
+    fn a_finished_trace_lists_each_tasks_polls_and_wakes_in_one_flat_array() {
+        let mut t = two_task_trace();
+        assert!(matches!(t.task_polls, PerTask::Flat { .. }));
+        assert!(matches!(t.task_wakes, PerTask::Flat { .. }));
+        let one = t.task_index(1).expect("task 1");
+        let starts: Vec<u64> = t
+            .task_polls(one)
+            .iter()
+            .map(|r| t.poll(*r).start_ns)
+            .collect();
+        assert_eq!(starts, [10, 60]);
+        let wake_times: Vec<u64> = t
+            .task_wakes(one)
+            .iter()
+            .map(|&w| t.wakes[w as usize].ts_ns())
+            .collect();
+        assert_eq!(
+            wake_times,
+            [34, 50],
+            "in time order, though thread 1's batch came first"
+        );
+        // Events after the finish (a late batch) still land in the right lists.
+        t.ingest(batch(
+            0,
+            vec![
+                ev(80, EventKind::Wake { task: 2 }),
+                ev(81, EventKind::Wake { task: 1 }),
+            ],
+        ));
+        assert_eq!(t.task_wakes(one).len(), 3);
+        t.finish();
+        assert_eq!(t.task_wakes(one).len(), 3);
+        assert_eq!(t.task_polls(one).len(), 2);
     }
 
     #[test]

@@ -186,8 +186,8 @@ impl Summary {
     pub fn from_trace(trace: &Trace) -> Self {
         let mut tasks = TaskCounts::default();
         let mut panics = Vec::new();
-        for t in &trace.tasks {
-            if t.spawn_ns.is_none() && t.polls.is_empty() {
+        for (i, t) in trace.tasks.iter().enumerate() {
+            if t.spawn_ns().is_none() && trace.task_polls(i as u32).is_empty() {
                 continue;
             }
             tasks.spawned += 1;
@@ -200,8 +200,8 @@ impl Summary {
                     tasks.panicked += 1;
                     panics.push(PanicSummary {
                         task: t.id,
-                        name: t.label(),
-                        message: t.panic_message.as_deref().unwrap_or("").to_string(),
+                        name: trace.label(t),
+                        message: trace.panic_message(t).unwrap_or("").to_string(),
                     });
                 }
                 Some(Outcome::Cancelled) => tasks.cancelled += 1,
@@ -230,7 +230,7 @@ impl Summary {
             LongestPoll {
                 ms: ms(d),
                 task: t.id,
-                name: t.label(),
+                name: trace.label(t),
                 lane: trace.lanes[li].name.clone(),
                 at_ms: ms(p.start_ns),
             }
@@ -472,14 +472,15 @@ impl Histograms {
         let mut polls: BTreeMap<String, Vec<u64>> = BTreeMap::new();
         let mut delays: BTreeMap<String, Vec<u64>> = BTreeMap::new();
         for (i, t) in trace.tasks.iter().enumerate() {
-            if t.kind != TaskKind::Async || t.polls.is_empty() {
+            let task_polls = trace.task_polls(i as u32);
+            if t.kind != TaskKind::Async || task_polls.is_empty() {
                 continue;
             }
-            let label = t.label();
+            let label = trace.label(t);
             polls
                 .entry(label.clone())
                 .or_default()
-                .extend(t.polls.iter().map(|r| trace.poll(*r).duration_ns()));
+                .extend(task_polls.iter().map(|r| trace.poll(*r).duration_ns()));
             delays
                 .entry(label)
                 .or_default()

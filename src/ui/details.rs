@@ -18,16 +18,15 @@ pub struct TaskFacts {
 }
 
 pub fn task_facts(trace: &Trace, task: u32) -> TaskFacts {
-    let t = &trace.tasks[task as usize];
-    let durations: Vec<u64> = t
-        .polls
+    let durations: Vec<u64> = trace
+        .task_polls(task)
         .iter()
         .map(|r| trace.poll(*r).duration_ns())
         .collect();
     let delays = trace.sched_delays_ns(task);
     TaskFacts {
-        polls: t.polls.len(),
-        wakes: t.wakes.len(),
+        polls: trace.task_polls(task).len(),
+        wakes: trace.task_wakes(task).len(),
         busy_ns: durations.iter().sum(),
         longest_poll_ns: durations.iter().copied().max().unwrap_or(0),
         mean_sched_delay_ns: if delays.is_empty() {
@@ -52,7 +51,7 @@ pub fn details_ui(ui: &mut Ui, trace: &Trace, selection: Option<Selection>) -> O
     };
     let t = &trace.tasks[ti as usize];
     let mut jump = None;
-    ui.heading(format!("{} #{}", t.label(), t.id));
+    ui.heading(format!("{} #{}", trace.label(t), t.id));
     let facts = task_facts(trace, ti);
     ui.label(format!(
         "{} polls · {} wakes · busy {}",
@@ -71,16 +70,16 @@ pub fn details_ui(ui: &mut Ui, trace: &Trace, selection: Option<Selection>) -> O
             };
             row(ui, "id", t.id.to_string());
             row(ui, "kind", task_kind(t.kind).to_string());
-            if let Some(loc) = &t.location {
+            if let Some(loc) = trace.location(t) {
                 row(ui, "spawned at", loc.to_string());
             }
-            if let Some(s) = t.spawn_ns {
+            if let Some(s) = t.spawn_ns() {
                 row(ui, "spawn time", format_ns(s as f64));
             }
             ui.label("parent");
-            match t.parent.and_then(|p| trace.task_by_id(p)) {
+            match t.parent().and_then(|p| trace.task_by_id(p)) {
                 Some(p) => {
-                    if ui.link(format!("{} #{}", p.label(), p.id)).clicked() {
+                    if ui.link(format!("{} #{}", trace.label(p), p.id)).clicked() {
                         jump = Some(Selection::Task(p.id));
                     }
                 }
@@ -102,7 +101,7 @@ pub fn details_ui(ui: &mut Ui, trace: &Trace, selection: Option<Selection>) -> O
                     format_ns(facts.max_sched_delay_ns as f64)
                 ),
             );
-            let outcome = match (t.outcome, t.end_ns) {
+            let outcome = match (t.outcome, t.end_ns()) {
                 (Some(o), Some(end)) => format!("{} at {}", o.as_str(), format_ns(end as f64)),
                 _ => "still running".to_string(),
             };
@@ -111,17 +110,14 @@ pub fn details_ui(ui: &mut Ui, trace: &Trace, selection: Option<Selection>) -> O
                 row(
                     ui,
                     "panic",
-                    t.panic_message
-                        .as_deref()
-                        .unwrap_or("(no message)")
-                        .to_string(),
+                    trace.panic_message(t).unwrap_or("(no message)").to_string(),
                 );
             }
         });
 
     if let Selection::Poll { start_ns, .. } = sel
-        && let Some(r) = t
-            .polls
+        && let Some(r) = trace
+            .task_polls(ti)
             .iter()
             .find(|r| trace.poll(**r).start_ns == start_ns)
     {
@@ -152,13 +148,13 @@ pub fn details_ui(ui: &mut Ui, trace: &Trace, selection: Option<Selection>) -> O
             Some(w) => match w.by() {
                 Some(b) => {
                     let b = &trace.tasks[b as usize];
-                    format!("{} #{}", b.label(), b.id)
+                    format!("{} #{}", trace.label(b), b.id)
                 }
                 None => "the timer / I/O driver".to_string(),
             },
             None => "its spawn".to_string(),
         };
-        let at = wake.map_or(t.spawn_ns.unwrap_or(0), |w| w.ts_ns());
+        let at = wake.map_or(t.spawn_ns().unwrap_or(0), |w| w.ts_ns());
         ui.label(format!(
             "woken by {who} at {}, waited {} in the queue, polled on {}",
             format_ns(at as f64),

@@ -133,10 +133,10 @@ impl TimelineState {
             let mut by_name: HashMap<String, usize> = HashMap::new();
             let mut groups: Vec<Group> = Vec::new();
             for (i, t) in trace.tasks.iter().enumerate() {
-                if t.spawn_ns.is_none() && t.polls.is_empty() {
+                if t.spawn_ns().is_none() && trace.task_polls(i as u32).is_empty() {
                     continue; // not a task of this run (tokio's block_on future)
                 }
-                let name = t.label();
+                let name = trace.label(t);
                 let g = *by_name.entry(name.clone()).or_insert_with(|| {
                     groups.push(Group {
                         name,
@@ -393,7 +393,7 @@ fn lanes_ui(
             let t = &trace.tasks[lp.task as usize];
             let bar = canvas.shrink2(vec2(0.0, 3.0));
             let r = span_rect(&vp, bar, lp.start_ns, now_ns.max(lp.start_ns), 1.0);
-            painter.rect_filled(r, CornerRadius::same(1), theme.group_color(&t.label()));
+            painter.rect_filled(r, CornerRadius::same(1), theme.group_color(&trace.label(t)));
             painter.rect_stroke(
                 r,
                 CornerRadius::same(1),
@@ -404,7 +404,7 @@ fn lanes_ui(
                 state.hovered_task = Some(t.id);
                 response = response.on_hover_text_at_pointer(format!(
                     "{} #{}: polling for {} and counting",
-                    t.label(),
+                    trace.label(t),
                     t.id,
                     axis::format_ns(now_ns.saturating_sub(lp.start_ns) as f64)
                 ));
@@ -449,7 +449,7 @@ pub(crate) fn paint_lane(
                 let t = &trace.tasks[p.task as usize];
                 let running = p.end_ns() > until;
                 let r = span_rect(vp, bar, p.start_ns, p.end_ns().min(until), 1.0);
-                let color = theme.group_color(&t.label());
+                let color = theme.group_color(&trace.label(t));
                 painter.rect_filled(r, CornerRadius::same(1), color);
                 if running {
                     painter.rect_stroke(
@@ -487,7 +487,11 @@ pub(crate) fn paint_lane(
                     end_ns.min(until),
                     1.0,
                 );
-                painter.rect_filled(r, 0.0, theme.group_color(&t.label()).gamma_multiply(0.55));
+                painter.rect_filled(
+                    r,
+                    0.0,
+                    theme.group_color(&trace.label(t)).gamma_multiply(0.55),
+                );
             }
         }
     }
@@ -495,7 +499,7 @@ pub(crate) fn paint_lane(
 
 pub(crate) fn poll_tooltip(ui: &mut Ui, trace: &Trace, lane: usize, p: &PollSpan) {
     let t = &trace.tasks[p.task as usize];
-    ui.strong(format!("{} #{}", t.label(), t.id));
+    ui.strong(format!("{} #{}", trace.label(t), t.id));
     ui.label(format!(
         "poll on {} at {}, lasted {}",
         trace.lanes[lane].name,
@@ -546,8 +550,13 @@ fn tasks_ui(
     let started = |&ti: &u32| {
         let t = &trace.tasks[ti as usize];
         until == u64::MAX
-            || t.spawn_ns
-                .or_else(|| t.polls.first().map(|r| trace.poll(*r).start_ns))
+            || t.spawn_ns()
+                .or_else(|| {
+                    trace
+                        .task_polls(ti)
+                        .first()
+                        .map(|r| trace.poll(*r).start_ns)
+                })
                 .is_some_and(|s| s <= until)
     };
     let mut rows = Vec::new();
@@ -615,7 +624,7 @@ fn tasks_ui(
                         let t = &trace.tasks[ti as usize];
                         let (label, canvas) = row_cells(ui, ROW_H);
                         let selected = state.selection.map(|s| s.task()) == Some(t.id);
-                        let name = format!("  {} #{}", t.label(), t.id);
+                        let name = format!("  {} #{}", trace.label(t), t.id);
                         let r = ui.put(
                             label.shrink2(vec2(2.0, 0.0)),
                             egui::Button::selectable(selected, name).truncate(),
@@ -661,7 +670,7 @@ fn paint_task_row(
     if state.selection.map(|s| s.task()) == Some(t.id) {
         painter.rect_filled(canvas, 0.0, theme.selection.gamma_multiply(0.15));
     }
-    let color = theme.group_color(&t.label());
+    let color = theme.group_color(&trace.label(t));
     let mid = canvas.center().y;
     let (t0, t1) = vp.visible_ns(canvas.width() as f64);
     let mut states = trace.task_states(ti);
@@ -671,7 +680,7 @@ fn paint_task_row(
             s.end_ns = s.end_ns.min(until);
         }
     }
-    let end_ns = t.end_ns.filter(|&e| e <= until);
+    let end_ns = t.end_ns().filter(|&e| e <= until);
     if end_ns.is_none()
         && let Some(last) = states.last_mut()
     {
@@ -723,7 +732,7 @@ fn paint_task_row(
         );
     }
     let x_of = |ns: u64| canvas.left() + vp.x_from_time(ns as f64) as f32;
-    if let Some(s) = t.spawn_ns.filter(|&s| s <= until) {
+    if let Some(s) = t.spawn_ns().filter(|&s| s <= until) {
         let x = x_of(s);
         painter.add(egui::Shape::convex_polygon(
             vec![pos2(x, mid - 5.0), pos2(x + 6.0, mid), pos2(x, mid + 5.0)],
