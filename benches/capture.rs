@@ -47,6 +47,15 @@ fn yield_storm_captured(bencher: divan::Bencher) {
         .bench_local(|| captured_storm(false));
 }
 
+/// The share of tokio's own tracing instrumentation, which capture needs for the wakes: our
+/// subscriber installed (a span per task, entered and exited around each poll; waker
+/// events), no hooks, no thread recording.
+#[divan::bench(sample_count = 15, sample_size = 1)]
+fn yield_storm_tracing_only() {
+    asyncscope::capture::install_global();
+    storm::run(tokio::runtime::Builder::new_multi_thread());
+}
+
 #[divan::bench(sample_count = 15, sample_size = 1)]
 fn yield_storm_captured_and_modelled(bencher: divan::Bencher) {
     bencher

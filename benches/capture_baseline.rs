@@ -14,3 +14,30 @@ fn main() {
 fn yield_storm_plain() {
     storm::run(tokio::runtime::Builder::new_multi_thread());
 }
+
+/// The task hooks alone (spawn, poll start and end, terminate) recording into per-thread
+/// buffers, with no tracing subscriber: what capture costs apart from the wakes.
+#[divan::bench(sample_count = 15, sample_size = 1)]
+fn yield_storm_hooks_only() {
+    use asyncscope::capture::{self, Capture, Msg};
+    let (tx, rx) = crossbeam_channel::bounded(4096);
+    let collector = std::thread::spawn(move || {
+        let mut n = 0u64;
+        for msg in rx.iter() {
+            match msg {
+                Msg::Batch(b) => n += b.events.len() as u64,
+                Msg::End => break,
+            }
+        }
+        n
+    });
+    let cap = Capture::new(tx);
+    let mut b = tokio::runtime::Builder::new_multi_thread();
+    capture::instrument_hooks(&mut b, &cap);
+    capture::attach_thread(&cap);
+    storm::run(b);
+    capture::detach_thread();
+    cap.close();
+    let events = collector.join().expect("collector");
+    assert!(events > 0);
+}

@@ -16,7 +16,7 @@ use std::hash::{Hash, Hasher};
 pub use buffer::{
     Capture, CaptureStats, InProgress, Msg, attach_thread, detach_thread, flush, record,
 };
-pub use subscriber::install_global;
+pub use subscriber::{install_global, muted_waker_callsites};
 
 use crate::trace::{EventKind, TaskId};
 
@@ -56,6 +56,12 @@ pub fn instrument(builder: &mut tokio::runtime::Builder, capture: &std::sync::Ar
     // being installed (on another runtime's thread) at `Interest::never`, which would
     // silently drop every wake of this process. Re-deciding all interests here mends it.
     tracing::callsite::rebuild_interest_cache();
+    instrument_hooks(builder, capture);
+}
+
+/// Installs only tokio's task hooks (no wakes, no blocking tasks): [`instrument`] without
+/// the tracing subscriber, for measuring what each part costs.
+pub fn instrument_hooks(builder: &mut tokio::runtime::Builder, capture: &std::sync::Arc<Capture>) {
     let cap = capture.clone();
     builder
         .on_thread_start(move || attach_thread(&cap))

@@ -1,7 +1,8 @@
 //! A minimal tracing subscriber that listens to exactly two things tokio emits under
 //! `tokio_unstable` + `tracing`: the `runtime.spawn` span of each task (names, and the
 //! blocking tasks, which fire no spawn/poll hooks) and the `tokio::task::waker` events (tokio
-//! has no wake hook). Every other callsite gets `Interest::never`, so it costs nothing.
+//! has no wake hook). Every other callsite gets `Interest::never`, so it costs nothing; so
+//! do tokio's waker-clone and waker-drop callsites once they are known (see [`OpCache`]).
 //!
 //! Span ids are chosen so no lookup table is needed: an async task's span id *is* its tokio
 //! task id; blocking tasks set `BLOCKING_BIT`. tokio's waker events carry the span id.
@@ -35,12 +36,41 @@ static INSTALLED: OnceLock<bool> = OnceLock::new();
 pub fn install_global() -> bool {
     *INSTALLED.get_or_init(|| {
         install_panic_hook();
-        tracing::subscriber::set_global_default(ScopeSubscriber {
+        let installed = tracing::subscriber::set_global_default(ScopeSubscriber {
             other_ids: AtomicU64::new(1),
-            waker_ops: OpCache::new(),
         })
-        .is_ok()
+        .is_ok();
+        if installed {
+            learn_waker_ops();
+        }
+        installed
     })
+}
+
+/// Runs a task that clones, drops and wakes its own waker on a throwaway runtime, so that
+/// [`WAKER_OPS`] knows tokio's waker callsites before the first run, and turns the clone
+/// and drop callsites off for good (tracing asks `register_callsite` again).
+fn learn_waker_ops() {
+    let Ok(rt) = tokio::runtime::Builder::new_current_thread().build() else {
+        return;
+    };
+    rt.block_on(async {
+        let task = tokio::spawn(std::future::poll_fn(|cx| {
+            let waker = cx.waker().clone();
+            waker.wake_by_ref();
+            drop(waker.clone());
+            waker.wake();
+            std::task::Poll::Ready(())
+        }));
+        let _ = task.await;
+    });
+    drop(rt);
+    tracing::callsite::rebuild_interest_cache();
+}
+
+/// How many of tokio's waker callsites are known not to be wakes (for tests).
+pub fn muted_waker_callsites() -> usize {
+    WAKER_OPS.muted()
 }
 
 fn install_panic_hook() {
@@ -72,23 +102,36 @@ fn wanted(meta: &Metadata<'_>) -> bool {
 
 struct ScopeSubscriber {
     other_ids: AtomicU64,
-    waker_ops: OpCache,
 }
+
+/// What the process has learnt about tokio's waker callsites.
+static WAKER_OPS: OpCache = OpCache::new();
 
 /// tokio's four waker callsites (clone, drop, wake, wake_by_ref) differ only in the value
 /// of their `op` field. Clones and drops are the most frequent events and of no interest:
-/// learn each callsite's op once, then skip the field visit for the uninteresting ones.
-/// Each slot packs the callsite's metadata address with "is a wake" in its low bit
+/// learn each callsite's op once; `register_callsite` then answers `never` for the
+/// uninteresting ones (tracing re-asks at each run's start, see `capture::instrument`), and
+/// until then `event` skips their field visit. Each slot packs the callsite's metadata address with "is a wake" in its low bit
 /// (metadata is word-aligned), so one compare-exchange publishes both.
 struct OpCache {
     slots: [AtomicUsize; 8],
 }
 
 impl OpCache {
-    fn new() -> Self {
+    const fn new() -> Self {
         OpCache {
-            slots: std::array::from_fn(|_| AtomicUsize::new(0)),
+            slots: [const { AtomicUsize::new(0) }; 8],
         }
+    }
+
+    fn muted(&self) -> usize {
+        self.slots
+            .iter()
+            .filter(|s| {
+                let v = s.load(Ordering::Relaxed);
+                v != 0 && v & 1 == 0
+            })
+            .count()
     }
 
     fn key(meta: &'static Metadata<'static>) -> usize {
@@ -117,6 +160,9 @@ impl OpCache {
 
 #[derive(Default)]
 struct SpanFields {
+    /// Only a blocking task's location is read (an async task's comes from the spawn hook):
+    /// no string is built per async spawn.
+    blocking: bool,
     task: Option<u64>,
     name: String,
     file: String,
@@ -128,13 +174,13 @@ impl Visit for SpanFields {
     fn record_u64(&mut self, field: &Field, value: u64) {
         match field.name() {
             "task.id" => self.task = Some(value),
-            "loc.line" => self.line = value,
-            "loc.col" => self.col = value,
+            "loc.line" if self.blocking => self.line = value,
+            "loc.col" if self.blocking => self.col = value,
             _ => {}
         }
     }
     fn record_str(&mut self, field: &Field, value: &str) {
-        if field.name() == "loc.file" {
+        if self.blocking && field.name() == "loc.file" {
             self.file.push_str(value);
         }
     }
@@ -167,7 +213,7 @@ impl Visit for WakerFields {
 
 impl Subscriber for ScopeSubscriber {
     fn register_callsite(&self, meta: &'static Metadata<'static>) -> Interest {
-        if wanted(meta) {
+        if wanted(meta) && WAKER_OPS.get(meta) != Some(false) {
             Interest::always()
         } else {
             Interest::never()
@@ -184,7 +230,10 @@ impl Subscriber for ScopeSubscriber {
 
     fn new_span(&self, attrs: &span::Attributes<'_>) -> span::Id {
         let blocking = attrs.metadata().target() == "tokio::task::blocking";
-        let mut f = SpanFields::default();
+        let mut f = SpanFields {
+            blocking,
+            ..SpanFields::default()
+        };
         if is_attached() {
             attrs.record(&mut f);
         } else {
@@ -224,12 +273,15 @@ impl Subscriber for ScopeSubscriber {
 
     fn event(&self, event: &tracing::Event<'_>) {
         let meta = event.metadata();
-        if self.waker_ops.get(meta) == Some(false) || !is_attached() {
+        let known = WAKER_OPS.get(meta);
+        if known == Some(false) {
             return;
         }
         let mut f = WakerFields::default();
         event.record(&mut f);
-        self.waker_ops.learn(meta, f.wake);
+        if known.is_none() {
+            WAKER_OPS.learn(meta, f.wake);
+        }
         if let (true, Some(id)) = (f.wake, f.task)
             && id & OTHER_BIT == 0
         {
