@@ -97,10 +97,40 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
 pub fn parse(file: &str, text: &str) -> Result<Scenario, ScenarioError> {
     let raw: RawScenario = toml::from_str(text).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
-        let message = e.message().trim().to_string();
+        let message = with_suggestion(e.message().trim());
         diag(file, text, span, message)
     })?;
     Validator { file, text }.scenario(raw)
+}
+
+/// The candidate closest to `word`, if it is close enough to be a typo of it.
+pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::damerau_levenshtein(word, c), c))
+        .filter(|&(d, c)| d > 0 && d <= (c.chars().count() / 3).max(1) + 1)
+        .min_by_key(|&(d, _)| d)
+        .map(|(_, c)| c)
+}
+
+/// Adds "did you mean …?" to serde's "unknown field `x`, expected one of `a`, `b`" (and
+/// "unknown variant", for steps) when one of the expected names is close to `x`.
+fn with_suggestion(message: &str) -> String {
+    let unknown = ["unknown field `", "unknown variant `"]
+        .iter()
+        .find_map(|p| message.find(p).map(|i| i + p.len()));
+    let Some(start) = unknown else {
+        return message.to_string();
+    };
+    let Some(len) = message[start..].find('`') else {
+        return message.to_string();
+    };
+    let word = &message[start..start + len];
+    let expected = message[start + len + 1..].split('`').skip(1).step_by(2);
+    match nearest(word, expected) {
+        Some(best) => format!("{message}; did you mean `{best}`?"),
+        None => message.to_string(),
+    }
 }
 
 fn diag(file: &str, text: &str, span: Range<usize>, message: String) -> ScenarioError {
@@ -477,10 +507,13 @@ impl Validator<'_> {
             RawStep::Permit(p) => {
                 if !ctx.semaphores.contains_key(&p.semaphore) {
                     let known: Vec<&str> = ctx.semaphores.keys().map(String::as_str).collect();
+                    let hint = nearest(&p.semaphore, known.iter().copied())
+                        .map(|n| format!("; did you mean `{n}`?"))
+                        .unwrap_or_default();
                     return self.err(
                         span,
                         format!(
-                            "unknown semaphore `{}`; declare it under [semaphores] (declared: {})",
+                            "unknown semaphore `{}`; declare it under [semaphores] (declared: {}){hint}",
                             p.semaphore,
                             if known.is_empty() {
                                 "none".to_string()
@@ -667,10 +700,30 @@ mod tests {
         assert_eq!((d.line, d.column), (4, 1));
         assert!(d.message.contains("wrokers"), "{}", d.message);
         assert!(
-            d.message.contains("workers"),
-            "lists the valid keys: {}",
+            d.message.ends_with("did you mean `workers`?"),
+            "suggests the nearest key: {}",
             d.message
         );
+    }
+
+    #[test]
+    fn typos_get_the_nearest_name_and_nonsense_gets_none() {
+        let d = err(&format!(
+            "{HEAD}[[task]]\nname = \"g\"\nstesp = [{{ sleep_ms = 1 }}]\n"
+        ));
+        assert!(d.message.contains("did you mean `steps`?"), "{}", d.message);
+        let d = err(&format!(
+            "{HEAD}[[task]]\nname = \"g\"\nsteps = [{{ sleeep_ms = 1 }}]\n"
+        ));
+        assert!(d.message.contains("did you mean `sleep_ms`?"), "{}", d.message);
+        let d = err(&format!("{HEAD}[runtime]\nzzzzzzzz = 2\n"));
+        assert!(!d.message.contains("did you mean"), "{}", d.message);
+        let d = err(&format!(
+            "{HEAD}[semaphores]\napi = 2\n[[task]]\nname = \"g\"\nsteps = [{{ permit = {{ semaphore = \"apj\", steps = [{{ sleep_ms = 1 }}] }} }}]\n"
+        ));
+        assert!(d.message.contains("did you mean `api`?"), "{}", d.message);
+        assert_eq!(nearest("wrokers", ["flavor", "workers"]), Some("workers"));
+        assert_eq!(nearest("x", ["flavor", "workers"]), None);
     }
 
     #[test]
