@@ -715,7 +715,11 @@ mod tests {
         let d = err(&format!(
             "{HEAD}[[task]]\nname = \"g\"\nsteps = [{{ sleeep_ms = 1 }}]\n"
         ));
-        assert!(d.message.contains("did you mean `sleep_ms`?"), "{}", d.message);
+        assert!(
+            d.message.contains("did you mean `sleep_ms`?"),
+            "{}",
+            d.message
+        );
         let d = err(&format!("{HEAD}[runtime]\nzzzzzzzz = 2\n"));
         assert!(!d.message.contains("did you mean"), "{}", d.message);
         let d = err(&format!(
