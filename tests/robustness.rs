@@ -39,7 +39,7 @@ fn sample_trace() -> &'static Trace {
         let ev = |ts_ns, kind| Event { ts_ns, kind };
         let here = std::panic::Location::caller();
         let mut t = Trace::new("sample");
-        let mut a = vec![
+        let a = vec![
             ev(
                 1,
                 EventKind::Spawn {
