@@ -273,12 +273,33 @@ fn open_adds_any_scenario_file_and_shows_errors_with_their_location() {
         Duration::from_secs(10),
         finished,
     );
-    let trace = trace_of(&h);
+    {
+        let trace = trace_of(&h);
+        assert!(
+            trace
+                .tasks
+                .iter()
+                .any(|t| t.name.as_deref() == Some("solo"))
+        );
+    }
+    // A local scenario says where its traffic goes; one that may leave 127.0.0.1 says so
+    // in a warning (it is not run here: this machine has no other network).
+    h.get_by_label("127.0.0.1 only (the lab server)");
+    let external = dir.join("external.toml");
+    std::fs::write(
+        &external,
+        "name = \"Goes out\"\nabout = \"Fetches a public page.\"\nallow_external = true\n[[task]]\nname = \"g\"\nsteps = [{ http_get = \"http://example.com/\" }]\n",
+    )
+    .expect("write");
+    h.state_mut().open_path(external);
+    h.step();
+    h.get_by_label("Fetches a public page.");
+    h.get_by_label("allow_external = true: this scenario may send requests beyond 127.0.0.1");
+    h.get_by_label("external URLs allowed (allow_external = true)");
     assert!(
-        trace
-            .tasks
-            .iter()
-            .any(|t| t.name.as_deref() == Some("solo"))
+        h.query_by_label("127.0.0.1 only (the lab server)")
+            .is_none(),
+        "the facts are the selected scenario's"
     );
 }
 
@@ -402,6 +423,16 @@ fn a_saved_run_reopens_with_its_timeline_and_findings() {
     std::fs::create_dir_all(&dir).expect("dir");
     let file = dir.join("naive.ascope");
     h.get_by_label("Save run…");
+    // An unwritable path is an error that names it; the run is still there to save.
+    let err = h
+        .state()
+        .save_run(Path::new("/nonexistent-dir/naive.ascope"))
+        .expect_err("no such directory");
+    assert!(
+        err.contains("Could not save to /nonexistent-dir/naive.ascope"),
+        "{err}"
+    );
+    assert_eq!(h.state().runs().len(), 1);
     h.state().save_run(&file).expect("saved");
     let (polls, findings) = {
         let trace = trace_of(&h);

@@ -71,3 +71,52 @@ pub fn is_trace_file(path: &Path) -> bool {
     path.extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("ascope") || e.eq_ignore_ascii_case("json"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch(name: &str) -> std::path::PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("asyncscope-atomic-{}-{name}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        dir
+    }
+
+    fn leftovers(dir: &Path) -> Vec<String> {
+        std::fs::read_dir(dir)
+            .expect("dir")
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".tmp"))
+            .collect()
+    }
+
+    #[test]
+    fn a_failed_write_keeps_the_old_file_and_leaves_no_temporary() {
+        let dir = scratch("fail");
+        let path = dir.join("run.json");
+        write_atomic(&path, |w| w.write_all(b"old")).expect("first write");
+        let err = write_atomic(&path, |w| {
+            w.write_all(b"half of the new cont")?;
+            Err(io::Error::other("the exporter failed halfway"))
+        })
+        .expect_err("the writer's error comes back");
+        assert_eq!(err.to_string(), "the exporter failed halfway");
+        assert_eq!(std::fs::read(&path).expect("read"), b"old");
+        assert!(leftovers(&dir).is_empty(), "{:?}", leftovers(&dir));
+        write_atomic(&path, |w| w.write_all(b"new")).expect("second write");
+        assert_eq!(std::fs::read(&path).expect("read"), b"new");
+    }
+
+    #[test]
+    fn an_unwritable_path_is_an_error() {
+        let err = write_atomic(Path::new("/nonexistent-dir/x.svg"), |w| w.write_all(b"x"))
+            .expect_err("no such directory");
+        assert_eq!(err.kind(), io::ErrorKind::NotFound);
+        // A directory is not a file to write.
+        let dir = scratch("dir");
+        assert!(write_atomic(&dir, |w| w.write_all(b"x")).is_err());
+        assert!(dir.is_dir());
+    }
+}

@@ -163,6 +163,12 @@ pub fn scenario_panel_ui(
 fn scenario_facts_ui(ui: &mut Ui, sc: &Scenario) {
     ui.strong(&sc.name);
     ui.label(&sc.about);
+    if sc.allow_external {
+        ui.colored_label(
+            ui.visuals().warn_fg_color,
+            "allow_external = true: this scenario may send requests beyond 127.0.0.1",
+        );
+    }
     ui.add_space(6.0);
     egui::Grid::new("scenario params")
         .num_columns(2)
@@ -185,6 +191,14 @@ pub fn scenario_facts(sc: &Scenario) -> Vec<(String, String)> {
         match sc.runtime.flavor {
             Flavor::CurrentThread => "current_thread (one thread)".to_string(),
             Flavor::MultiThread => format!("multi_thread, {} workers", sc.runtime.workers),
+        },
+    );
+    row(
+        "network",
+        if sc.allow_external {
+            "external URLs allowed (allow_external = true)".to_string()
+        } else {
+            "127.0.0.1 only (the lab server)".to_string()
         },
     );
     row(
