@@ -532,8 +532,9 @@ fn stop_ends_a_runaway_scenario_and_keeps_the_partial_trace() {
     .expect("run");
     let asked = stopper.join().expect("stopper");
     let latency = asked.elapsed();
+    // Issue #7: a runaway run ends within 1 s of Stop, its trace finished.
     assert!(
-        latency < Duration::from_secs(2),
+        latency < Duration::from_secs(1),
         "stopped {latency:?} after asking"
     );
     assert!(trace.stopped);
@@ -572,7 +573,9 @@ fn time_limit_stops_the_run() {
     let _turn = turn();
     let started = Instant::now();
     let trace = run(&sc, RunOptions::default()).expect("run");
-    assert!(started.elapsed() < Duration::from_secs(5));
+    // The limit, then at most 1 s to stop.
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(2), "took {took:?}");
     assert!(trace.stopped);
     assert_eq!(
         tasks_named(&trace, "sleeper")[0].outcome,
