@@ -725,3 +725,77 @@ fn opening_two_recorded_runs_compares_them() {
     assert!(h.get_all_by_label_contains("(seq.json)").count() >= 1);
     h.get_by_label("Back to the timeline");
 }
+
+#[test]
+fn edited_parameters_run_and_save_with_the_files_comments() {
+    use egui::accesskit::Role;
+    let mut h = harness(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"));
+    h.get_by_label("I/O fan-out").click();
+    h.step();
+    h.step();
+    h.get_by_label("As in the file.");
+    // Turn the workers knob from 4 to 1 and the fetch count down: the change line says so.
+    h.get_by_role_and_label(Role::SpinButton, "workers")
+        .set_value_accesskit(1.0);
+    h.step();
+    h.step();
+    h.get_by_label("Changed: workers 4 -> 1");
+    h.get_by_label_contains("multi_thread, 1 workers");
+    // Run uses the edited values.
+    h.get_by_label("Run").click();
+    h.step();
+    wait_for(
+        &mut h,
+        "the edited run to finish",
+        Duration::from_secs(20),
+        finished,
+    );
+    {
+        let trace = trace_of(&h);
+        let workers = trace
+            .lanes
+            .iter()
+            .filter(|l| l.kind == asyncscope::trace::LaneKind::Worker)
+            .count();
+        assert_eq!(workers, 1, "one worker lane");
+    }
+    assert!(
+        h.state()
+            .current_run()
+            .expect("run")
+            .name
+            .contains("(workers 4 -> 1)"),
+        "the run says how it was edited"
+    );
+    // Save as: the original's comments stay, the new value is in.
+    let dir = std::env::temp_dir().join(format!("asyncscope-ui-edit-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let file = dir.join("one_worker.toml");
+    h.get_by_label("Save as…");
+    h.state_mut().save_scenario(&file).expect("saved");
+    h.step();
+    let original = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/io_fanout.toml"),
+    )
+    .expect("read");
+    let saved = std::fs::read_to_string(&file).expect("read");
+    assert_eq!(saved, original.replace("workers = 4", "workers = 1"));
+    // The saved file is listed and selected, unchanged against itself.
+    h.get_by_label("As in the file.");
+    h.get_by_label_contains("multi_thread, 1 workers");
+    // Back on the shipped file (the topmost of the two list entries with its title: the
+    // saved copy is listed last), Reset returns to its values.
+    h.get_all_by_label("I/O fan-out")
+        .min_by(|a, b| a.rect().top().total_cmp(&b.rect().top()))
+        .expect("listed")
+        .click();
+    h.step();
+    h.step();
+    h.get_by_label("Changed: workers 4 -> 1");
+    // (The panel has grown with the run: the button may be scrolled out of view.)
+    h.get_by_label("Reset").click_accesskit();
+    h.step();
+    h.step();
+    h.get_by_label("As in the file.");
+    h.get_by_label_contains("multi_thread, 4 workers");
+}

@@ -1,6 +1,7 @@
 //! Scenarios: the TOML file format (parsed with spans, validated with limits) and the
 //! validated model the interpreter runs. A scenario is data, never code.
 
+pub mod edit;
 mod interp;
 mod parse;
 

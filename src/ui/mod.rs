@@ -47,6 +47,8 @@ pub enum Command {
     ExportDialog,
     /// Ask where to save the run on screen as a trace file.
     SaveDialog,
+    /// Ask where to save the edited scenario as a TOML file.
+    SaveScenarioDialog,
     Run,
     Stop,
     /// Show an earlier run (index into the run history).
@@ -224,6 +226,7 @@ enum Dialog {
     Open,
     Export,
     Save,
+    SaveScenario,
 }
 
 /// Shows the native file dialog (xdg-desktop-portal, or zenity where there is no portal)
@@ -250,6 +253,13 @@ fn file_dialog(kind: Dialog, start_dir: PathBuf) -> Result<Option<PathBuf>, Stri
                 d.set_title("Save the run")
                     .add_filter("asyncscope trace", &["ascope"])
                     .set_file_name("run.ascope")
+                    .save_file()
+                    .await
+            }
+            Dialog::SaveScenario => {
+                d.set_title("Save the edited scenario")
+                    .add_filter("asyncscope scenario", &["toml"])
+                    .set_file_name("edited.toml")
                     .save_file()
                     .await
             }
@@ -393,6 +403,26 @@ impl App {
             .map_err(|e| format!("Could not save to {}: {e}", path.display()))
     }
 
+    /// Writes the selected scenario, with its edits, to `path` (comments and layout kept),
+    /// and lists and selects the new file.
+    pub fn save_scenario(&mut self, path: &std::path::Path) -> Result<(), String> {
+        let text = self
+            .selected
+            .and_then(|i| self.entries.get(i))
+            .and_then(|e| e.edit.as_ref())
+            .map(crate::scenario::edit::ScenarioEdit::text)
+            .ok_or("Select a scenario that loads to save it.")?;
+        crate::export::write_atomic(path, |w| std::io::Write::write_all(w, text.as_bytes()))
+            .map_err(|e| format!("Could not save to {}: {e}", path.display()))?;
+        self.open_path(path.to_path_buf());
+        Ok(())
+    }
+
+    /// The selected scenario's entry, to edit its parameters.
+    pub fn selected_entry_mut(&mut self) -> Option<&mut ScenarioEntry> {
+        self.selected.and_then(|i| self.entries.get_mut(i))
+    }
+
     /// Opens a recorded run (a `.ascope` trace file or our Chrome JSON) as the latest run.
     pub fn open_trace(&mut self, path: &std::path::Path) -> Result<(), String> {
         let trace = crate::export::load_trace(path)?;
@@ -419,14 +449,11 @@ impl App {
         let i = match self.entries.iter().position(|e| e.path == path) {
             Some(i) => {
                 // Read it again: it may have been edited since.
-                self.entries[i].scenario = crate::scenario::load(&path).map_err(|e| e.to_string());
+                self.entries[i] = ScenarioEntry::load(path);
                 i
             }
             None => {
-                self.entries.push(ScenarioEntry {
-                    scenario: crate::scenario::load(&path).map_err(|e| e.to_string()),
-                    path,
-                });
+                self.entries.push(ScenarioEntry::load(path));
                 self.entries.len() - 1
             }
         };
@@ -445,6 +472,12 @@ impl App {
             (Dialog::Save, Ok(Ok(Some(path)))) => {
                 self.message = Some(match self.save_run(&path) {
                     Ok(()) => format!("Saved the run to {}", path.display()),
+                    Err(e) => e,
+                });
+            }
+            (Dialog::SaveScenario, Ok(Ok(Some(path)))) => {
+                self.message = Some(match self.save_scenario(&path) {
+                    Ok(()) => format!("Saved the edited scenario to {}", path.display()),
                     Err(e) => e,
                 });
             }
@@ -522,13 +555,17 @@ impl App {
     fn apply(&mut self, command: Command, ctx: &egui::Context) {
         match command {
             Command::Select(i) => self.select(i),
-            Command::OpenDialog | Command::ExportDialog | Command::SaveDialog => {
+            Command::OpenDialog
+            | Command::ExportDialog
+            | Command::SaveDialog
+            | Command::SaveScenarioDialog => {
                 if self.dialog.is_some() {
                     return;
                 }
                 let kind = match command {
                     Command::OpenDialog => Dialog::Open,
                     Command::ExportDialog => Dialog::Export,
+                    Command::SaveScenarioDialog => Dialog::SaveScenario,
                     _ => Dialog::Save,
                 };
                 let dir = std::fs::canonicalize(&self.scenarios_dir)
@@ -552,7 +589,7 @@ impl App {
                 let Some(Ok(sc)) = self
                     .selected
                     .and_then(|i| self.entries.get(i))
-                    .map(|e| &e.scenario)
+                    .map(ScenarioEntry::current)
                 else {
                     return;
                 };
@@ -699,6 +736,9 @@ impl App {
                             self.scan_error.as_deref(),
                             &status,
                         ));
+                        if let Some(entry) = self.selected.and_then(|i| self.entries.get_mut(i)) {
+                            commands.extend(scenarios::editor_ui(ui, entry));
+                        }
                         ui.separator();
                         let shown = self.shown_run.or(self.runs.len().checked_sub(1));
                         commands.extend(runs::runs_ui(ui, &mut self.runs, shown));

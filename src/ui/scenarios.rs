@@ -6,15 +6,72 @@ use std::path::{Path, PathBuf};
 use egui::Ui;
 
 use super::Command;
+use crate::scenario::edit::{KnobKind, KnobValue, ScenarioEdit};
 use crate::scenario::{self, Flavor, Scenario, Step};
 
-/// One scenario file: loaded, or the error that says why not.
+/// One scenario file: loaded, or the error that says why not; and its parameters as edited
+/// in the panel.
 pub struct ScenarioEntry {
     pub path: PathBuf,
     pub scenario: Result<Scenario, String>,
+    /// The file's parameters being edited (None for a file that does not load).
+    pub edit: Option<ScenarioEdit>,
+    /// The edited scenario, validated, once an edit differs from the file.
+    pub edited: Option<Result<Scenario, String>>,
 }
 
 impl ScenarioEntry {
+    /// Reads and validates the file at `path`, ready for editing.
+    pub fn load(path: PathBuf) -> Self {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| format!("{shown}: cannot read the scenario: {e}"));
+        let scenario = text.as_deref().map_err(Clone::clone).and_then(|t| {
+            let mut sc = scenario::parse(&shown, t).map_err(|e| e.to_string())?;
+            sc.path = Some(path.clone());
+            Ok(sc)
+        });
+        let edit = match (&scenario, &text) {
+            (Ok(_), Ok(t)) => ScenarioEdit::new(shown, t).ok(),
+            _ => None,
+        };
+        ScenarioEntry {
+            path,
+            scenario,
+            edit,
+            edited: None,
+        }
+    }
+
+    /// The scenario a Run uses: the edited one, if there are edits, else the file's.
+    pub fn current(&self) -> Result<&Scenario, &str> {
+        match &self.edited {
+            Some(r) => r.as_ref().map_err(String::as_str),
+            None => self.scenario.as_ref().map_err(String::as_str),
+        }
+    }
+
+    /// Validates the edits again (after a knob moved).
+    pub fn refresh_edited(&mut self) {
+        self.edited = self.edit.as_ref().filter(|e| e.is_changed()).map(|e| {
+            let mut sc = e.scenario().map_err(|err| err.to_string())?;
+            sc.path = Some(self.path.clone());
+            // Runs of an edited scenario say how it differs, in the history and comparisons.
+            let changes = e.changes();
+            let mut what = changes
+                .iter()
+                .take(2)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ");
+            if changes.len() > 2 {
+                what += &format!(", +{}", changes.len() - 2);
+            }
+            sc.name = format!("{} ({what})", sc.name);
+            Ok(sc)
+        });
+    }
+
     pub fn title(&self) -> String {
         match &self.scenario {
             Ok(s) => s.name.clone(),
@@ -41,13 +98,7 @@ pub fn scan(dir: &Path) -> Result<Vec<ScenarioEntry>, String> {
         .filter(|p| p.extension().is_some_and(|e| e == "toml"))
         .collect();
     paths.sort();
-    Ok(paths
-        .into_iter()
-        .map(|path| ScenarioEntry {
-            scenario: scenario::load(&path).map_err(|e| e.to_string()),
-            path,
-        })
-        .collect())
+    Ok(paths.into_iter().map(ScenarioEntry::load).collect())
 }
 
 /// Status of the run on screen, as the panel shows it.
@@ -103,7 +154,7 @@ pub fn scenario_panel_ui(
 
     let entry = selected.and_then(|i| entries.get(i));
     ui.horizontal(|ui| {
-        let can_run = entry.is_some_and(|e| e.scenario.is_ok()) && !status.running;
+        let can_run = entry.is_some_and(|e| e.current().is_ok()) && !status.running;
         if ui
             .add_enabled(can_run, egui::Button::new("Run"))
             .on_hover_text("Run the selected scenario on a fresh runtime")
@@ -148,7 +199,7 @@ pub fn scenario_panel_ui(
     }
     ui.separator();
 
-    match entry.map(|e| &e.scenario) {
+    match entry.map(ScenarioEntry::current) {
         Some(Ok(sc)) => scenario_facts_ui(ui, sc),
         Some(Err(e)) => {
             ui.colored_label(ui.visuals().error_fg_color, e);
@@ -261,4 +312,117 @@ pub fn steps_summary(steps: &[Step]) -> String {
         })
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// The selected scenario's parameters as fields: turn a knob and Run uses it. Shows what
+/// differs from the file, Reset, and Save as… (a TOML file that keeps the original's
+/// comments and layout).
+#[must_use]
+pub fn editor_ui(ui: &mut Ui, entry: &mut ScenarioEntry) -> Option<Command> {
+    let Some(edit) = entry.edit.as_mut() else {
+        return None;
+    };
+    let mut command = None;
+    let mut changed = false;
+    egui::CollapsingHeader::new("Parameters")
+        .default_open(true)
+        .show(ui, |ui| {
+            ui.weak("Turn a knob, then Run: the run uses these values.");
+            egui::Grid::new("knobs")
+                .num_columns(2)
+                .striped(true)
+                .show(ui, |ui| {
+                    let mut section: Option<String> = None;
+                    for i in 0..edit.knobs().len() {
+                        let k = edit.knobs()[i].clone();
+                        if section.as_deref() != Some(k.section.as_str()) {
+                            ui.strong(&k.section);
+                            ui.end_row();
+                            section = Some(k.section.clone());
+                        }
+                        let short = k
+                            .label
+                            .strip_prefix(&format!("{} · ", k.section))
+                            .unwrap_or(&k.label);
+                        let label = ui.label(short);
+                        let label = if k.value != k.original {
+                            label.on_hover_text(format!("{} in the file", k.original))
+                        } else {
+                            label
+                        };
+                        match (k.kind, &k.value) {
+                            (KnobKind::Int { min, max, unit }, KnobValue::Int(n)) => {
+                                let mut v = *n;
+                                let speed = if max <= 1024 { 0.1 } else { 1.0 };
+                                let suffix = if unit.is_empty() {
+                                    String::new()
+                                } else {
+                                    format!(" {unit}")
+                                };
+                                let r = ui
+                                    .add(
+                                        egui::DragValue::new(&mut v)
+                                            .range(min..=max)
+                                            .speed(speed)
+                                            .suffix(suffix),
+                                    )
+                                    .labelled_by(label.id);
+                                if r.changed() {
+                                    edit.set(i, KnobValue::Int(v));
+                                    changed = true;
+                                }
+                            }
+                            (KnobKind::Flavor, KnobValue::Text(t)) => {
+                                let mut v = t.clone();
+                                egui::ComboBox::from_id_salt(("flavor", i))
+                                    .selected_text(v.clone())
+                                    .show_ui(ui, |ui| {
+                                        for f in ["multi_thread", "current_thread"] {
+                                            ui.selectable_value(&mut v, f.to_string(), f);
+                                        }
+                                    })
+                                    .response
+                                    .labelled_by(label.id);
+                                if &v != t {
+                                    edit.set(i, KnobValue::Text(v));
+                                    changed = true;
+                                }
+                            }
+                            _ => {
+                                ui.label(k.value.to_string());
+                            }
+                        }
+                        ui.end_row();
+                    }
+                });
+            let changes = edit.changes();
+            if changes.is_empty() {
+                ui.weak("As in the file.");
+            } else {
+                ui.label(format!("Changed: {}", changes.join("; ")));
+            }
+            ui.horizontal(|ui| {
+                if ui
+                    .add_enabled(!changes.is_empty(), egui::Button::new("Reset"))
+                    .on_hover_text("Back to the file's values")
+                    .clicked()
+                {
+                    edit.reset();
+                    changed = true;
+                }
+                if ui
+                    .button("Save as…")
+                    .on_hover_text(
+                        "Write the edited scenario to a new TOML file (comments and layout kept)",
+                    )
+                    .clicked()
+                {
+                    command = Some(Command::SaveScenarioDialog);
+                }
+            });
+        });
+    if changed {
+        entry.refresh_edited();
+    }
+    command
 }
