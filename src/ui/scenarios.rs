@@ -319,9 +319,7 @@ pub fn steps_summary(steps: &[Step]) -> String {
 /// comments and layout).
 #[must_use]
 pub fn editor_ui(ui: &mut Ui, entry: &mut ScenarioEntry) -> Option<Command> {
-    let Some(edit) = entry.edit.as_mut() else {
-        return None;
-    };
+    let edit = entry.edit.as_mut()?;
     let mut command = None;
     let mut changed = false;
     egui::CollapsingHeader::new("Parameters")
