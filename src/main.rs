@@ -28,6 +28,9 @@ struct Cli {
     /// (io_fanout) or the path of any scenario file.
     #[arg(long, value_name = "SCENARIO")]
     run: Option<String>,
+    /// Open the GUI in presentation mode (large, light, high contrast; F11 leaves it).
+    #[arg(long)]
+    present: bool,
 }
 
 #[derive(Subcommand)]
@@ -113,7 +116,7 @@ fn main() -> ExitCode {
     asyncscope::capture::install_global();
     let cli = Cli::parse();
     let Some(command) = cli.command else {
-        return gui(cli.scenarios, cli.run, Vec::new());
+        return gui(cli.scenarios, cli.run, Vec::new(), cli.present);
     };
     match command {
         Command::Open { traces } => {
@@ -124,7 +127,7 @@ fn main() -> ExitCode {
                     return ExitCode::from(EXIT_BAD_INPUT);
                 }
             }
-            gui(cli.scenarios, None, traces)
+            gui(cli.scenarios, None, traces, cli.present)
         }
         Command::Compare {
             runs,
@@ -151,7 +154,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn gui(scenarios: PathBuf, run_now: Option<String>, open: Vec<PathBuf>) -> ExitCode {
+fn gui(scenarios: PathBuf, run_now: Option<String>, open: Vec<PathBuf>, present: bool) -> ExitCode {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("asyncscope")
@@ -162,10 +165,11 @@ fn gui(scenarios: PathBuf, run_now: Option<String>, open: Vec<PathBuf>) -> ExitC
         "asyncscope",
         options,
         Box::new(move |cc| {
-            let state = cc
+            let mut state: asyncscope::ui::State = cc
                 .storage
                 .and_then(|s| eframe::get_value(s, eframe::APP_KEY))
                 .unwrap_or_default();
+            state.presenting |= present;
             let mut app = App::new(scenarios, state);
             if let Some(name) = run_now {
                 app.run_on_start(&name, &cc.egui_ctx);

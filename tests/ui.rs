@@ -799,3 +799,112 @@ fn edited_parameters_run_and_save_with_the_files_comments() {
     h.get_by_label("As in the file.");
     h.get_by_label_contains("multi_thread, 4 workers");
 }
+
+#[test]
+fn presentation_mode_hides_the_panels_and_is_large_and_light() {
+    let mut h = harness(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"));
+    h.step();
+    h.get_by_label("Scenarios");
+    assert!(h.ctx.global_style().visuals.dark_mode);
+    h.key_press(egui::Key::F11);
+    h.step();
+    h.step();
+    assert!(h.state().state.presenting, "F11 presents");
+    assert!(
+        h.query_by_label("Scenarios").is_none() && h.query_by_label("Findings").is_none(),
+        "the side panels are hidden"
+    );
+    assert!(
+        !h.ctx.global_style().visuals.dark_mode,
+        "a light theme for projectors"
+    );
+    assert_eq!(
+        h.ctx.global_style().visuals.override_text_color,
+        Some(egui::Color32::BLACK),
+        "high contrast"
+    );
+    assert!(
+        (h.ctx.zoom_factor() - 1.6).abs() < 1e-3,
+        "everything larger"
+    );
+    // The bar runs the selected scenario (F5 works too).
+    h.get_by_label("Leave presentation (F11)");
+    h.key_press(egui::Key::F5);
+    h.step();
+    wait_for(
+        &mut h,
+        "the run to finish",
+        Duration::from_secs(20),
+        finished,
+    );
+    assert_eq!(h.state().runs().len(), 1, "F5 ran the selected scenario");
+    // Esc leaves it, back to the dark theme at the normal size, panels back.
+    h.key_press(egui::Key::Escape);
+    h.step();
+    h.step();
+    assert!(!h.state().state.presenting);
+    assert!(h.ctx.global_style().visuals.dark_mode);
+    assert!((h.ctx.zoom_factor() - 1.0).abs() < 1e-3);
+    h.get_by_label("Scenarios");
+    // Ctrl+P presents too; Ctrl+T switches the theme outside it, and the choice is state
+    // (eframe stores it between launches).
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::P);
+    h.step();
+    assert!(h.state().state.presenting);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::P);
+    h.step();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::T);
+    h.step();
+    h.step();
+    assert!(h.state().state.light && !h.ctx.global_style().visuals.dark_mode);
+    // A new window with that state opens presenting.
+    let state = asyncscope::ui::State {
+        presenting: true,
+        ..h.state().state.clone()
+    };
+    let mut again = Harness::builder()
+        .with_size(egui::vec2(1500.0, 900.0))
+        .build_ui_state(
+            |ui, app: &mut App| app.ui_root(ui),
+            App::new(
+                Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"),
+                state,
+            ),
+        );
+    again.step();
+    again.step();
+    again.get_by_label("Leave presentation (F11)");
+    assert!((again.ctx.zoom_factor() - 1.6).abs() < 1e-3);
+}
+
+#[test]
+fn question_mark_lists_every_shortcut() {
+    let mut h = harness(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"));
+    h.step();
+    assert!(h.query_by_label("Keyboard shortcuts").is_none());
+    h.event(egui::Event::Text("?".into()));
+    h.step();
+    h.step();
+    h.get_by_label("Keyboard shortcuts");
+    for (keys, what) in asyncscope::ui::keys::SHORTCUTS {
+        h.get_by_label(keys);
+        h.get_by_label(what);
+    }
+    h.key_press(egui::Key::Escape);
+    h.step();
+    h.step();
+    assert!(
+        h.query_by_label("Keyboard shortcuts").is_none(),
+        "Esc closes it"
+    );
+    // Ctrl+R runs the selected scenario.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::R);
+    h.step();
+    wait_for(
+        &mut h,
+        "the run to finish",
+        Duration::from_secs(20),
+        finished,
+    );
+    assert_eq!(h.state().runs().len(), 1);
+}

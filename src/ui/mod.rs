@@ -5,6 +5,7 @@
 pub mod compare;
 pub mod details;
 pub mod histograms;
+pub mod keys;
 pub mod legend;
 pub mod replay;
 pub mod runs;
@@ -28,12 +29,30 @@ use theme::Theme;
 use timeline::axis::format_ns;
 use timeline::{RunView, TimelineState, timeline_ui};
 
-/// What persists between launches.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+/// What persists between launches (eframe storage; egui's own memory keeps the panel
+/// sizes).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct State {
     /// File stem of the selected scenario.
     pub selected: Option<String>,
+    /// Presentation mode: large, light, high contrast, side panels hidden.
+    pub presenting: bool,
+    /// The light theme (outside presentation mode).
+    pub light: bool,
+    /// The size of everything outside presentation mode (Ctrl+Plus / Ctrl+Minus).
+    pub zoom: f32,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        State {
+            selected: None,
+            presenting: false,
+            light: false,
+            zoom: 1.0,
+        }
+    }
 }
 
 /// What a panel asks the app to do.
@@ -59,6 +78,14 @@ pub enum Command {
     CloseCompare,
     /// Play the run on screen back slowly.
     StartReplay,
+    /// Presentation mode on or off (F11, Ctrl+P).
+    TogglePresentation,
+    /// Light or dark theme (Ctrl+T).
+    ToggleTheme,
+    /// The keyboard shortcuts window (?).
+    ToggleHelp,
+    /// Esc: close the shortcuts window, else leave presentation mode.
+    Escape,
     EndReplay,
 }
 
@@ -216,6 +243,10 @@ pub struct App {
     compare: Option<compare::CompareView>,
     /// The replay of the run on screen, when one is going.
     replay: Option<replay::Replay>,
+    /// The keyboard shortcuts window is open.
+    help_open: bool,
+    /// The look last applied to the context: (presenting, light, zoom).
+    applied_look: Option<(bool, bool, f32)>,
 }
 
 /// The thread showing a file dialog: the picked path, if any, or why it failed.
@@ -302,6 +333,8 @@ impl App {
             next_run_id: 1,
             compare: None,
             replay: None,
+            help_open: false,
+            applied_look: None,
         };
         if let Some(i) = selected {
             app.select(i);
@@ -659,12 +692,97 @@ impl App {
                 self.timeline.request_fit();
             }
             Command::CloseCompare => self.compare = None,
+            Command::TogglePresentation => self.state.presenting = !self.state.presenting,
+            Command::ToggleTheme => self.state.light = !self.state.light,
+            Command::ToggleHelp => self.help_open = !self.help_open,
+            Command::Escape => {
+                if self.help_open {
+                    self.help_open = false;
+                } else {
+                    self.state.presenting = false;
+                }
+            }
             Command::Stop => {
                 if let Some(run) = self.runs.last().filter(|r| r.is_running()) {
                     run.stop.stop();
                 }
             }
         }
+    }
+
+    /// Sets the context's look from the state when it changed: presentation mode (light,
+    /// high contrast, 1.6× everything), else the chosen theme and size. Outside presentation
+    /// mode the size the user picks with Ctrl+Plus / Ctrl+Minus is kept in the state.
+    fn apply_look(&mut self, ctx: &egui::Context) {
+        let (presenting, light) = (self.state.presenting, self.state.light);
+        if let Some((p, l, zoom)) = self.applied_look
+            && (p, l) == (presenting, light)
+        {
+            if !presenting && ctx.zoom_factor() != zoom {
+                self.state.zoom = ctx.zoom_factor();
+                self.applied_look = Some((p, l, self.state.zoom));
+            }
+            return;
+        }
+        let zoom = if presenting {
+            keys::PRESENTATION_ZOOM
+        } else {
+            self.state.zoom.clamp(0.5, 3.0)
+        };
+        // The light style is the projector's while presenting.
+        let light_visuals = if presenting {
+            keys::presentation_visuals()
+        } else {
+            egui::Visuals::light()
+        };
+        ctx.set_visuals_of(egui::Theme::Light, light_visuals);
+        ctx.set_theme(if presenting || light {
+            egui::Theme::Light
+        } else {
+            egui::Theme::Dark
+        });
+        ctx.set_zoom_factor(zoom);
+        self.applied_look = Some((presenting, light, zoom));
+    }
+
+    /// Presentation mode's one bar: what runs, Run and Stop, the status, the way out.
+    fn presentation_bar_ui(&self, ui: &mut egui::Ui, line: &str) -> Vec<Command> {
+        let mut commands = Vec::new();
+        egui::Panel::top("presentation").show(ui, |ui| {
+            ui.horizontal(|ui| {
+                let title = self
+                    .selected
+                    .and_then(|i| self.entries.get(i))
+                    .map(ScenarioEntry::title)
+                    .unwrap_or_default();
+                ui.heading(title);
+                let can_run = !self.is_running()
+                    && self
+                        .selected
+                        .and_then(|i| self.entries.get(i))
+                        .is_some_and(|e| e.current().is_ok());
+                if ui.add_enabled(can_run, egui::Button::new("Run")).clicked() {
+                    commands.push(Command::Run);
+                }
+                if ui
+                    .add_enabled(self.is_running(), egui::Button::new("Stop"))
+                    .clicked()
+                {
+                    commands.push(Command::Stop);
+                }
+                ui.label(line);
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    if ui
+                        .button("Leave presentation (F11)")
+                        .on_hover_text("Back to the panels (F11, Ctrl+P or Esc)")
+                        .clicked()
+                    {
+                        commands.push(Command::TogglePresentation);
+                    }
+                });
+            });
+        });
+        commands
     }
 
     /// The status line; `trace` is the current run's (already locked by the caller).
@@ -696,10 +814,14 @@ impl App {
     pub fn ui_root(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
         self.poll_dialog();
-        let export_keys = egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::E);
-        if !self.runs.is_empty() && ctx.input_mut(|i| i.consume_shortcut(&export_keys)) {
-            self.apply(Command::ExportDialog, &ctx);
+        for c in keys::shortcut_commands(&ctx, self.help_open || self.state.presenting) {
+            let needs_run = matches!(c, Command::ExportDialog | Command::SaveDialog);
+            if !needs_run || !self.runs.is_empty() {
+                self.apply(c, &ctx);
+            }
         }
+        self.apply_look(&ctx);
+        keys::help_ui(&ctx, &mut self.help_open);
         for run in &mut self.runs {
             if run.poll() && self.timeline.follow_live {
                 self.timeline.request_fit();
@@ -714,68 +836,78 @@ impl App {
         let line = self.status_line(trace);
         let mut commands = Vec::new();
 
-        egui::Panel::left("scenarios")
-            .default_size(320.0)
-            .min_size(240.0)
-            .show(ui, |ui| {
-                egui::ScrollArea::vertical()
-                    .id_salt("left panel")
-                    .show(ui, |ui| {
-                        let status = RunStatus {
-                            running: self.is_running(),
-                            has_run: !self.runs.is_empty(),
-                            line: &line,
-                            events,
-                            dropped,
-                            truncated,
-                        };
-                        commands.extend(scenario_panel_ui(
-                            ui,
-                            &self.entries,
-                            self.selected,
-                            self.scan_error.as_deref(),
-                            &status,
-                        ));
-                        if let Some(entry) = self.selected.and_then(|i| self.entries.get_mut(i)) {
-                            commands.extend(scenarios::editor_ui(ui, entry));
-                        }
-                        ui.separator();
-                        let shown = self.shown_run.or(self.runs.len().checked_sub(1));
-                        commands.extend(runs::runs_ui(ui, &mut self.runs, shown));
-                    });
-            });
-        egui::Panel::right("details")
-            .default_size(320.0)
-            .min_size(260.0)
-            .show(ui, |ui| {
-                if let Some(run) = shown_run(&self.runs, self.shown_run) {
-                    findings_ui(ui, run, &mut self.timeline);
-                    ui.separator();
-                    if let Some(h) = run.histograms() {
-                        egui::CollapsingHeader::new("Histograms").show(ui, |ui| {
-                            histograms::histograms_ui(ui, h, &mut self.histogram_group);
-                        });
-                        if let Some(t) = trace {
-                            egui::CollapsingHeader::new("Task groups (tokio-metrics)")
-                                .show(ui, |ui| histograms::group_metrics_ui(ui, &t.group_metrics));
-                        }
-                        ui.separator();
-                    }
-                }
-                ui.heading("Details");
-                egui::ScrollArea::vertical()
-                    .id_salt("details")
-                    .show(ui, |ui| match trace {
-                        Some(t) => {
-                            if let Some(sel) = details::details_ui(ui, t, self.timeline.selection) {
-                                self.timeline.selection = Some(sel);
+        if self.state.presenting {
+            commands.extend(self.presentation_bar_ui(ui, &line));
+        }
+        if !self.state.presenting {
+            egui::Panel::left("scenarios")
+                .default_size(320.0)
+                .min_size(240.0)
+                .show(ui, |ui| {
+                    egui::ScrollArea::vertical()
+                        .id_salt("left panel")
+                        .show(ui, |ui| {
+                            let status = RunStatus {
+                                running: self.is_running(),
+                                has_run: !self.runs.is_empty(),
+                                line: &line,
+                                events,
+                                dropped,
+                                truncated,
+                            };
+                            commands.extend(scenario_panel_ui(
+                                ui,
+                                &self.entries,
+                                self.selected,
+                                self.scan_error.as_deref(),
+                                &status,
+                            ));
+                            if let Some(entry) = self.selected.and_then(|i| self.entries.get_mut(i))
+                            {
+                                commands.extend(scenarios::editor_ui(ui, entry));
                             }
+                            ui.separator();
+                            let shown = self.shown_run.or(self.runs.len().checked_sub(1));
+                            commands.extend(runs::runs_ui(ui, &mut self.runs, shown));
+                        });
+                });
+            egui::Panel::right("details")
+                .default_size(320.0)
+                .min_size(260.0)
+                .show(ui, |ui| {
+                    if let Some(run) = shown_run(&self.runs, self.shown_run) {
+                        findings_ui(ui, run, &mut self.timeline);
+                        ui.separator();
+                        if let Some(h) = run.histograms() {
+                            egui::CollapsingHeader::new("Histograms").show(ui, |ui| {
+                                histograms::histograms_ui(ui, h, &mut self.histogram_group);
+                            });
+                            if let Some(t) = trace {
+                                egui::CollapsingHeader::new("Task groups (tokio-metrics)")
+                                    .show(ui, |ui| {
+                                        histograms::group_metrics_ui(ui, &t.group_metrics)
+                                    });
+                            }
+                            ui.separator();
                         }
-                        None => {
-                            ui.weak("No run yet.");
-                        }
-                    });
-            });
+                    }
+                    ui.heading("Details");
+                    egui::ScrollArea::vertical()
+                        .id_salt("details")
+                        .show(ui, |ui| match trace {
+                            Some(t) => {
+                                if let Some(sel) =
+                                    details::details_ui(ui, t, self.timeline.selection)
+                                {
+                                    self.timeline.selection = Some(sel);
+                                }
+                            }
+                            None => {
+                                ui.weak("No run yet.");
+                            }
+                        });
+                });
+        }
         egui::Panel::bottom("legend").show(ui, |ui| legend::legend_ui(ui, &theme));
         let shown = shown_run(&self.runs, self.shown_run);
         if let Some(view) = &mut self.compare {
