@@ -3,6 +3,7 @@
 
 pub mod capture;
 pub mod export;
+pub mod fonts;
 pub mod lab_server;
 pub mod metrics;
 pub mod run;

@@ -908,3 +908,30 @@ fn question_mark_lists_every_shortcut() {
     );
     assert_eq!(h.state().runs().len(), 1);
 }
+
+#[test]
+fn chinese_names_and_lessons_render_with_the_shipped_font() {
+    let mut h = harness(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"));
+    h.get_by_label("I/O fan-out").click();
+    h.step();
+    h.step();
+    h.get_by_label("中文").click();
+    h.step();
+    h.step();
+    assert_eq!(h.state().state.language, asyncscope::ui::Language::Chinese);
+    // The list and the lesson are in Chinese, drawn with the CJK fallback font (egui's own
+    // fonts have no such glyphs: laying the text out would fail).
+    assert_eq!(
+        h.get_all_by_label("I/O 扇出").count(),
+        2,
+        "listed and as the title"
+    );
+    h.get_by_label_contains("100 个任务各自请求");
+    h.get_by_label("单线程，一个事件循环");
+    // Back to English.
+    h.get_by_label("English").click();
+    h.step();
+    h.step();
+    assert_eq!(h.get_all_by_label("I/O fan-out").count(), 2);
+    assert!(h.query_by_label_contains("100 个任务各自请求").is_none());
+}

@@ -1,5 +1,6 @@
 //! PNG of the SVG export, rendered with resvg at 1×, 2× or 4×. The text uses the font egui
-//! ships (Ubuntu Light), so a machine without system fonts renders the same image.
+//! ships (Ubuntu Light), with Droid Sans Fallback for what it lacks (CJK), so a machine
+//! without system fonts renders the same image.
 
 use std::io;
 use std::path::Path;
@@ -29,6 +30,9 @@ pub fn png_from_svg(svg: &str, scale: f32) -> Result<Vec<u8>, PngError> {
     if let Some(family) = family {
         db.set_sans_serif_family(family);
     }
+    // For the glyphs Ubuntu lacks (Chinese task names, arrows): usvg falls back to any
+    // loaded face that has them.
+    db.load_font_data(crate::fonts::FALLBACK_TTF.to_vec());
     let tree = usvg::Tree::from_str(svg, &opt)?;
     let size = tree.size();
     let (w, h) = (size.width() * scale, size.height() * scale);
@@ -76,5 +80,15 @@ mod tests {
             assert!(dark > 50, "{dark} dark pixels at scale {scale}");
         }
         assert!(matches!(png_from_svg("<svg", 1.0), Err(PngError::Svg(_))));
+    }
+
+    #[test]
+    fn chinese_text_draws_from_the_fallback_font() {
+        // Only CJK glyphs: with Ubuntu alone nothing would be drawn.
+        let svg = r##"<svg xmlns="http://www.w3.org/2000/svg" width="200" height="50" font-family="sans-serif"><rect width="100%" height="100%" fill="white"/><text x="5" y="30" font-size="20" fill="#000000">下载任务</text></svg>"##;
+        let png = png_from_svg(svg, 1.0).expect("renders");
+        let img = tiny_skia::Pixmap::decode_png(&png).expect("decodes");
+        let dark = img.pixels().iter().filter(|p| p.red() < 100).count();
+        assert!(dark > 50, "{dark} dark pixels");
     }
 }

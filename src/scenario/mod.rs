@@ -94,6 +94,10 @@ pub struct TaskGroup {
 pub struct Scenario {
     pub name: String,
     pub about: String,
+    /// The name in Chinese, shown when the GUI's language is Chinese.
+    pub name_zh: Option<String>,
+    /// The lesson in Chinese, shown when the GUI's language is Chinese.
+    pub about_zh: Option<String>,
     /// The file it came from, when it came from one.
     pub path: Option<PathBuf>,
     /// Whether `http_get` may target hosts other than the lab server.

@@ -154,6 +154,8 @@ fn diag(file: &str, text: &str, span: Range<usize>, message: String) -> Scenario
 struct RawScenario {
     name: Spanned<String>,
     about: Spanned<String>,
+    name_zh: Option<Spanned<String>>,
+    about_zh: Option<Spanned<String>>,
     #[serde(default)]
     allow_external: bool,
     time_limit_s: Option<Spanned<u64>>,
@@ -297,8 +299,14 @@ impl Validator<'_> {
     }
 
     fn scenario(&self, raw: RawScenario) -> Checked<Scenario> {
-        for (key, s) in [("name", &raw.name), ("about", &raw.about)] {
-            if s.get_ref().trim().is_empty() {
+        let texts = [
+            ("name", Some(&raw.name)),
+            ("about", Some(&raw.about)),
+            ("name_zh", raw.name_zh.as_ref()),
+            ("about_zh", raw.about_zh.as_ref()),
+        ];
+        for (key, s) in texts {
+            if let Some(s) = s.filter(|s| s.get_ref().trim().is_empty()) {
                 return self.err(s.span(), format!("`{key}` must not be empty"));
             }
         }
@@ -430,6 +438,8 @@ impl Validator<'_> {
         Ok(Scenario {
             name: raw.name.into_inner(),
             about: raw.about.into_inner(),
+            name_zh: raw.name_zh.map(Spanned::into_inner),
+            about_zh: raw.about_zh.map(Spanned::into_inner),
             path: None,
             allow_external: raw.allow_external,
             time_limit_s,

@@ -42,6 +42,16 @@ pub struct State {
     pub light: bool,
     /// The size of everything outside presentation mode (Ctrl+Plus / Ctrl+Minus).
     pub zoom: f32,
+    /// The language of scenario names and lessons.
+    pub language: Language,
+}
+
+/// The language of the scenarios' names and lessons (`name_zh`, `about_zh` in the files).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Language {
+    #[default]
+    English,
+    Chinese,
 }
 
 impl Default for State {
@@ -51,6 +61,7 @@ impl Default for State {
             presenting: false,
             light: false,
             zoom: 1.0,
+            language: Language::English,
         }
     }
 }
@@ -86,6 +97,7 @@ pub enum Command {
     ToggleHelp,
     /// Esc: close the shortcuts window, else leave presentation mode.
     Escape,
+    SetLanguage(Language),
     EndReplay,
 }
 
@@ -247,6 +259,8 @@ pub struct App {
     help_open: bool,
     /// The look last applied to the context: (presenting, light, zoom).
     applied_look: Option<(bool, bool, f32)>,
+    /// The fallback font (CJK, symbols) is installed in the context.
+    fonts_installed: bool,
 }
 
 /// The thread showing a file dialog: the picked path, if any, or why it failed.
@@ -335,6 +349,7 @@ impl App {
             replay: None,
             help_open: false,
             applied_look: None,
+            fonts_installed: false,
         };
         if let Some(i) = selected {
             app.select(i);
@@ -695,6 +710,7 @@ impl App {
             Command::TogglePresentation => self.state.presenting = !self.state.presenting,
             Command::ToggleTheme => self.state.light = !self.state.light,
             Command::ToggleHelp => self.help_open = !self.help_open,
+            Command::SetLanguage(l) => self.state.language = l,
             Command::Escape => {
                 if self.help_open {
                     self.help_open = false;
@@ -753,7 +769,7 @@ impl App {
                 let title = self
                     .selected
                     .and_then(|i| self.entries.get(i))
-                    .map(ScenarioEntry::title)
+                    .map(|e| e.title(self.state.language))
                     .unwrap_or_default();
                 ui.heading(title);
                 let can_run = !self.is_running()
@@ -820,6 +836,10 @@ impl App {
                 self.apply(c, &ctx);
             }
         }
+        if !self.fonts_installed {
+            ctx.set_fonts(crate::fonts::egui_fonts());
+            self.fonts_installed = true;
+        }
         self.apply_look(&ctx);
         keys::help_ui(&ctx, &mut self.help_open);
         for run in &mut self.runs {
@@ -861,6 +881,7 @@ impl App {
                                 self.selected,
                                 self.scan_error.as_deref(),
                                 &status,
+                                self.state.language,
                             ));
                             if let Some(entry) = self.selected.and_then(|i| self.entries.get_mut(i))
                             {

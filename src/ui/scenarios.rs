@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use egui::Ui;
 
-use super::Command;
+use super::{Command, Language};
 use crate::scenario::edit::{KnobKind, KnobValue, ScenarioEdit};
 use crate::scenario::{self, Flavor, Scenario, Step};
 
@@ -72,9 +72,11 @@ impl ScenarioEntry {
         });
     }
 
-    pub fn title(&self) -> String {
+    /// The scenario's name in `language` (English where the file has no translation), or
+    /// the file name of a file that does not load.
+    pub fn title(&self, language: Language) -> String {
         match &self.scenario {
-            Ok(s) => s.name.clone(),
+            Ok(s) => name_in(s, language).to_string(),
             Err(_) => self
                 .path
                 .file_name()
@@ -112,6 +114,13 @@ pub struct RunStatus<'a> {
     pub truncated: bool,
 }
 
+fn name_in(sc: &Scenario, language: Language) -> &str {
+    match (language, &sc.name_zh) {
+        (Language::Chinese, Some(n)) => n,
+        _ => &sc.name,
+    }
+}
+
 #[must_use]
 pub fn scenario_panel_ui(
     ui: &mut Ui,
@@ -119,10 +128,31 @@ pub fn scenario_panel_ui(
     selected: Option<usize>,
     scan_error: Option<&str>,
     status: &RunStatus<'_>,
+    language: Language,
 ) -> Option<Command> {
     let mut command = None;
     ui.horizontal(|ui| {
         ui.heading("Scenarios");
+        for (l, text, hover) in [
+            (
+                Language::English,
+                "English",
+                "Scenario names and lessons in English",
+            ),
+            (
+                Language::Chinese,
+                "中文",
+                "Scenario names and lessons in Chinese (where the file has them)",
+            ),
+        ] {
+            if ui
+                .selectable_label(language == l, text)
+                .on_hover_text(hover)
+                .clicked()
+            {
+                command = Some(Command::SetLanguage(l));
+            }
+        }
         if ui
             .button("Open…")
             .on_hover_text("Open any scenario file (.toml)")
@@ -139,7 +169,7 @@ pub fn scenario_panel_ui(
         .max_height(ui.available_height() * 0.35)
         .show(ui, |ui| {
             for (i, entry) in entries.iter().enumerate() {
-                let title = entry.title();
+                let title = entry.title(language);
                 let r = ui.selectable_label(selected == Some(i), &title);
                 let r = match &entry.scenario {
                     Ok(_) => r.on_hover_text(entry.path.display().to_string()),
@@ -200,7 +230,7 @@ pub fn scenario_panel_ui(
     ui.separator();
 
     match entry.map(ScenarioEntry::current) {
-        Some(Ok(sc)) => scenario_facts_ui(ui, sc),
+        Some(Ok(sc)) => scenario_facts_ui(ui, sc, language),
         Some(Err(e)) => {
             ui.colored_label(ui.visuals().error_fg_color, e);
         }
@@ -211,9 +241,20 @@ pub fn scenario_panel_ui(
     command
 }
 
-fn scenario_facts_ui(ui: &mut Ui, sc: &Scenario) {
-    ui.strong(&sc.name);
-    ui.label(&sc.about);
+fn scenario_facts_ui(ui: &mut Ui, sc: &Scenario, language: Language) {
+    ui.strong(name_in(sc, language));
+    match (language, &sc.about_zh) {
+        (Language::Chinese, Some(about)) => {
+            ui.label(about);
+        }
+        (Language::Chinese, None) => {
+            ui.label(&sc.about);
+            ui.weak("(this file has no Chinese text: about_zh)");
+        }
+        (Language::English, _) => {
+            ui.label(&sc.about);
+        }
+    }
     if sc.allow_external {
         ui.colored_label(
             ui.visuals().warn_fg_color,
