@@ -935,3 +935,91 @@ fn chinese_names_and_lessons_render_with_the_shipped_font() {
     assert_eq!(h.get_all_by_label("I/O fan-out").count(), 2);
     assert!(h.query_by_label_contains("100 个任务各自请求").is_none());
 }
+
+/// A file dropped on the window, as the windowing integration hands it to egui.
+#[derive(Debug)]
+struct Dropped(std::path::PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+fn drop_files(h: &mut Harness<'static, App>, paths: &[&Path]) {
+    h.input_mut().dropped_files = paths
+        .iter()
+        .map(|p| std::sync::Arc::new(Dropped(p.to_path_buf())) as egui::DroppedFileHandle)
+        .collect();
+    h.step();
+    h.step();
+}
+
+#[test]
+fn dropped_files_open_and_are_remembered_as_recent() {
+    let dir = std::env::temp_dir().join(format!("asyncscope-ui-drop-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let scenario = dir.join("dropped.toml");
+    std::fs::write(
+        &scenario,
+        "name = \"Dropped in\"\nabout = \"Came by drag and drop.\"\n[[task]]\nname = \"solo\"\nsteps = [{ sleep_ms = 5 }]\n",
+    )
+    .expect("write");
+    // Two recorded runs to drop together.
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut runs = Vec::new();
+    for name in ["sequential_awaits", "join_vs_spawn"] {
+        let sc = asyncscope::scenario::load(&shipped.join(format!("{name}.toml"))).expect("valid");
+        let trace = asyncscope::run::run(&sc, asyncscope::run::RunOptions::default()).expect("run");
+        let file = dir.join(format!("{name}.ascope"));
+        asyncscope::export::native::save(&trace, &file).expect("save");
+        runs.push(file);
+    }
+
+    let mut h = harness(shipped);
+    h.step();
+    drop_files(&mut h, &[&scenario]);
+    // Listed and selected, as Open… would.
+    assert_eq!(h.get_all_by_label("Dropped in").count(), 2);
+    h.get_by_label("Came by drag and drop.");
+    drop_files(&mut h, &[&runs[0], &runs[1]]);
+    assert_eq!(h.state().runs().len(), 2, "both recorded runs opened");
+    assert!(
+        h.state().compare_view().is_some(),
+        "two runs: the comparison"
+    );
+    // All three are in the Recent menu, newest first; one opens again from it.
+    let recent = h.state().state.recent.clone();
+    assert_eq!(recent.len(), 3);
+    assert!(recent[2].ends_with("dropped.toml"), "{recent:?}");
+    h.get_by_label("Recent").click();
+    h.step();
+    h.step();
+    h.get_by_label("dropped.toml").click();
+    h.step();
+    h.step();
+    assert!(
+        h.state().state.recent[0].ends_with("dropped.toml"),
+        "reopened, now first"
+    );
+    // A recent file that is gone is dropped from the menu with a message.
+    std::fs::remove_file(&runs[0]).expect("remove");
+    h.get_by_label("Recent").click();
+    h.step();
+    h.step();
+    h.get_by_label("sequential_awaits.ascope").click();
+    h.step();
+    h.step();
+    assert_eq!(h.state().state.recent.len(), 2);
+    assert!(
+        !h.state()
+            .state
+            .recent
+            .iter()
+            .any(|p| p.ends_with("sequential_awaits.ascope"))
+    );
+    h.get_by_label_contains("no longer exists");
+}

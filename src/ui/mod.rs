@@ -44,7 +44,12 @@ pub struct State {
     pub zoom: f32,
     /// The language of scenario names and lessons.
     pub language: Language,
+    /// Files opened or saved lately, newest first (scenarios and recorded runs).
+    pub recent: Vec<PathBuf>,
 }
+
+/// How many recent files the Recent menu keeps.
+pub const RECENT_FILES: usize = 10;
 
 /// The language of the scenarios' names and lessons (`name_zh`, `about_zh` in the files).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -62,6 +67,7 @@ impl Default for State {
             light: false,
             zoom: 1.0,
             language: Language::English,
+            recent: Vec::new(),
         }
     }
 }
@@ -97,6 +103,8 @@ pub enum Command {
     ToggleHelp,
     /// Esc: close the shortcuts window, else leave presentation mode.
     Escape,
+    /// Open a file of the Recent menu (index into `State::recent`).
+    OpenRecent(usize),
     SetLanguage(Language),
     EndReplay,
 }
@@ -462,6 +470,7 @@ impl App {
             .ok_or("Select a scenario that loads to save it.")?;
         crate::export::write_atomic(path, |w| std::io::Write::write_all(w, text.as_bytes()))
             .map_err(|e| format!("Could not save to {}: {e}", path.display()))?;
+        self.remember(path);
         self.open_path(path.to_path_buf());
         Ok(())
     }
@@ -469,6 +478,33 @@ impl App {
     /// The selected scenario's entry, to edit its parameters.
     pub fn selected_entry_mut(&mut self) -> Option<&mut ScenarioEntry> {
         self.selected.and_then(|i| self.entries.get_mut(i))
+    }
+
+    /// Puts `path` first in the recent files.
+    fn remember(&mut self, path: &std::path::Path) {
+        let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        self.state.recent.retain(|p| p != &path);
+        self.state.recent.insert(0, path);
+        self.state.recent.truncate(RECENT_FILES);
+    }
+
+    /// Files dropped on the window: scenarios are listed and selected, recorded runs
+    /// open (two or more into the comparison).
+    pub fn open_dropped(&mut self, paths: Vec<PathBuf>) {
+        let (traces, others): (Vec<PathBuf>, Vec<PathBuf>) = paths
+            .into_iter()
+            .partition(|p| crate::export::is_trace_file(p));
+        for p in others {
+            self.open_path(p);
+        }
+        for p in &traces {
+            self.remember(p);
+        }
+        match traces.len() {
+            0 => {}
+            1 => self.message = self.open_trace(&traces[0]).err(),
+            _ => self.open_runs(&traces),
+        }
     }
 
     /// Opens a recorded run (a `.ascope` trace file or our Chrome JSON) as the latest run.
@@ -490,6 +526,7 @@ impl App {
     /// does not load is listed with its error. A `.ascope` file is a saved run: it opens
     /// on the timeline.
     pub fn open_path(&mut self, path: PathBuf) {
+        self.remember(&path);
         if crate::export::is_trace_file(&path) {
             self.message = self.open_trace(&path).err();
             return;
@@ -711,6 +748,16 @@ impl App {
             Command::ToggleTheme => self.state.light = !self.state.light,
             Command::ToggleHelp => self.help_open = !self.help_open,
             Command::SetLanguage(l) => self.state.language = l,
+            Command::OpenRecent(i) => {
+                if let Some(path) = self.state.recent.get(i).cloned() {
+                    if path.exists() {
+                        self.open_path(path);
+                    } else {
+                        self.state.recent.remove(i);
+                        self.message = Some(format!("{} no longer exists", path.display()));
+                    }
+                }
+            }
             Command::Escape => {
                 if self.help_open {
                     self.help_open = false;
@@ -836,6 +883,19 @@ impl App {
                 self.apply(c, &ctx);
             }
         }
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .collect()
+        });
+        if !dropped.is_empty() {
+            self.open_dropped(dropped);
+        }
+        if ctx.input(|i| !i.raw.hovered_files.is_empty()) {
+            drop_hint(&ctx);
+        }
         if !self.fonts_installed {
             ctx.set_fonts(crate::fonts::egui_fonts());
             self.fonts_installed = true;
@@ -882,6 +942,7 @@ impl App {
                                 self.scan_error.as_deref(),
                                 &status,
                                 self.state.language,
+                                &self.state.recent,
                             ));
                             if let Some(entry) = self.selected.and_then(|i| self.entries.get_mut(i))
                             {
@@ -993,6 +1054,23 @@ impl App {
             ctx.request_repaint_after(Duration::from_millis(33));
         }
     }
+}
+
+/// Over the whole window while files are dragged over it: what dropping them does.
+fn drop_hint(ctx: &egui::Context) {
+    let screen = ctx.content_rect();
+    let painter = ctx.layer_painter(egui::LayerId::new(
+        egui::Order::Foreground,
+        egui::Id::unique("drop hint"),
+    ));
+    painter.rect_filled(screen, 0.0, egui::Color32::from_black_alpha(160));
+    painter.text(
+        screen.center(),
+        egui::Align2::CENTER_CENTER,
+        "Drop a scenario (.toml) or recorded runs (.ascope, .json) to open them",
+        egui::FontId::proportional(22.0),
+        egui::Color32::WHITE,
+    );
 }
 
 /// The run picked in the history, else the latest (a free function so panels can borrow

@@ -129,6 +129,7 @@ pub fn scenario_panel_ui(
     scan_error: Option<&str>,
     status: &RunStatus<'_>,
     language: Language,
+    recent: &[PathBuf],
 ) -> Option<Command> {
     let mut command = None;
     ui.horizontal(|ui| {
@@ -155,11 +156,31 @@ pub fn scenario_panel_ui(
         }
         if ui
             .button("Open…")
-            .on_hover_text("Open any scenario file (.toml)")
+            .on_hover_text(
+                "Open a scenario (.toml) or a recorded run (Ctrl+O; or drop files on the window)",
+            )
             .clicked()
         {
             command = Some(Command::OpenDialog);
         }
+        ui.add_enabled_ui(!recent.is_empty(), |ui| {
+            ui.menu_button("Recent", |ui| {
+                for (i, p) in recent.iter().enumerate() {
+                    let name = p.file_name().map_or_else(
+                        || p.display().to_string(),
+                        |n| n.to_string_lossy().into_owned(),
+                    );
+                    if ui
+                        .button(name)
+                        .on_hover_text(p.display().to_string())
+                        .clicked()
+                    {
+                        command = Some(Command::OpenRecent(i));
+                        ui.close();
+                    }
+                }
+            });
+        });
     });
     if let Some(e) = scan_error {
         ui.colored_label(ui.visuals().error_fg_color, e);
