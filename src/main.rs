@@ -31,6 +31,9 @@ struct Cli {
     /// Open the GUI in presentation mode (large, light, high contrast; F11 leaves it).
     #[arg(long)]
     present: bool,
+    /// Serve the GUI's runs to tokio-console on 127.0.0.1:PORT (6669 if no port is given).
+    #[arg(long, value_name = "PORT", num_args = 0..=1, default_missing_value = "6669")]
+    console: Option<u16>,
 }
 
 #[derive(Subcommand)]
@@ -82,6 +85,10 @@ enum Command {
         /// `max_events`, else 20 000 000) and the summary says where.
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1_000..=500_000_000))]
         max_events: Option<u64>,
+        /// Serve the run to tokio-console on 127.0.0.1:PORT (6669 if no port is given);
+        /// on a terminal, keep serving after the run until Enter.
+        #[arg(long, value_name = "PORT", num_args = 0..=1, default_missing_value = "6669")]
+        console: Option<u16>,
         /// Print nothing but errors.
         #[arg(long, short)]
         quiet: bool,
@@ -116,7 +123,12 @@ fn main() -> ExitCode {
     asyncscope::capture::install_global();
     let cli = Cli::parse();
     let Some(command) = cli.command else {
-        return gui(cli.scenarios, cli.run, Vec::new(), cli.present);
+        return gui(
+            cli.scenarios,
+            cli.run,
+            Vec::new(),
+            (cli.present, cli.console),
+        );
     };
     match command {
         Command::Open { traces } => {
@@ -127,7 +139,7 @@ fn main() -> ExitCode {
                     return ExitCode::from(EXIT_BAD_INPUT);
                 }
             }
-            gui(cli.scenarios, None, traces, cli.present)
+            gui(cli.scenarios, None, traces, (cli.present, cli.console))
         }
         Command::Compare {
             runs,
@@ -143,18 +155,24 @@ fn main() -> ExitCode {
             save,
             picture,
             max_events,
+            console,
             quiet,
         } => run_command(
             &scenario,
             (chrome_trace, summary, save),
             &picture,
-            max_events,
+            (max_events, console),
             quiet,
         ),
     }
 }
 
-fn gui(scenarios: PathBuf, run_now: Option<String>, open: Vec<PathBuf>, present: bool) -> ExitCode {
+fn gui(
+    scenarios: PathBuf,
+    run_now: Option<String>,
+    open: Vec<PathBuf>,
+    (present, console): (bool, Option<u16>),
+) -> ExitCode {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("asyncscope")
@@ -170,6 +188,9 @@ fn gui(scenarios: PathBuf, run_now: Option<String>, open: Vec<PathBuf>, present:
                 .and_then(|s| eframe::get_value(s, eframe::APP_KEY))
                 .unwrap_or_default();
             state.presenting |= present;
+            if console.is_some() {
+                state.console_port = console;
+            }
             let mut app = App::new(scenarios, state);
             if let Some(name) = run_now {
                 app.run_on_start(&name, &cc.egui_ctx);
@@ -194,7 +215,7 @@ fn run_command(
     path: &std::path::Path,
     (chrome_trace, summary_path, save): (Option<PathBuf>, Option<PathBuf>, Option<PathBuf>),
     picture: &Picture,
-    max_events: Option<u64>,
+    (max_events, console_port): (Option<u64>, Option<u16>),
     quiet: bool,
 ) -> ExitCode {
     let sc = match scenario::load(path) {
@@ -204,8 +225,22 @@ fn run_command(
             return ExitCode::from(EXIT_BAD_INPUT);
         }
     };
+    let console = match console_port.map(asyncscope::capture::console::Console::start) {
+        None => None,
+        Some(Ok(c)) => {
+            if !quiet {
+                println!("tokio-console: tokio-console http://{}", c.addr());
+            }
+            Some(c)
+        }
+        Some(Err(e)) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let options = RunOptions {
         max_events,
+        console: console.as_ref().map(|c| c.dispatch().clone()),
         ..Default::default()
     };
     let trace = match run(&sc, options) {
@@ -240,6 +275,15 @@ fn run_command(
     if picture.wanted() {
         let doc = export::svg::render(&trace, &export::svg::SvgOptions::default());
         out.picture(&doc, picture);
+    }
+    if let Some(c) = &console
+        && std::io::IsTerminal::is_terminal(&std::io::stdin())
+    {
+        println!(
+            "tokio-console can still look at the run on http://{}; press Enter to quit.",
+            c.addr()
+        );
+        let _ = std::io::stdin().read_line(&mut String::new());
     }
     out.exit_code()
 }

@@ -41,6 +41,9 @@ pub struct RunOptions {
     /// The memory cap: recording stops after this many events (None: the scenario's
     /// `max_events`, else [`DEFAULT_MAX_EVENTS`]).
     pub max_events: Option<u64>,
+    /// Serve the run to tokio-console: the subscriber of a running
+    /// [`crate::capture::console::Console`].
+    pub console: Option<tracing::Dispatch>,
 }
 
 /// Recording stops at this many events unless a scenario or the caller says otherwise
@@ -53,6 +56,7 @@ impl Default for RunOptions {
             stop: StopHandle::default(),
             channel_batches: 4096,
             max_events: None,
+            console: None,
         }
     }
 }
@@ -113,7 +117,8 @@ pub fn run_live(
         })
         .map_err(RunError::Collector)?;
 
-    let runtime = build_runtime(scenario, &cap).map_err(RunError::Runtime);
+    let runtime =
+        build_runtime(scenario, &cap, options.console.as_ref()).map_err(RunError::Runtime);
     let ctx = RunContext::new(scenario, lab.base_url(), options.stop.flag.clone())
         .map(Arc::new)
         .map_err(RunError::Client);
@@ -137,6 +142,9 @@ pub fn run_live(
     }
 
     // This thread drives block_on: on a current_thread runtime it polls every task.
+    if let Some(d) = &options.console {
+        capture::console::enter(d);
+    }
     capture::attach_thread(&cap);
     let (wall_ns, stopped) = runtime.block_on(drive(scenario, &ctx, &options.stop, &cap));
     if let Ok(s) = sampler {
@@ -149,6 +157,7 @@ pub fn run_live(
     }
     runtime.shutdown_timeout(SHUTDOWN_GRACE);
     capture::detach_thread();
+    capture::console::leave();
     cap.close();
     drop(lab);
 
@@ -166,6 +175,7 @@ pub fn run_live(
 fn build_runtime(
     scenario: &Scenario,
     cap: &Arc<Capture>,
+    console: Option<&tracing::Dispatch>,
 ) -> std::io::Result<tokio::runtime::Runtime> {
     let mut b = match scenario.runtime.flavor {
         Flavor::CurrentThread => tokio::runtime::Builder::new_current_thread(),
@@ -179,7 +189,7 @@ fn build_runtime(
     b.enable_all()
         .max_blocking_threads(scenario.runtime.max_blocking_threads)
         .thread_name_fn(move || format!("scenario-rt-{}", n.fetch_add(1, Ordering::Relaxed)));
-    capture::instrument(&mut b, cap);
+    capture::instrument(&mut b, cap, console);
     b.build()
 }
 

@@ -384,3 +384,33 @@ fn max_events_caps_the_recording() {
         text(&out).1
     );
 }
+
+#[test]
+fn run_serves_to_tokio_console_and_a_taken_port_is_an_error() {
+    let holder = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = holder.local_addr().expect("addr").port();
+    let sc = repo().join("scenarios/join_vs_spawn.toml");
+    let out = bin()
+        .args(["run", "--console", &port.to_string()])
+        .arg(&sc)
+        .output()
+        .expect("runs");
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(
+        stderr.contains(&format!("cannot listen on 127.0.0.1:{port}")),
+        "{stderr}"
+    );
+    drop(holder);
+    let out = bin()
+        .args(["run", "--console", &port.to_string()])
+        .arg(&sc)
+        .output()
+        .expect("runs");
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stdout}{stderr}");
+    assert!(
+        stdout.contains(&format!("tokio-console http://127.0.0.1:{port}")),
+        "{stdout}"
+    );
+}

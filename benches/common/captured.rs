@@ -16,7 +16,7 @@ pub fn run<R: Send + 'static>(
     let collector = thread::spawn(move || collect(rx));
     let cap: Arc<Capture> = Capture::new(tx);
     let mut b = tokio::runtime::Builder::new_multi_thread();
-    capture::instrument(&mut b, &cap);
+    capture::instrument(&mut b, &cap, None);
     capture::attach_thread(&cap);
     storm::run(b);
     capture::detach_thread();

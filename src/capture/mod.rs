@@ -9,6 +9,7 @@
 //! not see for the tasks libraries spawn.
 
 mod buffer;
+pub mod console;
 mod subscriber;
 
 use std::hash::{Hash, Hasher};
@@ -50,13 +51,32 @@ pub fn current_task() -> Option<TaskId> {
 /// Installs the capture hooks on a runtime builder. Events of every thread of the runtime
 /// go to `capture`; threads outside it (the lab server, the collector, the GUI) record
 /// nothing.
-pub fn instrument(builder: &mut tokio::runtime::Builder, capture: &std::sync::Arc<Capture>) {
+///
+/// With `console`, the runtime's threads use that subscriber instead of the global one
+/// while they live (see [`console`]).
+pub fn instrument(
+    builder: &mut tokio::runtime::Builder,
+    capture: &std::sync::Arc<Capture>,
+    console: Option<&tracing::Dispatch>,
+) {
     install_global();
     // tracing-core can leave a callsite that registered while the global subscriber was
     // being installed (on another runtime's thread) at `Interest::never`, which would
     // silently drop every wake of this process. Re-deciding all interests here mends it.
     tracing::callsite::rebuild_interest_cache();
     instrument_hooks(builder, capture);
+    if let Some(dispatch) = console {
+        let (cap, dispatch) = (capture.clone(), dispatch.clone());
+        builder
+            .on_thread_start(move || {
+                console::enter(&dispatch);
+                attach_thread(&cap);
+            })
+            .on_thread_stop(|| {
+                detach_thread();
+                console::leave();
+            });
+    }
 }
 
 /// Installs only tokio's task hooks (no wakes, no blocking tasks): [`instrument`] without

@@ -95,7 +95,7 @@ fn install_panic_hook() {
     }));
 }
 
-fn wanted(meta: &Metadata<'_>) -> bool {
+pub(super) fn wanted(meta: &Metadata<'_>) -> bool {
     (meta.is_span() && meta.name() == "runtime.spawn" && meta.target().starts_with("tokio::task"))
         || (meta.is_event() && meta.target() == "tokio::task::waker")
 }
@@ -156,6 +156,65 @@ impl OpCache {
             }
         }
     }
+}
+
+/// Whether a `runtime.spawn` span is a blocking task's.
+pub(super) fn is_blocking(meta: &Metadata<'_>) -> bool {
+    meta.target() == "tokio::task::blocking"
+}
+
+/// Reads a task's `runtime.spawn` span: records a blocking task's spawn (tokio's spawn hook
+/// sees only async tasks) and the task's name, on a thread that records. Returns the task
+/// id (None for a span that is not a task's).
+pub(super) fn spawn_span(attrs: &span::Attributes<'_>, blocking: bool) -> Option<u64> {
+    let mut f = SpanFields {
+        blocking,
+        ..SpanFields::default()
+    };
+    if is_attached() {
+        attrs.record(&mut f);
+    } else {
+        // Not our run (the lab server's runtime): only the id matters.
+        struct IdOnly<'a>(&'a mut Option<u64>);
+        impl Visit for IdOnly<'_> {
+            fn record_u64(&mut self, field: &Field, value: u64) {
+                if field.name() == "task.id" {
+                    *self.0 = Some(value);
+                }
+            }
+            fn record_debug(&mut self, _: &Field, _: &dyn std::fmt::Debug) {}
+        }
+        attrs.record(&mut IdOnly(&mut f.task));
+    }
+    let task = f.task.filter(|&t| t != 0)?;
+    if blocking {
+        record(EventKind::SpawnBlocking {
+            task,
+            location: format!("{}:{}:{}", f.file, f.line, f.col).into(),
+        });
+    }
+    if !f.name.is_empty() {
+        record(EventKind::Name {
+            task,
+            name: f.name.into(),
+        });
+    }
+    Some(task)
+}
+
+/// For one of tokio's waker events that is a wake: the tracing span id of the woken task.
+pub(super) fn woken_span(event: &tracing::Event<'_>) -> Option<u64> {
+    let meta = event.metadata();
+    let known = WAKER_OPS.get(meta);
+    if known == Some(false) {
+        return None;
+    }
+    let mut f = WakerFields::default();
+    event.record(&mut f);
+    if known.is_none() {
+        WAKER_OPS.learn(meta, f.wake);
+    }
+    f.task.filter(|_| f.wake)
 }
 
 #[derive(Default)]
@@ -229,41 +288,10 @@ impl Subscriber for ScopeSubscriber {
     }
 
     fn new_span(&self, attrs: &span::Attributes<'_>) -> span::Id {
-        let blocking = attrs.metadata().target() == "tokio::task::blocking";
-        let mut f = SpanFields {
-            blocking,
-            ..SpanFields::default()
-        };
-        if is_attached() {
-            attrs.record(&mut f);
-        } else {
-            // Not our run (the lab server's runtime): only the id matters.
-            struct IdOnly<'a>(&'a mut Option<u64>);
-            impl Visit for IdOnly<'_> {
-                fn record_u64(&mut self, field: &Field, value: u64) {
-                    if field.name() == "task.id" {
-                        *self.0 = Some(value);
-                    }
-                }
-                fn record_debug(&mut self, _: &Field, _: &dyn std::fmt::Debug) {}
-            }
-            attrs.record(&mut IdOnly(&mut f.task));
-        }
-        let Some(task) = f.task.filter(|&t| t != 0 && t & FLAGS == 0) else {
+        let blocking = is_blocking(attrs.metadata());
+        let Some(task) = spawn_span(attrs, blocking).filter(|&t| t & FLAGS == 0) else {
             return span::Id::from_u64(OTHER_BIT | self.other_ids.fetch_add(1, Ordering::Relaxed));
         };
-        if blocking {
-            record(EventKind::SpawnBlocking {
-                task,
-                location: format!("{}:{}:{}", f.file, f.line, f.col).into(),
-            });
-        }
-        if !f.name.is_empty() {
-            record(EventKind::Name {
-                task,
-                name: f.name.into(),
-            });
-        }
         span::Id::from_u64(if blocking { task | BLOCKING_BIT } else { task })
     }
 
@@ -272,17 +300,7 @@ impl Subscriber for ScopeSubscriber {
     fn record_follows_from(&self, _: &span::Id, _: &span::Id) {}
 
     fn event(&self, event: &tracing::Event<'_>) {
-        let meta = event.metadata();
-        let known = WAKER_OPS.get(meta);
-        if known == Some(false) {
-            return;
-        }
-        let mut f = WakerFields::default();
-        event.record(&mut f);
-        if known.is_none() {
-            WAKER_OPS.learn(meta, f.wake);
-        }
-        if let (true, Some(id)) = (f.wake, f.task)
+        if let Some(id) = woken_span(event)
             && id & OTHER_BIT == 0
         {
             record(EventKind::Wake { task: id & !FLAGS });

@@ -46,6 +46,8 @@ pub struct State {
     pub language: Language,
     /// Files opened or saved lately, newest first (scenarios and recorded runs).
     pub recent: Vec<PathBuf>,
+    /// Serve runs to tokio-console on 127.0.0.1 at this port (None: off).
+    pub console_port: Option<u16>,
 }
 
 /// How many recent files the Recent menu keeps.
@@ -68,6 +70,7 @@ impl Default for State {
             zoom: 1.0,
             language: Language::English,
             recent: Vec::new(),
+            console_port: None,
         }
     }
 }
@@ -105,6 +108,8 @@ pub enum Command {
     Escape,
     /// Open a file of the Recent menu (index into `State::recent`).
     OpenRecent(usize),
+    /// Serve the next runs to tokio-console at this port, or not (None).
+    SetConsole(Option<u16>),
     SetLanguage(Language),
     EndReplay,
 }
@@ -140,11 +145,16 @@ pub struct RunSlot {
 }
 
 impl RunSlot {
-    fn start(scenario: Scenario, ctx: &egui::Context) -> Result<Self, String> {
+    fn start(
+        scenario: Scenario,
+        ctx: &egui::Context,
+        console: Option<tracing::Dispatch>,
+    ) -> Result<Self, String> {
         let live: LiveTrace = Arc::new(Mutex::new(Trace::new(scenario.name.clone())));
         let stop = StopHandle::default();
         let options = RunOptions {
             stop: stop.clone(),
+            console,
             ..Default::default()
         };
         let (sc, sink, repaint) = (scenario.clone(), live.clone(), ctx.clone());
@@ -269,6 +279,8 @@ pub struct App {
     applied_look: Option<(bool, bool, f32)>,
     /// The fallback font (CJK, symbols) is installed in the context.
     fonts_installed: bool,
+    /// The tokio-console server of the latest run, serving until the next run.
+    console: Option<crate::capture::console::Console>,
 }
 
 /// The thread showing a file dialog: the picked path, if any, or why it failed.
@@ -358,6 +370,7 @@ impl App {
             help_open: false,
             applied_look: None,
             fonts_installed: false,
+            console: None,
         };
         if let Some(i) = selected {
             app.select(i);
@@ -678,7 +691,20 @@ impl App {
                 else {
                     return;
                 };
-                match RunSlot::start(sc.clone(), ctx) {
+                let sc = sc.clone();
+                // The previous run's console server goes first: it holds the port.
+                self.console = None;
+                if let Some(port) = self.state.console_port {
+                    match crate::capture::console::Console::start(port) {
+                        Ok(c) => self.console = Some(c),
+                        Err(e) => {
+                            self.message = Some(e);
+                            return;
+                        }
+                    }
+                }
+                let dispatch = self.console.as_ref().map(|c| c.dispatch().clone());
+                match RunSlot::start(sc, ctx, dispatch) {
                     Ok(slot) => {
                         self.push_run(slot);
                         self.message = None;
@@ -748,6 +774,12 @@ impl App {
             Command::ToggleTheme => self.state.light = !self.state.light,
             Command::ToggleHelp => self.help_open = !self.help_open,
             Command::SetLanguage(l) => self.state.language = l,
+            Command::SetConsole(port) => {
+                self.state.console_port = port;
+                if port.is_none() && !self.is_running() {
+                    self.console = None;
+                }
+            }
             Command::OpenRecent(i) => {
                 if let Some(path) = self.state.recent.get(i).cloned() {
                     if path.exists() {
@@ -943,6 +975,11 @@ impl App {
                                 &status,
                                 self.state.language,
                                 &self.state.recent,
+                            ));
+                            commands.extend(scenarios::console_ui(
+                                ui,
+                                self.state.console_port,
+                                self.console.as_ref().map(|c| c.addr()),
                             ));
                             if let Some(entry) = self.selected.and_then(|i| self.entries.get_mut(i))
                             {

@@ -486,3 +486,39 @@ pub fn editor_ui(ui: &mut Ui, entry: &mut ScenarioEntry) -> Option<Command> {
     }
     command
 }
+
+/// The tokio-console switch: serve the next runs on 127.0.0.1 at a port, and how to
+/// connect.
+#[must_use]
+pub fn console_ui(
+    ui: &mut Ui,
+    port: Option<u16>,
+    serving: Option<std::net::SocketAddr>,
+) -> Option<Command> {
+    let mut command = None;
+    ui.horizontal(|ui| {
+        let mut on = port.is_some();
+        let r = ui
+            .checkbox(&mut on, "tokio-console")
+            .on_hover_text("Serve each run to tokio-console (console-subscriber) on 127.0.0.1");
+        let mut p = port.unwrap_or(crate::capture::console::DEFAULT_PORT);
+        let field = ui.add_enabled(
+            on,
+            egui::DragValue::new(&mut p)
+                .range(1024..=65535)
+                .prefix("port "),
+        );
+        let field = field.labelled_by(r.id);
+        if r.changed() || field.changed() {
+            command = Some(Command::SetConsole(on.then_some(p)));
+        }
+    });
+    if let Some(addr) = serving {
+        ui.weak(format!(
+            "Serving the latest run: tokio-console http://{addr}"
+        ));
+    } else if let Some(p) = port {
+        ui.weak(format!("The next run is served on 127.0.0.1:{p}"));
+    }
+    command
+}
