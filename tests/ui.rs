@@ -733,6 +733,13 @@ fn edited_parameters_run_and_save_with_the_files_comments() {
     h.get_by_label("I/O fan-out").click();
     h.step();
     h.step();
+    assert!(
+        h.query_by_label("As in the file.").is_none(),
+        "closed at first"
+    );
+    h.get_by_label("Parameters").click();
+    h.step();
+    h.step();
     h.get_by_label("As in the file.");
     // Turn the workers knob from 4 to 1 and the fetch count down: the change line says so.
     h.get_by_role_and_label(Role::SpinButton, "workers")

@@ -384,8 +384,10 @@ pub fn editor_ui(ui: &mut Ui, entry: &mut ScenarioEntry) -> Option<Command> {
     let edit = entry.edit.as_mut()?;
     let mut command = None;
     let mut changed = false;
+    // Closed at first: the run history stays in view below; the facts above already say
+    // the values.
     egui::CollapsingHeader::new("Parameters")
-        .default_open(true)
+        .default_open(false)
         .show(ui, |ui| {
             ui.weak("Turn a knob, then Run: the run uses these values.");
             egui::Grid::new("knobs")
