@@ -161,6 +161,25 @@ fn io_fanout_requests_overlap() {
         worker_lanes(&trace)
     );
     assert!(trace.lanes.iter().all(|l| l.name.starts_with("worker-")));
+    // The workers mostly sleep while the server works: every one has park periods, and
+    // they add up to most of its time.
+    for l in &trace.lanes {
+        assert!(!l.parks.is_empty(), "{} never parked", l.name);
+    }
+    let sched = &s.scheduler;
+    assert_eq!(sched.park_ms_per_worker.len(), worker_lanes(&trace));
+    assert!(
+        sched.park_ms_per_worker.iter().sum::<f64>() > 2.0 * s.wall_ms,
+        "4 workers asleep most of a {} ms run: {:?}",
+        s.wall_ms,
+        sched.park_ms_per_worker
+    );
+    // Responses wake their tasks from the I/O driver.
+    assert!(
+        sched.wakes_by_source.driver >= 100,
+        "{:?}",
+        sched.wakes_by_source
+    );
     // hyper's connection tasks are captured too, named after where they were spawned.
     assert!(
         trace
@@ -644,6 +663,9 @@ fn stress_records_a_million_events() {
         trace.lanes.iter().map(|l| l.polls.len()).sum::<usize>() >= 14_000 * 26,
         "every yield is a poll"
     );
+    // Each yield_now is a wake by the task itself, during its own poll.
+    assert!(s.scheduler.self_wakes >= 14_000 * 25, "{:?}", s.scheduler);
+    assert_eq!(s.scheduler.wakes_by_source.self_, s.scheduler.self_wakes);
 }
 
 /// At the memory cap, recording stops, the trace says where, and the run itself goes on

@@ -1030,3 +1030,54 @@ fn dropped_files_open_and_are_remembered_as_recent() {
     );
     h.get_by_label_contains("no longer exists");
 }
+
+#[test]
+fn worker_lanes_say_how_long_they_polled_slept_and_did_runtime_work() {
+    let mut h = run_shipped("I/O fan-out");
+    let workers = trace_of(&h)
+        .lanes
+        .iter()
+        .filter(|l| l.kind == asyncscope::trace::LaneKind::Worker)
+        .count();
+    let headers: Vec<String> = h
+        .query_all_by_label_contains("% · parked ")
+        .filter_map(|n| {
+            use egui_kittest::kittest::NodeT as _;
+            let node = n.accesskit_node();
+            node.label().or_else(|| node.value())
+        })
+        .collect();
+    assert_eq!(headers.len(), workers, "{headers:?}");
+    // The I/O fan-out's workers sleep most of the run.
+    for text in &headers {
+        let parked: u32 = text
+            .split("parked ")
+            .nth(1)
+            .and_then(|s| s.split('%').next())
+            .and_then(|n| n.parse().ok())
+            .expect("a percentage");
+        assert!(parked >= 50, "{text}");
+    }
+    // A task's details count its self-wakes and its moves between workers.
+    h.get_by_label("+ fetch (100)").click();
+    h.step();
+    h.step();
+    let (id, migrations) = {
+        let trace = trace_of(&h);
+        let i = trace
+            .tasks
+            .iter()
+            .position(|t| t.name.as_deref() == Some("fetch"))
+            .expect("fetch");
+        (trace.tasks[i].id, trace.migrations(i as u32))
+    };
+    h.get_by_label(&format!("  fetch #{id}")).click();
+    h.step();
+    h.step();
+    h.get_by_label("migrations");
+    h.get_by_label_contains("by itself)");
+    assert!(
+        h.query_all_by_label(&migrations.to_string()).next().is_some(),
+        "the count is shown"
+    );
+}

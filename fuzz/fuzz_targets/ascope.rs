@@ -10,7 +10,7 @@ fuzz_target!(|data: &[u8]| {
     let bytes = match data.split_first() {
         Some((&flag, body)) if flag & 1 == 1 => {
             let mut f = b"ASCOPETR".to_vec();
-            f.extend_from_slice(&2u32.to_le_bytes());
+            f.extend_from_slice(&3u32.to_le_bytes());
             f.extend_from_slice(&(body.len() as u64).to_le_bytes());
             f.extend_from_slice(&crc32fast::hash(body).to_le_bytes());
             f.extend_from_slice(body);

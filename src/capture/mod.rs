@@ -87,7 +87,11 @@ pub fn instrument_hooks(builder: &mut tokio::runtime::Builder, capture: &std::sy
         .on_thread_start(move || attach_thread(&cap))
         .on_thread_stop(detach_thread)
         // An idle worker hands its buffer over, so a live view is never far behind.
-        .on_thread_park(flush)
+        .on_thread_park(|| {
+            record(EventKind::Park);
+            flush();
+        })
+        .on_thread_unpark(|| record(EventKind::Unpark))
         .on_task_spawn(|meta| {
             record(EventKind::Spawn {
                 task: task_id_u64(meta.id()),

@@ -158,6 +158,19 @@ fn metadata<W: Write>(trace: &Trace, out: &mut Out<W>) -> io::Result<()> {
 
 fn polls<W: Write>(trace: &Trace, out: &mut Out<W>) -> io::Result<()> {
     for (li, lane) in trace.lanes.iter().enumerate() {
+        // A worker asleep: nothing to run.
+        for p in &lane.parks {
+            let mut ev = Ev::new(
+                "parked",
+                "park",
+                "X",
+                p.start_ns,
+                THREADS_PID,
+                lane_tid(li as u16),
+            );
+            ev.dur = Some(us(p.end_ns - p.start_ns));
+            out.push(&ev)?;
+        }
         let kind = match lane.kind {
             LaneKind::Worker => "async",
             LaneKind::Blocking => "blocking",

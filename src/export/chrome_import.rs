@@ -214,6 +214,7 @@ pub fn parse(text: &str) -> Result<Trace, ImportError> {
         .iter()
         .map(|n| (n.starts_with("blocking"), Vec::new()))
         .collect();
+    let mut parks: Vec<Vec<(u64, u64)>> = vec![Vec::new(); lanes.len()];
     let mut wakes: Vec<(u64, WakeData)> = Vec::new();
     let mut http: HashMap<u64, HttpData> = HashMap::new();
     let mut heartbeats = Vec::new();
@@ -240,6 +241,14 @@ pub fn parse(text: &str) -> Result<Trace, ImportError> {
             }
         };
         match (e.ph.as_str(), e.cat.as_str()) {
+            ("X", "park") => {
+                let lane = track(lanes.len(), "thread")?;
+                let dur = e
+                    .dur
+                    .and_then(ns)
+                    .ok_or_else(|| cx.err("`dur` is missing or negative"))?;
+                parks[lane].push((ts, dur));
+            }
             ("X", "poll") => {
                 let lane = track(lanes.len(), "thread")?;
                 let dur = e
@@ -371,6 +380,20 @@ pub fn parse(text: &str) -> Result<Trace, ImportError> {
             w
         })
         .collect();
+    let parks = parks
+        .into_iter()
+        .map(|mut p| {
+            p.sort_unstable();
+            let mut prev = 0;
+            p.into_iter()
+                .map(|(start, dur)| {
+                    let d = (start - prev, dur);
+                    prev = start;
+                    d
+                })
+                .collect()
+        })
+        .collect();
     let lanes = lanes
         .into_iter()
         .zip(lane_names)
@@ -422,6 +445,7 @@ pub fn parse(text: &str) -> Result<Trace, ImportError> {
         metrics_interval_ns,
         metrics,
         group_metrics,
+        parks,
     };
     Ok(Trace::from_data(data)?)
 }

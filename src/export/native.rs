@@ -14,13 +14,21 @@ use crate::trace::Trace;
 use crate::trace::data::{DataError, TraceData};
 
 const MAGIC: &[u8; 8] = b"ASCOPETR";
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 
 /// Version-2 additions, after the version-1 body.
 #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 struct Extension {
     /// Recording stopped at the memory cap.
     truncated: bool,
+}
+
+/// Version-3 additions: version 2's, then the workers' sleeps.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+struct ExtensionV3 {
+    truncated: bool,
+    /// Per lane, `(start delta, duration)` ns (see `TraceData::parks`).
+    parks: Vec<Vec<(u64, u64)>>,
 }
 const HEADER_LEN: usize = 8 + 4 + 8 + 4;
 
@@ -51,9 +59,12 @@ pub enum LoadError {
 /// The file's bytes for a finished trace.
 pub fn to_bytes(trace: &Trace) -> Vec<u8> {
     // postcard cannot fail on these types (no maps with non-string keys, no unsized data).
-    let mut body = postcard::to_allocvec(&trace.to_data()).unwrap_or_default();
-    let ext = Extension {
+    let mut data = trace.to_data();
+    let parks = std::mem::take(&mut data.parks);
+    let mut body = postcard::to_allocvec(&data).unwrap_or_default();
+    let ext = ExtensionV3 {
         truncated: trace.truncated,
+        parks,
     };
     body.extend(postcard::to_allocvec(&ext).unwrap_or_default());
     framed(VERSION, &body)
@@ -102,11 +113,19 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Trace, LoadError> {
     }
     let (mut data, rest): (TraceData, &[u8]) =
         postcard::take_from_bytes(body).map_err(|e| LoadError::Decode(e.to_string()))?;
-    // Version 1 ends with the data; version 2 adds the extension after it.
-    let (ext, rest): (Extension, &[u8]) = if version >= 2 {
-        postcard::take_from_bytes(rest).map_err(|e| LoadError::Decode(e.to_string()))?
-    } else {
-        (Extension::default(), rest)
+    // Version 1 ends with the data; versions 2 and 3 add their extension after it.
+    let decode = |e: postcard::Error| LoadError::Decode(e.to_string());
+    let (ext, rest): (ExtensionV3, &[u8]) = match version {
+        1 => (ExtensionV3::default(), rest),
+        2 => {
+            let (v2, rest): (Extension, &[u8]) = postcard::take_from_bytes(rest).map_err(decode)?;
+            let ext = ExtensionV3 {
+                truncated: v2.truncated,
+                parks: Vec::new(),
+            };
+            (ext, rest)
+        }
+        _ => postcard::take_from_bytes(rest).map_err(decode)?,
     };
     if !rest.is_empty() {
         return Err(LoadError::Decode(format!(
@@ -115,6 +134,7 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Trace, LoadError> {
         )));
     }
     data.truncated = ext.truncated;
+    data.parks = ext.parks;
     Ok(Trace::from_data(data)?)
 }
 
@@ -164,7 +184,10 @@ mod tests {
             ),
             ev(45, EventKind::Terminate { task: 1 }),
             ev(50, EventKind::PollEnd { task: 1 }),
+            ev(52, EventKind::Park),
+            ev(58, EventKind::Unpark),
             ev(60, EventKind::Heartbeat { late_ns: 7 }),
+            ev(61, EventKind::Park),
         ]);
         t.ingest(Batch {
             thread: 0,
@@ -180,6 +203,12 @@ mod tests {
         let t = sample();
         let back = from_bytes(&to_bytes(&t)).expect("loads");
         assert_eq!(back.to_data(), t.to_data());
+        assert_eq!(back.lanes[0].parks, t.lanes[0].parks);
+        assert_eq!(
+            t.lanes[0].parks.len(),
+            2,
+            "the sleep still going at the end is closed"
+        );
         assert_eq!(Summary::from_trace(&back), Summary::from_trace(&t));
         assert_eq!(Histograms::from_trace(&back), Histograms::from_trace(&t));
         assert_eq!(back.task_states(0), t.task_states(0));
@@ -191,8 +220,17 @@ mod tests {
         let t = sample();
         let v1 = framed(1, &postcard::to_allocvec(&t.to_data()).expect("encodes"));
         let back = from_bytes(&v1).expect("a version-1 file loads");
-        assert_eq!(back.to_data(), t.to_data());
+        // Everything but the sleeps, which version 1 did not have.
+        let mut expected = t.to_data();
+        expected.parks.iter_mut().for_each(Vec::clear);
+        assert_eq!(back.to_data(), expected);
         assert!(!back.truncated);
+        // Version 2: the truncation flag, no sleeps.
+        let mut body = postcard::to_allocvec(&t.to_data()).expect("encodes");
+        body.extend(postcard::to_allocvec(&Extension { truncated: true }).expect("encodes"));
+        let v2 = from_bytes(&framed(2, &body)).expect("a version-2 file loads");
+        assert!(v2.truncated);
+        assert!(v2.lanes.iter().all(|l| l.parks.is_empty()));
         let mut cut = sample();
         cut.truncated = true;
         assert!(from_bytes(&to_bytes(&cut)).expect("loads").truncated);
@@ -210,11 +248,11 @@ mod tests {
             from_bytes(b"{\"traceEvents\": []}"),
             Err(LoadError::NotATrace)
         ));
-        let mut v3 = good.clone();
-        v3[8] = 3;
+        let mut v9 = good.clone();
+        v9[8] = 9;
         assert!(matches!(
-            from_bytes(&v3),
-            Err(LoadError::Version { found: 3 })
+            from_bytes(&v9),
+            Err(LoadError::Version { found: 9 })
         ));
         assert!(matches!(
             from_bytes(&good[..good.len() - 3]),

@@ -114,12 +114,23 @@ pub fn render(s: &Summary) -> String {
     }
     let _ = writeln!(o, "lanes");
     for l in &s.lanes {
-        let _ = writeln!(
+        let _ = write!(
             o,
             "  {:<12} {:>7} polls  busy {:>10.3} ms",
             l.name, l.polls, l.busy_ms
         );
+        if l.kind == "worker" {
+            let _ = write!(o, "  parked {:>10.3} ms ({} times)", l.parked_ms, l.parks);
+        }
+        let _ = writeln!(o);
     }
+    let sc = &s.scheduler;
+    let w = &sc.wakes_by_source;
+    let _ = writeln!(
+        o,
+        "scheduler  {} parks, {} migrations, {} self-wakes; wakes by another task {}, by itself {}, by the driver {}, by the blocking pool {}",
+        sc.parks, sc.migrations, sc.self_wakes, w.task, w.self_, w.driver, w.blocking
+    );
     for p in &s.panics {
         let _ = writeln!(o, "panic      task {} `{}`: {}", p.task, p.name, p.message);
     }

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::event::SpawnLocation;
 use super::model::{
-    GroupMetrics, Heartbeat, HttpRequest, Lane, LaneKind, Outcome, PollOutcome, PollSpan,
+    GroupMetrics, Heartbeat, HttpRequest, Lane, LaneKind, Outcome, ParkSpan, PollOutcome, PollSpan,
     RuntimeSample, Task, TaskKind, Trace, Wake,
 };
 
@@ -33,6 +33,10 @@ pub struct TraceData {
     pub metrics_interval_ns: u64,
     pub metrics: Vec<RuntimeSample>,
     pub group_metrics: Vec<GroupMetrics>,
+    /// Each lane's sleeps as `(start delta, duration)` in ns, the delta from the previous
+    /// sleep's start. Not in version-1 or -2 files (read as none); see `export::native`.
+    #[serde(skip)]
+    pub parks: Vec<Vec<(u64, u64)>>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -180,6 +184,21 @@ impl Trace {
             metrics_interval_ns: self.metrics_interval_ns,
             metrics: self.metrics.clone(),
             group_metrics: self.group_metrics.clone(),
+            parks: self
+                .lanes
+                .iter()
+                .map(|l| {
+                    let mut prev = 0;
+                    l.parks
+                        .iter()
+                        .map(|p| {
+                            let d = (p.start_ns - prev, p.end_ns - p.start_ns);
+                            prev = p.start_ns;
+                            d
+                        })
+                        .collect()
+                })
+                .collect(),
         }
     }
 
@@ -256,7 +275,28 @@ impl Trace {
                     LaneKind::Worker
                 },
                 polls,
+                parks: Vec::new(),
             });
+        }
+        if d.parks.len() > n_lanes {
+            return bad(format!("sleeps for {} lanes of {n_lanes}", d.parks.len()));
+        }
+        for (li, parks) in d.parks.into_iter().enumerate() {
+            let mut start = 0u64;
+            let mut prev_end = 0u64;
+            for (pi, (delta, dur)) in parks.into_iter().enumerate() {
+                let overflow = || DataError(format!("lane {li} sleep {pi}: time overflow"));
+                start = start.checked_add(delta).ok_or_else(overflow)?;
+                let end = start.checked_add(dur).ok_or_else(overflow)?;
+                if start < prev_end {
+                    return bad(format!("lane {li}: sleeps overlap"));
+                }
+                prev_end = end;
+                t.lanes[li].parks.push(ParkSpan {
+                    start_ns: start,
+                    end_ns: end,
+                });
+            }
         }
         let mut ts = 0u64;
         for (wi, w) in d.wakes.into_iter().enumerate() {

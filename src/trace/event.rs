@@ -81,6 +81,11 @@ pub enum EventKind {
     Heartbeat {
         late_ns: u64,
     },
+    /// This worker thread goes to sleep: it found no task to run (tokio's
+    /// `on_thread_park`).
+    Park,
+    /// This worker thread wakes from that sleep (`on_thread_unpark`).
+    Unpark,
 }
 
 /// Kept small (40 bytes): every hook call writes one.

@@ -13,7 +13,7 @@ pub use compare::Comparison;
 pub use event::{Batch, Event, EventKind, SpawnLocation, TaskId};
 pub use findings::{Finding, FindingKind, Severity};
 pub use model::{
-    GroupMetrics, HttpRequest, Lane, LaneKind, LivePoll, Outcome, PollOutcome, PollRef, PollSpan,
-    RuntimeSample, StateSpan, Task, TaskKind, TaskState, Trace, Wake,
+    GroupMetrics, HttpRequest, Lane, LaneKind, LivePoll, Outcome, ParkSpan, PollOutcome, PollRef,
+    PollSpan, RuntimeSample, StateSpan, Task, TaskKind, TaskState, Trace, Wake, WakeSource,
 };
 pub use stats::Summary;

@@ -133,12 +133,22 @@ impl std::fmt::Debug for PollSpan {
     }
 }
 
-/// A thread of the runtime under study and everything it polled, sorted by start.
+/// A worker's sleep: it found nothing to run and parked, from `start_ns` to `end_ns`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ParkSpan {
+    pub start_ns: u64,
+    pub end_ns: u64,
+}
+
+/// A thread of the runtime under study and everything it polled, sorted by start; for a
+/// worker, also when it slept (parked).
 #[derive(Clone, Debug)]
 pub struct Lane {
     pub name: String,
     pub kind: LaneKind,
     pub polls: Vec<PollSpan>,
+    /// The worker's sleeps, in time order (none on a blocking thread).
+    pub parks: Vec<ParkSpan>,
 }
 
 impl Lane {
@@ -152,6 +162,18 @@ impl Lane {
 
     pub fn busy_ns(&self) -> u64 {
         self.polls.iter().map(PollSpan::duration_ns).sum()
+    }
+
+    /// Time asleep (parked), in ns.
+    pub fn parked_ns(&self) -> u64 {
+        self.parks.iter().map(|p| p.end_ns - p.start_ns).sum()
+    }
+
+    /// The sleeps that overlap `[start_ns, end_ns)` (binary search: they never overlap).
+    pub fn parks_in(&self, start_ns: u64, end_ns: u64) -> &[ParkSpan] {
+        let first = self.parks.partition_point(|p| p.end_ns <= start_ns);
+        let last = self.parks.partition_point(|p| p.start_ns < end_ns);
+        &self.parks[first..last.max(first)]
     }
 }
 
@@ -179,6 +201,11 @@ pub struct Task {
     location: u32,
     pub kind: TaskKind,
     pub outcome: Option<Outcome>,
+}
+
+/// [`Trace::pending_on`]'s value for `thread` at sleep count `epoch` (never 0).
+fn pending_key(thread: u32, epoch: u32) -> u64 {
+    (u64::from(thread) + 1) << 32 | u64::from(epoch)
 }
 
 /// "None" in a `u64` field of [`Task`].
@@ -380,6 +407,30 @@ pub struct Heartbeat {
     pub late_ns: u64,
 }
 
+/// Where a wake came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WakeSource {
+    /// Another task's poll (index into [`Trace::tasks`]).
+    Task(u32),
+    /// The task itself, during its own poll (`yield_now`, the coop budget).
+    SelfWake,
+    /// The timer or I/O driver, between polls (or a thread outside the runtime).
+    Driver,
+    /// A blocking-pool thread (a `spawn_blocking` closure finishing wakes its awaiter).
+    Blocking,
+}
+
+impl WakeSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WakeSource::Task(_) => "task",
+            WakeSource::SelfWake => "self",
+            WakeSource::Driver => "driver",
+            WakeSource::Blocking => "blocking",
+        }
+    }
+}
+
 /// What a task is doing over an interval of its life.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TaskState {
@@ -425,6 +476,10 @@ struct ThreadState {
     /// The blocking task this thread ran last: tokio wakes its awaiting task (JoinHandle)
     /// just after the closure returns.
     last_blocking: Option<TaskId>,
+    /// The worker went to sleep at this time and has not woken yet.
+    parked_since: Option<u64>,
+    /// Counts this worker's sleeps (see [`Trace::pending_on`]).
+    park_epoch: u32,
 }
 
 /// The model of one run.
@@ -482,6 +537,12 @@ pub struct Trace {
     location_index: HashMap<LocationKey, u32>,
     /// Panic messages by task id (few tasks panic).
     panics: HashMap<TaskId, Arc<str>>,
+    /// While live, per task: the thread (+ 1) whose poll of it last ended Pending, and that
+    /// thread's sleep count then (0: none). tokio defers the wakes of `yield_now` and of
+    /// the coop budget until the worker runs out of work, so they arrive outside any
+    /// poll: a wake from outside a poll, on the thread that last polled the task, before
+    /// that thread slept, is the task waking itself.
+    pending_on: Vec<u64>,
 }
 
 impl Trace {
@@ -638,6 +699,7 @@ impl Trace {
             name: String::new(),
             kind,
             polls: Vec::new(),
+            parks: Vec::new(),
         });
         self.lane_thread.push(thread);
         self.name_lanes();
@@ -708,9 +770,18 @@ impl Trace {
                 EventKind::Terminate { task } => self.terminate(thread, task, ts),
                 EventKind::Wake { task } => {
                     let by = self.running_on(thread).and_then(|id| self.task_index(id));
-                    let lane = self.threads.get(&thread).and_then(|s| s.lane);
+                    let (lane, epoch) = self
+                        .threads
+                        .get(&thread)
+                        .map_or((None, 0), |s| (s.lane, s.park_epoch));
                     let index = self.wakes.len() as u32;
                     let (task, _) = self.task_mut(task);
+                    let deferred = self
+                        .pending_on
+                        .get_mut(task as usize)
+                        .map(std::mem::take)
+                        .is_some_and(|p| p == pending_key(thread, epoch));
+                    let by = by.or(deferred.then_some(task));
                     self.task_wakes.push(task as usize, index);
                     self.wakes.push(Wake::new(ts, task, by, lane));
                 }
@@ -744,6 +815,16 @@ impl Trace {
                 EventKind::Heartbeat { late_ns } => {
                     self.heartbeats.push(Heartbeat { ts_ns: ts, late_ns })
                 }
+                EventKind::Park => {
+                    // Only workers park: this thread is one.
+                    let lane = self.lane_of(thread, LaneKind::Worker);
+                    self.unmask_worker(thread, lane);
+                    if let Some(s) = self.threads.get_mut(&thread) {
+                        s.parked_since = Some(ts);
+                        s.park_epoch = s.park_epoch.wrapping_add(1);
+                    }
+                }
+                EventKind::Unpark => self.unpark(thread, ts),
             }
         }
     }
@@ -879,12 +960,39 @@ impl Trace {
         if kind == LaneKind::Blocking {
             state.last_blocking = Some(task);
         }
+        if outcome == PollOutcome::Pending {
+            let key = pending_key(thread, state.park_epoch);
+            let i = open.task as usize;
+            if self.pending_on.len() <= i {
+                self.pending_on.resize(i + 1, 0);
+            }
+            self.pending_on[i] = key;
+        }
         self.task_polls
             .push(open.task as usize, PollRef { lane, index });
         if open.terminated {
             // The task is complete when the poll that finished it returns.
             self.tasks[open.task as usize].end = end_ns;
         }
+    }
+
+    fn unpark(&mut self, thread: u32, ts: u64) {
+        let Some(state) = self.threads.get_mut(&thread) else {
+            return;
+        };
+        let (Some(start_ns), Some(lane)) = (state.parked_since.take(), state.lane) else {
+            return;
+        };
+        self.lanes[lane as usize].parks.push(ParkSpan {
+            start_ns,
+            end_ns: ts.max(start_ns),
+        });
+    }
+
+    /// Since when the worker on `lane` has been asleep, while it still is (live view).
+    pub fn parked_now(&self, lane: u16) -> Option<u64> {
+        let thread = *self.lane_thread.get(lane as usize)?;
+        self.threads.get(&thread)?.parked_since
     }
 
     fn terminate(&mut self, thread: u32, task: TaskId, ts: u64) {
@@ -917,7 +1025,18 @@ impl Trace {
     /// over (calling it again is harmless). Lanes are named in order of first use.
     pub fn finish(&mut self) {
         self.in_progress.clear();
+        self.pending_on = Vec::new();
         self.prune();
+        // A worker still asleep slept until the end.
+        let end = self.end_ns();
+        for state in self.threads.values_mut() {
+            if let (Some(lane), Some(start_ns)) = (state.lane, state.parked_since.take()) {
+                self.lanes[lane as usize].parks.push(ParkSpan {
+                    start_ns,
+                    end_ns: end.max(start_ns),
+                });
+            }
+        }
         // Name lanes by first use: workers first, then blocking threads.
         let mut order: Vec<u16> = (0..self.lanes.len() as u16).collect();
         order.sort_by_key(|&l| {
@@ -1113,6 +1232,53 @@ impl Trace {
             .filter_map(|l| l.polls.last().map(|p| p.end_ns()))
             .chain(self.wakes.last().map(|w| w.ts_ns()))
             .max()
+    }
+
+    /// Where wake `w` came from.
+    pub fn wake_source(&self, w: &Wake) -> WakeSource {
+        match w.by() {
+            Some(b) if b == w.task => WakeSource::SelfWake,
+            Some(b)
+                if self
+                    .tasks
+                    .get(b as usize)
+                    .is_some_and(|t| t.kind == TaskKind::Blocking) =>
+            {
+                WakeSource::Blocking
+            }
+            Some(b) => WakeSource::Task(b),
+            None => match w.lane().and_then(|l| self.lanes.get(l as usize)) {
+                Some(l) if l.kind == LaneKind::Blocking => WakeSource::Blocking,
+                _ => WakeSource::Driver,
+            },
+        }
+    }
+
+    /// How many of task `task`'s wakes it did itself, during its own poll.
+    pub fn self_wakes(&self, task: u32) -> usize {
+        self.task_wakes(task)
+            .iter()
+            .filter(|&&w| self.wakes[w as usize].by() == Some(task))
+            .count()
+    }
+
+    /// How many times task `task` moved: a poll on another worker than its previous poll
+    /// (stolen from a queue, or woken onto another worker).
+    pub fn migrations(&self, task: u32) -> usize {
+        let workers = self
+            .task_polls(task)
+            .iter()
+            .filter(|r| self.lanes[r.lane as usize].kind == LaneKind::Worker)
+            .map(|r| r.lane);
+        let mut prev = None;
+        let mut moves = 0;
+        for lane in workers {
+            if prev.is_some_and(|p| p != lane) {
+                moves += 1;
+            }
+            prev = Some(lane);
+        }
+        moves
     }
 
     /// The latest timestamp anywhere in the trace.
@@ -1704,6 +1870,110 @@ mod tests {
         t.finish();
         assert_eq!(t.task_wakes(one).len(), 3);
         assert_eq!(t.task_polls(one).len(), 2);
+    }
+
+    #[test]
+    fn workers_sleep_between_polls_and_a_sleep_at_the_end_is_closed() {
+        let mut t = Trace::new("t");
+        let mut a = vec![
+            ev(0, EventKind::Park),
+            ev(5, EventKind::Unpark),
+            spawn(6, 1),
+        ];
+        a.extend(poll(10, 20, 1));
+        a.extend([ev(21, EventKind::Park), ev(30, EventKind::Unpark)]);
+        a.extend(poll(31, 40, 1));
+        a.push(ev(41, EventKind::Park));
+        // A second worker that never polls: it sleeps from the start.
+        let b = vec![ev(1, EventKind::Park)];
+        t.ingest(batch(0, a));
+        t.ingest(batch(1, b));
+        assert_eq!(t.lanes.len(), 2);
+        assert_eq!(t.parked_now(1), Some(1), "live: asleep since 1");
+        t.wall_ns = 50;
+        t.finish();
+        let spans = |l: &Lane| {
+            l.parks
+                .iter()
+                .map(|p| (p.start_ns, p.end_ns))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(t.lanes[0].name, "worker-0");
+        assert_eq!(spans(&t.lanes[0]), [(0, 5), (21, 30), (41, 50)]);
+        assert_eq!(
+            t.lanes[1].kind,
+            LaneKind::Worker,
+            "an idle worker is a worker lane"
+        );
+        assert_eq!(spans(&t.lanes[1]), [(1, 50)]);
+        assert_eq!(t.lanes[0].parked_ns(), 5 + 9 + 9);
+        assert_eq!(t.lanes[0].parks_in(22, 35).len(), 1);
+        assert_eq!(t.parked_now(0), None, "nothing open once finished");
+    }
+
+    #[test]
+    fn wakes_say_where_they_came_from_and_tasks_count_their_moves() {
+        let mut t = Trace::new("t");
+        // Task 1 polls on thread 0, yields (wakes itself), is polled on thread 1 (a move),
+        // woken there by task 2, polled on thread 1 again; the driver wakes task 2.
+        let mut a = vec![spawn(0, 1), spawn(0, 2)];
+        a.push(ev(10, EventKind::PollStart { task: 1 }));
+        a.push(ev(12, EventKind::Wake { task: 1 }));
+        a.push(ev(15, EventKind::PollEnd { task: 1 }));
+        a.push(ev(16, EventKind::Wake { task: 2 }));
+        a.extend(poll(17, 18, 2));
+        let b = vec![
+            ev(20, EventKind::PollStart { task: 1 }),
+            ev(25, EventKind::PollEnd { task: 1 }),
+            ev(26, EventKind::PollStart { task: 2 }),
+            ev(27, EventKind::Wake { task: 1 }),
+            ev(28, EventKind::Terminate { task: 2 }),
+            ev(29, EventKind::PollEnd { task: 2 }),
+            ev(30, EventKind::PollStart { task: 1 }),
+            ev(31, EventKind::Terminate { task: 1 }),
+            ev(32, EventKind::PollEnd { task: 1 }),
+        ];
+        t.ingest(batch(0, a));
+        t.ingest(batch(1, b));
+        t.finish();
+        let one = t.task_index(1).expect("task 1");
+        let two = t.task_index(2).expect("task 2");
+        let sources: Vec<WakeSource> = t.wakes.iter().map(|w| t.wake_source(w)).collect();
+        assert_eq!(
+            sources,
+            [
+                WakeSource::SelfWake,
+                WakeSource::Driver,
+                WakeSource::Task(two)
+            ]
+        );
+        assert_eq!(t.self_wakes(one), 1);
+        assert_eq!(t.migrations(one), 1, "thread 0, then thread 1 twice");
+        assert_eq!(t.migrations(two), 1);
+    }
+
+    #[test]
+    fn a_deferred_wake_on_the_same_worker_before_it_sleeps_is_a_self_wake() {
+        let mut t = Trace::new("t");
+        // yield_now: tokio wakes the task after the poll, when the worker runs dry.
+        let mut a = vec![spawn(0, 1), spawn(0, 2)];
+        a.extend(poll(10, 11, 1));
+        a.extend(poll(12, 13, 2));
+        a.push(ev(14, EventKind::Wake { task: 1 }));
+        // Task 2 waits on I/O: the worker sleeps, then the driver wakes it.
+        a.extend([ev(15, EventKind::Park), ev(30, EventKind::Wake { task: 2 })]);
+        a.push(ev(31, EventKind::Unpark));
+        // Woken on another thread than the one that polled it: not a self-wake.
+        a.extend(poll(40, 41, 1));
+        let b = vec![ev(45, EventKind::Wake { task: 1 })];
+        t.ingest(batch(0, a));
+        t.ingest(batch(1, b));
+        t.finish();
+        let sources: Vec<WakeSource> = t.wakes.iter().map(|w| t.wake_source(w)).collect();
+        assert_eq!(
+            sources,
+            [WakeSource::SelfWake, WakeSource::Driver, WakeSource::Driver]
+        );
     }
 
     #[test]

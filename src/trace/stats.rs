@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::model::{LaneKind, Outcome, TaskKind, Trace};
+use super::model::{LaneKind, Outcome, TaskKind, Trace, WakeSource};
 
 /// A poll longer than this is a slow poll: something that blocked a worker.
 pub const SLOW_POLL_NS: u64 = 10_000_000;
@@ -75,6 +75,64 @@ pub struct LaneSummary {
     pub kind: &'static str,
     pub polls: u64,
     pub busy_ms: f64,
+    /// A worker's time asleep (parked: nothing to run).
+    pub parked_ms: f64,
+    pub parks: u64,
+}
+
+/// What the scheduler did, beyond the polls: workers sleeping, tasks moving between
+/// workers, who woke whom.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct SchedulerSummary {
+    /// Times a worker went to sleep (parked).
+    pub parks: u64,
+    /// Per worker lane, in lane order: time asleep and time polling.
+    pub park_ms_per_worker: Vec<f64>,
+    pub busy_ms_per_worker: Vec<f64>,
+    /// Polls of a task on another worker than its previous poll.
+    pub migrations: u64,
+    /// Wakes of a task by itself, during its own poll.
+    pub self_wakes: u64,
+    pub wakes_by_source: WakeSources,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct WakeSources {
+    /// By another task.
+    pub task: u64,
+    /// By the task itself.
+    #[serde(rename = "self")]
+    pub self_: u64,
+    /// By the timer or I/O driver.
+    pub driver: u64,
+    /// By a blocking-pool thread.
+    pub blocking: u64,
+}
+
+impl SchedulerSummary {
+    pub fn from_trace(trace: &Trace) -> Self {
+        let workers = trace.lanes.iter().filter(|l| l.kind == LaneKind::Worker);
+        let mut s = SchedulerSummary {
+            parks: workers.clone().map(|l| l.parks.len() as u64).sum(),
+            park_ms_per_worker: workers.clone().map(|l| ms(l.parked_ns())).collect(),
+            busy_ms_per_worker: workers.map(|l| ms(l.busy_ns())).collect(),
+            ..Default::default()
+        };
+        for i in 0..trace.tasks.len() as u32 {
+            s.migrations += trace.migrations(i) as u64;
+        }
+        for w in &trace.wakes {
+            let counter = match trace.wake_source(w) {
+                WakeSource::Task(_) => &mut s.wakes_by_source.task,
+                WakeSource::SelfWake => &mut s.wakes_by_source.self_,
+                WakeSource::Driver => &mut s.wakes_by_source.driver,
+                WakeSource::Blocking => &mut s.wakes_by_source.blocking,
+            };
+            *counter += 1;
+        }
+        s.self_wakes = s.wakes_by_source.self_;
+        s
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -174,6 +232,7 @@ pub struct Summary {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub truncated_at_events: Option<u64>,
     pub lanes: Vec<LaneSummary>,
+    pub scheduler: SchedulerSummary,
     pub panics: Vec<PanicSummary>,
     pub run_errors: Vec<String>,
     /// Diagnoses, most severe first (see `trace::findings`).
@@ -271,8 +330,11 @@ impl Summary {
                     },
                     polls: l.polls.len() as u64,
                     busy_ms: ms(l.busy_ns()),
+                    parked_ms: ms(l.parked_ns()),
+                    parks: l.parks.len() as u64,
                 })
                 .collect(),
+            scheduler: SchedulerSummary::from_trace(trace),
             panics,
             run_errors: trace.run_errors.clone(),
             findings: super::findings::findings(trace),

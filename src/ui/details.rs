@@ -4,13 +4,17 @@ use egui::Ui;
 
 use super::timeline::axis::format_ns;
 use super::timeline::{Selection, task_kind};
-use crate::trace::{Outcome, PollOutcome, TaskState, Trace};
+use crate::trace::{Outcome, PollOutcome, TaskState, Trace, WakeSource};
 
 /// Facts about one task, computed from the trace (kept apart from drawing for tests).
 #[derive(Clone, Debug, PartialEq)]
 pub struct TaskFacts {
     pub polls: usize,
     pub wakes: usize,
+    /// Wakes by the task itself, during its own poll.
+    pub self_wakes: usize,
+    /// Polls on another worker than the previous poll.
+    pub migrations: usize,
     pub busy_ns: u64,
     pub longest_poll_ns: u64,
     pub mean_sched_delay_ns: u64,
@@ -27,6 +31,8 @@ pub fn task_facts(trace: &Trace, task: u32) -> TaskFacts {
     TaskFacts {
         polls: trace.task_polls(task).len(),
         wakes: trace.task_wakes(task).len(),
+        self_wakes: trace.self_wakes(task),
+        migrations: trace.migrations(task),
         busy_ns: durations.iter().sum(),
         longest_poll_ns: durations.iter().copied().max().unwrap_or(0),
         mean_sched_delay_ns: if delays.is_empty() {
@@ -89,7 +95,12 @@ pub fn details_ui(ui: &mut Ui, trace: &Trace, selection: Option<Selection>) -> O
             }
             ui.end_row();
             row(ui, "polls", facts.polls.to_string());
-            row(ui, "wakes", facts.wakes.to_string());
+            row(
+                ui,
+                "wakes",
+                format!("{} ({} by itself)", facts.wakes, facts.self_wakes),
+            );
+            row(ui, "migrations", facts.migrations.to_string());
             row(ui, "busy", format_ns(facts.busy_ns as f64));
             row(ui, "longest poll", format_ns(facts.longest_poll_ns as f64));
             row(
@@ -144,14 +155,20 @@ pub fn details_ui(ui: &mut Ui, trace: &Trace, selection: Option<Selection>) -> O
             .into_iter()
             .find(|s| s.state == TaskState::Scheduled && s.end_ns == start_ns)
             .map_or(0, |s| s.end_ns - s.start_ns);
-        let who = match wake {
-            Some(w) => match w.by() {
+        let who = match wake.map(|w| (w, trace.wake_source(&w))) {
+            Some((_, WakeSource::Task(b))) => {
+                let b = &trace.tasks[b as usize];
+                format!("{} #{} (another task)", trace.label(b), b.id)
+            }
+            Some((_, WakeSource::SelfWake)) => "itself, during its previous poll".to_string(),
+            Some((w, WakeSource::Blocking)) => match w.by() {
                 Some(b) => {
                     let b = &trace.tasks[b as usize];
-                    format!("{} #{}", trace.label(b), b.id)
+                    format!("{} #{} on the blocking pool", trace.label(b), b.id)
                 }
-                None => "the timer / I/O driver".to_string(),
+                None => "a blocking-pool thread".to_string(),
             },
+            Some((_, WakeSource::Driver)) => "the timer / I/O driver".to_string(),
             None => "its spawn".to_string(),
         };
         let at = wake.map_or(t.spawn_ns().unwrap_or(0), |w| w.ts_ns());

@@ -8,6 +8,8 @@ enum Swatch {
     Bar(egui::Color32),
     ReadyBar(egui::Color32),
     Thin(egui::Color32),
+    /// A low bar (a worker asleep).
+    Low(egui::Color32),
     Spawn,
     Done,
     Panic,
@@ -30,6 +32,14 @@ pub fn legend_ui(ui: &mut Ui, theme: &Theme) {
         (
             Swatch::Bar(sample.gamma_multiply(0.55)),
             "dimmed: several polls closer than a pixel (zoom in)",
+        ),
+        (
+            Swatch::Low(theme.parked),
+            "worker parked: asleep, nothing to run",
+        ),
+        (
+            Swatch::Thin(theme.runtime_work),
+            "worker between polls: the runtime's own work (searching, stealing, timers, I/O)",
         ),
         (Swatch::Spawn, "spawned"),
         (Swatch::Done, "completed"),
@@ -64,6 +74,13 @@ fn paint(ui: &Ui, rect: Rect, swatch: &Swatch, theme: &Theme) {
                 Rect::from_min_max(pos2(r.right() - 2.0, r.top()), r.max),
                 0.0,
                 theme.ready_cap,
+            );
+        }
+        Swatch::Low(color) => {
+            p.rect_filled(
+                Rect::from_center_size(c, vec2(rect.width(), rect.height() * 0.4)),
+                0.0,
+                color,
             );
         }
         Swatch::Thin(color) => {

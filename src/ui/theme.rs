@@ -20,6 +20,11 @@ pub struct Theme {
     pub spawn: Color32,
     pub selection: Color32,
     pub wake_arrow: Color32,
+    /// A worker asleep (parked: nothing to run).
+    pub parked: Color32,
+    /// A worker between polls, not asleep: the runtime's own work (searching for tasks,
+    /// stealing, driving timers and I/O).
+    pub runtime_work: Color32,
     saturation: f32,
     value: f32,
 }
@@ -53,6 +58,16 @@ impl Theme {
             },
             selection: v.selection.stroke.color,
             wake_arrow: v.warn_fg_color,
+            parked: if dark {
+                Color32::from_rgb(70, 90, 130)
+            } else {
+                Color32::from_rgb(160, 180, 220)
+            },
+            runtime_work: if dark {
+                Color32::from_rgb(200, 200, 120)
+            } else {
+                Color32::from_rgb(150, 130, 20)
+            },
             saturation: if dark { 0.55 } else { 0.65 },
             value: if dark { 0.85 } else { 0.75 },
         }

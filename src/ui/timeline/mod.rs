@@ -18,7 +18,7 @@ pub use crate::view::Viewport;
 use lod::{RenderItem, render_items};
 
 const AXIS_H: f32 = 22.0;
-const LANE_H: f32 = 22.0;
+const LANE_H: f32 = 32.0;
 const ROW_H: f32 = 18.0;
 pub const GUTTER_W: f32 = 170.0;
 /// Groups with more tasks than this start collapsed.
@@ -70,8 +70,59 @@ pub struct TimelineState {
     expanded: HashMap<String, bool>,
     cache: GroupCache,
     fit_pending: bool,
+    /// A range asked for by `zoom_to`, fitted again on the next frame at that frame's
+    /// width (a selection can change the panels' widths).
+    zoom_pending: Option<(u64, u64)>,
     /// The canvas width of the last frame, for zooms asked from outside the timeline.
     canvas_w: f64,
+    /// Per lane, busy and parked time so far, summed incrementally as the lanes grow; for
+    /// the trace at this address.
+    lane_totals: (usize, Vec<LaneTotals>),
+}
+
+/// A lane's polls and sleeps counted so far, and their time.
+#[derive(Clone, Copy, Debug, Default)]
+struct LaneTotals {
+    polls: usize,
+    busy_ns: u64,
+    parks: usize,
+    parked_ns: u64,
+}
+
+impl LaneTotals {
+    fn update(&mut self, lane: &crate::trace::Lane) {
+        if self.polls > lane.polls.len() || self.parks > lane.parks.len() {
+            *self = LaneTotals::default();
+        }
+        self.busy_ns += lane.polls[self.polls..]
+            .iter()
+            .map(crate::trace::PollSpan::duration_ns)
+            .sum::<u64>();
+        self.polls = lane.polls.len();
+        self.parked_ns += lane.parks[self.parks..]
+            .iter()
+            .map(|p| p.end_ns - p.start_ns)
+            .sum::<u64>();
+        self.parks = lane.parks.len();
+    }
+
+    /// "busy 40% · parked 55% · other 5%" of `total_ns` (a worker), or "busy 12%".
+    fn text(&self, kind: LaneKind, total_ns: u64) -> String {
+        let total = total_ns.max(1) as f64;
+        let pct = |ns: u64| (ns as f64 * 100.0 / total).round().min(100.0);
+        match kind {
+            LaneKind::Worker => {
+                let other = total_ns.saturating_sub(self.busy_ns + self.parked_ns);
+                format!(
+                    "busy {}% · parked {}% · other {}%",
+                    pct(self.busy_ns),
+                    pct(self.parked_ns),
+                    pct(other)
+                )
+            }
+            LaneKind::Blocking => format!("busy {}%", pct(self.busy_ns)),
+        }
+    }
 }
 
 impl Default for TimelineState {
@@ -87,7 +138,9 @@ impl Default for TimelineState {
             expanded: HashMap::new(),
             cache: GroupCache::default(),
             fit_pending: false,
+            zoom_pending: None,
             canvas_w: 1000.0,
+            lane_totals: (0, Vec::new()),
         }
     }
 }
@@ -100,18 +153,26 @@ impl TimelineState {
         self.hovered_task = None;
         self.cache = GroupCache::default();
         self.viewport = TimelineState::default().viewport;
+        self.lane_totals = (0, Vec::new());
     }
 
     /// Shows `[start_ns, end_ns]` (with a margin) and stops following the live end.
     pub fn zoom_to(&mut self, start_ns: u64, end_ns: u64) {
         self.follow_live = false;
         self.fit_pending = false;
-        self.viewport.fit(
-            start_ns as f64,
-            end_ns.max(start_ns + 1) as f64,
-            self.canvas_w,
-            0.15,
-        );
+        self.zoom_pending = Some((start_ns, end_ns));
+        self.fit_zoom();
+    }
+
+    fn fit_zoom(&mut self) {
+        if let Some((start_ns, end_ns)) = self.zoom_pending {
+            self.viewport.fit(
+                start_ns as f64,
+                end_ns.max(start_ns + 1) as f64,
+                self.canvas_w,
+                0.15,
+            );
+        }
     }
 
     /// The time range on screen (as of the last frame), ns.
@@ -178,6 +239,8 @@ pub fn timeline_ui(ui: &mut Ui, state: &mut TimelineState, run: &RunView<'_>, th
     let until = run.until_ns.unwrap_or(u64::MAX);
     let canvas_w = (ui.available_width() - GUTTER_W).max(50.0) as f64;
     state.canvas_w = canvas_w;
+    state.fit_zoom();
+    state.zoom_pending = None;
 
     toolbar_ui(ui, state, run);
     keyboard(ui, state, run, canvas_w);
@@ -335,12 +398,34 @@ fn lanes_ui(
         Some(Selection::Poll { task, start_ns }) => Some((task, start_ns)),
         _ => None,
     };
+    let key = std::ptr::from_ref(trace) as usize;
+    if state.lane_totals.0 != key {
+        state.lane_totals = (key, Vec::new());
+    }
+    state
+        .lane_totals
+        .1
+        .resize(trace.lanes.len(), LaneTotals::default());
     for (li, lane) in trace.lanes.iter().enumerate() {
         let (label, canvas) = row_cells(ui, LANE_H);
-        label_cell(ui, label, &lane.name, true).on_hover_text(match lane.kind {
-            LaneKind::Worker => "A worker thread: each bar is one poll of a task",
+        let totals = &mut state.lane_totals.1[li];
+        totals.update(lane);
+        let (name_rect, detail_rect) = label.split_top_bottom_at_fraction(0.55);
+        label_cell(ui, name_rect, &lane.name, true).on_hover_text(match lane.kind {
+            LaneKind::Worker => {
+                "A worker thread: each bar is one poll of a task. Low blue bars: parked (asleep, \
+                 nothing to run). Thin line: between polls, the runtime's own work (searching, \
+                 stealing, driving timers and I/O)"
+            }
             LaneKind::Blocking => "A blocking-pool thread: each bar is one spawn_blocking closure",
         });
+        let detail = totals.text(lane.kind, now_ns);
+        ui.put(
+            detail_rect.shrink2(vec2(4.0, 0.0)),
+            egui::Label::new(egui::RichText::new(detail).small().weak())
+                .truncate()
+                .selectable(false),
+        );
         let response = ui.interact(
             canvas,
             ui.make_persistent_id(("timeline lane", li)),
@@ -442,6 +527,9 @@ pub(crate) fn paint_lane(
     let polls = lane.polls_in(t0, t1.min(until));
     let gap_ns = vp.ns_per_px.max(1.0) as u64;
     let bar = canvas.shrink2(vec2(0.0, 3.0));
+    if lane.kind == LaneKind::Worker {
+        paint_worker_states(painter, vp, bar, (trace, until), li, theme);
+    }
     for item in render_items(polls, gap_ns) {
         match item {
             RenderItem::Single(i) => {
@@ -511,6 +599,54 @@ pub(crate) fn poll_tooltip(ui: &mut Ui, trace: &Trace, lane: usize, p: &PollSpan
         PollOutcome::Ready => "ended Ready: the task finished in this poll",
     });
     ui.weak("click: select · double-click: zoom to it");
+}
+
+/// A worker's two states besides polling: asleep (a low bar) and in between (a thin line:
+/// the runtime's own work), from its first poll or sleep on. Polls are drawn over them.
+fn paint_worker_states(
+    painter: &egui::Painter,
+    vp: &Viewport,
+    bar: Rect,
+    (trace, until): (&Trace, u64),
+    li: usize,
+    theme: &Theme,
+) {
+    let lane = &trace.lanes[li];
+    let width = bar.width() as f64;
+    let (t0, t1) = vp.visible_ns(width);
+    let first = [
+        lane.polls.first().map(|p| p.start_ns),
+        lane.parks.first().map(|p| p.start_ns),
+    ]
+    .into_iter()
+    .flatten()
+    .min();
+    let Some(first) = first.filter(|&f| f < until.min(t1)) else {
+        return;
+    };
+    let mid = bar.center().y;
+    let line = Rect::from_min_max(pos2(bar.left(), mid - 1.0), pos2(bar.right(), mid + 1.0));
+    painter.rect_filled(
+        span_rect(vp, line, first.max(t0), until.min(t1), 0.0),
+        0.0,
+        theme.runtime_work,
+    );
+    let low = Rect::from_min_max(
+        pos2(bar.left(), mid - bar.height() * 0.22),
+        pos2(bar.right(), mid + bar.height() * 0.22),
+    );
+    let live = trace
+        .parked_now(li as u16)
+        .map(|since| crate::trace::ParkSpan {
+            start_ns: since,
+            end_ns: until,
+        });
+    for p in lane.parks_in(t0, t1.min(until)).iter().chain(live.as_ref()) {
+        let r = span_rect(vp, low, p.start_ns.max(t0), p.end_ns.min(until), 0.0);
+        if r.width() >= 0.5 {
+            painter.rect_filled(r, 0.0, theme.parked);
+        }
+    }
 }
 
 fn span_rect(vp: &Viewport, row: Rect, start_ns: u64, end_ns: u64, min_w: f32) -> Rect {
