@@ -1077,7 +1077,9 @@ fn worker_lanes_say_how_long_they_polled_slept_and_did_runtime_work() {
     h.get_by_label("migrations");
     h.get_by_label_contains("by itself)");
     assert!(
-        h.query_all_by_label(&migrations.to_string()).next().is_some(),
+        h.query_all_by_label(&migrations.to_string())
+            .next()
+            .is_some(),
         "the count is shown"
     );
 }
