@@ -251,6 +251,16 @@ impl ScenarioEdit {
                 );
             }
         }
+        if let Some(chans) = root.get("channels").and_then(Item::as_table_like) {
+            for (name, _) in chans.iter() {
+                add(
+                    vec![Seg::Key("channels".into()), Seg::Key(name.into())],
+                    format!("channel {name}"),
+                    "channels".into(),
+                    int(1, Limits::CHANNEL_CAPACITY, "messages"),
+                );
+            }
+        }
         let groups = root
             .get("task")
             .and_then(Item::as_array_of_tables)
@@ -311,6 +321,15 @@ fn steps_knobs(
                 );
                 continue;
             }
+            if key == "recv_ready" {
+                add(
+                    at,
+                    format!("{label} · {key}"),
+                    section.into(),
+                    int(1, Limits::MESSAGES, "messages"),
+                );
+                continue;
+            }
             let Some(inner) = v.as_inline_table() else {
                 if key == "join" {
                     for (j, _) in v.as_array().into_iter().flatten().enumerate() {
@@ -334,6 +353,12 @@ fn steps_knobs(
                     format!("{label} · spawn count"),
                     section.into(),
                     int(1, Limits::GROUP_COUNT, "tasks"),
+                ),
+                "send_to" | "recv_from" => add(
+                    field("count"),
+                    format!("{label} · {key} count"),
+                    section.into(),
+                    int(1, Limits::MESSAGES, "messages"),
                 ),
                 _ => {}
             }

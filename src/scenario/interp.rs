@@ -9,11 +9,17 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use tokio::sync::Semaphore;
+use tokio::sync::{Semaphore, mpsc};
 
 use super::{Scenario, Step, Steps};
 use crate::capture::record;
 use crate::trace::EventKind;
+
+/// A named channel of a scenario (`[channels]`).
+struct Channel {
+    tx: mpsc::Sender<u64>,
+    rx: Arc<tokio::sync::Mutex<mpsc::Receiver<u64>>>,
+}
 
 /// Shared by every task of one run.
 pub struct RunContext {
@@ -21,6 +27,8 @@ pub struct RunContext {
     pub base_url: String,
     pub client: reqwest::Client,
     semaphores: HashMap<String, Arc<Semaphore>>,
+    /// The named channels: the sending end, and the receiving end shared by the receivers.
+    channels: HashMap<String, Channel>,
     stop: Arc<AtomicBool>,
     next_request: AtomicU64,
     errors: Mutex<Vec<String>>,
@@ -46,6 +54,15 @@ impl RunContext {
                 .semaphores
                 .iter()
                 .map(|(name, &permits)| (name.clone(), Arc::new(Semaphore::new(permits))))
+                .collect(),
+            channels: scenario
+                .channels
+                .iter()
+                .map(|(name, &capacity)| {
+                    let (tx, rx) = mpsc::channel(capacity);
+                    let rx = Arc::new(tokio::sync::Mutex::new(rx));
+                    (name.clone(), Channel { tx, rx })
+                })
                 .collect(),
             stop,
             next_request: AtomicU64::new(0),
@@ -231,6 +248,50 @@ async fn run_step(ctx: &Arc<RunContext>, step: &Step) {
             }
         }
         Step::Panic(message) => std::panic::panic_any(message.to_string()),
+        Step::RecvReady(n) => {
+            let n = *n;
+            let (tx, mut rx) = mpsc::channel(n as usize);
+            for i in 0..n {
+                let _ = tx.try_send(i);
+            }
+            drop(tx);
+            // Every recv is ready: only tokio's coop budget makes this task yield.
+            for i in 0..n {
+                if i % 1024 == 0 && ctx.stopped() {
+                    return;
+                }
+                if rx.recv().await.is_none() {
+                    break;
+                }
+            }
+        }
+        Step::SendTo { channel, count } => {
+            let Some(c) = ctx.channels.get(&**channel) else {
+                ctx.error(format!("unknown channel `{channel}`"));
+                return;
+            };
+            for i in 0..*count {
+                if ctx.stopped() || c.tx.send(i).await.is_err() {
+                    return;
+                }
+            }
+        }
+        Step::RecvFrom { channel, count } => {
+            let Some(c) = ctx.channels.get(&**channel) else {
+                ctx.error(format!("unknown channel `{channel}`"));
+                return;
+            };
+            for _ in 0..*count {
+                if ctx.stopped() {
+                    return;
+                }
+                // One message at a time, so several receivers share the channel.
+                let mut rx = c.rx.lock().await;
+                if rx.recv().await.is_none() {
+                    return;
+                }
+            }
+        }
     }
 }
 

@@ -80,6 +80,19 @@ pub enum Step {
         wait: bool,
     },
     Panic(Arc<str>),
+    /// Receive `N` messages from a channel that already holds them all: every `recv` is
+    /// ready at once, and tokio's coop budget makes the task yield now and then.
+    RecvReady(u64),
+    /// Send `count` messages into a named channel (waits while it is full).
+    SendTo {
+        channel: Arc<str>,
+        count: u64,
+    },
+    /// Receive `count` messages from a named channel (waits while it is empty).
+    RecvFrom {
+        channel: Arc<str>,
+        count: u64,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -110,5 +123,7 @@ pub struct Scenario {
     pub server: ServerConfig,
     pub heartbeat_period_ms: Option<u64>,
     pub semaphores: BTreeMap<String, usize>,
+    /// Named bounded channels (`[channels]`): name → capacity.
+    pub channels: BTreeMap<String, usize>,
     pub groups: Vec<TaskGroup>,
 }

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Range;
 use std::path::Path;
+use std::sync::Arc;
 
 use serde::Deserialize;
 use toml::Spanned;
@@ -27,6 +28,8 @@ impl Limits {
     pub const RATE_PER_S: u64 = 1_000_000;
     pub const TIME_LIMIT_S: u64 = 3_600;
     pub const MIN_EVENTS: u64 = 1_000;
+    pub const CHANNEL_CAPACITY: u64 = 100_000;
+    pub const MESSAGES: u64 = 1_000_000;
     pub const MAX_EVENTS: u64 = 500_000_000;
 }
 
@@ -167,6 +170,8 @@ struct RawScenario {
     heartbeat: Option<RawHeartbeat>,
     #[serde(default)]
     semaphores: BTreeMap<Spanned<String>, Spanned<u64>>,
+    #[serde(default)]
+    channels: BTreeMap<Spanned<String>, Spanned<u64>>,
     task: Option<Spanned<Vec<Spanned<RawGroup>>>>,
 }
 
@@ -228,6 +233,17 @@ enum RawStep {
     Join(Vec<RawSteps>),
     Spawn(RawSpawn),
     Panic(String),
+    RecvReady(u64),
+    SendTo(RawChannelOp),
+    RecvFrom(RawChannelOp),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawChannelOp {
+    channel: String,
+    #[serde(default = "one")]
+    count: u64,
 }
 
 #[derive(Deserialize)]
@@ -386,8 +402,23 @@ impl Validator<'_> {
             let n = self.range(permits, name.get_ref(), 1, Limits::PERMITS, " permits")?;
             semaphores.insert(name.get_ref().clone(), n as usize);
         }
+        let mut channels = BTreeMap::new();
+        let mut channel_spans = BTreeMap::new();
+        for (name, capacity) in &raw.channels {
+            let n = self.range(
+                capacity,
+                name.get_ref(),
+                1,
+                Limits::CHANNEL_CAPACITY,
+                " messages",
+            )?;
+            channels.insert(name.get_ref().clone(), n as usize);
+            channel_spans.insert(name.get_ref().clone(), name.span());
+        }
         let ctx = StepContext {
             semaphores: &semaphores,
+            channels: &channels,
+            first_use: std::cell::RefCell::new(BTreeMap::new()),
             allow_external: raw.allow_external,
         };
         let Some(groups_raw) = raw.task else {
@@ -435,6 +466,7 @@ impl Validator<'_> {
                 steps,
             });
         }
+        self.channel_totals(&ctx, &groups, &channel_spans)?;
         Ok(Scenario {
             name: raw.name.into_inner(),
             about: raw.about.into_inner(),
@@ -448,6 +480,7 @@ impl Validator<'_> {
             server,
             heartbeat_period_ms,
             semaphores,
+            channels,
             groups,
         })
     }
@@ -586,7 +619,118 @@ impl Validator<'_> {
                 }
             }
             RawStep::Panic(msg) => Step::Panic(msg.into()),
+            RawStep::RecvReady(n) => {
+                if n == 0 || n > Limits::MESSAGES {
+                    return self.err(
+                        span,
+                        format!(
+                            "`recv_ready` must be between 1 and {}, got {n}",
+                            Limits::MESSAGES
+                        ),
+                    );
+                }
+                Step::RecvReady(n)
+            }
+            RawStep::SendTo(op) => {
+                let (channel, count) = self.channel_op(ctx, &span, op, "send_to")?;
+                Step::SendTo { channel, count }
+            }
+            RawStep::RecvFrom(op) => {
+                let (channel, count) = self.channel_op(ctx, &span, op, "recv_from")?;
+                Step::RecvFrom { channel, count }
+            }
         })
+    }
+
+    /// A `send_to` / `recv_from` step: a declared channel and a count in range. Remembers
+    /// where each channel is first sent to and received from, for [`Self::channel_totals`].
+    fn channel_op(
+        &self,
+        ctx: &StepContext<'_>,
+        span: &Range<usize>,
+        op: RawChannelOp,
+        key: &'static str,
+    ) -> Checked<(Arc<str>, u64)> {
+        if !ctx.channels.contains_key(&op.channel) {
+            let known: Vec<&str> = ctx.channels.keys().map(String::as_str).collect();
+            let hint = nearest(&op.channel, known.iter().copied())
+                .map(|n| format!("; did you mean `{n}`?"))
+                .unwrap_or_default();
+            return self.err(
+                span.clone(),
+                format!(
+                    "`{key}`: unknown channel `{}`; declare it under [channels] with its \
+                     capacity (declared: {}){hint}",
+                    op.channel,
+                    if known.is_empty() {
+                        "none".to_string()
+                    } else {
+                        known.join(", ")
+                    }
+                ),
+            );
+        }
+        if op.count == 0 || op.count > Limits::MESSAGES {
+            return self.err(
+                span.clone(),
+                format!(
+                    "`{key}` `count` must be between 1 and {}, got {}",
+                    Limits::MESSAGES,
+                    op.count
+                ),
+            );
+        }
+        ctx.first_use
+            .borrow_mut()
+            .entry((op.channel.clone(), key))
+            .or_insert_with(|| span.clone());
+        Ok((op.channel.into(), op.count))
+    }
+
+    /// Every channel's messages must add up: receivers waiting for messages nobody sends,
+    /// or senders waiting for room nobody makes, would hang the run.
+    fn channel_totals(
+        &self,
+        ctx: &StepContext<'_>,
+        groups: &[TaskGroup],
+        declared: &BTreeMap<String, Range<usize>>,
+    ) -> Checked<()> {
+        let mut totals: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
+        for g in groups {
+            channel_ops(&g.steps, g.count, &mut totals);
+        }
+        let first = ctx.first_use.borrow();
+        for (name, &capacity) in ctx.channels {
+            let (sends, recvs) = totals.get(name.as_str()).copied().unwrap_or((0, 0));
+            let at = |key: &'static str| {
+                first
+                    .get(&(name.clone(), key))
+                    .or_else(|| declared.get(name))
+                    .cloned()
+                    .unwrap_or(0..0)
+            };
+            if recvs > sends {
+                return self.err(
+                    at("recv_from"),
+                    format!(
+                        "channel `{name}`: the tasks receive {recvs} messages in all (counts \
+                         multiplied through `count`, `repeat` and `spawn`) but only {sends} are \
+                         ever sent, so a receiver would wait forever"
+                    ),
+                );
+            }
+            if sends > recvs + capacity as u64 {
+                return self.err(
+                    at("send_to"),
+                    format!(
+                        "channel `{name}`: the tasks send {sends} messages in all but only \
+                         {recvs} are ever received and {capacity} fit in the channel, so a \
+                         sender would wait forever"
+                    ),
+                );
+            }
+        }
+        Ok(())
     }
 
     fn url(&self, ctx: &StepContext<'_>, span: &Range<usize>, url: String) -> Checked<String> {
@@ -627,7 +771,39 @@ impl Validator<'_> {
 
 struct StepContext<'a> {
     semaphores: &'a BTreeMap<String, usize>,
+    channels: &'a BTreeMap<String, usize>,
+    /// Where each channel is first sent to / received from (`send_to`, `recv_from`).
+    first_use: std::cell::RefCell<BTreeMap<(String, &'static str), Range<usize>>>,
     allow_external: bool,
+}
+
+/// Adds up, per channel, the messages `steps` sends and receives when run `times` times.
+fn channel_ops<'s>(steps: &'s [Step], times: u64, totals: &mut BTreeMap<&'s str, (u64, u64)>) {
+    for s in steps {
+        match s {
+            Step::SendTo { channel, count } => {
+                let t = totals.entry(channel).or_default();
+                t.0 = t.0.saturating_add(times.saturating_mul(*count));
+            }
+            Step::RecvFrom { channel, count } => {
+                let t = totals.entry(channel).or_default();
+                t.1 = t.1.saturating_add(times.saturating_mul(*count));
+            }
+            Step::Permit { steps, .. } => channel_ops(steps, times, totals),
+            Step::Repeat { times: n, steps } => {
+                channel_ops(steps, times.saturating_mul(*n), totals)
+            }
+            Step::Join(branches) => {
+                for b in branches {
+                    channel_ops(b, times, totals);
+                }
+            }
+            Step::Spawn { count, steps, .. } => {
+                channel_ops(steps, times.saturating_mul(*count), totals);
+            }
+            _ => {}
+        }
+    }
 }
 
 /// How many tasks running `steps` once spawns (saturating).
@@ -825,6 +1001,66 @@ mod tests {
         );
         let sc = parse("t.toml", &format!("{HEAD}max_events = 50000\n{body}")).expect("valid");
         assert_eq!(sc.max_events, Some(50_000));
+    }
+
+    #[test]
+    fn channels_are_declared_and_their_messages_add_up() {
+        let ok = parse(
+            "t.toml",
+            &format!(
+                "{HEAD}[channels]\njobs = 8\n[[task]]\nname = \"producer\"\nsteps = [{{ send_to = {{ channel = \"jobs\", count = 200 }} }}]\n\
+                 [[task]]\nname = \"consumer\"\ncount = 2\nsteps = [{{ repeat = {{ times = 100, steps = [{{ recv_from = {{ channel = \"jobs\" }} }}] }} }}]\n\
+                 [[task]]\nname = \"drainer\"\nsteps = [{{ recv_ready = 20000 }}]\n"
+            ),
+        )
+        .expect("200 sent, 2 x 100 received");
+        assert_eq!(ok.channels.get("jobs"), Some(&8));
+        // Undeclared, with the nearest name.
+        let d = err(&format!(
+            "{HEAD}[channels]\njobs = 8\n[[task]]\nname = \"p\"\nsteps = [{{ send_to = {{ channel = \"job\", count = 1 }} }}]\n"
+        ));
+        assert_eq!(d.line, 7);
+        assert!(
+            d.message.contains("unknown channel `job`")
+                && d.message.contains("did you mean `jobs`?"),
+            "{}",
+            d.message
+        );
+        // A zero capacity.
+        let d = err(&format!(
+            "{HEAD}[channels]\njobs = 0\n[[task]]\nname = \"p\"\nsteps = [{{ yield_now = true }}]\n"
+        ));
+        assert_eq!((d.line, d.column), (4, 8));
+        assert!(d.message.contains("between 1 and 100000"), "{}", d.message);
+        // More receives than sends: at the receiving step.
+        let d = err(&format!(
+            "{HEAD}[channels]\njobs = 8\n[[task]]\nname = \"p\"\nsteps = [{{ send_to = {{ channel = \"jobs\", count = 10 }} }}]\n\
+             [[task]]\nname = \"c\"\ncount = 3\nsteps = [{{ recv_from = {{ channel = \"jobs\", count = 4 }} }}]\n"
+        ));
+        assert_eq!(d.line, 11);
+        assert!(
+            d.message.contains("receive 12 messages") && d.message.contains("only 10"),
+            "{}",
+            d.message
+        );
+        // More sends than receives plus room: at the sending step.
+        let d = err(&format!(
+            "{HEAD}[channels]\njobs = 2\n[[task]]\nname = \"p\"\nsteps = [{{ send_to = {{ channel = \"jobs\", count = 10 }} }}]\n"
+        ));
+        assert_eq!(d.line, 7);
+        assert!(
+            d.message.contains("sender would wait forever"),
+            "{}",
+            d.message
+        );
+        let d = err(&format!(
+            "{HEAD}[[task]]\nname = \"p\"\nsteps = [{{ recv_ready = 0 }}]\n"
+        ));
+        assert!(
+            d.message.contains("`recv_ready` must be between 1"),
+            "{}",
+            d.message
+        );
     }
 
     #[test]

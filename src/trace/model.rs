@@ -1425,7 +1425,8 @@ mod tests {
         Batch { thread, events }
     }
 
-    /// Task 1 spawned from outside, polled pending at 10..20, woken by the driver at 50,
+    /// Task 1 spawned from outside, polled pending at 10..20, woken by the driver at 50 (its
+    /// worker asleep from 30 to 55),
     /// polled to completion 60..70; it spawned task 2 during its first poll, which wakes
     /// nobody and finishes in one poll on thread 1.
     fn two_task_trace() -> Trace {
@@ -1434,7 +1435,10 @@ mod tests {
         a.push(ev(10, EventKind::PollStart { task: 1 }));
         a.push(spawn(12, 2));
         a.push(ev(20, EventKind::PollEnd { task: 1 }));
+        // The worker sleeps; the I/O driver, run by the sleeping worker, wakes task 1.
+        a.push(ev(30, EventKind::Park));
         a.push(ev(50, EventKind::Wake { task: 1 }));
+        a.push(ev(55, EventKind::Unpark));
         a.push(ev(60, EventKind::PollStart { task: 1 }));
         a.push(ev(69, EventKind::Terminate { task: 1 }));
         a.push(ev(70, EventKind::PollEnd { task: 1 }));

@@ -333,6 +333,9 @@ pub fn scenario_facts(sc: &Scenario) -> Vec<(String, String)> {
     for (name, permits) in &sc.semaphores {
         row("semaphore", format!("{name}: {permits} permits"));
     }
+    for (name, capacity) in &sc.channels {
+        row("channel", format!("{name}: room for {capacity} messages"));
+    }
     for g in &sc.groups {
         let mut v = format!("{} × {}", g.count, steps_summary(&g.steps));
         if g.spawn_interval_ms > 0 {
@@ -371,6 +374,9 @@ pub fn steps_summary(steps: &[Step]) -> String {
                 name, count, steps, ..
             } => format!("spawn {count} `{name}` [{}]", steps_summary(steps)),
             Step::Panic(_) => "panic".to_string(),
+            Step::RecvReady(n) => format!("receive {n} ready messages"),
+            Step::SendTo { channel, count } => format!("send {count} to `{channel}`"),
+            Step::RecvFrom { channel, count } => format!("receive {count} from `{channel}`"),
         })
         .collect::<Vec<_>>()
         .join(", ")
