@@ -165,6 +165,7 @@ pub fn run_live(
     let mut trace = live.lock().map_err(|_| RunError::CollectorPanicked)?;
     trace.wall_ns = wall_ns;
     trace.stopped = stopped;
+    trace.cpus = thread::available_parallelism().map_or(0, |n| n.get() as u32);
     trace.events_dropped = cap.stats().dropped + trace.dropped_over_cap;
     trace.run_errors = ctx.take_errors();
     trace.group_metrics = ctx.group_metrics();

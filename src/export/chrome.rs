@@ -106,6 +106,7 @@ pub fn write(trace: &Trace, w: impl Write) -> io::Result<()> {
         // file without losing figures (Perfetto ignores it).
         "asyncscope": {
             "format": IMPORT_FORMAT,
+            "cpus": trace.cpus,
             "run_errors": trace.run_errors,
             "metrics_interval_ns": trace.metrics_interval_ns,
             "metrics": trace.metrics,

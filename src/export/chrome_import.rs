@@ -82,6 +82,8 @@ struct Meta {
 struct Extra {
     format: u32,
     #[serde(default)]
+    cpus: u32,
+    #[serde(default)]
     run_errors: Vec<String>,
     #[serde(default)]
     metrics_interval_ns: u64,
@@ -419,12 +421,13 @@ pub fn parse(text: &str) -> Result<Trace, ImportError> {
             }
         })
         .collect();
-    let (run_errors, metrics_interval_ns, metrics, group_metrics) = match extra {
+    let (run_errors, metrics_interval_ns, metrics, group_metrics, cpus) = match extra {
         Some(x) => (
             x.run_errors,
             x.metrics_interval_ns,
             x.metrics,
             x.group_metrics,
+            x.cpus,
         ),
         None => Default::default(),
     };
@@ -446,6 +449,7 @@ pub fn parse(text: &str) -> Result<Trace, ImportError> {
         metrics,
         group_metrics,
         parks,
+        cpus,
     };
     Ok(Trace::from_data(data)?)
 }

@@ -29,6 +29,8 @@ struct ExtensionV3 {
     truncated: bool,
     /// Per lane, `(start delta, duration)` ns (see `TraceData::parks`).
     parks: Vec<Vec<(u64, u64)>>,
+    /// CPUs of the machine that ran it.
+    cpus: u32,
 }
 const HEADER_LEN: usize = 8 + 4 + 8 + 4;
 
@@ -65,6 +67,7 @@ pub fn to_bytes(trace: &Trace) -> Vec<u8> {
     let ext = ExtensionV3 {
         truncated: trace.truncated,
         parks,
+        cpus: trace.cpus,
     };
     body.extend(postcard::to_allocvec(&ext).unwrap_or_default());
     framed(VERSION, &body)
@@ -121,7 +124,7 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Trace, LoadError> {
             let (v2, rest): (Extension, &[u8]) = postcard::take_from_bytes(rest).map_err(decode)?;
             let ext = ExtensionV3 {
                 truncated: v2.truncated,
-                parks: Vec::new(),
+                ..ExtensionV3::default()
             };
             (ext, rest)
         }
@@ -135,6 +138,7 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Trace, LoadError> {
     }
     data.truncated = ext.truncated;
     data.parks = ext.parks;
+    data.cpus = ext.cpus;
     Ok(Trace::from_data(data)?)
 }
 

@@ -37,6 +37,9 @@ pub struct TraceData {
     /// sleep's start. Not in version-1 or -2 files (read as none); see `export::native`.
     #[serde(skip)]
     pub parks: Vec<Vec<(u64, u64)>>,
+    /// CPUs of the machine that ran it (0: unknown). Not in version-1 or -2 files.
+    #[serde(skip)]
+    pub cpus: u32,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -184,6 +187,7 @@ impl Trace {
             metrics_interval_ns: self.metrics_interval_ns,
             metrics: self.metrics.clone(),
             group_metrics: self.group_metrics.clone(),
+            cpus: self.cpus,
             parks: self
                 .lanes
                 .iter()
@@ -213,6 +217,7 @@ impl Trace {
         t.events = d.events;
         t.events_dropped = d.events_dropped;
         t.truncated = d.truncated;
+        t.cpus = d.cpus;
         t.run_errors = d.run_errors;
         for td in d.tasks {
             let outcome = match td.outcome {

@@ -32,6 +32,8 @@ pub enum FindingKind {
     LostWakeup,
     /// Recording stopped at the memory cap.
     Truncated,
+    /// More workers than CPUs: the OS pauses workers mid-poll.
+    Oversubscribed,
 }
 
 /// One diagnosis.
@@ -74,6 +76,7 @@ fn fmt_ms(ns: u64) -> String {
 /// All findings of a finished trace, most severe first, then by time.
 pub fn findings(trace: &Trace) -> Vec<Finding> {
     let mut out = Vec::new();
+    oversubscribed(trace, &mut out);
     slow_polls(trace, &mut out);
     blocking_pool(trace, &mut out);
     sequential_awaits(trace, &mut out);
@@ -90,6 +93,42 @@ pub fn findings(trace: &Trace) -> Vec<Finding> {
             .then(a.range_ns.0.cmp(&b.range_ns.0))
     });
     out
+}
+
+/// Worker lanes that polled, and whether there were more of them than CPUs.
+fn oversubscription(trace: &Trace) -> Option<(usize, u32)> {
+    let workers = trace
+        .lanes
+        .iter()
+        .filter(|l| l.kind == LaneKind::Worker && !l.polls.is_empty())
+        .count();
+    (trace.cpus > 0 && workers > trace.cpus as usize).then_some((workers, trace.cpus))
+}
+
+/// More busy workers than CPUs: polls can last longer than their work.
+fn oversubscribed(trace: &Trace, out: &mut Vec<Finding>) {
+    let Some((workers, cpus)) = oversubscription(trace) else {
+        return;
+    };
+    out.push(Finding {
+        kind: FindingKind::Oversubscribed,
+        severity: Severity::Warning,
+        message: format!(
+            "{workers} workers ran on {cpus} CPUs: the OS paused workers in the middle of \
+             polls, so polls and scheduling delays can look longer than the work in them"
+        ),
+        cause: "A poll's length is wall time: while the OS runs another worker on the CPU, the \
+                paused worker's poll goes on counting."
+            .into(),
+        remedy: format!(
+            "Read the slow polls with that in mind, or run with no more workers than CPUs \
+             (`workers = {cpus}`) to see the work alone."
+        ),
+        task: None,
+        lane: None,
+        at_ms: 0.0,
+        range_ns: (0, trace.wall_ns.max(1)),
+    });
 }
 
 /// The trace stops at the memory cap: say where, and what is missing.
@@ -197,9 +236,17 @@ fn slow_polls(trace: &Trace, out: &mut Vec<Finding>) {
                     fmt_ms(heartbeat_late)
                 );
             }
+            if let Some((workers, cpus)) = oversubscription(trace) {
+                behind += &format!(
+                    " ({workers} workers on {cpus} CPUs: part of it may be the OS pausing the \
+                     worker)"
+                );
+            }
             out.push(Finding {
                 kind,
-                severity: if waited > 0 || heartbeat_late > POLL_BUDGET_NS {
+                severity: if (waited > 0 || heartbeat_late > POLL_BUDGET_NS)
+                    && oversubscription(trace).is_none()
+                {
                     Severity::Error
                 } else {
                     Severity::Warning
@@ -413,6 +460,62 @@ mod tests {
 
     fn ev(ts_ns: u64, kind: EventKind) -> Event {
         Event { ts_ns, kind }
+    }
+
+    #[test]
+    fn more_busy_workers_than_cpus_is_said_and_softens_the_slow_polls() {
+        let build = |cpus: u32| {
+            let mut t = Trace::new("t");
+            for thread in 0..3u32 {
+                let task = u64::from(thread) + 1;
+                let name = format!("g{thread}");
+                let mut events = crate::trace::event::named_spawn(0, task, &name).to_vec();
+                // Thread 0's poll is slow (20 ms) and another task waits behind it.
+                let end = if thread == 0 { 20_000_000 } else { 1_000 };
+                events.push(ev(100, EventKind::PollStart { task }));
+                if thread == 0 {
+                    events.push(ev(200, EventKind::Wake { task: 2 }));
+                }
+                events.push(ev(end, EventKind::Terminate { task }));
+                events.push(ev(end, EventKind::PollEnd { task }));
+                t.ingest(Batch { thread, events });
+            }
+            t.wall_ns = 21_000_000;
+            t.cpus = cpus;
+            t.finish();
+            findings(&t)
+        };
+        let f = build(2);
+        let over = f
+            .iter()
+            .find(|f| f.kind == FindingKind::Oversubscribed)
+            .expect("said");
+        assert!(
+            over.message.starts_with("3 workers ran on 2 CPUs"),
+            "{}",
+            over.message
+        );
+        let slow = f
+            .iter()
+            .find(|f| matches!(f.kind, FindingKind::SlowPoll | FindingKind::NeverYielded))
+            .unwrap_or_else(|| panic!("a slow poll: {f:?}"));
+        assert!(
+            slow.message.contains("3 workers on 2 CPUs"),
+            "{}",
+            slow.message
+        );
+        assert_eq!(
+            slow.severity,
+            Severity::Warning,
+            "not an error: the OS may be the cause"
+        );
+        let f = build(4);
+        assert!(f.iter().all(|f| f.kind != FindingKind::Oversubscribed));
+        let f = build(0);
+        assert!(
+            f.iter().all(|f| f.kind != FindingKind::Oversubscribed),
+            "CPUs unknown"
+        );
     }
 
     #[test]

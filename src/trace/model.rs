@@ -505,6 +505,9 @@ pub struct Trace {
     pub wall_ns: u64,
     /// The run was stopped (by the user or a time limit) before it finished.
     pub stopped: bool,
+    /// CPUs of the machine that ran it (0: unknown): more workers than CPUs means the OS
+    /// pauses workers mid-poll.
+    pub cpus: u32,
     /// Errors of the run itself (not of the scenario's tasks), e.g. a failed spawn.
     pub run_errors: Vec<String>,
     /// Polls in progress while the run is live (empty once it is finished).

@@ -10,6 +10,8 @@ enum Swatch {
     Thin(egui::Color32),
     /// A low bar (a worker asleep).
     Low(egui::Color32),
+    /// Two worker strips with a migration tick between them.
+    Strip(egui::Color32, egui::Color32),
     Spawn,
     Done,
     Panic,
@@ -40,6 +42,10 @@ pub fn legend_ui(ui: &mut Ui, theme: &Theme) {
         (
             Swatch::Thin(theme.runtime_work),
             "worker between polls: the runtime's own work (searching, stealing, timers, I/O)",
+        ),
+        (
+            Swatch::Strip(theme.worker_color(0), theme.worker_color(1)),
+            "under a task's poll: the worker that ran it (its colour by the worker's name); a tick: the task moved to another worker",
         ),
         (Swatch::Spawn, "spawned"),
         (Swatch::Done, "completed"),
@@ -74,6 +80,17 @@ fn paint(ui: &Ui, rect: Rect, swatch: &Swatch, theme: &Theme) {
                 Rect::from_min_max(pos2(r.right() - 2.0, r.top()), r.max),
                 0.0,
                 theme.ready_cap,
+            );
+        }
+        Swatch::Strip(a, b) => {
+            let y = rect.bottom() - 4.0;
+            let left = Rect::from_min_max(pos2(rect.left(), y), pos2(c.x, y + 2.0));
+            let right = Rect::from_min_max(pos2(c.x, y), pos2(rect.right(), y + 2.0));
+            p.rect_filled(left, 0.0, a);
+            p.rect_filled(right, 0.0, b);
+            p.line_segment(
+                [pos2(c.x, rect.top() + 2.0), pos2(c.x, rect.bottom() - 1.0)],
+                Stroke::new(1.5, theme.text),
             );
         }
         Swatch::Low(color) => {

@@ -73,6 +73,13 @@ impl Theme {
         }
     }
 
+    /// A colour per worker lane (by lane index), far apart in hue for neighbours.
+    pub fn worker_color(&self, lane: usize) -> Color32 {
+        let hue = (lane as f32 * 0.381_966).fract();
+        let [r, g, b] = crate::view::rgb_from_hsv(hue, 0.75, self.value);
+        Color32::from_rgb(r, g, b)
+    }
+
     /// A stable colour per task group (hash of its name → hue).
     pub fn group_color(&self, group: &str) -> Color32 {
         let [r, g, b] =

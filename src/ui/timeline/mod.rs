@@ -419,6 +419,15 @@ fn lanes_ui(
             }
             LaneKind::Blocking => "A blocking-pool thread: each bar is one spawn_blocking closure",
         });
+        if lane.kind == LaneKind::Worker {
+            // The worker's colour, as the strips under the task rows use it.
+            let swatch = Rect::from_min_size(
+                label.left_top() + vec2(1.0, 4.0),
+                vec2(3.0, label.height() - 8.0),
+            );
+            ui.painter()
+                .rect_filled(swatch, 0.0, theme.worker_color(li));
+        }
         let detail = totals.text(lane.kind, now_ns);
         ui.put(
             detail_rect.shrink2(vec2(4.0, 0.0)),
@@ -791,6 +800,47 @@ fn tasks_ui(
     state.cache = cache;
 }
 
+/// Under each poll of a task, a strip in the colour of the worker that polled it, and a
+/// tick where the task moved to another worker than its previous poll's (a migration).
+fn paint_task_workers(
+    painter: &egui::Painter,
+    vp: &Viewport,
+    canvas: Rect,
+    (trace, ti, until): (&Trace, u32, u64),
+    (t0, t1): (u64, u64),
+    theme: &Theme,
+) {
+    let polls = trace.task_polls(ti);
+    let strip = Rect::from_min_max(
+        pos2(canvas.left(), canvas.bottom() - 3.0),
+        pos2(canvas.right(), canvas.bottom() - 1.0),
+    );
+    // Polls are in time order once the run is finished: start at the first visible one.
+    let first = polls
+        .partition_point(|r| trace.poll(*r).end_ns() < t0)
+        .saturating_sub(1);
+    let mut prev_lane = first.checked_sub(1).map(|i| polls[i].lane);
+    for r in &polls[first..] {
+        let p = trace.poll(*r);
+        if p.start_ns > t1.min(until) {
+            break;
+        }
+        if trace.lanes[r.lane as usize].kind != LaneKind::Worker {
+            continue;
+        }
+        let rect = span_rect(vp, strip, p.start_ns, p.end_ns().min(until), 1.0);
+        painter.rect_filled(rect, 0.0, theme.worker_color(r.lane as usize));
+        if prev_lane.is_some_and(|l| l != r.lane) {
+            let x = rect.left();
+            painter.line_segment(
+                [pos2(x, canvas.top() + 1.0), pos2(x, canvas.bottom() - 1.0)],
+                Stroke::new(1.5, theme.text),
+            );
+        }
+        prev_lane = Some(r.lane);
+    }
+}
+
 fn paint_task_row(
     ui: &Ui,
     state: &TimelineState,
@@ -856,6 +906,7 @@ fn paint_task_row(
             }
         }
     }
+    paint_task_workers(&painter, &vp, canvas, (trace, ti, until), (t0, t1), theme);
     if let Some(lp) = trace.in_progress.iter().find(|lp| lp.task == ti) {
         let row = Rect::from_center_size(
             pos2(canvas.center().x, mid),
