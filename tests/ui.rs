@@ -48,19 +48,19 @@ fn finished(app: &App) -> bool {
     app.current_run().is_some_and(|r| !r.is_running())
 }
 
+/// Presses Run and waits (up to 20 s) for the run to end.
+fn press_run_and_wait(h: &mut Harness<'static, App>, what: &str) {
+    h.get_by_label("Run").click();
+    h.step();
+    wait_for(h, what, Duration::from_secs(20), finished);
+}
+
 /// The app on the shipped scenarios, with the one titled `title` selected, run to the end.
 fn run_shipped(title: &str) -> Harness<'static, App> {
     let mut h = harness(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"));
     h.get_by_label(title).click();
     h.step();
-    h.get_by_label("Run").click();
-    h.step();
-    wait_for(
-        &mut h,
-        "the run to finish",
-        Duration::from_secs(30),
-        finished,
-    );
+    press_run_and_wait(&mut h, "the run to finish");
     h.step();
     h
 }
@@ -265,14 +265,7 @@ fn open_adds_any_scenario_file_and_shows_errors_with_their_location() {
     // Listed and selected: its title shows in the list and above its lesson.
     assert_eq!(h.get_all_by_label("From elsewhere").count(), 2);
     h.get_by_label("Opened by path.");
-    h.get_by_label("Run").click();
-    h.step();
-    wait_for(
-        &mut h,
-        "the opened scenario to run",
-        Duration::from_secs(10),
-        finished,
-    );
+    press_run_and_wait(&mut h, "the opened scenario to run");
     {
         let trace = trace_of(&h);
         assert!(
@@ -749,14 +742,7 @@ fn edited_parameters_run_and_save_with_the_files_comments() {
     h.get_by_label("Changed: workers 4 -> 1");
     h.get_by_label_contains("multi_thread, 1 workers");
     // Run uses the edited values.
-    h.get_by_label("Run").click();
-    h.step();
-    wait_for(
-        &mut h,
-        "the edited run to finish",
-        Duration::from_secs(20),
-        finished,
-    );
+    press_run_and_wait(&mut h, "the edited run to finish");
     {
         let trace = trace_of(&h);
         let workers = trace

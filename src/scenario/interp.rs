@@ -71,6 +71,15 @@ impl RunContext {
         })
     }
 
+    /// A named channel (validation saw it declared; a run error otherwise).
+    fn channel(&self, name: &str) -> Option<&Channel> {
+        let c = self.channels.get(name);
+        if c.is_none() {
+            self.error(format!("unknown channel `{name}`"));
+        }
+        c
+    }
+
     pub fn stopped(&self) -> bool {
         self.stop.load(Ordering::Relaxed)
     }
@@ -266,8 +275,7 @@ async fn run_step(ctx: &Arc<RunContext>, step: &Step) {
             }
         }
         Step::SendTo { channel, count } => {
-            let Some(c) = ctx.channels.get(&**channel) else {
-                ctx.error(format!("unknown channel `{channel}`"));
+            let Some(c) = ctx.channel(channel) else {
                 return;
             };
             for i in 0..*count {
@@ -277,8 +285,7 @@ async fn run_step(ctx: &Arc<RunContext>, step: &Step) {
             }
         }
         Step::RecvFrom { channel, count } => {
-            let Some(c) = ctx.channels.get(&**channel) else {
-                ctx.error(format!("unknown channel `{channel}`"));
+            let Some(c) = ctx.channel(channel) else {
                 return;
             };
             for _ in 0..*count {
