@@ -33,7 +33,7 @@ fn yield_storm_hooks_only() {
     });
     let cap = Capture::new(tx);
     let mut b = tokio::runtime::Builder::new_multi_thread();
-    capture::instrument_hooks(&mut b, &cap);
+    capture::instrument_hooks(&mut b, &cap, None);
     capture::attach_thread(&cap);
     storm::run(b);
     capture::detach_thread();

@@ -389,12 +389,14 @@ fn max_events_caps_the_recording() {
 fn run_serves_to_tokio_console_and_a_taken_port_is_an_error() {
     let holder = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = holder.local_addr().expect("addr").port();
-    let sc = repo().join("scenarios/join_vs_spawn.toml");
-    let out = bin()
-        .args(["run", "--console", &port.to_string()])
-        .arg(&sc)
-        .output()
-        .expect("runs");
+    let run = || {
+        bin()
+            .args(["run", "--console", &port.to_string()])
+            .arg(repo().join("scenarios/join_vs_spawn.toml"))
+            .output()
+            .expect("runs")
+    };
+    let out = run();
     let (stdout, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
     assert!(
@@ -402,11 +404,7 @@ fn run_serves_to_tokio_console_and_a_taken_port_is_an_error() {
         "{stderr}"
     );
     drop(holder);
-    let out = bin()
-        .args(["run", "--console", &port.to_string()])
-        .arg(&sc)
-        .output()
-        .expect("runs");
+    let out = run();
     let (stdout, stderr) = text(&out);
     assert!(out.status.success(), "{stdout}{stderr}");
     assert!(

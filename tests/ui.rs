@@ -48,6 +48,13 @@ fn finished(app: &App) -> bool {
     app.current_run().is_some_and(|r| !r.is_running())
 }
 
+/// Clicks the widget labelled `label` and lets two frames pass (a click takes two).
+fn click(h: &mut Harness<'static, App>, label: &str) {
+    h.get_by_label(label).click();
+    h.step();
+    h.step();
+}
+
 /// Presses Run and waits (up to 20 s) for the run to end.
 fn press_run_and_wait(h: &mut Harness<'static, App>, what: &str) {
     h.get_by_label("Run").click();
@@ -88,15 +95,11 @@ fn run_a_scenario_and_inspect_a_task() {
     h.get_by_label("heartbeat late (ms)");
     h.get_by_label("busiest worker");
     // Histograms of poll durations and scheduling delays, per run.
-    h.get_by_label("Histograms").click();
-    h.step();
-    h.step();
+    click(&mut h, "Histograms");
     h.get_by_label("poll duration");
     h.get_by_label("scheduling delay");
     // tokio-metrics' task monitors, one row per group.
-    h.get_by_label("Task groups (tokio-metrics)").click();
-    h.step();
-    h.step();
+    click(&mut h, "Task groups (tokio-metrics)");
     h.get_by_label("woken->polled");
     h.get_by_label("100");
     let polls_in_histogram: u64 = {
@@ -121,9 +124,7 @@ fn run_a_scenario_and_inspect_a_task() {
 
     // Open the `fetch` group and select its first task: the details show the task's
     // poll and wake counts as the trace has them.
-    h.get_by_label("+ fetch (100)").click();
-    h.step();
-    h.step();
+    click(&mut h, "+ fetch (100)");
     h.get_by_label("- fetch (100)");
     let (id, polls, wakes) = {
         let trace = trace_of(&h);
@@ -135,9 +136,7 @@ fn run_a_scenario_and_inspect_a_task() {
         (t.id, trace.polls_of(t).len(), trace.wakes_of(t).len())
     };
     assert!(polls >= 2);
-    h.get_by_label(&format!("  fetch #{id}")).click();
-    h.step();
-    h.step();
+    click(&mut h, &format!("  fetch #{id}"));
     h.get_by_label(&format!("fetch #{id}"));
     h.get_by_label_contains(&format!("{polls} polls · {wakes} wakes"));
     h.get_by_label_contains("none (spawned by the scenario)");
@@ -483,19 +482,13 @@ fn two_runs_compare_on_one_axis_with_a_table() {
     let mut h = run_shipped("Naive fan-out against a rate limit");
     run_another(&mut h, "A polite, rate-limited client");
     // Compare needs two ticked runs.
-    h.get_by_label("Compare (0)").click();
-    h.step();
-    h.step();
+    click(&mut h, "Compare (0)");
     assert!(h.state().compare_view().is_none());
-    h.get_by_label("#1").click();
-    h.step();
-    h.step();
+    click(&mut h, "#1");
     h.get_by_label("#2").click();
     h.step();
     h.step();
-    h.get_by_label("Compare (2)").click();
-    h.step();
-    h.step();
+    click(&mut h, "Compare (2)");
     let table = h
         .state()
         .compare_view()
@@ -552,9 +545,7 @@ fn two_runs_compare_on_one_axis_with_a_table() {
     assert_eq!(count("section"), 2);
     assert_eq!(count("cell"), 2 * table.rows.len());
 
-    h.get_by_label("Back to the timeline").click();
-    h.step();
-    h.step();
+    click(&mut h, "Back to the timeline");
     assert!(h.state().compare_view().is_none());
     h.get_by_label_contains("Finished · wall time");
 }
@@ -574,9 +565,7 @@ fn a_finished_run_replays_slowly_pauses_and_scrubs() {
     let header = format!("client ({clients})");
     assert_eq!(h.get_all_by_label_contains(&header).count(), 1);
 
-    h.get_by_label("Replay").click();
-    h.step();
-    h.step();
+    click(&mut h, "Replay");
     assert!(h.state().replay().is_some_and(|r| r.playing));
     h.get_by_label("Pause");
     // Slow: a quarter of real time by default.
@@ -591,9 +580,7 @@ fn a_finished_run_replays_slowly_pauses_and_scrubs() {
     assert!(at <= wall * 0.25 * 1e9, "{at} ns after {wall} s at 0.25x");
 
     // Pause: the position holds.
-    h.get_by_label("Pause").click();
-    h.step();
-    h.step();
+    click(&mut h, "Pause");
     let paused = h.state().replay().expect("replay").position_ns;
     for _ in 0..5 {
         h.step();
@@ -622,9 +609,7 @@ fn a_finished_run_replays_slowly_pauses_and_scrubs() {
     let pos = h.state().replay().expect("replay").position_ns;
     assert!((pos - end as f64 * 0.05).abs() < 1.0, "{pos}");
 
-    h.get_by_label("End replay").click();
-    h.step();
-    h.step();
+    click(&mut h, "End replay");
     assert!(h.state().replay().is_none());
     h.get_by_label("Replay");
 }
@@ -723,16 +708,12 @@ fn opening_two_recorded_runs_compares_them() {
 fn edited_parameters_run_and_save_with_the_files_comments() {
     use egui::accesskit::Role;
     let mut h = harness(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"));
-    h.get_by_label("I/O fan-out").click();
-    h.step();
-    h.step();
+    click(&mut h, "I/O fan-out");
     assert!(
         h.query_by_label("As in the file.").is_none(),
         "closed at first"
     );
-    h.get_by_label("Parameters").click();
-    h.step();
-    h.step();
+    click(&mut h, "Parameters");
     h.get_by_label("As in the file.");
     // Turn the workers knob from 4 to 1 and the fetch count down: the change line says so.
     h.get_by_role_and_label(Role::SpinButton, "workers")
@@ -905,9 +886,7 @@ fn question_mark_lists_every_shortcut() {
 #[test]
 fn chinese_names_and_lessons_render_with_the_shipped_font() {
     let mut h = harness(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"));
-    h.get_by_label("I/O fan-out").click();
-    h.step();
-    h.step();
+    click(&mut h, "I/O fan-out");
     h.get_by_label("中文").click();
     h.step();
     h.step();
@@ -922,9 +901,7 @@ fn chinese_names_and_lessons_render_with_the_shipped_font() {
     h.get_by_label_contains("100 个任务各自请求");
     h.get_by_label("单线程，一个事件循环");
     // Back to English.
-    h.get_by_label("English").click();
-    h.step();
-    h.step();
+    click(&mut h, "English");
     assert_eq!(h.get_all_by_label("I/O fan-out").count(), 2);
     assert!(h.query_by_label_contains("100 个任务各自请求").is_none());
 }
@@ -988,9 +965,7 @@ fn dropped_files_open_and_are_remembered_as_recent() {
     let recent = h.state().state.recent.clone();
     assert_eq!(recent.len(), 3);
     assert!(recent[2].ends_with("dropped.toml"), "{recent:?}");
-    h.get_by_label("Recent").click();
-    h.step();
-    h.step();
+    click(&mut h, "Recent");
     h.get_by_label("dropped.toml").click();
     h.step();
     h.step();
@@ -1000,9 +975,7 @@ fn dropped_files_open_and_are_remembered_as_recent() {
     );
     // A recent file that is gone is dropped from the menu with a message.
     std::fs::remove_file(&runs[0]).expect("remove");
-    h.get_by_label("Recent").click();
-    h.step();
-    h.step();
+    click(&mut h, "Recent");
     h.get_by_label("sequential_awaits.ascope").click();
     h.step();
     h.step();
@@ -1045,9 +1018,7 @@ fn worker_lanes_say_how_long_they_polled_slept_and_did_runtime_work() {
         assert!(parked >= 50, "{text}");
     }
     // A task's details count its self-wakes and its moves between workers.
-    h.get_by_label("+ fetch (100)").click();
-    h.step();
-    h.step();
+    click(&mut h, "+ fetch (100)");
     let (id, migrations) = {
         let trace = trace_of(&h);
         let i = trace
@@ -1057,9 +1028,7 @@ fn worker_lanes_say_how_long_they_polled_slept_and_did_runtime_work() {
             .expect("fetch");
         (trace.tasks[i].id, trace.migrations(i as u32))
     };
-    h.get_by_label(&format!("  fetch #{id}")).click();
-    h.step();
-    h.step();
+    click(&mut h, &format!("  fetch #{id}"));
     h.get_by_label("migrations");
     h.get_by_label_contains("by itself)");
     assert!(

@@ -64,28 +64,28 @@ pub fn instrument(
     // being installed (on another runtime's thread) at `Interest::never`, which would
     // silently drop every wake of this process. Re-deciding all interests here mends it.
     tracing::callsite::rebuild_interest_cache();
-    instrument_hooks(builder, capture);
-    if let Some(dispatch) = console {
-        let (cap, dispatch) = (capture.clone(), dispatch.clone());
-        builder
-            .on_thread_start(move || {
-                console::enter(&dispatch);
-                attach_thread(&cap);
-            })
-            .on_thread_stop(|| {
-                detach_thread();
-                console::leave();
-            });
-    }
+    instrument_hooks(builder, capture, console);
 }
 
-/// Installs only tokio's task hooks (no wakes, no blocking tasks): [`instrument`] without
-/// the tracing subscriber, for measuring what each part costs.
-pub fn instrument_hooks(builder: &mut tokio::runtime::Builder, capture: &std::sync::Arc<Capture>) {
-    let cap = capture.clone();
+/// Installs tokio's task and thread hooks; without `install_global` (as a benchmark calls
+/// it) there are no wakes and no blocking tasks, which measures what each part costs.
+pub fn instrument_hooks(
+    builder: &mut tokio::runtime::Builder,
+    capture: &std::sync::Arc<Capture>,
+    console: Option<&tracing::Dispatch>,
+) {
+    let (cap, dispatch) = (capture.clone(), console.cloned());
     builder
-        .on_thread_start(move || attach_thread(&cap))
-        .on_thread_stop(detach_thread)
+        .on_thread_start(move || {
+            if let Some(d) = &dispatch {
+                console::enter(d);
+            }
+            attach_thread(&cap);
+        })
+        .on_thread_stop(|| {
+            detach_thread();
+            console::leave();
+        })
         // An idle worker hands its buffer over, so a live view is never far behind.
         .on_thread_park(|| {
             record(EventKind::Park);

@@ -242,21 +242,19 @@ pub fn parse(text: &str) -> Result<Trace, ImportError> {
                 _ => Err(cx.err(format!("tid {} is not a {what} track", e.tid))),
             }
         };
+        let dur = || {
+            e.dur
+                .and_then(ns)
+                .ok_or_else(|| cx.err("`dur` is missing or negative"))
+        };
         match (e.ph.as_str(), e.cat.as_str()) {
             ("X", "park") => {
                 let lane = track(lanes.len(), "thread")?;
-                let dur = e
-                    .dur
-                    .and_then(ns)
-                    .ok_or_else(|| cx.err("`dur` is missing or negative"))?;
-                parks[lane].push((ts, dur));
+                parks[lane].push((ts, dur()?));
             }
             ("X", "poll") => {
                 let lane = track(lanes.len(), "thread")?;
-                let dur = e
-                    .dur
-                    .and_then(ns)
-                    .ok_or_else(|| cx.err("`dur` is missing or negative"))?;
+                let dur = dur()?;
                 let ready = match arg(e, "outcome").and_then(Value::as_str) {
                     Some("ready") => true,
                     Some("pending") => false,

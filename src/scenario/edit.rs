@@ -7,7 +7,7 @@ use std::fmt;
 
 use toml_edit::{DocumentMut, Item, Value};
 
-use super::parse::Limits;
+use super::parse::{Defaults, Limits};
 use super::{Scenario, ScenarioError, parse};
 
 /// One step along a path in the document.
@@ -171,59 +171,15 @@ impl ScenarioEdit {
     fn find_knobs(&self) -> Vec<Knob> {
         let mut out = Vec::new();
         let root = self.doc.as_item();
-        let mut top = |section: &str, key: &str, kind: KnobKind, default: KnobValue| {
-            let path = vec![Seg::Key(section.into()), Seg::Key(key.into())];
-            let value = read_value(root, &path).unwrap_or(default);
-            out.push(Knob {
-                path,
-                label: key.to_string(),
-                section: section.to_string(),
-                kind,
-                original: value.clone(),
-                value,
-            });
-        };
-        let int = |min, max, unit| KnobKind::Int { min, max, unit };
-        top(
-            "runtime",
-            "flavor",
-            KnobKind::Flavor,
-            KnobValue::Text("multi_thread".into()),
-        );
-        top(
-            "runtime",
-            "workers",
-            int(1, Limits::WORKERS, ""),
-            KnobValue::Int(4),
-        );
-        top(
-            "runtime",
-            "max_blocking_threads",
-            int(1, Limits::BLOCKING_THREADS, ""),
-            KnobValue::Int(8),
-        );
-        top(
-            "server",
-            "latency_ms",
-            int(0, Limits::LATENCY_MS, "ms"),
-            KnobValue::Int(50),
-        );
-        top(
-            "server",
-            "jitter_ms",
-            int(0, Limits::LATENCY_MS, "ms"),
-            KnobValue::Int(0),
-        );
-        top(
-            "server",
-            "rate_limit_per_s",
-            int(0, Limits::RATE_PER_S, "/s"),
-            KnobValue::Int(0),
-        );
-        let mut found = Vec::new();
-        let mut add = |path: Vec<Seg>, label: String, section: String, kind: KnobKind| {
-            if let Some(value) = read_value(root, &path) {
-                found.push(Knob {
+        // A knob at `path` with the file's value, else `default` (None: only if the file
+        // has the key).
+        let mut add = |path: Vec<Seg>,
+                       label: String,
+                       section: String,
+                       kind: KnobKind,
+                       default: Option<KnobValue>| {
+            if let Some(value) = read_value(root, &path).or(default) {
+                out.push(Knob {
                     path,
                     label,
                     section,
@@ -233,31 +189,73 @@ impl ScenarioEdit {
                 });
             }
         };
+        let int = |min, max, unit| KnobKind::Int { min, max, unit };
+        let top = [
+            (
+                "runtime",
+                "flavor",
+                KnobKind::Flavor,
+                KnobValue::Text("multi_thread".into()),
+            ),
+            (
+                "runtime",
+                "workers",
+                int(1, Limits::WORKERS, ""),
+                KnobValue::Int(Defaults::WORKERS),
+            ),
+            (
+                "runtime",
+                "max_blocking_threads",
+                int(1, Limits::BLOCKING_THREADS, ""),
+                KnobValue::Int(Defaults::BLOCKING_THREADS),
+            ),
+            (
+                "server",
+                "latency_ms",
+                int(0, Limits::LATENCY_MS, "ms"),
+                KnobValue::Int(Defaults::LATENCY_MS),
+            ),
+            (
+                "server",
+                "jitter_ms",
+                int(0, Limits::LATENCY_MS, "ms"),
+                KnobValue::Int(0),
+            ),
+            (
+                "server",
+                "rate_limit_per_s",
+                int(0, Limits::RATE_PER_S, "/s"),
+                KnobValue::Int(0),
+            ),
+        ];
+        for (section, key, kind, default) in top {
+            let path = vec![Seg::Key(section.into()), Seg::Key(key.into())];
+            add(path, key.into(), section.into(), kind, Some(default));
+        }
         if root.get("heartbeat").is_some() {
             add(
                 vec![Seg::Key("heartbeat".into()), Seg::Key("period_ms".into())],
                 "heartbeat period_ms".into(),
                 "heartbeat".into(),
-                int(1, 60_000, "ms"),
+                int(1, Limits::HEARTBEAT_MS, "ms"),
+                None,
             );
         }
-        if let Some(sems) = root.get("semaphores").and_then(Item::as_table_like) {
-            for (name, _) in sems.iter() {
+        // Named semaphores and channels: one knob per entry.
+        for (table, what, max, unit) in [
+            ("semaphores", "semaphore", Limits::PERMITS, "permits"),
+            ("channels", "channel", Limits::CHANNEL_CAPACITY, "messages"),
+        ] {
+            let Some(entries) = root.get(table).and_then(Item::as_table_like) else {
+                continue;
+            };
+            for (name, _) in entries.iter() {
                 add(
-                    vec![Seg::Key("semaphores".into()), Seg::Key(name.into())],
-                    format!("semaphore {name}"),
-                    "semaphores".into(),
-                    int(1, Limits::PERMITS, "permits"),
-                );
-            }
-        }
-        if let Some(chans) = root.get("channels").and_then(Item::as_table_like) {
-            for (name, _) in chans.iter() {
-                add(
-                    vec![Seg::Key("channels".into()), Seg::Key(name.into())],
-                    format!("channel {name}"),
-                    "channels".into(),
-                    int(1, Limits::CHANNEL_CAPACITY, "messages"),
+                    vec![Seg::Key(table.into()), Seg::Key(name.into())],
+                    format!("{what} {name}"),
+                    table.into(),
+                    int(1, max, unit),
+                    None,
                 );
             }
         }
@@ -278,16 +276,18 @@ impl ScenarioEdit {
                 format!("{name} · count"),
                 name.clone(),
                 int(1, Limits::GROUP_COUNT, "tasks"),
+                None,
             );
             add(
                 at("spawn_interval_ms"),
                 format!("{name} · spawn_interval_ms"),
                 name.clone(),
                 int(0, Limits::LATENCY_MS, "ms"),
+                None,
             );
-            steps_knobs(root, at("steps"), &format!("{name} · "), &name, &mut add);
+            let mut found = |path, label, section, kind| add(path, label, section, kind, None);
+            steps_knobs(root, at("steps"), &format!("{name} · "), &name, &mut found);
         }
-        out.extend(found);
         out
     }
 }

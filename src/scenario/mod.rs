@@ -6,7 +6,7 @@ mod interp;
 mod parse;
 
 pub use interp::{RunContext, run_steps};
-pub use parse::{Diagnostic, Limits, ScenarioError, load, parse};
+pub use parse::{Defaults, Diagnostic, Limits, ScenarioError, load, parse};
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

@@ -29,8 +29,18 @@ impl Limits {
     pub const TIME_LIMIT_S: u64 = 3_600;
     pub const MIN_EVENTS: u64 = 1_000;
     pub const CHANNEL_CAPACITY: u64 = 100_000;
+    pub const HEARTBEAT_MS: u64 = 60_000;
     pub const MESSAGES: u64 = 1_000_000;
     pub const MAX_EVENTS: u64 = 500_000_000;
+}
+
+/// What a file that leaves a key out gets (the parameter editor shows them too).
+pub struct Defaults;
+
+impl Defaults {
+    pub const WORKERS: u64 = 4;
+    pub const BLOCKING_THREADS: u64 = 8;
+    pub const LATENCY_MS: u64 = 50;
 }
 
 /// One located problem in a scenario file.
@@ -342,7 +352,7 @@ impl Validator<'_> {
             }
             (Flavor::CurrentThread, _) => 1,
             (Flavor::MultiThread, w) => {
-                self.opt_range(w, "workers", 4, (1, Limits::WORKERS), "")?
+                self.opt_range(w, "workers", Defaults::WORKERS, (1, Limits::WORKERS), "")?
             }
         };
         let runtime = RuntimeConfig {
@@ -351,7 +361,7 @@ impl Validator<'_> {
             max_blocking_threads: self.opt_range(
                 &raw.runtime.max_blocking_threads,
                 "max_blocking_threads",
-                8,
+                Defaults::BLOCKING_THREADS,
                 (1, Limits::BLOCKING_THREADS),
                 "",
             )? as usize,
@@ -360,7 +370,7 @@ impl Validator<'_> {
             latency_ms: self.opt_range(
                 &raw.server.latency_ms,
                 "latency_ms",
-                50,
+                Defaults::LATENCY_MS,
                 (0, Limits::LATENCY_MS),
                 " ms",
             )?,
@@ -380,7 +390,9 @@ impl Validator<'_> {
             )?,
         };
         let heartbeat_period_ms = match &raw.heartbeat {
-            Some(h) => Some(self.range(&h.period_ms, "period_ms", 1, 60_000, " ms")?),
+            Some(h) => {
+                Some(self.range(&h.period_ms, "period_ms", 1, Limits::HEARTBEAT_MS, " ms")?)
+            }
             None => None,
         };
         let time_limit_s = match &raw.time_limit_s {

@@ -1105,6 +1105,7 @@ impl Trace {
                 })
             })
         };
+        // Dropped first, so the old lists and the new array are never held at once.
         self.task_polls.clear();
         self.task_polls = PerTask::flat_from(tasks, polls);
         // Listed lane by lane: a task polled on several threads needs sorting.
@@ -1929,9 +1930,8 @@ mod tests {
         a.push(ev(15, EventKind::PollEnd { task: 1 }));
         a.push(ev(16, EventKind::Wake { task: 2 }));
         a.extend(poll(17, 18, 2));
-        let b = vec![
-            ev(20, EventKind::PollStart { task: 1 }),
-            ev(25, EventKind::PollEnd { task: 1 }),
+        let mut b = poll(20, 25, 1).to_vec();
+        b.extend([
             ev(26, EventKind::PollStart { task: 2 }),
             ev(27, EventKind::Wake { task: 1 }),
             ev(28, EventKind::Terminate { task: 2 }),
@@ -1939,7 +1939,7 @@ mod tests {
             ev(30, EventKind::PollStart { task: 1 }),
             ev(31, EventKind::Terminate { task: 1 }),
             ev(32, EventKind::PollEnd { task: 1 }),
-        ];
+        ]);
         t.ingest(batch(0, a));
         t.ingest(batch(1, b));
         t.finish();

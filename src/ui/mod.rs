@@ -304,39 +304,38 @@ fn file_dialog(kind: Dialog, start_dir: PathBuf) -> Result<Option<PathBuf>, Stri
         .map_err(|e| format!("could not open the file dialog: {e}"))?;
     Ok(rt.block_on(async {
         let d = rfd::AsyncFileDialog::new().set_directory(start_dir);
-        let picked = match kind {
+        let (title, filters, name): (_, &[(&str, &[&str])], _) = match kind {
             Dialog::Open => {
-                d.set_title("Open a scenario or a saved run")
+                let picked = d
+                    .set_title("Open a scenario or a saved run")
                     .add_filter(
                         "asyncscope scenario or recorded run",
                         &["toml", "ascope", "json"],
                     )
                     .pick_file()
-                    .await
+                    .await;
+                return picked.map(|f| f.path().to_path_buf());
             }
-            Dialog::Save => {
-                d.set_title("Save the run")
-                    .add_filter("asyncscope trace", &["ascope"])
-                    .set_file_name("run.ascope")
-                    .save_file()
-                    .await
-            }
-            Dialog::SaveScenario => {
-                d.set_title("Save the edited scenario")
-                    .add_filter("asyncscope scenario", &["toml"])
-                    .set_file_name("edited.toml")
-                    .save_file()
-                    .await
-            }
-            Dialog::Export => {
-                d.set_title("Export the timeline view")
-                    .add_filter("SVG (vector)", &["svg"])
-                    .add_filter("PNG (2×)", &["png"])
-                    .set_file_name("timeline.svg")
-                    .save_file()
-                    .await
-            }
+            Dialog::Save => (
+                "Save the run",
+                &[("asyncscope trace", &["ascope"])],
+                "run.ascope",
+            ),
+            Dialog::SaveScenario => (
+                "Save the edited scenario",
+                &[("asyncscope scenario", &["toml"])],
+                "edited.toml",
+            ),
+            Dialog::Export => (
+                "Export the timeline view",
+                &[("SVG (vector)", &["svg"]), ("PNG (2×)", &["png"])],
+                "timeline.svg",
+            ),
         };
+        let d = filters.iter().fold(d.set_title(title), |d, (what, ext)| {
+            d.add_filter(*what, ext)
+        });
+        let picked = d.set_file_name(name).save_file().await;
         picked.map(|f| f.path().to_path_buf())
     }))
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use egui::Ui;
 
 use super::{Command, Language};
-use crate::scenario::edit::{KnobKind, KnobValue, ScenarioEdit};
+use crate::scenario::edit::{Knob, KnobKind, KnobValue, ScenarioEdit};
 use crate::scenario::{self, Flavor, Scenario, Step};
 
 /// One scenario file: loaded, or the error that says why not; and its parameters as edited
@@ -382,6 +382,57 @@ pub fn steps_summary(steps: &[Step]) -> String {
         .join(", ")
 }
 
+/// One knob's label and field; the new value when the user changed it.
+fn knob_ui(ui: &mut Ui, i: usize, k: &Knob) -> Option<KnobValue> {
+    let short = k
+        .label
+        .strip_prefix(&format!("{} · ", k.section))
+        .unwrap_or(&k.label);
+    let label = ui.label(short);
+    let label = if k.value != k.original {
+        label.on_hover_text(format!("{} in the file", k.original))
+    } else {
+        label
+    };
+    match (k.kind, &k.value) {
+        (KnobKind::Int { min, max, unit }, KnobValue::Int(n)) => {
+            let mut v = *n;
+            let speed = if max <= 1024 { 0.1 } else { 1.0 };
+            let suffix = if unit.is_empty() {
+                String::new()
+            } else {
+                format!(" {unit}")
+            };
+            let r = ui
+                .add(
+                    egui::DragValue::new(&mut v)
+                        .range(min..=max)
+                        .speed(speed)
+                        .suffix(suffix),
+                )
+                .labelled_by(label.id);
+            r.changed().then_some(KnobValue::Int(v))
+        }
+        (KnobKind::Flavor, KnobValue::Text(t)) => {
+            let mut v = t.clone();
+            egui::ComboBox::from_id_salt(("flavor", i))
+                .selected_text(v.clone())
+                .show_ui(ui, |ui| {
+                    for f in ["multi_thread", "current_thread"] {
+                        ui.selectable_value(&mut v, f.to_string(), f);
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+            (&v != t).then_some(KnobValue::Text(v))
+        }
+        _ => {
+            ui.label(k.value.to_string());
+            None
+        }
+    }
+}
+
 /// The selected scenario's parameters as fields: turn a knob and Run uses it. Shows what
 /// differs from the file, Reset, and Save as… (a TOML file that keeps the original's
 /// comments and layout).
@@ -400,67 +451,22 @@ pub fn editor_ui(ui: &mut Ui, entry: &mut ScenarioEntry) -> Option<Command> {
                 .num_columns(2)
                 .striped(true)
                 .show(ui, |ui| {
-                    let mut section: Option<String> = None;
-                    for i in 0..edit.knobs().len() {
-                        let k = edit.knobs()[i].clone();
-                        if section.as_deref() != Some(k.section.as_str()) {
+                    let mut section: Option<&str> = None;
+                    let mut edited = None;
+                    for (i, k) in edit.knobs().iter().enumerate() {
+                        if section != Some(k.section.as_str()) {
                             ui.strong(&k.section);
                             ui.end_row();
-                            section = Some(k.section.clone());
+                            section = Some(&k.section);
                         }
-                        let short = k
-                            .label
-                            .strip_prefix(&format!("{} · ", k.section))
-                            .unwrap_or(&k.label);
-                        let label = ui.label(short);
-                        let label = if k.value != k.original {
-                            label.on_hover_text(format!("{} in the file", k.original))
-                        } else {
-                            label
-                        };
-                        match (k.kind, &k.value) {
-                            (KnobKind::Int { min, max, unit }, KnobValue::Int(n)) => {
-                                let mut v = *n;
-                                let speed = if max <= 1024 { 0.1 } else { 1.0 };
-                                let suffix = if unit.is_empty() {
-                                    String::new()
-                                } else {
-                                    format!(" {unit}")
-                                };
-                                let r = ui
-                                    .add(
-                                        egui::DragValue::new(&mut v)
-                                            .range(min..=max)
-                                            .speed(speed)
-                                            .suffix(suffix),
-                                    )
-                                    .labelled_by(label.id);
-                                if r.changed() {
-                                    edit.set(i, KnobValue::Int(v));
-                                    changed = true;
-                                }
-                            }
-                            (KnobKind::Flavor, KnobValue::Text(t)) => {
-                                let mut v = t.clone();
-                                egui::ComboBox::from_id_salt(("flavor", i))
-                                    .selected_text(v.clone())
-                                    .show_ui(ui, |ui| {
-                                        for f in ["multi_thread", "current_thread"] {
-                                            ui.selectable_value(&mut v, f.to_string(), f);
-                                        }
-                                    })
-                                    .response
-                                    .labelled_by(label.id);
-                                if &v != t {
-                                    edit.set(i, KnobValue::Text(v));
-                                    changed = true;
-                                }
-                            }
-                            _ => {
-                                ui.label(k.value.to_string());
-                            }
+                        if let Some(v) = knob_ui(ui, i, k) {
+                            edited = Some((i, v));
                         }
                         ui.end_row();
+                    }
+                    if let Some((i, v)) = edited {
+                        edit.set(i, v);
+                        changed = true;
                     }
                 });
             let changes = edit.changes();
