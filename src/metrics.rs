@@ -37,6 +37,7 @@ impl Sampler {
                 let mut intervals = monitor.intervals();
                 let _ = intervals.next(); // the baseline
                 let mut workers = WorkerBusy::new(&handle);
+                let mut late = LateBusy::default();
                 let mut next = Instant::now() + interval;
                 loop {
                     // Sleep in short slices so a finished run is not kept waiting.
@@ -46,6 +47,7 @@ impl Sampler {
                     let Some(m) = intervals.next() else { break };
                     let mut s = sample(&m, cap.now_ns());
                     s.worker_busy = workers.next(&handle);
+                    late.apply(&mut s);
                     if let Ok(mut t) = live.lock() {
                         t.metrics.push(s);
                     }
@@ -111,8 +113,34 @@ impl WorkerBusy {
 }
 
 /// tokio adds a poll's busy time when the poll ends, so an interval that sees a long poll
-/// end can report more busy time than it lasted (a ratio above 1). Samples keep the raw
-/// ratio, so means over the run stay right; views clamp peaks to 100%.
+/// end can report more busy time than it lasted (a ratio above 1: 1.2157 was seen on
+/// `stress`). What is over 1 was booked late: it is carried into the next intervals, so no
+/// sample says more than 100% and the sum over the run (hence its mean) stays what tokio
+/// counted, but for what is still carried at the end.
+#[derive(Debug, Default)]
+struct LateBusy {
+    all: f64,
+    workers: Vec<f64>,
+}
+
+impl LateBusy {
+    fn apply(&mut self, s: &mut RuntimeSample) {
+        fn carry(ratio: &mut f64, late: &mut f64) {
+            let total = (*ratio + *late).max(0.0);
+            *ratio = total.min(1.0);
+            *late = total - *ratio;
+        }
+        carry(&mut s.busy_ratio, &mut self.all);
+        self.workers
+            .resize(self.workers.len().max(s.worker_busy.len()), 0.0);
+        for (ratio, late) in s.worker_busy.iter_mut().zip(&mut self.workers) {
+            carry(ratio, late);
+        }
+        // The busiest worker's share is a maximum, not a sum: nothing to carry.
+        s.max_worker_busy_ratio = s.max_worker_busy_ratio.clamp(0.0, 1.0);
+    }
+}
+
 fn sample(m: &tokio_metrics::RuntimeMetrics, ts_ns: u64) -> RuntimeSample {
     let elapsed = m.elapsed.as_secs_f64();
     let workers = m.workers_count.max(1) as f64;
@@ -135,5 +163,60 @@ fn sample(m: &tokio_metrics::RuntimeMetrics, ts_ns: u64) -> RuntimeSample {
         idle_blocking_threads: m.idle_blocking_threads_count as u64,
         blocking_queue: m.blocking_queue_depth as u64,
         forced_yields: m.budget_forced_yield_count,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn busy_booked_late_is_carried_so_no_sample_is_over_100_percent() {
+        let mut late = LateBusy::default();
+        let raw = [
+            (0.2, vec![0.0, 0.4]),
+            (1.2157, vec![1.5, 0.9]),
+            (0.5, vec![0.2, 0.1]),
+        ];
+        let mut out = Vec::new();
+        for (busy, workers) in raw {
+            let mut s = sample_with(busy, workers);
+            late.apply(&mut s);
+            out.push(s);
+        }
+        for s in &out {
+            assert!(s.busy_ratio <= 1.0, "{}", s.busy_ratio);
+            assert!(
+                s.worker_busy.iter().all(|&w| w <= 1.0),
+                "{:?}",
+                s.worker_busy
+            );
+        }
+        let sum: f64 = out.iter().map(|s| s.busy_ratio).sum();
+        assert!(
+            (sum - (0.2 + 1.2157 + 0.5)).abs() < 1e-9,
+            "the total is kept: {sum}"
+        );
+        assert!((out[2].busy_ratio - 0.7157).abs() < 1e-9);
+        assert_eq!(out[1].worker_busy, [1.0, 0.9]);
+        assert!((out[2].worker_busy[0] - 0.7).abs() < 1e-9);
+    }
+
+    fn sample_with(busy_ratio: f64, worker_busy: Vec<f64>) -> RuntimeSample {
+        RuntimeSample {
+            ts_ns: 0,
+            worker_busy,
+            busy_ratio,
+            max_worker_busy_ratio: 1.3,
+            polls: 0,
+            steals: 0,
+            parks: 0,
+            global_queue: 0,
+            local_queue: 0,
+            blocking_threads: 0,
+            idle_blocking_threads: 0,
+            blocking_queue: 0,
+            forced_yields: 0,
+        }
     }
 }

@@ -68,26 +68,44 @@ where
     }
 
     fn on_enter(&self, id: &span::Id, ctx: Context<'_, S>) {
-        if let Some(t) = blocking_task(id, &ctx) {
-            record(EventKind::BlockingStart { task: t });
+        match task_span(id, &ctx) {
+            Some(TaskSpan {
+                task,
+                blocking: false,
+            }) => record(EventKind::PollStart { task }),
+            Some(TaskSpan {
+                task,
+                blocking: true,
+            }) => record(EventKind::BlockingStart { task }),
+            None => {}
         }
     }
 
     fn on_exit(&self, id: &span::Id, ctx: Context<'_, S>) {
-        if let Some(t) = blocking_task(id, &ctx) {
-            record(EventKind::BlockingEnd { task: t });
-            flush();
+        match task_span(id, &ctx) {
+            Some(TaskSpan {
+                task,
+                blocking: false,
+            }) => record(EventKind::PollEnd { task }),
+            Some(TaskSpan {
+                task,
+                blocking: true,
+            }) => {
+                record(EventKind::BlockingEnd { task });
+                flush();
+            }
+            None => {}
         }
     }
 }
 
-fn blocking_task<S>(id: &span::Id, ctx: &Context<'_, S>) -> Option<u64>
+/// The task of a span that is one (see `subscriber::ScopeSubscriber::enter` for why polls
+/// are timed by it).
+fn task_span<S>(id: &span::Id, ctx: &Context<'_, S>) -> Option<TaskSpan>
 where
     S: Subscriber + for<'a> LookupSpan<'a>,
 {
-    let span = ctx.span(id)?;
-    let t = span.extensions().get::<TaskSpan>().copied()?;
-    t.blocking.then_some(t.task)
+    ctx.span(id)?.extensions().get::<TaskSpan>().copied()
 }
 
 /// A console server for runs: the subscriber their runtime threads use, and the server

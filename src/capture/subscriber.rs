@@ -186,7 +186,7 @@ pub(super) fn spawn_span(attrs: &span::Attributes<'_>, blocking: bool) -> Option
         }
         attrs.record(&mut IdOnly(&mut f.task));
     }
-    let task = f.task.filter(|&t| t != 0)?;
+    let task = f.task.filter(|&t| t != 0 && !f.block_on)?;
     if blocking {
         record(EventKind::SpawnBlocking {
             task,
@@ -223,6 +223,8 @@ struct SpanFields {
     /// no string is built per async spawn.
     blocking: bool,
     task: Option<u64>,
+    /// The span's `kind` is `block_on` (a runtime's root future, not a task).
+    block_on: bool,
     name: String,
     file: String,
     line: u64,
@@ -244,9 +246,44 @@ impl Visit for SpanFields {
         }
     }
     fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
-        if field.name() == "task.name" {
-            let _ = write!(self.name, "{value:?}");
+        match field.name() {
+            "task.name" => {
+                let _ = write!(self.name, "{value:?}");
+            }
+            "kind" => self.block_on = Equals::new("block_on").matches(value),
+            _ => {}
         }
+    }
+}
+
+/// Compares a value's `Debug` text with a string without allocating (it is read for every
+/// spawn).
+struct Equals<'a> {
+    rest: &'a str,
+    ok: bool,
+}
+
+impl<'a> Equals<'a> {
+    fn new(expected: &'a str) -> Self {
+        Equals {
+            rest: expected,
+            ok: true,
+        }
+    }
+
+    fn matches(mut self, value: &dyn std::fmt::Debug) -> bool {
+        let _ = write!(self, "{value:?}");
+        self.ok && self.rest.is_empty()
+    }
+}
+
+impl std::fmt::Write for Equals<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        match self.rest.strip_prefix(s) {
+            Some(rest) if self.ok => self.rest = rest,
+            _ => self.ok = false,
+        }
+        Ok(())
     }
 }
 
@@ -289,6 +326,7 @@ impl Subscriber for ScopeSubscriber {
 
     fn new_span(&self, attrs: &span::Attributes<'_>) -> span::Id {
         let blocking = is_blocking(attrs.metadata());
+        // `block_on`'s future has a span too, but it is our driver, not a task.
         let Some(task) = spawn_span(attrs, blocking).filter(|&t| t & FLAGS == 0) else {
             return span::Id::from_u64(OTHER_BIT | self.other_ids.fetch_add(1, Ordering::Relaxed));
         };
@@ -307,16 +345,25 @@ impl Subscriber for ScopeSubscriber {
         }
     }
 
+    /// tokio's `Instrumented` wrapper enters a task's span inside the task's own poll (and
+    /// again while it drops the finished future): these are the exact poll boundaries.
+    /// tokio's poll hooks wrap more than the poll (the state transition after it, during
+    /// which another worker may already have stolen and polled the task), so they are not
+    /// used.
     fn enter(&self, span: &span::Id) {
         let id = span.into_u64();
-        if id & BLOCKING_BIT != 0 {
+        if id & FLAGS == 0 {
+            record(EventKind::PollStart { task: id });
+        } else if id & BLOCKING_BIT != 0 {
             record(EventKind::BlockingStart { task: id & !FLAGS });
         }
     }
 
     fn exit(&self, span: &span::Id) {
         let id = span.into_u64();
-        if id & BLOCKING_BIT != 0 {
+        if id & FLAGS == 0 {
+            record(EventKind::PollEnd { task: id });
+        } else if id & BLOCKING_BIT != 0 {
             record(EventKind::BlockingEnd { task: id & !FLAGS });
             // A blocking thread may sit idle for seconds: hand its events over now.
             flush();

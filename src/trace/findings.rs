@@ -528,6 +528,11 @@ mod tests {
                 vec![
                     ev(1_000, EventKind::PollStart { task: 1 }),
                     ev(2_000, EventKind::PollEnd { task: 1 }),
+                    // The runtime's shutdown drops the idle task's future.
+                    ev(8_999_000, EventKind::Park),
+                    ev(8_999_500, EventKind::Unpark),
+                    ev(8_999_600, EventKind::PollStart { task: 1 }),
+                    ev(8_999_700, EventKind::PollEnd { task: 1 }),
                     ev(9_000_000, EventKind::Terminate { task: 1 }),
                 ],
             ]

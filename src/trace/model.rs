@@ -113,6 +113,14 @@ impl PollSpan {
         self.start_ns + self.duration_ns()
     }
 
+    pub fn set_outcome(&mut self, outcome: PollOutcome) {
+        self.dur = (self.dur & !READY)
+            | match outcome {
+                PollOutcome::Ready => READY,
+                PollOutcome::Pending => 0,
+            };
+    }
+
     pub fn outcome(&self) -> PollOutcome {
         if self.dur & READY != 0 {
             PollOutcome::Ready
@@ -463,6 +471,9 @@ struct OpenPoll {
     task: u32,
     start_ns: u64,
     terminated: bool,
+    /// It began right after a poll of the same task ended on this thread, with nothing in
+    /// between: tokio's drop of a finished future looks like that (see [`ThreadState`]).
+    follows_own: bool,
 }
 
 #[derive(Debug, Default)]
@@ -480,6 +491,17 @@ struct ThreadState {
     parked_since: Option<u64>,
     /// Counts this worker's sleeps (see [`Trace::pending_on`]).
     park_epoch: u32,
+    /// The async poll that ended last on this thread, while nothing else has run here
+    /// since, and whether it followed a poll of the same task in that way. tokio enters a
+    /// task's span once more to drop its future: right after the poll that returned Ready
+    /// (same thread, nothing in between), or alone when a task is cancelled. Its
+    /// `on_task_terminate` comes after that drop, so the terminate event tells which the
+    /// last "poll" was (see [`Trace::terminate`]).
+    last_closed: Option<(u32, bool)>,
+    /// The wakes recorded on this thread since `last_closed` ended (indices into `wakes`):
+    /// after a drop, tokio wakes the task's JoinHandle before its terminate hook, so they
+    /// are the finished task's.
+    wakes_after_close: Vec<u32>,
 }
 
 /// The model of one run.
@@ -785,6 +807,12 @@ impl Trace {
                         .map(std::mem::take)
                         .is_some_and(|p| p == pending_key(thread, epoch));
                     let by = by.or(deferred.then_some(task));
+                    if let Some(s) = self.threads.get_mut(&thread)
+                        && s.open.is_none()
+                        && s.last_closed.is_some()
+                    {
+                        s.wakes_after_close.push(index);
+                    }
                     self.task_wakes.push(task as usize, index);
                     self.wakes.push(Wake::new(ts, task, by, lane));
                 }
@@ -823,6 +851,8 @@ impl Trace {
                     let lane = self.lane_of(thread, LaneKind::Worker);
                     self.unmask_worker(thread, lane);
                     if let Some(s) = self.threads.get_mut(&thread) {
+                        s.last_closed = None;
+                        s.wakes_after_close.clear();
                         s.parked_since = Some(ts);
                         s.park_epoch = s.park_epoch.wrapping_add(1);
                     }
@@ -905,10 +935,16 @@ impl Trace {
         let (idx, _) = self.task_mut(task);
         let lane = self.lane_of(thread, kind);
         let state = self.threads.entry(thread).or_default();
+        let follows_own =
+            kind == LaneKind::Worker && state.last_closed.take().is_some_and(|(t, _)| t == idx);
+        if kind == LaneKind::Worker {
+            state.wakes_after_close.clear();
+        }
         let open = Some(OpenPoll {
             task: idx,
             start_ns: ts,
             terminated: false,
+            follows_own,
         });
         match kind {
             LaneKind::Worker => {
@@ -960,8 +996,9 @@ impl Trace {
             PollOutcome::Pending
         };
         lane_polls.push(PollSpan::new(open.start_ns, end_ns, open.task, outcome));
-        if kind == LaneKind::Blocking {
-            state.last_blocking = Some(task);
+        match kind {
+            LaneKind::Blocking => state.last_blocking = Some(task),
+            LaneKind::Worker => state.last_closed = Some((open.task, open.follows_own)),
         }
         if outcome == PollOutcome::Pending {
             let key = pending_key(thread, state.park_epoch);
@@ -1003,20 +1040,55 @@ impl Trace {
             return;
         }
         let (idx, _) = self.task_mut(task);
-        let in_poll = match self.threads.get_mut(&thread).and_then(|s| s.open.as_mut()) {
-            Some(open) if open.task == idx => {
+        let state = self.threads.get_mut(&thread);
+        let lane = state.as_ref().and_then(|s| s.lane);
+        let mut finished_at = None;
+        let mut finished = match state {
+            // A terminate inside the poll that finished the task (tokio's poll hooks put it
+            // there, and traces built by hand may).
+            Some(ThreadState {
+                open: Some(open), ..
+            }) if open.task == idx => {
                 open.terminated = true;
                 true
+            }
+            // The span entry just before it was tokio dropping the future: not a poll.
+            // Right after a poll, that poll returned Ready; alone, the task was cancelled.
+            Some(s) if s.last_closed.is_some_and(|(t, _)| t == idx) => {
+                let follows_own = s.last_closed.take().is_some_and(|(_, f)| f);
+                for w in s.wakes_after_close.drain(..) {
+                    if let Some(w) = self.wakes.get_mut(w as usize) {
+                        w.by_task = idx;
+                    }
+                }
+                let lane = lane.map_or(0, |l| l as usize);
+                let polls = &mut self.lanes[lane].polls;
+                if polls.pop().is_some() {
+                    let r = PollRef {
+                        lane: lane as u16,
+                        index: polls.len() as u32,
+                    };
+                    self.task_polls.remove(idx as usize, &r);
+                }
+                match polls.last_mut() {
+                    Some(p) if follows_own && p.task == idx => {
+                        p.set_outcome(PollOutcome::Ready);
+                        finished_at = Some(p.end_ns());
+                        true
+                    }
+                    _ => false,
+                }
             }
             _ => false,
         };
         let ran = !self.task_polls(idx).is_empty();
         let panicked = self.panics.contains_key(&task);
         let t = &mut self.tasks[idx as usize];
-        t.end = ts;
-        // A blocking task terminates just after its closure ran; an async task inside the
-        // poll that finished it. Anything else was dropped unfinished.
-        let finished = in_poll || (t.kind == TaskKind::Blocking && ran);
+        // The task is complete when the poll that finished it returns.
+        t.end = finished_at.unwrap_or(ts);
+        // A blocking task terminates just after its closure ran; an async task just after
+        // the poll that finished it (or inside it). Anything else was dropped unfinished.
+        finished |= t.kind == TaskKind::Blocking && ran;
         t.outcome = Some(match (finished, panicked) {
             (true, true) => Outcome::Panicked,
             (true, false) => Outcome::Ok,
@@ -1078,6 +1150,7 @@ impl Trace {
         // Wakes arrive per thread.
         self.wakes.sort_by_key(|w| w.ts_ns());
         self.index_task_lists();
+        self.resolve_deferred_self_wakes();
         self.http.sort_by_key(|h| h.start_ns);
         self.http_index = self
             .http
@@ -1087,6 +1160,42 @@ impl Trace {
             .collect();
         self.heartbeats.sort_by_key(|h| h.ts_ns);
         self.compact();
+    }
+
+    /// tokio defers the wakes of `yield_now` and of the coop budget until the worker runs
+    /// out of work, so they come from outside any poll: a wake from outside a poll, on the
+    /// worker whose poll of the task (the last before the wake) ended Pending, with no sleep
+    /// of that worker in between, is the task waking itself. While live, `pending_on` guesses
+    /// this as batches arrive, and a thread's batch can arrive after another thread's later
+    /// polls of the same task; here, with everything in time order, it is decided exactly.
+    fn resolve_deferred_self_wakes(&mut self) {
+        for wi in 0..self.wakes.len() {
+            let w = self.wakes[wi];
+            let Some(lane) = w.lane() else { continue };
+            if w.by().is_some() && w.by() != Some(w.task) {
+                continue;
+            }
+            let polls = self.task_polls(w.task);
+            let before = polls.partition_point(|r| self.poll(*r).start_ns <= w.ts_ns());
+            let own = before.checked_sub(1).map(|i| polls[i]).is_some_and(|r| {
+                let p = self.poll(r);
+                let parks = &self.lanes[lane as usize].parks;
+                let slept = parks[parks.partition_point(|s| s.start_ns < p.end_ns())..]
+                    .first()
+                    .is_some_and(|s| s.start_ns <= w.ts_ns());
+                r.lane == lane
+                    && p.outcome() == PollOutcome::Pending
+                    && p.end_ns() <= w.ts_ns()
+                    && !slept
+            });
+            let inside_own_poll = w.by() == Some(w.task) && {
+                let p = before.checked_sub(1).map(|i| *self.poll(polls[i]));
+                p.is_some_and(|p| p.end_ns() >= w.ts_ns())
+            };
+            if !inside_own_poll {
+                self.wakes[wi].by_task = if own { w.task } else { NO_TASK };
+            }
+        }
     }
 
     /// Lists each task's polls and wakes, in time order, from the lanes and the wakes
@@ -1634,6 +1743,164 @@ mod tests {
         assert_eq!(task.outcome, Some(Outcome::Cancelled));
         assert_eq!(t.polls_of(task).len(), 1);
         assert_eq!(t.lanes[0].polls.len(), 1);
+    }
+
+    /// What capture records: tokio enters a task's span around each poll, and once more to
+    /// drop the future, right after the poll that returned Ready; its terminate hook comes
+    /// after that (the joiner's wake may come between).
+    #[test]
+    fn the_drop_after_a_ready_poll_is_not_a_poll_and_makes_it_ready() {
+        let mut t = Trace::new("t");
+        let mut a = vec![spawn(0, 1), spawn(1, 2)];
+        a.extend(poll(10, 20, 1));
+        a.push(ev(30, EventKind::Wake { task: 1 }));
+        a.extend(poll(40, 50, 1));
+        a.extend(poll(50, 51, 1)); // the drop
+        a.push(ev(52, EventKind::Wake { task: 2 }));
+        a.push(ev(53, EventKind::Terminate { task: 1 }));
+        t.ingest(batch(0, a));
+        t.finish();
+        let task = t.task_by_id(1).expect("task");
+        let polls: Vec<_> = t.polls_of(task).iter().map(|r| *t.poll(*r)).collect();
+        let outcomes: Vec<_> = polls.iter().map(PollSpan::outcome).collect();
+        assert_eq!(outcomes, [PollOutcome::Pending, PollOutcome::Ready]);
+        assert_eq!(
+            t.lanes[0].polls.len(),
+            2,
+            "the drop is gone from the lane too"
+        );
+        assert_eq!(task.outcome, Some(Outcome::Ok));
+        assert_eq!(
+            task.end_ns(),
+            Some(50),
+            "complete when the finishing poll returned"
+        );
+        let joiner_woken_by: Vec<_> = t
+            .wakes
+            .iter()
+            .filter(|w| w.task == 1)
+            .map(Wake::by)
+            .collect();
+        assert_eq!(joiner_woken_by, [Some(0)], "the joiner's wake is task 1's");
+    }
+
+    #[test]
+    fn a_drop_alone_is_a_cancellation_and_a_repoll_without_terminate_stays_a_poll() {
+        let mut t = Trace::new("t");
+        let mut a = vec![spawn(0, 1), spawn(0, 2)];
+        // Task 2 wakes itself during its poll and is polled again at once: two polls.
+        a.push(ev(5, EventKind::PollStart { task: 2 }));
+        a.push(ev(6, EventKind::Wake { task: 2 }));
+        a.push(ev(7, EventKind::PollEnd { task: 2 }));
+        a.extend(poll(7, 9, 2));
+        a.extend(poll(10, 20, 1));
+        a.push(ev(25, EventKind::Park));
+        a.push(ev(30, EventKind::Unpark));
+        // Runtime shutdown drops both idle tasks.
+        a.extend(poll(31, 32, 1));
+        a.push(ev(33, EventKind::Terminate { task: 1 }));
+        a.extend(poll(34, 35, 2));
+        a.push(ev(36, EventKind::Terminate { task: 2 }));
+        t.ingest(batch(0, a));
+        t.finish();
+        let one = t.task_by_id(1).expect("task 1");
+        assert_eq!(one.outcome, Some(Outcome::Cancelled));
+        assert_eq!(t.polls_of(one).len(), 1);
+        assert_eq!(t.poll(t.polls_of(one)[0]).outcome(), PollOutcome::Pending);
+        let two = t.task_by_id(2).expect("task 2");
+        assert_eq!(two.outcome, Some(Outcome::Cancelled));
+        let outcomes: Vec<_> = t
+            .polls_of(two)
+            .iter()
+            .map(|r| t.poll(*r).outcome())
+            .collect();
+        assert_eq!(outcomes, [PollOutcome::Pending, PollOutcome::Pending]);
+        assert_eq!(t.lanes[0].polls.len(), 3);
+    }
+
+    /// The defect the poll hooks had: a task woken during its poll, stolen by another worker
+    /// and polled there before the first worker's after-poll hook ran. Timed by the span,
+    /// the two polls follow each other, and the drop on the thief finishes the task.
+    #[test]
+    fn a_task_stolen_right_after_its_poll_is_never_in_two_places() {
+        let mut t = Trace::new("t");
+        let mut a = vec![spawn(0, 1)];
+        a.push(ev(10, EventKind::PollStart { task: 1 }));
+        a.push(ev(15, EventKind::Wake { task: 1 }));
+        a.push(ev(20, EventKind::PollEnd { task: 1 }));
+        let mut b = poll(21, 30, 1).to_vec();
+        b.extend(poll(30, 31, 1));
+        b.push(ev(32, EventKind::Terminate { task: 1 }));
+        t.ingest(batch(1, b));
+        t.ingest(batch(0, a));
+        t.finish();
+        let task = t.task_by_id(1).expect("task");
+        let polls: Vec<_> = t.polls_of(task).iter().map(|r| *t.poll(*r)).collect();
+        assert_eq!(polls.len(), 2);
+        assert!(polls[0].end_ns() <= polls[1].start_ns, "{polls:?}");
+        assert_eq!(polls[1].outcome(), PollOutcome::Ready);
+        assert_eq!(task.outcome, Some(Outcome::Ok));
+        assert_eq!(t.migrations(0), 1);
+    }
+
+    /// Thread 0 polls the task, which yields; tokio wakes it from thread 0's deferred list
+    /// later, but thread 0's batch with that wake arrives after thread 1's batch, which
+    /// already holds the task's next polls (it was stolen) and its drop.
+    #[test]
+    fn a_deferred_self_wake_is_found_whatever_order_the_batches_arrive_in() {
+        let mut t = Trace::new("t");
+        let a = vec![
+            spawn(0, 1),
+            ev(10, EventKind::PollStart { task: 1 }),
+            ev(20, EventKind::PollEnd { task: 1 }),
+            ev(25, EventKind::Wake { task: 1 }),
+        ];
+        let mut b = poll(30, 40, 1).to_vec();
+        b.extend(poll(40, 41, 1));
+        b.push(ev(42, EventKind::Terminate { task: 1 }));
+        t.ingest(batch(1, b));
+        t.ingest(batch(0, a));
+        t.finish();
+        assert_eq!(t.wakes[0].by(), Some(0), "a self-wake");
+        assert_eq!(t.wake_source(&t.wakes[0]), WakeSource::SelfWake);
+        // The same wake after the worker slept is the driver's.
+        let mut t = Trace::new("t");
+        let a = vec![
+            spawn(0, 1),
+            ev(10, EventKind::PollStart { task: 1 }),
+            ev(20, EventKind::PollEnd { task: 1 }),
+            ev(22, EventKind::Park),
+            ev(25, EventKind::Wake { task: 1 }),
+            ev(26, EventKind::Unpark),
+        ];
+        t.ingest(batch(0, a));
+        t.finish();
+        assert_eq!(t.wake_source(&t.wakes[0]), WakeSource::Driver);
+    }
+
+    #[test]
+    fn a_panic_ends_the_poll_and_the_drop_follows() {
+        let mut t = Trace::new("t");
+        let a = vec![
+            spawn(0, 1),
+            ev(10, EventKind::PollStart { task: 1 }),
+            ev(
+                11,
+                EventKind::Panic {
+                    message: "boom".into(),
+                },
+            ),
+            ev(12, EventKind::PollEnd { task: 1 }),
+            ev(12, EventKind::PollStart { task: 1 }),
+            ev(13, EventKind::PollEnd { task: 1 }),
+            ev(14, EventKind::Terminate { task: 1 }),
+        ];
+        t.ingest(batch(0, a));
+        t.finish();
+        let task = t.task_by_id(1).expect("task");
+        assert_eq!(task.outcome, Some(Outcome::Panicked));
+        assert_eq!(t.panic_message(task), Some("boom"));
+        assert_eq!(t.polls_of(task).len(), 1);
     }
 
     #[test]

@@ -40,6 +40,18 @@ impl<T: Copy + Default> PerTask<T> {
         lists[task].push(item);
     }
 
+    /// Removes the last occurrence of `item` from task `task`'s list.
+    pub fn remove(&mut self, task: usize, item: &T)
+    where
+        T: PartialEq,
+    {
+        if let Some(list) = self.growing().get_mut(task)
+            && let Some(i) = list.iter().rposition(|x| x == item)
+        {
+            list.remove(i);
+        }
+    }
+
     fn growing(&mut self) -> &mut Vec<Vec<T>> {
         if let PerTask::Flat { starts, .. } = self {
             let tasks = starts.len().saturating_sub(1);

@@ -80,47 +80,96 @@ pub struct TimelineState {
     lane_totals: (usize, Vec<LaneTotals>),
 }
 
-/// A lane's polls and sleeps counted so far, and their time.
-#[derive(Clone, Copy, Debug, Default)]
+/// A lane's busy and parked time up to a moment (now while live, the replay's time), with
+/// a cursor over the polls and sleeps that ended by then: it moves forward as the lane
+/// grows and the moment advances, and starts over for anything else (a replay going back,
+/// the lanes reordered when a run finishes).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 struct LaneTotals {
+    /// Which lane the sums are of: its first poll's and first sleep's start.
+    first_poll_ns: Option<u64>,
+    first_park_ns: Option<u64>,
+    until_ns: u64,
+    /// Polls and sleeps counted in full: the first `polls` and `parks` of the lane.
     polls: usize,
     busy_ns: u64,
     parks: usize,
     parked_ns: u64,
 }
 
+/// A lane's time up to `total_ns`: busy + parked never exceed it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct LaneShares {
+    busy_ns: u64,
+    parked_ns: u64,
+    total_ns: u64,
+}
+
 impl LaneTotals {
-    fn update(&mut self, lane: &crate::trace::Lane) {
-        if self.polls > lane.polls.len() || self.parks > lane.parks.len() {
+    /// The lane's shares of `[0, until_ns)`; `open` is what the lane is in at `until_ns`
+    /// that its lists do not hold yet (a live poll's start, a live sleep's start).
+    fn shares(
+        &mut self,
+        lane: &crate::trace::Lane,
+        until_ns: u64,
+        open: (Option<u64>, Option<u64>),
+    ) -> LaneShares {
+        let first_poll_ns = lane.polls.first().map(|p| p.start_ns);
+        let first_park_ns = lane.parks.first().map(|p| p.start_ns);
+        let same_lane = (self.first_poll_ns.is_none() || self.first_poll_ns == first_poll_ns)
+            && (self.first_park_ns.is_none() || self.first_park_ns == first_park_ns);
+        if !same_lane
+            || until_ns < self.until_ns
+            || self.polls > lane.polls.len()
+            || self.parks > lane.parks.len()
+        {
             *self = LaneTotals::default();
         }
-        self.busy_ns += lane.polls[self.polls..]
-            .iter()
-            .map(crate::trace::PollSpan::duration_ns)
-            .sum::<u64>();
-        self.polls = lane.polls.len();
-        self.parked_ns += lane.parks[self.parks..]
-            .iter()
-            .map(|p| p.end_ns - p.start_ns)
-            .sum::<u64>();
-        self.parks = lane.parks.len();
+        self.first_poll_ns = first_poll_ns;
+        self.first_park_ns = first_park_ns;
+        self.until_ns = until_ns;
+        while let Some(p) = lane
+            .polls
+            .get(self.polls)
+            .filter(|p| p.end_ns() <= until_ns)
+        {
+            self.busy_ns += p.duration_ns();
+            self.polls += 1;
+        }
+        while let Some(p) = lane.parks.get(self.parks).filter(|p| p.end_ns <= until_ns) {
+            self.parked_ns += p.end_ns - p.start_ns;
+            self.parks += 1;
+        }
+        let since = |start: u64| until_ns.saturating_sub(start);
+        let busy_ns = self.busy_ns
+            + lane.polls.get(self.polls).map_or(0, |p| since(p.start_ns))
+            + open.0.map_or(0, since);
+        let parked_ns = self.parked_ns
+            + lane.parks.get(self.parks).map_or(0, |p| since(p.start_ns))
+            + open.1.map_or(0, since);
+        let busy_ns = busy_ns.min(until_ns);
+        LaneShares {
+            busy_ns,
+            parked_ns: parked_ns.min(until_ns - busy_ns),
+            total_ns: until_ns,
+        }
     }
+}
 
-    /// "busy 40% · parked 55% · other 5%" of `total_ns` (a worker), or "busy 12%".
-    fn text(&self, kind: LaneKind, total_ns: u64) -> String {
-        let total = total_ns.max(1) as f64;
-        let pct = |ns: u64| (ns as f64 * 100.0 / total).round().min(100.0);
+impl LaneShares {
+    /// "busy 40% · parked 55% · other 5%" (a worker), or "busy 12%": rounded so that the
+    /// three add up to 100.
+    fn text(&self, kind: LaneKind) -> String {
+        let total = self.total_ns.max(1) as f64;
+        let pct = |ns: u64| (ns as f64 * 100.0 / total).round().min(100.0) as u32;
+        let (busy, parked) = (pct(self.busy_ns), pct(self.parked_ns));
         match kind {
             LaneKind::Worker => {
-                let other = total_ns.saturating_sub(self.busy_ns + self.parked_ns);
-                format!(
-                    "busy {}% · parked {}% · other {}%",
-                    pct(self.busy_ns),
-                    pct(self.parked_ns),
-                    pct(other)
-                )
+                let parked = parked.min(100 - busy);
+                let other = 100 - busy - parked;
+                format!("busy {busy}% · parked {parked}% · other {other}%")
             }
-            LaneKind::Blocking => format!("busy {}%", pct(self.busy_ns)),
+            LaneKind::Blocking => format!("busy {busy}%"),
         }
     }
 }
@@ -408,8 +457,14 @@ fn lanes_ui(
         .resize(trace.lanes.len(), LaneTotals::default());
     for (li, lane) in trace.lanes.iter().enumerate() {
         let (label, canvas) = row_cells(ui, LANE_H);
-        let totals = &mut state.lane_totals.1[li];
-        totals.update(lane);
+        let at_ns = now_ns.min(until);
+        let live_poll = trace
+            .in_progress
+            .iter()
+            .find(|p| p.lane as usize == li && p.start_ns < at_ns)
+            .map(|p| p.start_ns);
+        let live_park = trace.parked_now(li as u16).filter(|&s| s < at_ns);
+        let shares = state.lane_totals.1[li].shares(lane, at_ns, (live_poll, live_park));
         let (name_rect, detail_rect) = label.split_top_bottom_at_fraction(0.55);
         label_cell(ui, name_rect, &lane.name, true).on_hover_text(match lane.kind {
             LaneKind::Worker => {
@@ -428,7 +483,7 @@ fn lanes_ui(
             ui.painter()
                 .rect_filled(swatch, 0.0, theme.worker_color(li));
         }
-        let detail = totals.text(lane.kind, now_ns);
+        let detail = shares.text(lane.kind);
         ui.put(
             detail_rect.shrink2(vec2(4.0, 0.0)),
             egui::Label::new(egui::RichText::new(detail).small().weak())
@@ -1075,5 +1130,71 @@ pub fn task_kind(kind: TaskKind) -> &'static str {
     match kind {
         TaskKind::Async => "async",
         TaskKind::Blocking => "blocking (spawn_blocking)",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::trace::{Lane, ParkSpan, PollOutcome, PollSpan};
+
+    fn lane(polls: &[(u64, u64)], parks: &[(u64, u64)]) -> Lane {
+        Lane {
+            name: "worker-0".into(),
+            kind: LaneKind::Worker,
+            polls: polls
+                .iter()
+                .map(|&(s, e)| PollSpan::new(s, e, 0, PollOutcome::Pending))
+                .collect(),
+            parks: parks
+                .iter()
+                .map(|&(start_ns, end_ns)| ParkSpan { start_ns, end_ns })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn lane_shares_count_up_to_the_moment_shown_and_never_pass_100_percent() {
+        let a = lane(&[(0, 300), (300, 600)], &[(600, 1000)]);
+        let mut totals = LaneTotals::default();
+        // A replay at 450: half of the second poll, no sleep yet.
+        let s = totals.shares(&a, 450, (None, None));
+        assert_eq!((s.busy_ns, s.parked_ns), (450, 0));
+        assert_eq!(s.text(LaneKind::Worker), "busy 100% · parked 0% · other 0%");
+        // Forward, then back (a replay restarted): the sums follow.
+        assert_eq!(totals.shares(&a, 800, (None, None)).parked_ns, 200);
+        let back = totals.shares(&a, 100, (None, None));
+        assert_eq!((back.busy_ns, back.parked_ns), (100, 0));
+        let end = totals.shares(&a, 1000, (None, None));
+        assert_eq!(
+            end.text(LaneKind::Worker),
+            "busy 60% · parked 40% · other 0%"
+        );
+        // The lanes are reordered when a run finishes: another lane at this index starts
+        // over instead of adding to the first lane's sums.
+        let b = lane(&[(700, 800)], &[(0, 700)]);
+        let s = totals.shares(&b, 1000, (None, None));
+        assert_eq!((s.busy_ns, s.parked_ns), (100, 700));
+        assert_eq!(
+            s.text(LaneKind::Worker),
+            "busy 10% · parked 70% · other 20%"
+        );
+    }
+
+    #[test]
+    fn a_live_lane_counts_the_sleep_and_the_poll_it_is_in() {
+        let a = lane(&[(0, 100)], &[]);
+        let mut totals = LaneTotals::default();
+        let asleep = totals.shares(&a, 1000, (None, Some(200)));
+        assert_eq!(
+            asleep.text(LaneKind::Worker),
+            "busy 10% · parked 80% · other 10%"
+        );
+        let polling = totals.shares(&a, 1000, (Some(500), None));
+        assert_eq!(polling.busy_ns, 600);
+        // Overlapping reports (a sleep and a live poll from different sources) are cut so
+        // the shares add up to at most the time shown.
+        let both = totals.shares(&a, 1000, (Some(100), Some(100)));
+        assert_eq!(both.busy_ns + both.parked_ns, 1000);
     }
 }
