@@ -99,6 +99,9 @@ pub fn run_live(
 ) -> Result<(), RunError> {
     // Before any runtime of ours exists (the lab server's included): see `install_global`.
     capture::install_global();
+    if let Ok(mut t) = live.lock() {
+        t.steps = scenario.step_table();
+    }
     let lab = LabServer::start(scenario.server.clone()).map_err(RunError::LabServer)?;
 
     let (tx, rx) = crossbeam_channel::bounded(options.channel_batches.max(1));
@@ -215,7 +218,12 @@ async fn drive(
     });
 
     let work = async {
-        let spawners = scenario.groups.iter().map(|g| spawn_group(ctx, g));
+        let firsts = scenario.group_first_steps();
+        let spawners = scenario
+            .groups
+            .iter()
+            .zip(firsts)
+            .map(|(g, first)| spawn_group(ctx, g, first));
         let handles = futures_util::future::join_all(spawners).await;
         // This thread now only waits: hand its spawn events over so a live view can
         // name the tasks.
@@ -245,7 +253,11 @@ async fn drive(
     (wall_ns, stopped)
 }
 
-async fn spawn_group(ctx: &Arc<RunContext>, group: &TaskGroup) -> Vec<tokio::task::JoinHandle<()>> {
+async fn spawn_group(
+    ctx: &Arc<RunContext>,
+    group: &TaskGroup,
+    first: u32,
+) -> Vec<tokio::task::JoinHandle<()>> {
     let mut handles = Vec::with_capacity(group.count as usize);
     for i in 0..group.count {
         if i > 0 && group.spawn_interval_ms > 0 {
@@ -254,7 +266,7 @@ async fn spawn_group(ctx: &Arc<RunContext>, group: &TaskGroup) -> Vec<tokio::tas
         if ctx.stopped() {
             break;
         }
-        handles.extend(ctx.spawn_task(&group.name, &group.steps));
+        handles.extend(ctx.spawn_task(&group.name, &group.steps, first));
         if group.spawn_interval_ms > 0 {
             capture::flush();
         }

@@ -154,12 +154,55 @@ fn every_shipped_scenario_exports_a_trace_that_passes_the_contract_checker() {
         let count = |ph: &str| events.iter().filter(|e| e["ph"] == ph).count();
         assert_eq!(count("s"), count("f"), "{stem}: every flow has both ends");
         assert!(count("s") > 0, "{stem}: wake → poll arrows");
+        // Task state slices: `running`, `scheduled` or `waiting: <reason> <label>`, with
+        // args {task, state, wait, on, step}; adjacent ones never overlap in floating point.
+        let states: Vec<_> = events.iter().filter(|e| e["cat"] == "state").collect();
         assert!(
-            events
-                .iter()
-                .any(|e| e["cat"] == "state" && e["name"] == "idle"),
-            "{stem}: per-task state tracks"
+            states.iter().any(|e| e["args"]["state"] == "waiting"),
+            "{stem}: per-task state tracks with waits"
         );
+        for e in &states {
+            let a = &e["args"];
+            let state = a["state"].as_str().expect("args.state");
+            let name = e["name"].as_str().expect("name");
+            match state {
+                "running" | "scheduled" => assert_eq!(name, state, "{stem}"),
+                "waiting" => {
+                    let wait = a["wait"].as_str().expect("args.wait on a waiting slice");
+                    assert!(
+                        name.starts_with(&format!("waiting: {wait}")),
+                        "{stem}: {name}"
+                    );
+                    if a["step"].is_u64() {
+                        assert!(a["on"].is_string(), "{stem}: {e}");
+                    }
+                }
+                other => panic!("{stem}: state {other}"),
+            }
+            assert!(a["task"].is_u64() && a.get("step").is_some() && a.get("on").is_some());
+        }
+        let mut by_track: std::collections::BTreeMap<u64, Vec<(f64, f64)>> = Default::default();
+        for e in &states {
+            let (ts, dur) = (
+                e["ts"].as_f64().expect("ts"),
+                e["dur"].as_f64().expect("dur"),
+            );
+            by_track
+                .entry(e["tid"].as_u64().expect("tid"))
+                .or_default()
+                .push((ts, dur));
+        }
+        for slices in by_track.values_mut() {
+            slices.sort_by(|a, b| a.0.total_cmp(&b.0));
+            for w in slices.windows(2) {
+                assert!(
+                    w[0].0 + w[0].1 <= w[1].0,
+                    "{stem}: {:?} ends past {:?}",
+                    w[0],
+                    w[1]
+                );
+            }
+        }
         assert!(
             events
                 .iter()

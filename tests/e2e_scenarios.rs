@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 use asyncscope::run::{RunOptions, StopHandle, run};
 use asyncscope::scenario::{self, Scenario};
 use asyncscope::trace::{
-    FindingKind, LaneKind, Outcome, PollOutcome, Summary, Task, TaskKind, Trace, WakeSource,
+    FindingKind, LaneKind, Outcome, PollOutcome, StepSpan, Summary, Task, TaskKind, TaskState,
+    Trace, WaitReason, WakeSource,
 };
 
 fn scenario_path(name: &str) -> PathBuf {
@@ -110,6 +111,40 @@ fn assert_invariants(trace: &Trace) {
                 );
             }
         }
+        // The state spans tile the task's life: no gap, no overlap, a running span per poll.
+        let states = trace.task_states(ti as u32);
+        for pair in states.windows(2) {
+            assert_eq!(
+                pair[0].end_ns,
+                pair[1].start_ns,
+                "task {} `{}`: state spans {:?} then {:?}",
+                t.id,
+                trace.label(t),
+                pair[0],
+                pair[1]
+            );
+        }
+        let running = states
+            .iter()
+            .filter(|s| s.state == TaskState::Running)
+            .count();
+        assert_eq!(
+            running,
+            polls.len(),
+            "task {}: a running span per poll",
+            t.id
+        );
+        if let (Some(a), Some(b)) = (states.first(), states.last()) {
+            let life = t.end_ns().unwrap_or(trace.end_ns()) - spawn;
+            let sum: u64 = states.iter().map(|s| s.end_ns - s.start_ns).sum();
+            assert_eq!(
+                (a.start_ns, sum),
+                (spawn, life),
+                "task {}: spans add up to its life",
+                t.id
+            );
+            assert!(b.end_ns >= last_poll_end(&polls));
+        }
         let last = polls.last().copied().unwrap_or(*first);
         if let Some(end) = t.end_ns() {
             assert!(
@@ -129,6 +164,10 @@ fn assert_invariants(trace: &Trace) {
             );
         }
     }
+}
+
+fn last_poll_end(polls: &[asyncscope::trace::PollSpan]) -> u64 {
+    polls.iter().map(|p| p.end_ns()).max().unwrap_or(0)
 }
 
 fn has(s: &Summary, kind: FindingKind) -> bool {
@@ -826,4 +865,168 @@ fn repeated_four_worker_runs_never_poll_a_task_in_two_places() {
             assert!(polled > 1, "{name}: tasks were polled");
         }
     }
+}
+
+/// The id of the step labelled `label` in the run's step table.
+fn step_id(trace: &Trace, label: &str) -> u32 {
+    trace
+        .steps
+        .iter()
+        .position(|s| s.label == label)
+        .unwrap_or_else(|| panic!("no step `{label}` in {:?}", trace.steps)) as u32
+}
+
+/// Every task's time in step `step`.
+fn spans_of_step(trace: &Trace, step: u32) -> Vec<StepSpan> {
+    (0..trace.tasks.len() as u32)
+        .flat_map(|i| trace.task_step_spans(i))
+        .filter(|s| s.step == step)
+        .collect()
+}
+
+/// The most spans open at once, over `[from_ns, to_ns)`.
+fn most_at_once(spans: &[StepSpan], from_ns: u64, to_ns: u64) -> usize {
+    let mut edges: Vec<(u64, i64)> = spans
+        .iter()
+        .filter(|s| s.end_ns > from_ns && s.start_ns < to_ns)
+        .flat_map(|s| [(s.start_ns.max(from_ns), 1), (s.end_ns, -1)])
+        .collect();
+    // Ends before starts at one instant: a permit handed over is not held twice.
+    edges.sort_by_key(|&(t, d)| (t, d));
+    let (mut level, mut most) = (0i64, 0i64);
+    for (_, d) in edges {
+        level += d;
+        most = most.max(level);
+    }
+    most as usize
+}
+
+/// The waiting spans of the tasks named `name`, by reason.
+fn waits_of(trace: &Trace, name: &str, reason: WaitReason) -> Vec<asyncscope::trace::StateSpan> {
+    trace
+        .tasks
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.name.as_deref() == Some(name))
+        .flat_map(|(i, _)| trace.task_states(i as u32))
+        .filter(|s| s.state == TaskState::Waiting && s.wait == Some(reason))
+        .collect()
+}
+
+#[test]
+fn the_rate_limited_client_holds_five_permits_and_queues_the_rest_at_the_semaphore() {
+    let (trace, s) = run_named("rate_limited_client");
+    let acquire = step_id(&trace, "permit api");
+    let holding = spans_of_step(&trace, step_id(&trace, "holding permit api"));
+    assert_eq!(holding.len(), 15, "each client held the permit once");
+    assert_eq!(
+        most_at_once(&holding, 0, u64::MAX),
+        5,
+        "Semaphore(5): never more than five inside"
+    );
+    let queued = spans_of_step(&trace, acquire);
+    let first_second = 1_000_000_000;
+    assert!(
+        most_at_once(&queued, 0, first_second) >= 10,
+        "ten clients wait for a permit during the first second: {}",
+        most_at_once(&queued, 0, first_second)
+    );
+    // Their waits say so: for the permit, in its step.
+    let permit_waits = waits_of(&trace, "client", WaitReason::Permit);
+    assert!(
+        permit_waits.len() >= 10,
+        "{} permit waits",
+        permit_waits.len()
+    );
+    assert!(permit_waits.iter().all(|w| w.step == Some(acquire)));
+    assert!(!waits_of(&trace, "client", WaitReason::Http).is_empty());
+    assert!(!waits_of(&trace, "client", WaitReason::Timer).is_empty());
+    let g = &s.groups["client"];
+    assert_eq!(g.tasks, 15);
+    assert!(g.waits["permit"] > g.waits["http"], "{g:?}");
+    assert!(
+        g.sentence().contains("waiting for a permit (permit api)"),
+        "{}",
+        g.sentence()
+    );
+}
+
+#[test]
+fn producer_and_consumer_wait_on_the_channel_both_ways() {
+    let (trace, s) = run_named("producer_consumer");
+    let send = waits_of(&trace, "producer", WaitReason::ChannelSend);
+    let recv = waits_of(&trace, "consumer", WaitReason::ChannelRecv);
+    assert!(
+        send.len() >= 10,
+        "the producer waits for room: {}",
+        send.len()
+    );
+    assert!(!recv.is_empty(), "the consumer waits for messages");
+    let on =
+        |w: &asyncscope::trace::StateSpan| trace.steps[w.step.expect("a step") as usize].on.clone();
+    assert!(send.iter().chain(&recv).all(|w| on(w) == "jobs"));
+    assert!(s.groups["producer"].waits.contains_key("channel_send"));
+    assert!(s.groups["consumer"].waits.contains_key("channel_recv"));
+}
+
+#[test]
+fn offloaded_work_is_a_blocking_wait_that_includes_queueing_for_a_thread() {
+    let (trace, _) = run_named("hybrid_blocking_pool");
+    let waits = waits_of(&trace, "download", WaitReason::Blocking);
+    assert!(waits.len() >= 20, "{} blocking waits", waits.len());
+    // 20 jobs of 50 ms on 4 threads: most wait for a thread. The parent's wait covers its
+    // job's time in the queue (spawned, not yet running) and its run.
+    let mut queued_inside = 0;
+    for (ci, c) in trace.tasks.iter().enumerate() {
+        if c.kind != TaskKind::Blocking {
+            continue;
+        }
+        let (Some(spawn), Some(run)) = (c.spawn_ns(), trace.task_polls(ci as u32).first()) else {
+            continue;
+        };
+        let run = trace.poll(*run);
+        let Some(parent) = c.parent().and_then(|p| trace.task_index(p)) else {
+            continue;
+        };
+        // The parent spawns the job inside a poll and waits from that poll's end.
+        let wait = trace.task_states(parent).into_iter().find(|s| {
+            s.wait == Some(WaitReason::Blocking)
+                && s.state == TaskState::Waiting
+                && s.start_ns >= spawn
+                && s.start_ns <= run.start_ns
+                && s.end_ns >= run.end_ns()
+        });
+        if wait.is_some_and(|w| run.start_ns - w.start_ns > 10_000_000) {
+            queued_inside += 1;
+        }
+    }
+    assert!(
+        queued_inside >= 5,
+        "{queued_inside} jobs queued >10 ms inside their parent's wait"
+    );
+}
+
+#[test]
+fn join_and_awaited_spawns_are_join_waits() {
+    let (trace, s) = run_named("join_vs_spawn");
+    let joiner = waits_of(&trace, "joiner", WaitReason::Join);
+    assert!(!joiner.is_empty());
+    assert!(
+        joiner
+            .iter()
+            .all(|w| trace.steps[w.step.expect("step") as usize].kind == "join")
+    );
+    let spawner = waits_of(&trace, "spawner", WaitReason::Join);
+    assert!(
+        spawner
+            .iter()
+            .all(|w| trace.steps[w.step.expect("step") as usize].kind == "spawn")
+    );
+    assert!(!spawner.is_empty());
+    assert!(
+        waits_of(&trace, "joiner", WaitReason::Http).is_empty(),
+        "the join hides its branches"
+    );
+    assert!(!waits_of(&trace, "child", WaitReason::Http).is_empty());
+    assert!(s.groups["joiner"].waits["join"] > 0.0);
 }

@@ -93,6 +93,11 @@ struct Extra {
     group_metrics: Vec<GroupMetrics>,
     #[serde(default)]
     unfinished_http: Vec<UnfinishedHttp>,
+    #[serde(default)]
+    steps: Vec<crate::trace::StepInfo>,
+    /// `[task id, ns, step, 1 entered / 0 left]`.
+    #[serde(default)]
+    step_marks: Vec<(u64, u64, u32, u8)>,
 }
 
 #[derive(Deserialize)]
@@ -419,16 +424,37 @@ pub fn parse(text: &str) -> Result<Trace, ImportError> {
             }
         })
         .collect();
-    let (run_errors, metrics_interval_ns, metrics, group_metrics, cpus) = match extra {
+    let (run_errors, metrics_interval_ns, metrics, group_metrics, cpus, steps, marks) = match extra
+    {
         Some(x) => (
             x.run_errors,
             x.metrics_interval_ns,
             x.metrics,
             x.group_metrics,
             x.cpus,
+            x.steps,
+            x.step_marks,
         ),
         None => Default::default(),
     };
+    let mut step_marks: Vec<Vec<(u64, u32, bool)>> = vec![Vec::new(); tasks.len()];
+    let task_of: std::collections::HashMap<u64, usize> =
+        tasks.iter().enumerate().map(|(i, t)| (t.id, i)).collect();
+    let mut prev = vec![0u64; tasks.len()];
+    for (id, ts, step, enter) in marks {
+        let Some(&ti) = task_of.get(&id) else {
+            return Err(ImportError::NotOurs(format!(
+                "metadata.asyncscope.step_marks names task {id}, which the trace does not have"
+            )));
+        };
+        let delta = ts.checked_sub(prev[ti]).ok_or_else(|| {
+            ImportError::NotOurs(format!(
+                "metadata.asyncscope.step_marks of task {id} are not in time order"
+            ))
+        })?;
+        prev[ti] = ts;
+        step_marks[ti].push((delta, step, enter != 0));
+    }
     let data = TraceData {
         scenario: meta.scenario,
         wall_ns: ns(meta.wall_ms * 1000.0)
@@ -448,6 +474,8 @@ pub fn parse(text: &str) -> Result<Trace, ImportError> {
         group_metrics,
         parks,
         cpus,
+        steps,
+        step_marks,
     };
     Ok(Trace::from_data(data)?)
 }

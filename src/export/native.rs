@@ -14,7 +14,7 @@ use crate::trace::Trace;
 use crate::trace::data::{DataError, TraceData};
 
 const MAGIC: &[u8; 8] = b"ASCOPETR";
-pub const VERSION: u32 = 3;
+pub const VERSION: u32 = 4;
 
 /// Version-2 additions, after the version-1 body.
 #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
@@ -32,6 +32,18 @@ struct ExtensionV3 {
     /// CPUs of the machine that ran it.
     cpus: u32,
 }
+
+/// Version-4 additions: version 3's, then the step table and each task's step marks.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+struct ExtensionV4 {
+    truncated: bool,
+    parks: Vec<Vec<(u64, u64)>>,
+    cpus: u32,
+    steps: Vec<crate::trace::StepInfo>,
+    /// Per task, `(ts delta, step, entered)` (see `TraceData::step_marks`).
+    step_marks: Vec<Vec<(u64, u32, bool)>>,
+}
+
 const HEADER_LEN: usize = 8 + 4 + 8 + 4;
 
 #[derive(Debug, thiserror::Error)]
@@ -63,11 +75,15 @@ pub fn to_bytes(trace: &Trace) -> Vec<u8> {
     // postcard cannot fail on these types (no maps with non-string keys, no unsized data).
     let mut data = trace.to_data();
     let parks = std::mem::take(&mut data.parks);
+    let steps = std::mem::take(&mut data.steps);
+    let step_marks = std::mem::take(&mut data.step_marks);
     let mut body = postcard::to_allocvec(&data).unwrap_or_default();
-    let ext = ExtensionV3 {
+    let ext = ExtensionV4 {
         truncated: trace.truncated,
         parks,
         cpus: trace.cpus,
+        steps,
+        step_marks,
     };
     body.extend(postcard::to_allocvec(&ext).unwrap_or_default());
     framed(VERSION, &body)
@@ -116,15 +132,26 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Trace, LoadError> {
     }
     let (mut data, rest): (TraceData, &[u8]) =
         postcard::take_from_bytes(body).map_err(|e| LoadError::Decode(e.to_string()))?;
-    // Version 1 ends with the data; versions 2 and 3 add their extension after it.
+    // Version 1 ends with the data; later versions add their extension after it.
     let decode = |e: postcard::Error| LoadError::Decode(e.to_string());
-    let (ext, rest): (ExtensionV3, &[u8]) = match version {
-        1 => (ExtensionV3::default(), rest),
+    let (ext, rest): (ExtensionV4, &[u8]) = match version {
+        1 => (ExtensionV4::default(), rest),
         2 => {
             let (v2, rest): (Extension, &[u8]) = postcard::take_from_bytes(rest).map_err(decode)?;
-            let ext = ExtensionV3 {
+            let ext = ExtensionV4 {
                 truncated: v2.truncated,
-                ..ExtensionV3::default()
+                ..ExtensionV4::default()
+            };
+            (ext, rest)
+        }
+        3 => {
+            let (v3, rest): (ExtensionV3, &[u8]) =
+                postcard::take_from_bytes(rest).map_err(decode)?;
+            let ext = ExtensionV4 {
+                truncated: v3.truncated,
+                parks: v3.parks,
+                cpus: v3.cpus,
+                ..ExtensionV4::default()
             };
             (ext, rest)
         }
@@ -139,6 +166,8 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Trace, LoadError> {
     data.truncated = ext.truncated;
     data.parks = ext.parks;
     data.cpus = ext.cpus;
+    data.steps = ext.steps;
+    data.step_marks = ext.step_marks;
     Ok(Trace::from_data(data)?)
 }
 
@@ -165,10 +194,19 @@ mod tests {
 
     fn sample() -> Trace {
         let mut t = Trace::new("saved");
+        t.steps = vec![crate::trace::StepInfo {
+            kind: "http_get".into(),
+            label: "GET /x".into(),
+            line: 7,
+            depth: 0,
+            wait: Some(crate::trace::WaitReason::Http),
+            on: "GET /x".into(),
+        }];
         let ev = |ts_ns, kind| Event { ts_ns, kind };
         let mut a = named_spawn(0, 1, "fetch").to_vec();
         a.extend([
             ev(10, EventKind::PollStart { task: 1 }),
+            ev(12, EventKind::StepEnter { step: 0 }),
             ev(20, EventKind::PollEnd { task: 1 }),
             ev(
                 25,
@@ -186,6 +224,7 @@ mod tests {
                     status: 200,
                 },
             ),
+            ev(44, EventKind::StepExit { step: 0 }),
             ev(45, EventKind::Terminate { task: 1 }),
             ev(50, EventKind::PollEnd { task: 1 }),
             ev(52, EventKind::Park),
@@ -217,6 +256,42 @@ mod tests {
         assert_eq!(Histograms::from_trace(&back), Histograms::from_trace(&t));
         assert_eq!(back.task_states(0), t.task_states(0));
         assert_eq!(back.task_by_id(1).map(|t| back.polls_of(t).len()), Some(2));
+        // Where it waited, and in which step of which line.
+        assert_eq!(back.steps, t.steps);
+        assert_eq!(back.task_step_marks(0).len(), 2);
+        let waiting = back.task_states(0)[2];
+        assert_eq!(
+            (waiting.state, waiting.wait, waiting.step),
+            (
+                crate::trace::TaskState::Waiting,
+                Some(crate::trace::WaitReason::Http),
+                Some(0)
+            )
+        );
+    }
+
+    #[test]
+    fn version_3_files_still_load_without_steps() {
+        let t = sample();
+        let mut data = t.to_data();
+        let parks = std::mem::take(&mut data.parks);
+        let mut body = postcard::to_allocvec(&data).expect("encodes");
+        let v3 = ExtensionV3 {
+            truncated: false,
+            parks,
+            cpus: 2,
+        };
+        body.extend(postcard::to_allocvec(&v3).expect("encodes"));
+        let back = from_bytes(&framed(3, &body)).expect("a version-3 file loads");
+        assert_eq!(back.cpus, 2);
+        assert_eq!(back.lanes[0].parks, t.lanes[0].parks);
+        assert!(back.steps.is_empty() && back.task_step_marks(0).is_empty());
+        let waiting = back.task_states(0)[2];
+        assert_eq!(
+            waiting.wait,
+            Some(crate::trace::WaitReason::Other),
+            "no steps: no reason known"
+        );
     }
 
     #[test]
@@ -227,6 +302,8 @@ mod tests {
         // Everything but the sleeps, which version 1 did not have.
         let mut expected = t.to_data();
         expected.parks.iter_mut().for_each(Vec::clear);
+        expected.steps.clear();
+        expected.step_marks.iter_mut().for_each(Vec::clear);
         assert_eq!(back.to_data(), expected);
         assert!(!back.truncated);
         // Version 2: the truncation flag, no sleeps.

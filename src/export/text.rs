@@ -112,6 +112,18 @@ pub fn render(s: &Summary) -> String {
             g.slow_poll_ratio * 100.0
         );
     }
+    if !s.groups.is_empty() {
+        let _ = writeln!(o, "task time (each group's tasks, spawn to end)");
+        for (name, g) in &s.groups {
+            let _ = writeln!(
+                o,
+                "  {name} ({} task{}): {}",
+                g.tasks,
+                if g.tasks == 1 { "" } else { "s" },
+                g.sentence()
+            );
+        }
+    }
     let _ = writeln!(o, "lanes");
     for l in &s.lanes {
         let _ = write!(

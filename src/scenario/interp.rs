@@ -1,5 +1,7 @@
 //! The step interpreter: what each scenario task does, as plain tokio code. It records only
-//! scenario-level marks (HTTP requests); spawns, polls and wakes come from capture.
+//! scenario-level marks: HTTP requests, and when a task enters and leaves each step (by the
+//! step's id in the run's step table, see `Scenario::step_table`), so the trace knows at
+//! which `.await` a pending task waits. Spawns, polls and wakes come from capture.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -133,16 +135,17 @@ impl RunContext {
         out
     }
 
-    /// Spawns one named scenario task running `steps`.
+    /// Spawns one named scenario task running `steps`, whose first step has id `first`.
     pub fn spawn_task(
         self: &Arc<Self>,
         name: &str,
         steps: &Steps,
+        first: u32,
     ) -> Option<tokio::task::JoinHandle<()>> {
         let monitor = self.monitor(name);
         match tokio::task::Builder::new()
             .name(name)
-            .spawn(monitor.instrument(run_steps(self.clone(), steps.clone())))
+            .spawn(monitor.instrument(run_steps(self.clone(), steps.clone(), first)))
         {
             Ok(h) => Some(h),
             Err(e) => {
@@ -188,19 +191,44 @@ fn new_monitor() -> tokio_metrics::TaskMonitor {
 
 type BoxFuture = Pin<Box<dyn Future<Output = ()> + Send + 'static>>;
 
-/// Runs `steps` in order; stops early when the run is stopped.
-pub fn run_steps(ctx: Arc<RunContext>, steps: Steps) -> BoxFuture {
+/// Runs `steps` in order (the first has id `first`); stops early when the run is stopped.
+pub fn run_steps(ctx: Arc<RunContext>, steps: Steps, first: u32) -> BoxFuture {
     Box::pin(async move {
-        for step in steps.iter() {
+        for (i, step) in steps.iter().enumerate() {
             if ctx.stopped() {
                 return;
             }
-            run_step(&ctx, step).await;
+            run_step(&ctx, step, steps.id(first, i)).await;
         }
     })
 }
 
-async fn run_step(ctx: &Arc<RunContext>, step: &Step) {
+/// The running task is inside step `id` until this is dropped: when the step is done, or
+/// when the task is dropped in it (tokio drops a cancelled task's future inside the task's
+/// span, so the exit is still the task's).
+struct InStep(u32);
+
+impl InStep {
+    fn enter(id: u32) -> Self {
+        record(EventKind::StepEnter { step: id });
+        InStep(id)
+    }
+}
+
+impl Drop for InStep {
+    fn drop(&mut self) {
+        record(EventKind::StepExit { step: self.0 });
+    }
+}
+
+async fn run_step(ctx: &Arc<RunContext>, step: &Step, id: u32) {
+    // A step that has no mark of its own: it only holds others, or does not wait.
+    let _in = match step {
+        Step::Permit { .. } | Step::Panic(_) => None,
+        Step::Spawn { wait, .. } if !wait => None,
+        Step::Spawn { .. } => None, // entered where it starts waiting, below
+        _ => Some(InStep::enter(id)),
+    };
     match step {
         Step::HttpGet(target) => ctx.http_get(target).await,
         Step::SleepMs(ms) => tokio::time::sleep(Duration::from_millis(*ms)).await,
@@ -222,23 +250,29 @@ async fn run_step(ctx: &Arc<RunContext>, step: &Step) {
                 ctx.error(format!("unknown semaphore `{semaphore}`"));
                 return;
             };
+            let acquiring = InStep::enter(id);
             // The semaphore lives as long as the run: acquire cannot fail.
             let _permit = sem.acquire().await;
-            run_steps(ctx.clone(), steps.clone()).await;
+            drop(acquiring);
+            let _holding = InStep::enter(id + 1);
+            run_steps(ctx.clone(), steps.clone(), id + 2).await;
         }
         Step::Repeat { times, steps } => {
             for _ in 0..*times {
                 if ctx.stopped() {
                     return;
                 }
-                run_steps(ctx.clone(), steps.clone()).await;
+                run_steps(ctx.clone(), steps.clone(), id + 1).await;
             }
         }
         Step::Join(branches) => {
-            futures_util::future::join_all(
-                branches.iter().map(|b| run_steps(ctx.clone(), b.clone())),
-            )
-            .await;
+            let mut first = id + 1;
+            let futures = branches.iter().map(|b| {
+                let f = run_steps(ctx.clone(), b.clone(), first);
+                first += b.table_len();
+                f
+            });
+            futures_util::future::join_all(futures.collect::<Vec<_>>()).await;
         }
         Step::Spawn {
             name,
@@ -247,9 +281,10 @@ async fn run_step(ctx: &Arc<RunContext>, step: &Step) {
             wait,
         } => {
             let handles: Vec<_> = (0..*count)
-                .filter_map(|_| ctx.spawn_task(name, steps))
+                .filter_map(|_| ctx.spawn_task(name, steps, id + 1))
                 .collect();
             if *wait {
+                let _waiting = InStep::enter(id);
                 for h in handles {
                     // A child's panic is recorded by capture; the parent goes on.
                     let _ = h.await;

@@ -12,6 +12,8 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use crate::trace::{StepInfo, WaitReason};
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Flavor {
     /// One thread runs every task: the asyncio model.
@@ -46,7 +48,72 @@ impl Default for ServerConfig {
     }
 }
 
-pub type Steps = Arc<[Step]>;
+/// A list of steps, with the line of the file each is written on, and where each one's
+/// entries start in the run's step table (see [`Scenario::step_table`]): ids are given in
+/// the order the file lists the steps, so the interpreter and the table agree without the
+/// steps carrying ids.
+#[derive(Clone, Debug)]
+pub struct Steps {
+    steps: Arc<[Step]>,
+    lines: Arc<[u32]>,
+    /// `offsets[i]` is the number of table entries before step `i`; one more than steps.
+    offsets: Arc<[u32]>,
+}
+
+impl Steps {
+    /// Steps and their lines (1-based; 0 when not from a file).
+    pub fn new(steps: Vec<Step>, lines: Vec<u32>) -> Self {
+        let mut offsets = Vec::with_capacity(steps.len() + 1);
+        let mut n = 0u32;
+        offsets.push(0);
+        for s in &steps {
+            n = n.saturating_add(s.table_len());
+            offsets.push(n);
+        }
+        let mut lines = lines;
+        lines.resize(steps.len(), 0);
+        Steps {
+            steps: steps.into(),
+            lines: lines.into(),
+            offsets: offsets.into(),
+        }
+    }
+
+    /// The line step `i` is written on (0: unknown).
+    pub fn line(&self, i: usize) -> u32 {
+        self.lines.get(i).copied().unwrap_or(0)
+    }
+
+    /// Step `i`'s first id, for a list whose first step has id `first`.
+    pub fn id(&self, first: u32, i: usize) -> u32 {
+        first + self.offsets[i]
+    }
+
+    /// How many table entries the whole list takes.
+    pub fn table_len(&self) -> u32 {
+        self.offsets.last().copied().unwrap_or(0)
+    }
+}
+
+impl From<Vec<Step>> for Steps {
+    fn from(steps: Vec<Step>) -> Self {
+        Steps::new(steps, Vec::new())
+    }
+}
+
+impl std::ops::Deref for Steps {
+    type Target = [Step];
+    fn deref(&self) -> &[Step] {
+        &self.steps
+    }
+}
+
+/// Steps are equal when they do the same; where they are written is not part of it.
+impl PartialEq for Steps {
+    fn eq(&self, other: &Self) -> bool {
+        self.steps == other.steps
+    }
+}
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Step {
@@ -95,6 +162,19 @@ pub enum Step {
     },
 }
 
+impl Step {
+    /// Entries this step takes in the step table: one, two for a permit (acquiring, then
+    /// holding it), plus those of the steps inside it.
+    pub fn table_len(&self) -> u32 {
+        match self {
+            Step::Permit { steps, .. } => 2 + steps.table_len(),
+            Step::Repeat { steps, .. } | Step::Spawn { steps, .. } => 1 + steps.table_len(),
+            Step::Join(branches) => 1 + branches.iter().map(Steps::table_len).sum::<u32>(),
+            _ => 1,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct TaskGroup {
     pub name: Arc<str>,
@@ -126,4 +206,142 @@ pub struct Scenario {
     /// Named bounded channels (`[channels]`): name → capacity.
     pub channels: BTreeMap<String, usize>,
     pub groups: Vec<TaskGroup>,
+}
+
+impl Scenario {
+    /// The run's step table: every step of every group, in the order the file lists them
+    /// (a permit takes two entries: acquiring it, then holding it). The interpreter records
+    /// entries and exits by these ids (see [`Steps::id`]).
+    pub fn step_table(&self) -> Vec<StepInfo> {
+        let mut table = Vec::new();
+        for g in &self.groups {
+            table_of(&g.steps, 0, &mut table);
+        }
+        table
+    }
+
+    /// The id of each group's first step.
+    pub fn group_first_steps(&self) -> Vec<u32> {
+        let mut next = 0;
+        self.groups
+            .iter()
+            .map(|g| {
+                let first = next;
+                next += g.steps.table_len();
+                first
+            })
+            .collect()
+    }
+}
+
+fn table_of(steps: &Steps, depth: u8, table: &mut Vec<StepInfo>) {
+    for (i, step) in steps.iter().enumerate() {
+        let entry =
+            |kind: &str, label: String, wait: Option<WaitReason>, on: Option<&str>| StepInfo {
+                kind: kind.to_string(),
+                on: on.map_or_else(|| label.clone(), str::to_string),
+                label,
+                line: steps.line(i),
+                depth,
+                wait,
+            };
+        use WaitReason as W;
+        match step {
+            Step::HttpGet(url) => {
+                table.push(entry("http_get", format!("GET {url}"), Some(W::Http), None))
+            }
+            Step::SleepMs(ms) => table.push(entry(
+                "sleep_ms",
+                format!("sleep {ms} ms"),
+                Some(W::Timer),
+                None,
+            )),
+            Step::CpuMs(ms) => table.push(entry("cpu_ms", format!("cpu {ms} ms"), None, None)),
+            Step::BlockMs(ms) => {
+                table.push(entry("block_ms", format!("block {ms} ms"), None, None))
+            }
+            Step::OffloadCpuMs(ms) => table.push(entry(
+                "offload_cpu_ms",
+                format!("offload cpu {ms} ms"),
+                Some(W::Blocking),
+                None,
+            )),
+            Step::OffloadBlockMs(ms) => table.push(entry(
+                "offload_block_ms",
+                format!("offload block {ms} ms"),
+                Some(W::Blocking),
+                None,
+            )),
+            Step::YieldNow => table.push(entry("yield_now", "yield".into(), Some(W::Yield), None)),
+            Step::ForgetWake => table.push(entry(
+                "forget_wake",
+                "forget_wake".into(),
+                Some(W::Never),
+                None,
+            )),
+            Step::Permit { semaphore, steps } => {
+                table.push(entry(
+                    "permit",
+                    format!("permit {semaphore}"),
+                    Some(W::Permit),
+                    Some(semaphore),
+                ));
+                table.push(entry(
+                    "permit",
+                    format!("holding permit {semaphore}"),
+                    None,
+                    Some(semaphore),
+                ));
+                table_of(steps, depth + 1, table);
+            }
+            Step::Repeat { times, steps } => {
+                table.push(entry("repeat", format!("repeat ×{times}"), None, None));
+                table_of(steps, depth + 1, table);
+            }
+            Step::Join(branches) => {
+                table.push(entry(
+                    "join",
+                    format!("join ×{}", branches.len()),
+                    Some(W::Join),
+                    None,
+                ));
+                for b in branches {
+                    table_of(b, depth + 1, table);
+                }
+            }
+            Step::Spawn {
+                name,
+                count,
+                steps,
+                wait,
+            } => {
+                let label = if *wait {
+                    format!("spawn ×{count} {name}, wait")
+                } else {
+                    format!("spawn ×{count} {name}")
+                };
+                table.push(entry("spawn", label, wait.then_some(W::Join), None));
+                table_of(steps, depth + 1, table);
+            }
+            Step::Panic(_) => table.push(entry("panic", "panic".into(), None, None)),
+            Step::RecvReady(n) => table.push(entry(
+                "recv_ready",
+                format!("recv_ready ×{n}"),
+                Some(W::ChannelRecv),
+                None,
+            )),
+            Step::SendTo { channel, .. } => table.push(entry(
+                "send_to",
+                format!("send {channel}"),
+                Some(W::ChannelSend),
+                Some(channel),
+            )),
+            Step::RecvFrom { channel, .. } => table.push(entry(
+                "recv_from",
+                format!("recv {channel}"),
+                Some(W::ChannelRecv),
+                Some(channel),
+            )),
+        }
+    }
 }

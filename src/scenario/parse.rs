@@ -513,10 +513,21 @@ impl Validator<'_> {
         if raw.is_empty() {
             return self.err(span, "`steps` must hold at least one step");
         }
+        let lines = raw.iter().map(|s| self.line_of(s.span().start)).collect();
         raw.into_iter()
             .map(|s| self.step(ctx, s, depth))
             .collect::<Checked<Vec<Step>>>()
-            .map(Steps::from)
+            .map(|steps| Steps::new(steps, lines))
+    }
+
+    /// The 1-based line of byte `offset`.
+    fn line_of(&self, offset: usize) -> u32 {
+        let offset = offset.min(self.text.len());
+        self.text.as_bytes()[..offset]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u32
+            + 1
     }
 
     fn duration(&self, span: &Range<usize>, key: &str, ms: u64) -> Checked<u64> {

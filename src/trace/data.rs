@@ -12,6 +12,7 @@ use super::model::{
     GroupMetrics, Heartbeat, HttpRequest, Lane, LaneKind, Outcome, ParkSpan, PollOutcome, PollSpan,
     RuntimeSample, Task, TaskKind, Trace, Wake,
 };
+use super::steps::{StepInfo, StepMark};
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TraceData {
@@ -40,6 +41,13 @@ pub struct TraceData {
     /// CPUs of the machine that ran it (0: unknown). Not in version-1 or -2 files.
     #[serde(skip)]
     pub cpus: u32,
+    /// The scenario's step table. Not in files before version 4.
+    #[serde(skip)]
+    pub steps: Vec<StepInfo>,
+    /// Per task (by index), its step marks as `(ts delta from the previous mark, step id,
+    /// entered)`. Not in files before version 4.
+    #[serde(skip)]
+    pub step_marks: Vec<Vec<(u64, u32, bool)>>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -188,6 +196,20 @@ impl Trace {
             metrics: self.metrics.clone(),
             group_metrics: self.group_metrics.clone(),
             cpus: self.cpus,
+            steps: self.steps.clone(),
+            step_marks: (0..self.tasks.len() as u32)
+                .map(|i| {
+                    let mut prev = 0;
+                    self.task_step_marks(i)
+                        .iter()
+                        .map(|m| {
+                            let d = (m.ts_ns.saturating_sub(prev), m.step, m.enter);
+                            prev = m.ts_ns;
+                            d
+                        })
+                        .collect()
+                })
+                .collect(),
             parks: self
                 .lanes
                 .iter()
@@ -336,6 +358,34 @@ impl Trace {
         t.metrics_interval_ns = d.metrics_interval_ns;
         t.metrics = d.metrics;
         t.group_metrics = d.group_metrics;
+        if d.step_marks.len() > n_tasks {
+            return bad(format!(
+                "step marks for {} tasks of {n_tasks}",
+                d.step_marks.len()
+            ));
+        }
+        let n_steps = d.steps.len();
+        t.steps = d.steps;
+        for (ti, marks) in d.step_marks.into_iter().enumerate() {
+            let mut ts = 0u64;
+            let mut out = Vec::with_capacity(marks.len());
+            for (mi, (delta, step, enter)) in marks.into_iter().enumerate() {
+                if step as usize >= n_steps {
+                    return bad(format!(
+                        "task {ti} step mark {mi}: step {step} of {n_steps}"
+                    ));
+                }
+                ts = ts
+                    .checked_add(delta)
+                    .ok_or_else(|| DataError(format!("task {ti} step mark {mi}: time overflow")))?;
+                out.push(StepMark {
+                    ts_ns: ts,
+                    step,
+                    enter,
+                });
+            }
+            t.set_task_step_marks(ti as u32, &out);
+        }
         t.rebuild_indices();
         Ok(t)
     }

@@ -86,6 +86,15 @@ pub enum EventKind {
     Park,
     /// This worker thread wakes from that sleep (`on_thread_unpark`).
     Unpark,
+    /// The task polled on this thread enters step `step` of the run's step table (the
+    /// step interpreter records it where the step begins)…
+    StepEnter {
+        step: u32,
+    },
+    /// …and leaves it (where its `.await` completed).
+    StepExit {
+        step: u32,
+    },
 }
 
 /// Kept small (40 bytes): every hook call writes one.

@@ -8,6 +8,7 @@ pub mod findings;
 pub mod model;
 mod per_task;
 pub mod stats;
+pub mod steps;
 
 pub use compare::Comparison;
 pub use event::{Batch, Event, EventKind, SpawnLocation, TaskId};
@@ -17,3 +18,4 @@ pub use model::{
     PollSpan, RuntimeSample, StateSpan, Task, TaskKind, TaskState, Trace, Wake, WakeSource,
 };
 pub use stats::Summary;
+pub use steps::{StepInfo, StepMark, StepSpan, WaitReason};

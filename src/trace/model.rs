@@ -6,6 +6,9 @@ use std::sync::Arc;
 
 use super::event::{Batch, EventKind, SpawnLocation, TaskId};
 use super::per_task::PerTask;
+use super::steps::{
+    OpenSteps, StepInfo, StepMark, StepSpan, WaitReason, spans_from_marks, wait_at,
+};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TaskKind {
@@ -440,30 +443,53 @@ impl WakeSource {
 }
 
 /// What a task is doing over an interval of its life.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TaskState {
     /// Woken (or just spawned), waiting for a worker to poll it.
     Scheduled,
     Running,
     /// Pending at an `.await`, nobody has woken it yet.
-    Idle,
+    Waiting,
 }
 
 impl TaskState {
+    pub const ALL: [TaskState; 3] = [TaskState::Running, TaskState::Scheduled, TaskState::Waiting];
+
     pub fn as_str(self) -> &'static str {
         match self {
             TaskState::Scheduled => "scheduled",
             TaskState::Running => "running",
-            TaskState::Idle => "idle",
+            TaskState::Waiting => "waiting",
         }
     }
 }
 
+/// One interval of a task's life. A waiting span says what the task waits for and in which
+/// step (from the interpreter's marks); a scheduled span, what woke it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct StateSpan {
     pub start_ns: u64,
     pub end_ns: u64,
     pub state: TaskState,
+    /// Waiting: what for. Scheduled: what the wait it ended was for.
+    pub wait: Option<WaitReason>,
+    /// The step (an index into [`Trace::steps`]) the wait is in.
+    pub step: Option<u32>,
+    /// Scheduled: the wake that made it runnable (None at spawn, or unseen).
+    pub woken_by: Option<WakeSource>,
+}
+
+impl StateSpan {
+    fn new(start_ns: u64, end_ns: u64, state: TaskState) -> Self {
+        StateSpan {
+            start_ns,
+            end_ns,
+            state,
+            wait: None,
+            step: None,
+            woken_by: None,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -539,6 +565,8 @@ pub struct Trace {
     pub metrics_interval_ns: u64,
     /// Per task group, from tokio-metrics' task monitors.
     pub group_metrics: Vec<GroupMetrics>,
+    /// The scenario's step table: what the ids of step marks are.
+    pub steps: Vec<StepInfo>,
     /// Task index by id while the run is live; empty once the tasks are sorted by id (a
     /// finished trace), which binary search serves without the map's memory.
     task_index: HashMap<TaskId, u32>,
@@ -557,6 +585,8 @@ pub struct Trace {
     task_polls: PerTask<PollRef>,
     /// Each task's wakes (indices into `wakes`), in time order once finished.
     task_wakes: PerTask<u32>,
+    /// Each task's step marks, in time order once finished.
+    task_steps: PerTask<StepMark>,
     /// The distinct spawn locations; tasks refer to them by index.
     locations: Vec<SpawnLocation>,
     location_index: HashMap<LocationKey, u32>,
@@ -646,6 +676,28 @@ impl Trace {
     /// The wakes of task `task` as indices into `wakes`, in time order once finished.
     pub fn task_wakes(&self, task: u32) -> &[u32] {
         self.task_wakes.get(task as usize)
+    }
+
+    /// Task `task`'s step marks (in time order once finished).
+    pub fn task_step_marks(&self, task: u32) -> &[StepMark] {
+        self.task_steps.get(task as usize)
+    }
+
+    /// Task `task`'s time in each step it entered, sorted by start; a step still open ends
+    /// with the task (or the trace, while live).
+    pub fn task_step_spans(&self, task: u32) -> Vec<StepSpan> {
+        let t = &self.tasks[task as usize];
+        spans_from_marks(
+            self.task_step_marks(task),
+            t.end_ns().unwrap_or_else(|| self.end_ns()),
+        )
+    }
+
+    /// Sets task `task`'s step marks (a loaded file).
+    pub(crate) fn set_task_step_marks(&mut self, task: u32, marks: &[StepMark]) {
+        for &m in marks {
+            self.task_steps.push(task as usize, m);
+        }
     }
 
     /// The polls of `t` (a task of this trace), found by its id.
@@ -858,6 +910,19 @@ impl Trace {
                     }
                 }
                 EventKind::Unpark => self.unpark(thread, ts),
+                EventKind::StepEnter { step } | EventKind::StepExit { step } => {
+                    let enter = matches!(ev.kind, EventKind::StepEnter { .. });
+                    if let Some(task) = self.running_on(thread).and_then(|id| self.task_index(id)) {
+                        self.task_steps.push(
+                            task as usize,
+                            StepMark {
+                                ts_ns: ts,
+                                step,
+                                enter,
+                            },
+                        );
+                    }
+                }
             }
         }
     }
@@ -1081,9 +1146,14 @@ impl Trace {
             }
             _ => false,
         };
-        let ran = !self.task_polls(idx).is_empty();
+        let last_run_end = self.task_polls(idx).last().map(|r| self.poll(*r).end_ns());
+        let ran = last_run_end.is_some();
         let panicked = self.panics.contains_key(&task);
         let t = &mut self.tasks[idx as usize];
+        if t.kind == TaskKind::Blocking {
+            // Its closure returned then; tokio's bookkeeping after it is not its work.
+            finished_at = finished_at.or(last_run_end);
+        }
         // The task is complete when the poll that finished it returns.
         t.end = finished_at.unwrap_or(ts);
         // A blocking task terminates just after its closure ran; an async task just after
@@ -1151,6 +1221,8 @@ impl Trace {
         self.wakes.sort_by_key(|w| w.ts_ns());
         self.index_task_lists();
         self.resolve_deferred_self_wakes();
+        // Marks arrive per thread; a task's steps span the threads it was polled on.
+        self.task_steps.sort_each_by_key(|m| (m.ts_ns, m.enter));
         self.http.sort_by_key(|h| h.start_ns);
         self.http_index = self
             .http
@@ -1318,6 +1390,15 @@ impl Trace {
         // `finish` lists the polls and wakes of the renumbered tasks again.
         self.task_polls.clear();
         self.task_wakes.clear();
+        let marks = std::mem::take(&mut self.task_steps);
+        self.task_steps = PerTask::flat_from(order.len(), || {
+            order.iter().enumerate().flat_map(|(new, &old)| {
+                marks
+                    .get(old as usize)
+                    .iter()
+                    .map(move |&m| (new as u32, m))
+            })
+        });
         self.panics
             .retain(|id, _| self.tasks.binary_search_by_key(id, |t| t.id).is_ok());
         for state in self.threads.values_mut() {
@@ -1400,75 +1481,123 @@ impl Trace {
     }
 
     /// The task's life as state intervals, from spawn to completion (or the end of the
-    /// trace): scheduled (woken or spawned, not yet polled), running, idle (pending).
+    /// trace): scheduled (woken or spawned, not yet polled), running, waiting (pending, with
+    /// what for and in which step). The spans tile the task's life without overlapping. One
+    /// pass over the task's polls, wakes and step marks.
     pub fn task_states(&self, task: u32) -> Vec<StateSpan> {
         let t = &self.tasks[task as usize];
-        let mut out = Vec::with_capacity(self.task_polls(task).len() * 2 + 1);
+        let polls = self.task_polls(task);
+        let mut out = Vec::with_capacity(polls.len() * 3 + 1);
         let end_of_life = t.end_ns().unwrap_or_else(|| self.end_ns());
-        let mut cursor = match (t.spawn_ns(), self.task_polls(task).first()) {
+        let mut cursor = match (t.spawn_ns(), polls.first()) {
             (Some(s), _) => s,
             (None, Some(p)) => self.poll(*p).start_ns,
             (None, None) => return out,
         };
-        let mut state = TaskState::Scheduled;
-        let mut wakes = self
+        let wakes: Vec<Wake> = self
             .task_wakes(task)
             .iter()
-            .map(|&w| self.wakes[w as usize].ts_ns())
-            .peekable();
-        // Zero-length scheduled spans are kept: each poll has exactly one, so the
-        // scheduling delays can be read off them.
-        let push = |out: &mut Vec<StateSpan>, start: u64, end: u64, state| {
-            if end > start || (state == TaskState::Scheduled && end == start) {
-                out.push(StateSpan {
-                    start_ns: start,
-                    end_ns: end,
-                    state,
-                });
+            .map(|&w| self.wakes[w as usize])
+            .collect();
+        let mut wi = 0;
+        let step_spans = self.task_step_spans(task);
+        let mut open = OpenSteps::new(&step_spans);
+        let no_steps = step_spans.is_empty();
+        // What the task waits for from `at` on: its steps say, else (a library task) who
+        // ends the wait.
+        let mut reason_at = |at: u64, wake: Option<&Wake>| -> (WaitReason, Option<u32>) {
+            match wait_at(&self.steps, open.at(at)) {
+                Some((w, step)) => (w, Some(step)),
+                // A library task (hyper's connection) that the driver wakes, or that sits
+                // on its socket until the runtime drops it.
+                None if no_steps
+                    && wake.is_none_or(|w| self.wake_source(w) == WakeSource::Driver) =>
+                {
+                    (WaitReason::Io, None)
+                }
+                None => (WaitReason::Other, None),
             }
         };
-        for r in self.task_polls(task) {
-            let p = self.poll(*r);
-            if state == TaskState::Idle {
-                // The wake that ended the idle period (the first after the last poll began).
-                while wakes.peek().is_some_and(|&w| w < cursor) {
-                    wakes.next();
-                }
-                if let Some(&w) = wakes.peek().filter(|&&w| w <= p.start_ns) {
-                    push(&mut out, cursor, w, TaskState::Idle);
-                    cursor = w;
-                }
-                state = TaskState::Scheduled;
+        let mut state = StateSpan::new(cursor, cursor, TaskState::Scheduled);
+        // Zero-length scheduled spans are kept: each poll has exactly one, so the
+        // scheduling delays can be read off them.
+        let push = |out: &mut Vec<StateSpan>, mut span: StateSpan, end: u64| {
+            span.end_ns = end;
+            if end > span.start_ns || (span.state == TaskState::Scheduled && end == span.start_ns) {
+                out.push(span);
             }
-            push(&mut out, cursor, p.start_ns, state);
-            push(&mut out, p.start_ns, p.end_ns(), TaskState::Running);
+        };
+        for r in polls {
+            let p = self.poll(*r);
+            if state.state == TaskState::Waiting {
+                // The wake that ended the wait: the first at or after it began.
+                while wakes.get(wi).is_some_and(|w| w.ts_ns() < cursor) {
+                    wi += 1;
+                }
+                let wake = wakes.get(wi).filter(|w| w.ts_ns() <= p.start_ns);
+                let (wait, step) = reason_at(cursor, wake);
+                state.wait = Some(wait);
+                state.step = step;
+                let woken_at = wake.map_or(cursor, Wake::ts_ns);
+                if wake.is_some() {
+                    push(&mut out, state, woken_at);
+                }
+                state = StateSpan {
+                    start_ns: woken_at,
+                    state: TaskState::Scheduled,
+                    woken_by: wake.map(|w| self.wake_source(w)),
+                    ..state
+                };
+            }
+            push(&mut out, state, p.start_ns.max(state.start_ns));
+            push(
+                &mut out,
+                StateSpan::new(p.start_ns, p.end_ns(), TaskState::Running),
+                p.end_ns(),
+            );
             cursor = p.end_ns();
-            // Woken during its own poll (yield_now, coop budget): scheduled right away.
-            let self_woken = self
-                .task_wakes(task)
-                .iter()
-                .map(|&w| self.wakes[w as usize].ts_ns())
-                .any(|w| w >= p.start_ns && w <= p.end_ns());
-            state = if self_woken {
-                TaskState::Scheduled
-            } else {
-                TaskState::Idle
+            // Woken during its own poll (yield_now, the coop budget): scheduled right away.
+            while wakes.get(wi).is_some_and(|w| w.ts_ns() < p.start_ns) {
+                wi += 1;
+            }
+            let woken_in_poll = wakes.get(wi).filter(|w| w.ts_ns() <= p.end_ns());
+            state = match woken_in_poll {
+                Some(w) => {
+                    let (wait, step) = reason_at(cursor, Some(w));
+                    StateSpan {
+                        start_ns: cursor,
+                        end_ns: cursor,
+                        state: TaskState::Scheduled,
+                        wait: Some(wait),
+                        step,
+                        woken_by: Some(self.wake_source(w)),
+                    }
+                }
+                None => StateSpan::new(cursor, cursor, TaskState::Waiting),
             };
             if p.outcome() == PollOutcome::Ready {
                 return out;
             }
         }
-        if state == TaskState::Idle {
-            while wakes.peek().is_some_and(|&w| w < cursor) {
-                wakes.next();
+        if state.state == TaskState::Waiting {
+            while wakes.get(wi).is_some_and(|w| w.ts_ns() < cursor) {
+                wi += 1;
             }
-            if let Some(&w) = wakes.peek().filter(|&&w| w <= end_of_life) {
-                push(&mut out, cursor, w, TaskState::Idle);
-                cursor = w;
-                state = TaskState::Scheduled;
+            let wake = wakes.get(wi).filter(|w| w.ts_ns() <= end_of_life);
+            let (wait, step) = reason_at(cursor, wake);
+            state.wait = Some(wait);
+            state.step = step;
+            if let Some(w) = wake {
+                push(&mut out, state, w.ts_ns());
+                state = StateSpan {
+                    start_ns: w.ts_ns(),
+                    state: TaskState::Scheduled,
+                    woken_by: Some(self.wake_source(w)),
+                    ..state
+                };
             }
         }
-        push(&mut out, cursor, end_of_life, state);
+        push(&mut out, state, end_of_life.max(state.start_ns));
         out
     }
 
@@ -1627,7 +1756,7 @@ mod tests {
             [
                 (5, 10, Scheduled),
                 (10, 20, Running),
-                (20, 34, Idle),
+                (20, 34, Waiting),
                 (34, 60, Scheduled),
                 (60, 70, Running),
             ]
@@ -1647,7 +1776,7 @@ mod tests {
         t.ingest(batch(0, a));
         let states: Vec<_> = t.task_states(0).iter().map(|s| s.state).collect();
         use TaskState::*;
-        assert_eq!(states, [Scheduled, Running, Idle, Scheduled, Running]);
+        assert_eq!(states, [Scheduled, Running, Waiting, Scheduled, Running]);
         assert_eq!(t.task_wakes(0).len(), 1);
         t.finish();
         assert!(

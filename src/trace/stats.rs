@@ -4,7 +4,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::model::{LaneKind, Outcome, TaskKind, Trace, WakeSource};
+use super::model::{LaneKind, Outcome, TaskKind, TaskState, Trace, WakeSource};
+use super::steps::WaitReason;
 
 /// A poll longer than this is a slow poll: something that blocked a worker.
 pub const SLOW_POLL_NS: u64 = 10_000_000;
@@ -239,6 +240,124 @@ pub struct Summary {
     pub findings: Vec<super::findings::Finding>,
     pub metrics: MetricsSummary,
     pub histograms: Histograms,
+    /// Per task group (tasks of one name): where its task-time went.
+    pub groups: BTreeMap<String, GroupSummary>,
+}
+
+/// Where a group's task-time went, from spawn to completion of each of its tasks, in ms:
+/// by state, and the waiting part by what it waited for (and on which step).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct GroupSummary {
+    pub tasks: u64,
+    /// `running`, `scheduled`, `waiting`: they add up to the group's task-time.
+    pub states: BTreeMap<&'static str, f64>,
+    /// The waiting time by reason (`http`, `timer`, `permit`, …).
+    pub waits: BTreeMap<&'static str, f64>,
+    /// The waiting time by step (`permit api`, `GET /items`, `sleep 1000 ms`).
+    pub waits_on: BTreeMap<String, f64>,
+}
+
+impl GroupSummary {
+    /// Per group, from every task's state spans.
+    pub fn from_trace(trace: &Trace) -> BTreeMap<String, GroupSummary> {
+        let mut ns: BTreeMap<String, GroupNs> = BTreeMap::new();
+        for (i, t) in trace.tasks.iter().enumerate() {
+            let states = trace.task_states(i as u32);
+            if states.is_empty() {
+                continue;
+            }
+            let g = ns.entry(trace.label(t)).or_default();
+            g.tasks += 1;
+            for s in states {
+                let d = s.end_ns - s.start_ns;
+                *g.states.entry(s.state.as_str()).or_default() += d;
+                if s.state == TaskState::Waiting {
+                    let reason = s.wait.unwrap_or(WaitReason::Other);
+                    *g.waits.entry(reason.as_str()).or_default() += d;
+                    let on = s
+                        .step
+                        .and_then(|id| trace.steps.get(id as usize))
+                        .map_or_else(|| reason.as_str().to_string(), |i| i.label.clone());
+                    *g.waits_on.entry(on).or_default() += d;
+                }
+            }
+        }
+        ns.into_iter()
+            .map(|(name, g)| {
+                let summary = GroupSummary {
+                    tasks: g.tasks,
+                    states: ms_of(g.states),
+                    waits: ms_of(g.waits),
+                    waits_on: ms_of(g.waits_on),
+                };
+                (name, summary)
+            })
+            .collect()
+    }
+
+    /// "62% waiting for a permit (permit api), 21% in HTTP, 17% sleeping, 0% running", the
+    /// shares of the group's task-time, largest first, leaving out those under 0.5%.
+    pub fn sentence(&self) -> String {
+        let total: f64 = self.states.values().sum();
+        if total <= 0.0 {
+            return String::new();
+        }
+        let mut parts: Vec<(f64, String)> = Vec::new();
+        for (state, &v) in &self.states {
+            match *state {
+                "running" => parts.push((v, "running".into())),
+                "scheduled" => parts.push((v, "scheduled (woken, waiting for a worker)".into())),
+                _ => {}
+            }
+        }
+        for (reason, &v) in &self.waits {
+            let phrase = WaitReason::from_name(reason).map_or("waiting", WaitReason::phrase);
+            // The step most of it was spent in, when the reason has a resource.
+            let on = self
+                .waits_on
+                .iter()
+                .filter(|(label, _)| label_is_for(label, reason))
+                .max_by(|a, b| a.1.total_cmp(b.1))
+                .map(|(label, _)| label.as_str());
+            let text = match (on, *reason) {
+                (Some(on), "permit" | "channel_send" | "channel_recv") => {
+                    format!("{phrase} ({on})")
+                }
+                _ => phrase.to_string(),
+            };
+            parts.push((v, text));
+        }
+        parts.sort_by(|a, b| b.0.total_cmp(&a.0));
+        parts
+            .iter()
+            .filter(|(v, _)| v / total >= 0.005)
+            .map(|(v, text)| format!("{:.0}% {text}", v * 100.0 / total))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// Whether the step label `label` is one that waits for `reason` (as the step table
+/// labels them).
+fn label_is_for(label: &str, reason: &str) -> bool {
+    match reason {
+        "permit" => label.starts_with("permit "),
+        "channel_send" => label.starts_with("send "),
+        "channel_recv" => label.starts_with("recv "),
+        _ => false,
+    }
+}
+
+fn ms_of<K: Ord>(m: BTreeMap<K, u64>) -> BTreeMap<K, f64> {
+    m.into_iter().map(|(k, v)| (k, ms(v))).collect()
+}
+
+#[derive(Default)]
+struct GroupNs {
+    tasks: u64,
+    states: BTreeMap<&'static str, u64>,
+    waits: BTreeMap<&'static str, u64>,
+    waits_on: BTreeMap<String, u64>,
 }
 
 impl Summary {
@@ -340,6 +459,7 @@ impl Summary {
             findings: super::findings::findings(trace),
             metrics: MetricsSummary::from_trace(trace),
             histograms: Histograms::from_trace(trace),
+            groups: GroupSummary::from_trace(trace),
         }
     }
 }

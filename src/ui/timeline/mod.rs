@@ -939,11 +939,15 @@ fn paint_task_row(
                 let (h, c) = match s.state {
                     TaskState::Running => (ROW_H - 6.0, color),
                     TaskState::Scheduled => (ROW_H - 10.0, theme.scheduled),
-                    TaskState::Idle => (2.0, theme.idle),
+                    TaskState::Waiting => (2.0, theme.idle),
                 };
                 let row =
                     Rect::from_center_size(pos2(canvas.center().x, mid), vec2(canvas.width(), h));
-                let min_w = if s.state == TaskState::Idle { 0.0 } else { 1.0 };
+                let min_w = if s.state == TaskState::Waiting {
+                    0.0
+                } else {
+                    1.0
+                };
                 painter.rect_filled(span_rect(&vp, row, s.start_ns, s.end_ns, min_w), 0.0, c);
             }
             RenderItem::Merged {
