@@ -17,22 +17,39 @@ fn main() {
 
 /// One captured storm; the collector either drops batches or builds the trace model.
 fn captured_storm(build_model: bool) -> u64 {
-    captured::run(move |rx| {
-        let mut trace = Trace::new("storm");
-        let mut events = 0u64;
-        for msg in rx.iter() {
-            match msg {
-                Msg::Batch(b) if build_model => trace.ingest(b),
-                Msg::Batch(b) => events += b.events.len() as u64,
-                Msg::End => break,
+    captured_storm_marked(build_model, None)
+}
+
+fn captured_storm_marked(build_model: bool, mark: Option<fn(bool)>) -> u64 {
+    captured::run_marked(
+        move |rx| {
+            let mut trace = Trace::new("storm");
+            let mut events = 0u64;
+            for msg in rx.iter() {
+                match msg {
+                    Msg::Batch(b) if build_model => trace.ingest(b),
+                    Msg::Batch(b) => events += b.events.len() as u64,
+                    Msg::End => break,
+                }
             }
-        }
-        if build_model {
-            trace.finish();
-            events = trace.events;
-        }
-        events
-    })
+            if build_model {
+                trace.finish();
+                events = trace.events;
+            }
+            events
+        },
+        mark,
+    )
+}
+
+/// What the step interpreter records around a step: its entry and its exit.
+fn step_mark(enter: bool) {
+    use asyncscope::trace::EventKind;
+    asyncscope::capture::record(if enter {
+        EventKind::StepEnter { step: 7 }
+    } else {
+        EventKind::StepExit { step: 7 }
+    });
 }
 
 fn events_per_storm() -> u64 {
@@ -61,4 +78,11 @@ fn yield_storm_captured_and_modelled(bencher: divan::Bencher) {
     bencher
         .counter(divan::counter::ItemsCount::new(events_per_storm()))
         .bench_local(|| captured_storm(true));
+}
+
+/// The storm with each yield inside a step, as the interpreter marks it (2 more events per
+/// yield): the cost of the await points (target: ≤ 5% over `yield_storm_captured`).
+#[divan::bench(sample_count = 15, sample_size = 1)]
+fn yield_storm_captured_with_steps(bencher: divan::Bencher) {
+    bencher.bench_local(|| captured_storm_marked(false, Some(step_mark)));
 }

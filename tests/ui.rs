@@ -1038,3 +1038,51 @@ fn worker_lanes_say_how_long_they_polled_slept_and_did_runtime_work() {
         "the count is shown"
     );
 }
+
+/// The details of a task list its steps, and mark the one it is in at the time under the
+/// pointer: the program counter of the state machine, moving as the pointer moves.
+#[test]
+fn the_step_list_follows_the_cursor() {
+    let mut h = run_shipped("A polite, rate-limited client");
+    click(&mut h, "+ client (15)");
+    // A client that queued for a permit, then did its request and its pause.
+    let (id, queued_at, sleeping_at) = {
+        let trace = trace_of(&h);
+        let label = |l: &str| trace.steps.iter().position(|s| s.label == l).expect(l) as u32;
+        let (acquire, sleep) = (label("permit api"), label("sleep 1000 ms"));
+        trace
+            .tasks
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.name.as_deref() == Some("client"))
+            .find_map(|(i, t)| {
+                let spans = trace.task_step_spans(i as u32);
+                let mid = |step| {
+                    spans
+                        .iter()
+                        .find(|s| s.step == step && s.end_ns - s.start_ns > 100_000_000)
+                        .map(|s| (s.start_ns + s.end_ns) / 2)
+                };
+                Some((t.id, mid(acquire)?, mid(sleep)?))
+            })
+            .expect("a client that waited for its permit")
+    };
+    click(&mut h, &format!("  client #{id}"));
+    h.get_by_label(&format!("client #{id}"));
+    h.get_by_label("Steps");
+    let row_y = h.get_by_label(&format!("  client #{id}")).rect().center().y;
+    let mut point_at = |h: &mut Harness<'static, App>, t_ns: u64| {
+        let x = h.state().timeline.x_of_time(t_ns);
+        h.hover_at(egui::pos2(x, row_y));
+        h.step();
+        h.step();
+    };
+    point_at(&mut h, queued_at);
+    h.get_by_label("> permit api");
+    assert!(h.query_by_label(">    sleep 1000 ms").is_none());
+    point_at(&mut h, sleeping_at);
+    h.get_by_label(">    sleep 1000 ms");
+    assert!(h.query_by_label("> permit api").is_none());
+    // Each step says where the file has it (all on one line in this scenario).
+    assert!(h.query_all_by_label("line 22").count() >= 4);
+}

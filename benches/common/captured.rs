@@ -8,9 +8,11 @@ use asyncscope::capture::{self, Capture, Msg};
 
 use super::storm;
 
-/// Runs one captured storm; `collect` receives the batches until the capture closes.
-pub fn run<R: Send + 'static>(
+/// Runs one captured storm; `collect` receives the batches until the capture closes. With
+/// `mark`, each yield is inside a step whose entry and exit `mark` records.
+pub fn run_marked<R: Send + 'static>(
     collect: impl FnOnce(crossbeam_channel::Receiver<Msg>) -> R + Send + 'static,
+    mark: Option<fn(bool)>,
 ) -> R {
     let (tx, rx) = crossbeam_channel::bounded(4096);
     let collector = thread::spawn(move || collect(rx));
@@ -18,7 +20,10 @@ pub fn run<R: Send + 'static>(
     let mut b = tokio::runtime::Builder::new_multi_thread();
     capture::instrument(&mut b, &cap, None);
     capture::attach_thread(&cap);
-    storm::run(b);
+    match mark {
+        Some(m) => storm::run_marked(b, m),
+        None => storm::run(b),
+    }
     capture::detach_thread();
     cap.close();
     let out = collector.join().expect("collector");

@@ -5,14 +5,27 @@ pub const TASKS: usize = 100_000;
 pub const YIELDS: usize = 10;
 
 /// Runs the storm on a runtime built by `builder`.
-pub fn run(mut builder: tokio::runtime::Builder) {
+pub fn run(builder: tokio::runtime::Builder) {
+    run_with(builder, |_| {})
+}
+
+/// The storm with `mark(true)` before and `mark(false)` after each yield (what the step
+/// interpreter records around a step).
+#[allow(dead_code)] // only `benches/capture.rs` marks steps
+pub fn run_marked(builder: tokio::runtime::Builder, mark: fn(bool)) {
+    run_with(builder, mark)
+}
+
+fn run_with(mut builder: tokio::runtime::Builder, mark: fn(bool)) {
     let rt = builder.worker_threads(2).build().expect("runtime");
     rt.block_on(async {
         let handles: Vec<_> = (0..TASKS)
             .map(|_| {
-                tokio::spawn(async {
+                tokio::spawn(async move {
                     for _ in 0..YIELDS {
+                        mark(true);
                         tokio::task::yield_now().await;
+                        mark(false);
                     }
                 })
             })

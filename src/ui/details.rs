@@ -44,9 +44,126 @@ pub fn task_facts(trace: &Trace, task: u32) -> TaskFacts {
     }
 }
 
-/// Returns a selection to switch to (clicking the parent).
+/// One step of a task's program, as the details list it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StepRow {
+    pub step: u32,
+    pub label: String,
+    pub line: u32,
+    pub depth: u8,
+    /// Time the task spent inside it, over all its entries.
+    pub time_ns: u64,
+    /// How many times it was entered (a `repeat` enters its steps many times).
+    pub entries: u32,
+    /// Inside it at the moment asked about.
+    pub open: bool,
+    /// The innermost step open then: where the state machine is (its program counter).
+    pub current: bool,
+}
+
+/// The steps task `task` entered, in the order the file lists them, with the time spent
+/// in each and which are open at `at_ns`.
+pub fn step_rows(trace: &Trace, task: u32, at_ns: Option<u64>) -> Vec<StepRow> {
+    let spans = trace.task_step_spans(task);
+    let mut rows: Vec<StepRow> = Vec::new();
+    for s in &spans {
+        let i = match rows.binary_search_by_key(&s.step, |r| r.step) {
+            Ok(i) => i,
+            Err(i) => {
+                let info = trace.steps.get(s.step as usize);
+                rows.insert(
+                    i,
+                    StepRow {
+                        step: s.step,
+                        label: info.map_or_else(|| format!("step {}", s.step), |i| i.label.clone()),
+                        line: info.map_or(0, |i| i.line),
+                        depth: info.map_or(0, |i| i.depth),
+                        time_ns: 0,
+                        entries: 0,
+                        open: false,
+                        current: false,
+                    },
+                );
+                i
+            }
+        };
+        let row = &mut rows[i];
+        row.time_ns += s.end_ns - s.start_ns;
+        row.entries += 1;
+        if at_ns.is_some_and(|t| s.start_ns <= t && t < s.end_ns) {
+            row.open = true;
+        }
+    }
+    // The innermost open step: the one entered last among those open.
+    let current = at_ns.and_then(|t| {
+        spans
+            .iter()
+            .filter(|s| s.start_ns <= t && t < s.end_ns)
+            .max_by_key(|s| s.start_ns)
+            .map(|s| s.step)
+    });
+    for r in &mut rows {
+        r.current = Some(r.step) == current;
+    }
+    rows
+}
+
+/// The step list: a row per step, indented as in the file, the current one marked.
+fn steps_ui(ui: &mut Ui, rows: &[StepRow], at_ns: Option<u64>) {
+    ui.separator();
+    ui.strong("Steps");
+    ui.weak(match at_ns {
+        Some(t) => format!(
+            "> marks where the task is at {} (the time under the pointer on the timeline)",
+            format_ns(t as f64)
+        ),
+        None => "Point at the timeline to see where the task is at that time".to_string(),
+    });
+    egui::Grid::new("task steps")
+        .num_columns(3)
+        .striped(true)
+        .show(ui, |ui| {
+            for r in rows {
+                let indent = "   ".repeat(r.depth as usize);
+                let text = if r.current {
+                    format!("> {indent}{}", r.label)
+                } else {
+                    format!("   {indent}{}", r.label)
+                };
+                let label = egui::RichText::new(text);
+                let label = if r.current {
+                    label.strong()
+                } else if r.open {
+                    label
+                } else {
+                    label.weak()
+                };
+                ui.label(label);
+                ui.weak(if r.line > 0 {
+                    format!("line {}", r.line)
+                } else {
+                    String::new()
+                });
+                let entries = if r.entries > 1 {
+                    format!(" ×{}", r.entries)
+                } else {
+                    String::new()
+                };
+                ui.label(format!("{}{entries}", format_ns(r.time_ns as f64)));
+                ui.end_row();
+            }
+        });
+}
+
+/// Returns a selection to switch to (clicking the parent). `at_ns` is the moment whose
+/// step the step list marks.
 #[must_use]
-pub fn details_ui(ui: &mut Ui, trace: &Trace, selection: Option<Selection>) -> Option<Selection> {
+pub fn details_ui(
+    ui: &mut Ui,
+    trace: &Trace,
+    selection: Option<Selection>,
+    at_ns: Option<u64>,
+) -> Option<Selection> {
     let Some(sel) = selection else {
         ui.weak("Click a poll on a worker lane, or a task row, to see its details.");
         return None;
@@ -125,6 +242,11 @@ pub fn details_ui(ui: &mut Ui, trace: &Trace, selection: Option<Selection>) -> O
                 );
             }
         });
+
+    let rows = step_rows(trace, ti, at_ns);
+    if !rows.is_empty() {
+        steps_ui(ui, &rows, at_ns);
+    }
 
     if let Selection::Poll { start_ns, .. } = sel
         && let Some(r) = trace

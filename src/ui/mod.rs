@@ -1014,8 +1014,12 @@ impl App {
                         .id_salt("details")
                         .show(ui, |ui| match trace {
                             Some(t) => {
+                                // Where the selected task is: at the time under the
+                                // pointer, else (live) now.
+                                let live = self.is_running();
+                                let at = self.timeline.cursor_ns.or(live.then(|| t.end_ns()));
                                 if let Some(sel) =
-                                    details::details_ui(ui, t, self.timeline.selection)
+                                    details::details_ui(ui, t, self.timeline.selection, at)
                                 {
                                     self.timeline.selection = Some(sel);
                                 }

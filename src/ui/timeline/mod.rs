@@ -78,6 +78,11 @@ pub struct TimelineState {
     /// Per lane, busy and parked time so far, summed incrementally as the lanes grow; for
     /// the trace at this address.
     lane_totals: (usize, Vec<LaneTotals>),
+    /// The time under the pointer on the timeline, kept when the pointer leaves it: the
+    /// details' step list shows where the selected task was then.
+    pub cursor_ns: Option<u64>,
+    /// The screen x of the canvases' left edge (time 0 of the viewport's mapping).
+    canvas_left: f32,
 }
 
 /// A lane's busy and parked time up to a moment (now while live, the replay's time), with
@@ -174,6 +179,13 @@ impl LaneShares {
     }
 }
 
+impl TimelineState {
+    /// The screen x where time `t_ns` is drawn on the timeline's canvases.
+    pub fn x_of_time(&self, t_ns: u64) -> f32 {
+        self.canvas_left + self.viewport.x_from_time(t_ns as f64) as f32
+    }
+}
+
 impl Default for TimelineState {
     fn default() -> Self {
         TimelineState {
@@ -190,6 +202,8 @@ impl Default for TimelineState {
             zoom_pending: None,
             canvas_w: 1000.0,
             lane_totals: (0, Vec::new()),
+            cursor_ns: None,
+            canvas_left: 0.0,
         }
     }
 }
@@ -203,6 +217,7 @@ impl TimelineState {
         self.cache = GroupCache::default();
         self.viewport = TimelineState::default().viewport;
         self.lane_totals = (0, Vec::new());
+        self.cursor_ns = None;
     }
 
     /// Shows `[start_ns, end_ns]` (with a margin) and stops following the live end.
@@ -1089,6 +1104,11 @@ fn wake_arrows(
 
 /// Zoom, pan, hover and click over every canvas cell.
 fn pointer(ui: &Ui, state: &mut TimelineState, canvases: &[Response], axis: Rect) {
+    state.canvas_left = axis.left();
+    if let Some(pos) = canvases.iter().find_map(|r| r.hover_pos()) {
+        let t = state.viewport.time_from_x((pos.x - axis.left()) as f64);
+        state.cursor_ns = Some(t.max(0.0) as u64);
+    }
     if pan_zoom(ui, &mut state.viewport, canvases, axis.left()) {
         state.follow_live = false;
     }
