@@ -87,12 +87,15 @@ fn run_a_scenario_and_inspect_a_task() {
     // The legend explains the marks in words.
     h.get_by_label_contains("Pending: back to wait at an .await");
     h.get_by_label_contains("scheduled: woken, waiting for a worker");
-    // tokio-metrics and the heartbeat, plotted under the lanes.
-    h.get_by_label("worker busy %");
+    // The exact plots and the heartbeat under the lanes; tokio-metrics' own, collapsed.
     h.get_by_label("busy % per worker");
+    h.get_by_label("scheduled tasks");
+    h.get_by_label("heartbeat late (ms)");
+    click(&mut h, "tokio-metrics (sampled every 50 ms)");
+    h.get_by_label("worker busy %");
+    h.get_by_label("busy % per tokio worker");
     h.get_by_label("tokio worker 3");
     h.get_by_label("queued tasks");
-    h.get_by_label("heartbeat late (ms)");
     h.get_by_label("busiest worker");
     // Histograms of poll durations and scheduling delays, per run.
     click(&mut h, "Histograms");
@@ -1085,4 +1088,65 @@ fn the_step_list_follows_the_cursor() {
     assert!(h.query_by_label("> permit api").is_none());
     // Each step says where the file has it (all on one line in this scenario).
     assert!(h.query_all_by_label("line 22").count() >= 4);
+}
+
+/// The busy plot is computed from the lanes' own polls: during a 300 ms poll its worker
+/// reads 100%, by the lane's own name, and the plot drops when the poll ends. tokio-metrics
+/// books a poll's busy time when it ends (a spike after the poll, under "tokio worker N"),
+/// so its figures sit apart, collapsed, under their own name.
+#[test]
+fn the_busy_plot_agrees_with_the_lanes() {
+    let mut h = run_shipped("CPU work inside async tasks");
+    h.get_by_label("busy % per worker");
+    h.get_by_label("scheduled tasks");
+    assert!(h.query_by_label("busy % per tokio worker").is_none(), "collapsed");
+    let (lane, start_ms, end_ms, idle_after) = {
+        let trace = trace_of(&h);
+        let (li, p) = trace
+            .lanes
+            .iter()
+            .enumerate()
+            .flat_map(|(li, l)| l.polls.iter().map(move |p| (li, *p)))
+            .max_by_key(|(_, p)| p.duration_ns())
+            .expect("a poll");
+        assert!(p.duration_ns() > 250_000_000, "the 300 ms crunch");
+        let lane = &trace.lanes[li];
+        // How long the lane stays without polls after it (if at all).
+        let next = lane
+            .polls
+            .iter()
+            .find(|q| q.start_ns >= p.end_ns())
+            .map_or(u64::MAX, |q| q.start_ns);
+        let ms = |ns: u64| ns as f64 / 1e6;
+        (
+            lane.name.clone(),
+            ms(p.start_ns),
+            ms(p.end_ns()),
+            ms(next.min(trace.end_ns())) - ms(p.end_ns()),
+        )
+    };
+    let timeline = &h.state().timeline;
+    let (_, points) = timeline
+        .exact
+        .busy
+        .iter()
+        .find(|(name, _)| *name == lane)
+        .unwrap_or_else(|| panic!("a series named {lane}: {:?}", timeline.exact.busy.iter().map(|b| &b.0).collect::<Vec<_>>()));
+    let inside: Vec<f64> = points
+        .iter()
+        .filter(|p| p[0] > start_ms + 5.0 && p[0] < end_ms - 5.0)
+        .map(|p| p[1])
+        .collect();
+    assert!(inside.len() > 10, "{} points inside the poll", inside.len());
+    assert!(inside.iter().all(|&v| v > 99.0), "100% during the poll: {inside:?}");
+    if idle_after > 20.0 {
+        let after: Vec<f64> = points
+            .iter()
+            .filter(|p| p[0] > end_ms + 5.0 && p[0] < end_ms + idle_after - 5.0)
+            .map(|p| p[1])
+            .collect();
+        assert!(after.iter().all(|&v| v < 1.0), "idle after it: {after:?}");
+    }
+    click(&mut h, "tokio-metrics (sampled every 50 ms)");
+    h.get_by_label("busy % per tokio worker");
 }

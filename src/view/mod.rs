@@ -4,6 +4,7 @@
 
 pub mod axis;
 pub mod lod;
+pub mod series;
 pub mod viewport;
 
 pub use viewport::Viewport;

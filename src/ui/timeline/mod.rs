@@ -83,6 +83,8 @@ pub struct TimelineState {
     pub cursor_ns: Option<u64>,
     /// The screen x of the canvases' left edge (time 0 of the viewport's mapping).
     canvas_left: f32,
+    /// The exact series the plots under the lanes show, for the view on screen.
+    pub exact: plots::ExactSeries,
 }
 
 /// A lane's busy and parked time up to a moment (now while live, the replay's time), with
@@ -204,6 +206,7 @@ impl Default for TimelineState {
             lane_totals: (0, Vec::new()),
             cursor_ns: None,
             canvas_left: 0.0,
+            exact: plots::ExactSeries::default(),
         }
     }
 }
@@ -327,7 +330,14 @@ pub fn timeline_ui(ui: &mut Ui, state: &mut TimelineState, run: &RunView<'_>, th
     let axis_rect = axis_ui(ui, &state.viewport, theme);
     let lane_rects = lanes_ui(ui, state, trace, (run.now_ns, until), theme, &mut canvases);
     ui.add_space(2.0);
-    plots::plots_ui(ui, trace, &state.viewport, canvas_w, until);
+    plots::plots_ui(
+        ui,
+        trace,
+        &state.viewport,
+        canvas_w,
+        run.now_ns.min(until),
+        &mut state.exact,
+    );
     ui.add_space(4.0);
     ui.separator();
     tasks_ui(ui, state, trace, (run.now_ns, until), theme, &mut canvases);

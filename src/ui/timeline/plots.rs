@@ -1,29 +1,163 @@
-//! Runtime metrics and heartbeat lateness, plotted under the lanes on the timeline's own
-//! time axis (the plots follow the timeline's zoom and pan; they do not take input).
+//! Plots under the lanes, on the timeline's own time axis (they follow its zoom and pan;
+//! they do not take input). First what the trace says exactly, binned at the view's
+//! resolution (each worker lane's busy %, tasks scheduled but not running, heartbeat
+//! lateness); then, collapsed, tokio-metrics' own figures sampled every 50 ms.
+
+use std::time::{Duration, Instant};
 
 use egui::{Rect, Ui, UiBuilder, vec2};
 use egui_plot::{Corner, Legend, Line, Plot, Points};
 
 use super::{GUTTER_W, Viewport};
-use crate::trace::Trace;
+use crate::trace::{LaneKind, TaskState, Trace};
+use crate::view::series::{Bins, coverage, mean_level};
 
 const PLOT_H: f32 = 80.0;
+/// The exact plots are compact: the lanes above are the main view.
+const EXACT_PLOT_H: f32 = 56.0;
+/// A live run's exact series are recomputed at most this often.
+const LIVE_REFRESH: Duration = Duration::from_millis(250);
+
+/// The exact series for one view of one trace, kept until either changes.
+#[derive(Default)]
+pub struct ExactSeries {
+    key: Option<(usize, u64, u64, u64, u64, usize)>,
+    at: Option<Instant>,
+    /// Per worker lane (by its name): busy % at the middle of each bin (ms, %).
+    pub busy: Vec<(String, Vec<[f64; 2]>)>,
+    /// Tasks scheduled (woken, not yet polled), mean per bin.
+    pub scheduled: Vec<[f64; 2]>,
+}
+
+impl ExactSeries {
+    fn update(&mut self, trace: &Trace, (t0, t1): (f64, f64), bins: usize, live: bool) {
+        let key = (
+            std::ptr::from_ref(trace) as usize,
+            trace.events,
+            trace.lanes.len() as u64,
+            t0.to_bits(),
+            t1.to_bits(),
+            bins,
+        );
+        let fresh = self.key == Some(key)
+            || (live && self.at.is_some_and(|at| at.elapsed() < LIVE_REFRESH) && self.key.is_some_and(|k| k.0 == key.0));
+        if fresh {
+            return;
+        }
+        self.key = Some(key);
+        self.at = Some(Instant::now());
+        let b = Bins::over(t0, t1, bins);
+        let points = |values: Vec<f64>, scale: f64| -> Vec<[f64; 2]> {
+            values
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| [b.mid_ns(i) / 1e6, v * scale])
+                .collect()
+        };
+        self.busy = trace
+            .lanes
+            .iter()
+            .filter(|l| l.kind == LaneKind::Worker)
+            .map(|l| (l.name.clone(), points(coverage(&l.polls, &b), 100.0)))
+            .collect();
+        let scheduled = (0..trace.tasks.len() as u32).flat_map(|i| {
+            trace
+                .task_states(i)
+                .into_iter()
+                .filter(|s| s.state == TaskState::Scheduled && s.end_ns > s.start_ns)
+                .map(|s| (s.start_ns, s.end_ns))
+        });
+        self.scheduled = points(mean_level(scheduled, &b), 1.0);
+    }
+}
 
 struct Series {
-    name: &'static str,
+    name: String,
     points: Vec<[f64; 2]>,
     /// Separate events (heartbeat ticks), not a quantity over time: no connecting line.
     markers: bool,
 }
 
-/// Draws the plots that have data; returns how many it drew.
-/// Samples after `until` (a replay's position) are left out.
-pub fn plots_ui(ui: &mut Ui, trace: &Trace, vp: &Viewport, canvas_w: f64, until: u64) -> usize {
+type PlotSpec = (&'static str, &'static str, Vec<Series>);
+
+/// Draws the plots that have data; returns how many it drew. Nothing after `now_ns` (the
+/// live edge, or a replay's position) is shown.
+pub fn plots_ui(
+    ui: &mut Ui,
+    trace: &Trace,
+    vp: &Viewport,
+    canvas_w: f64,
+    now_ns: u64,
+    exact: &mut ExactSeries,
+) -> usize {
     let ms = |ns: u64| ns as f64 / 1e6;
-    let m = &trace.metrics[..trace.metrics.partition_point(|s| s.ts_ns <= until)];
-    let beats = &trace.heartbeats[..trace.heartbeats.partition_point(|h| h.ts_ns <= until)];
-    let mut plots: Vec<(&'static str, &'static str, Vec<Series>)> = Vec::new();
+    let (t0, t1) = (vp.start_ns.max(0.0), vp.time_from_x(canvas_w).min(now_ns as f64));
+    let mut shown = 0;
+    if t1 > t0 && trace.lanes.iter().any(|l| l.kind == LaneKind::Worker) {
+        let bins = (canvas_w / 2.0).clamp(16.0, 2000.0) as usize;
+        exact.update(trace, (t0, t1), bins, !trace.in_progress.is_empty() || trace.wall_ns == 0);
+        let busy = exact
+            .busy
+            .iter()
+            .map(|(name, points)| Series {
+                name: format!("{name} busy"),
+                points: points.clone(),
+                markers: false,
+            })
+            .collect();
+        let exact_plots: Vec<PlotSpec> = vec![
+            (
+                "busy % per worker",
+                "Each worker lane's share of time in polls, from the lanes' own polls (exact at \
+                 any zoom, binned at the view's resolution)",
+                busy,
+            ),
+            (
+                "scheduled tasks",
+                "Tasks woken (or spawned) and waiting for a worker to poll them, on average \
+                 over each bin: the run queue as the trace saw it",
+                vec![Series {
+                    name: "scheduled".into(),
+                    points: exact.scheduled.clone(),
+                    markers: false,
+                }],
+            ),
+        ];
+        shown += draw_plots(ui, "exact", &exact_plots, (vp, canvas_w), EXACT_PLOT_H);
+    }
+    let beats = &trace.heartbeats[..trace.heartbeats.partition_point(|h| h.ts_ns <= now_ns)];
+    if !beats.is_empty() {
+        let beat_plot: Vec<PlotSpec> = vec![(
+            "heartbeat late (ms)",
+            "How late each heartbeat tick fired: the event loop's health (asyncio's slow-callback warning)",
+            vec![Series {
+                name: "late".into(),
+                points: beats
+                    .iter()
+                    .map(|h| [ms(h.ts_ns), h.late_ns as f64 / 1e6])
+                    .collect(),
+                markers: true,
+            }],
+        )];
+        shown += draw_plots(ui, "heartbeat", &beat_plot, (vp, canvas_w), EXACT_PLOT_H);
+    }
+    let m = &trace.metrics[..trace.metrics.partition_point(|s| s.ts_ns <= now_ns)];
     if !m.is_empty() {
+        egui::CollapsingHeader::new("tokio-metrics (sampled every 50 ms)")
+            .id_salt("tokio-metrics plots")
+            .default_open(false)
+            .show(ui, |ui| {
+                shown += draw_plots(ui, "tokio-metrics", &sampled_plots(m), (vp, canvas_w), PLOT_H);
+            });
+    }
+    shown
+}
+
+/// tokio-metrics' figures, as tokio books them.
+fn sampled_plots(m: &[crate::trace::RuntimeSample]) -> Vec<PlotSpec> {
+    let ms = |ns: u64| ns as f64 / 1e6;
+    let mut plots: Vec<PlotSpec> = Vec::new();
+    {
         let workers = m.iter().map(|s| s.worker_busy.len()).max().unwrap_or(0);
         const NAMES: [&str; 8] = [
             "tokio worker 0",
@@ -36,12 +170,12 @@ pub fn plots_ui(ui: &mut Ui, trace: &Trace, vp: &Viewport, canvas_w: f64, until:
             "tokio worker 7",
         ];
         plots.push((
-            "busy % per worker",
+            "busy % per tokio worker",
             "tokio's metrics, per 50 ms, by tokio's own worker index (which thread is which \
              worker-N lane, tokio does not say)",
             (0..workers.min(NAMES.len()))
                 .map(|w| Series {
-                    name: NAMES[w],
+                    name: NAMES[w].into(),
                     points: m
                         .iter()
                         .filter_map(|s| {
@@ -59,7 +193,7 @@ pub fn plots_ui(ui: &mut Ui, trace: &Trace, vp: &Viewport, canvas_w: f64, until:
             "tokio-metrics, per 50 ms: busy time of all workers and of the busiest one",
             vec![
                 Series {
-                    name: "all workers",
+                    name: "all workers".into(),
                     points: m
                         .iter()
                         .map(|s| [ms(s.ts_ns), (s.busy_ratio * 100.0).min(100.0)])
@@ -67,7 +201,7 @@ pub fn plots_ui(ui: &mut Ui, trace: &Trace, vp: &Viewport, canvas_w: f64, until:
                     markers: false,
                 },
                 Series {
-                    name: "busiest worker",
+                    name: "busiest worker".into(),
                     points: m
                         .iter()
                         .map(|s| [ms(s.ts_ns), (s.max_worker_busy_ratio * 100.0).min(100.0)])
@@ -81,42 +215,39 @@ pub fn plots_ui(ui: &mut Ui, trace: &Trace, vp: &Viewport, canvas_w: f64, until:
             "tokio-metrics: tasks waiting in the global queue, the workers' local queues and for a blocking thread",
             vec![
                 Series {
-                    name: "global",
+                    name: "global".into(),
                     points: m.iter().map(|s| [ms(s.ts_ns), s.global_queue as f64]).collect(),
                     markers: false,
                 },
                 Series {
-                    name: "local",
+                    name: "local".into(),
                     points: m.iter().map(|s| [ms(s.ts_ns), s.local_queue as f64]).collect(),
                     markers: false,
                 },
                 Series {
-                    name: "blocking",
+                    name: "blocking".into(),
                     points: m.iter().map(|s| [ms(s.ts_ns), s.blocking_queue as f64]).collect(),
                     markers: false,
                 },
             ],
         ));
     }
-    if !beats.is_empty() {
-        plots.push((
-            "heartbeat late (ms)",
-            "How late each heartbeat tick fired: the event loop's health (asyncio's slow-callback warning)",
-            vec![Series {
-                name: "late",
-                points: beats
-                    .iter()
-                    .map(|h| [ms(h.ts_ns), h.late_ns as f64 / 1e6])
-                    .collect(),
-                markers: true,
-            }],
-        ));
-    }
+    plots
+}
+
+/// Draws `plots` one under the other, `height` px each; returns how many.
+fn draw_plots(
+    ui: &mut Ui,
+    salt: &str,
+    plots: &[PlotSpec],
+    (vp, canvas_w): (&Viewport, f64),
+    height: f32,
+) -> usize {
     let (t0, t1) = (vp.start_ns / 1e6, vp.time_from_x(canvas_w) / 1e6);
     for (i, (title, help, series)) in plots.iter().enumerate() {
         let (rect, _) =
-            ui.allocate_exact_size(vec2(ui.available_width(), PLOT_H), egui::Sense::hover());
-        let label = Rect::from_min_size(rect.min, vec2(GUTTER_W, PLOT_H));
+            ui.allocate_exact_size(vec2(ui.available_width(), height), egui::Sense::hover());
+        let label = Rect::from_min_size(rect.min, vec2(GUTTER_W, height));
         let canvas = Rect::from_min_max(egui::pos2(rect.min.x + GUTTER_W, rect.min.y), rect.max);
         let peak = series
             .iter()
@@ -128,11 +259,16 @@ pub fn plots_ui(ui: &mut Ui, trace: &Trace, vp: &Viewport, canvas_w: f64, until:
             egui::Label::new(egui::RichText::new(*title).strong()).selectable(false),
         )
         .on_hover_text(format!("{help}\nPeak: {peak:.1}"));
-        let y_max = peak.max(1.0) * 1.1;
+        // Percentages on a fixed scale, so 100% always looks full.
+        let y_max = if title.contains('%') {
+            105.0
+        } else {
+            peak.max(1.0) * 1.1
+        };
         ui.scope_builder(UiBuilder::new().max_rect(canvas), |ui| {
-            Plot::new(("metrics plot", i))
+            Plot::new(("metrics plot", salt, i))
                 .width(canvas.width())
-                .height(PLOT_H)
+                .height(height)
                 .show_axes([false, false])
                 .allow_zoom(false)
                 .allow_drag(false)
@@ -149,9 +285,9 @@ pub fn plots_ui(ui: &mut Ui, trace: &Trace, vp: &Viewport, canvas_w: f64, until:
                     p.set_plot_bounds_y(0.0..=y_max);
                     for s in series {
                         if s.markers {
-                            p.points(Points::new(s.name, s.points.clone()).radius(2.5).stems(0.0));
+                            p.points(Points::new(s.name.as_str(), s.points.clone()).radius(2.5).stems(0.0));
                         } else {
-                            p.line(Line::new(s.name, s.points.clone()));
+                            p.line(Line::new(s.name.as_str(), s.points.clone()));
                         }
                     }
                 });
