@@ -1082,6 +1082,8 @@ fn the_step_list_follows_the_cursor() {
     };
     point_at(&mut h, queued_at);
     h.get_by_label("> permit api");
+    // The row says it too, where the pointer is.
+    h.get_by_label_contains("waiting for a permit: `permit api` (line 22)");
     assert!(h.query_by_label(">    sleep 1000 ms").is_none());
     point_at(&mut h, sleeping_at);
     h.get_by_label(">    sleep 1000 ms");

@@ -3,11 +3,14 @@
 use egui::{CornerRadius, Rect, Sense, Stroke, Ui, pos2, vec2};
 
 use super::theme::Theme;
+use crate::trace::WaitReason;
 
 enum Swatch {
     Bar(egui::Color32),
     ReadyBar(egui::Color32),
     Thin(egui::Color32),
+    /// A middle band (a wait, by reason).
+    Band(egui::Color32),
     /// A low bar (a worker asleep).
     Low(egui::Color32),
     /// Two worker strips with a migration tick between them.
@@ -18,8 +21,25 @@ enum Swatch {
     Arrow,
 }
 
-pub fn legend_ui(ui: &mut Ui, theme: &Theme) {
+/// The legend; of the waits, only those in `waits` (what the run's steps wait for).
+pub fn legend_ui(ui: &mut Ui, theme: &Theme, waits: &std::collections::BTreeSet<WaitReason>) {
     let sample = theme.group_color("fetch");
+    let wait_items = [
+        (WaitReason::Http, "for HTTP"),
+        (WaitReason::Timer, "for a timer (sleep)"),
+        (WaitReason::Permit, "for a semaphore permit"),
+        (WaitReason::Join, "for joined work / children"),
+        (WaitReason::ChannelSend, "for room to send"),
+        (WaitReason::ChannelRecv, "for a message"),
+        (WaitReason::Blocking, "for the blocking pool"),
+        (WaitReason::Yield, "after a yield"),
+        (WaitReason::Never, "for a wake that never comes"),
+        (WaitReason::Io, "for I/O (library tasks)"),
+    ];
+    let waits_shown = wait_items
+        .into_iter()
+        .filter(|(w, _)| waits.contains(w))
+        .map(|(w, text)| (Swatch::Band(theme.wait_color(w)), text));
     let items = [
         (Swatch::Bar(sample), "poll (colour = task group)"),
         (
@@ -30,7 +50,6 @@ pub fn legend_ui(ui: &mut Ui, theme: &Theme) {
             Swatch::Bar(theme.scheduled),
             "scheduled: woken, waiting for a worker",
         ),
-        (Swatch::Thin(theme.idle), "idle: waiting at an .await"),
         (
             Swatch::Bar(sample.gamma_multiply(0.55)),
             "dimmed: several polls closer than a pixel (zoom in)",
@@ -55,9 +74,13 @@ pub fn legend_ui(ui: &mut Ui, theme: &Theme) {
             "wake -> the poll it caused (hover or select a task)",
         ),
     ];
+    // The waits go right after "scheduled", where a task's life continues.
+    let mut items = items.into_iter();
+    let first: Vec<_> = items.by_ref().take(3).collect();
+    let waiting = std::iter::once((Swatch::Thin(theme.idle), "waiting at an .await"));
     ui.horizontal_wrapped(|ui| {
         ui.strong("Legend");
-        for (swatch, text) in items {
+        for (swatch, text) in first.into_iter().chain(waiting).chain(waits_shown).chain(items) {
             let (rect, _) = ui.allocate_exact_size(vec2(22.0, 14.0), Sense::hover());
             paint(ui, rect, &swatch, theme);
             ui.label(text);
@@ -103,6 +126,13 @@ fn paint(ui: &Ui, rect: Rect, swatch: &Swatch, theme: &Theme) {
         Swatch::Thin(color) => {
             p.rect_filled(
                 Rect::from_center_size(c, vec2(rect.width(), 2.0)),
+                0.0,
+                color,
+            );
+        }
+        Swatch::Band(color) => {
+            p.rect_filled(
+                Rect::from_center_size(c, vec2(rect.width(), 6.0)),
                 0.0,
                 color,
             );

@@ -1030,7 +1030,18 @@ impl App {
                         });
                 });
         }
-        egui::Panel::bottom("legend").show(ui, |ui| legend::legend_ui(ui, &theme));
+        // The waits the scenario's steps can have (and the library tasks' I/O).
+        let waits: std::collections::BTreeSet<crate::trace::WaitReason> = trace
+            .map(|t| {
+                let library = t.tasks.iter().any(|task| task.name.is_none());
+                t.steps
+                    .iter()
+                    .filter_map(|s| s.wait)
+                    .chain(library.then_some(crate::trace::WaitReason::Io))
+                    .collect()
+            })
+            .unwrap_or_default();
+        egui::Panel::bottom("legend").show(ui, |ui| legend::legend_ui(ui, &theme, &waits));
         let shown = shown_run(&self.runs, self.shown_run);
         if let Some(view) = &mut self.compare {
             // The compared runs are locked inside; release the one on screen first.

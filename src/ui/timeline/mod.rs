@@ -12,7 +12,10 @@ use egui::{
     Align2, CornerRadius, FontId, Key, Rect, Response, Sense, Stroke, StrokeKind, Ui, pos2, vec2,
 };
 
-use crate::trace::{LaneKind, Outcome, PollOutcome, PollSpan, TaskId, TaskKind, TaskState, Trace};
+use crate::trace::{
+    LaneKind, Outcome, PollOutcome, PollSpan, TaskId, TaskKind, TaskState, Trace, WaitReason,
+    WakeSource,
+};
 use crate::ui::theme::Theme;
 pub use crate::view::Viewport;
 use lod::{RenderItem, render_items};
@@ -871,6 +874,13 @@ fn tasks_ui(
                         if response.clicked() {
                             state.selection = Some(Selection::Task(t.id));
                         }
+                        let at = response.hover_pos().map(|p| {
+                            state.viewport.time_from_x((p.x - canvas.left()) as f64).max(0.0) as u64
+                        });
+                        let response = match at.and_then(|at| state_text(trace, ti, at)) {
+                            Some(text) => response.on_hover_text_at_pointer(text),
+                            None => response,
+                        };
                         paint_task_row(ui, state, trace, ti, canvas, (now_ns, until), theme);
                         canvases.push(response);
                     }
@@ -878,6 +888,49 @@ fn tasks_ui(
             }
         });
     state.cache = cache;
+}
+
+/// What task `ti` is doing at `at_ns`, in words: "waiting for a permit: `permit api`
+/// (line 22)", "scheduled: woken by the timer / I/O driver", "running on worker-1".
+pub fn state_text(trace: &Trace, ti: u32, at_ns: u64) -> Option<String> {
+    let states = trace.task_states(ti);
+    let s = states
+        .iter()
+        .find(|s| s.start_ns <= at_ns && at_ns < s.end_ns)?;
+    let step = s.step.and_then(|id| trace.steps.get(id as usize));
+    let step_text = step.map_or_else(String::new, |st| {
+        if st.line > 0 {
+            format!(": `{}` (line {})", st.label, st.line)
+        } else {
+            format!(": `{}`", st.label)
+        }
+    });
+    let took = format!(" for {}", axis::format_ns((s.end_ns - s.start_ns) as f64));
+    Some(match s.state {
+        TaskState::Running => {
+            let lane = trace
+                .task_polls(ti)
+                .iter()
+                .find(|r| trace.poll(**r).start_ns == s.start_ns)
+                .map(|r| trace.lanes[r.lane as usize].name.as_str())
+                .unwrap_or("a worker");
+            format!("running on {lane}{took}")
+        }
+        TaskState::Scheduled => {
+            let by = match s.woken_by {
+                Some(WakeSource::Task(b)) => format!("woken by {}", trace.label(&trace.tasks[b as usize])),
+                Some(WakeSource::SelfWake) => "woken by itself".to_string(),
+                Some(WakeSource::Driver) => "woken by the timer / I/O driver".to_string(),
+                Some(WakeSource::Blocking) => "woken by the blocking pool".to_string(),
+                None => "spawned".to_string(),
+            };
+            format!("scheduled ({by}), waiting for a worker{took}")
+        }
+        TaskState::Waiting => {
+            let phrase = s.wait.map_or("waiting", WaitReason::phrase);
+            format!("{phrase}{step_text}{took}")
+        }
+    })
 }
 
 /// Under each poll of a task, a strip in the colour of the worker that polled it, and a
@@ -961,10 +1014,14 @@ fn paint_task_row(
         match item {
             RenderItem::Single(i) => {
                 let s = &visible[i];
-                let (h, c) = match s.state {
-                    TaskState::Running => (ROW_H - 6.0, color),
-                    TaskState::Scheduled => (ROW_H - 10.0, theme.scheduled),
-                    TaskState::Waiting => (2.0, theme.idle),
+                let (h, c) = match (s.state, s.wait) {
+                    (TaskState::Running, _) => (ROW_H - 6.0, color),
+                    (TaskState::Scheduled, _) => (ROW_H - 10.0, theme.scheduled),
+                    // A wait that says what for: a band in its reason's colour.
+                    (TaskState::Waiting, Some(w)) if !matches!(w, WaitReason::Other) => {
+                        (6.0, theme.wait_color(w))
+                    }
+                    (TaskState::Waiting, _) => (2.0, theme.idle),
                 };
                 let row =
                     Rect::from_center_size(pos2(canvas.center().x, mid), vec2(canvas.width(), h));
