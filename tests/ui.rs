@@ -1101,7 +1101,10 @@ fn the_busy_plot_agrees_with_the_lanes() {
     let mut h = run_shipped("CPU work inside async tasks");
     h.get_by_label("busy % per worker");
     h.get_by_label("scheduled tasks");
-    assert!(h.query_by_label("busy % per tokio worker").is_none(), "collapsed");
+    assert!(
+        h.query_by_label("busy % per tokio worker").is_none(),
+        "collapsed"
+    );
     let (lane, start_ms, end_ms, idle_after) = {
         let trace = trace_of(&h);
         let (li, p) = trace
@@ -1133,14 +1136,22 @@ fn the_busy_plot_agrees_with_the_lanes() {
         .busy
         .iter()
         .find(|(name, _)| *name == lane)
-        .unwrap_or_else(|| panic!("a series named {lane}: {:?}", timeline.exact.busy.iter().map(|b| &b.0).collect::<Vec<_>>()));
+        .unwrap_or_else(|| {
+            panic!(
+                "a series named {lane}: {:?}",
+                timeline.exact.busy.iter().map(|b| &b.0).collect::<Vec<_>>()
+            )
+        });
     let inside: Vec<f64> = points
         .iter()
         .filter(|p| p[0] > start_ms + 5.0 && p[0] < end_ms - 5.0)
         .map(|p| p[1])
         .collect();
     assert!(inside.len() > 10, "{} points inside the poll", inside.len());
-    assert!(inside.iter().all(|&v| v > 99.0), "100% during the poll: {inside:?}");
+    assert!(
+        inside.iter().all(|&v| v > 99.0),
+        "100% during the poll: {inside:?}"
+    );
     if idle_after > 20.0 {
         let after: Vec<f64> = points
             .iter()

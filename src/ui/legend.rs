@@ -80,7 +80,12 @@ pub fn legend_ui(ui: &mut Ui, theme: &Theme, waits: &std::collections::BTreeSet<
     let waiting = std::iter::once((Swatch::Thin(theme.idle), "waiting at an .await"));
     ui.horizontal_wrapped(|ui| {
         ui.strong("Legend");
-        for (swatch, text) in first.into_iter().chain(waiting).chain(waits_shown).chain(items) {
+        for (swatch, text) in first
+            .into_iter()
+            .chain(waiting)
+            .chain(waits_shown)
+            .chain(items)
+        {
             let (rect, _) = ui.allocate_exact_size(vec2(22.0, 14.0), Sense::hover());
             paint(ui, rect, &swatch, theme);
             ui.label(text);

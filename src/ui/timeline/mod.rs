@@ -340,6 +340,7 @@ pub fn timeline_ui(ui: &mut Ui, state: &mut TimelineState, run: &RunView<'_>, th
         canvas_w,
         run.now_ns.min(until),
         &mut state.exact,
+        theme,
     );
     ui.add_space(4.0);
     ui.separator();
@@ -875,7 +876,10 @@ fn tasks_ui(
                             state.selection = Some(Selection::Task(t.id));
                         }
                         let at = response.hover_pos().map(|p| {
-                            state.viewport.time_from_x((p.x - canvas.left()) as f64).max(0.0) as u64
+                            state
+                                .viewport
+                                .time_from_x((p.x - canvas.left()) as f64)
+                                .max(0.0) as u64
                         });
                         let response = match at.and_then(|at| state_text(trace, ti, at)) {
                             Some(text) => response.on_hover_text_at_pointer(text),
@@ -918,7 +922,9 @@ pub fn state_text(trace: &Trace, ti: u32, at_ns: u64) -> Option<String> {
         }
         TaskState::Scheduled => {
             let by = match s.woken_by {
-                Some(WakeSource::Task(b)) => format!("woken by {}", trace.label(&trace.tasks[b as usize])),
+                Some(WakeSource::Task(b)) => {
+                    format!("woken by {}", trace.label(&trace.tasks[b as usize]))
+                }
                 Some(WakeSource::SelfWake) => "woken by itself".to_string(),
                 Some(WakeSource::Driver) => "woken by the timer / I/O driver".to_string(),
                 Some(WakeSource::Blocking) => "woken by the blocking pool".to_string(),

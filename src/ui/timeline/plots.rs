@@ -40,7 +40,9 @@ impl ExactSeries {
             bins,
         );
         let fresh = self.key == Some(key)
-            || (live && self.at.is_some_and(|at| at.elapsed() < LIVE_REFRESH) && self.key.is_some_and(|k| k.0 == key.0));
+            || (live
+                && self.at.is_some_and(|at| at.elapsed() < LIVE_REFRESH)
+                && self.key.is_some_and(|k| k.0 == key.0));
         if fresh {
             return;
         }
@@ -76,6 +78,8 @@ struct Series {
     points: Vec<[f64; 2]>,
     /// Separate events (heartbeat ticks), not a quantity over time: no connecting line.
     markers: bool,
+    /// A colour of its own (a worker's, as its lane shows it); else the plot's palette.
+    color: Option<egui::Color32>,
 }
 
 type PlotSpec = (&'static str, &'static str, Vec<Series>);
@@ -89,20 +93,31 @@ pub fn plots_ui(
     canvas_w: f64,
     now_ns: u64,
     exact: &mut ExactSeries,
+    theme: &crate::ui::theme::Theme,
 ) -> usize {
     let ms = |ns: u64| ns as f64 / 1e6;
-    let (t0, t1) = (vp.start_ns.max(0.0), vp.time_from_x(canvas_w).min(now_ns as f64));
+    let (t0, t1) = (
+        vp.start_ns.max(0.0),
+        vp.time_from_x(canvas_w).min(now_ns as f64),
+    );
     let mut shown = 0;
     if t1 > t0 && trace.lanes.iter().any(|l| l.kind == LaneKind::Worker) {
         let bins = (canvas_w / 2.0).clamp(16.0, 2000.0) as usize;
-        exact.update(trace, (t0, t1), bins, !trace.in_progress.is_empty() || trace.wall_ns == 0);
+        exact.update(
+            trace,
+            (t0, t1),
+            bins,
+            !trace.in_progress.is_empty() || trace.wall_ns == 0,
+        );
         let busy = exact
             .busy
             .iter()
-            .map(|(name, points)| Series {
+            .enumerate()
+            .map(|(li, (name, points))| Series {
                 name: format!("{name} busy"),
                 points: points.clone(),
                 markers: false,
+                color: Some(theme.worker_color(li)),
             })
             .collect();
         let exact_plots: Vec<PlotSpec> = vec![
@@ -120,6 +135,7 @@ pub fn plots_ui(
                     name: "scheduled".into(),
                     points: exact.scheduled.clone(),
                     markers: false,
+                    color: None,
                 }],
             ),
         ];
@@ -137,6 +153,7 @@ pub fn plots_ui(
                     .map(|h| [ms(h.ts_ns), h.late_ns as f64 / 1e6])
                     .collect(),
                 markers: true,
+                color: None,
             }],
         )];
         shown += draw_plots(ui, "heartbeat", &beat_plot, (vp, canvas_w), EXACT_PLOT_H);
@@ -147,7 +164,13 @@ pub fn plots_ui(
             .id_salt("tokio-metrics plots")
             .default_open(false)
             .show(ui, |ui| {
-                shown += draw_plots(ui, "tokio-metrics", &sampled_plots(m), (vp, canvas_w), PLOT_H);
+                shown += draw_plots(
+                    ui,
+                    "tokio-metrics",
+                    &sampled_plots(m),
+                    (vp, canvas_w),
+                    PLOT_H,
+                );
             });
     }
     shown
@@ -185,6 +208,7 @@ fn sampled_plots(m: &[crate::trace::RuntimeSample]) -> Vec<PlotSpec> {
                         })
                         .collect(),
                     markers: false,
+                    color: None,
                 })
                 .collect(),
         ));
@@ -199,6 +223,7 @@ fn sampled_plots(m: &[crate::trace::RuntimeSample]) -> Vec<PlotSpec> {
                         .map(|s| [ms(s.ts_ns), (s.busy_ratio * 100.0).min(100.0)])
                         .collect(),
                     markers: false,
+                    color: None,
                 },
                 Series {
                     name: "busiest worker".into(),
@@ -207,6 +232,7 @@ fn sampled_plots(m: &[crate::trace::RuntimeSample]) -> Vec<PlotSpec> {
                         .map(|s| [ms(s.ts_ns), (s.max_worker_busy_ratio * 100.0).min(100.0)])
                         .collect(),
                     markers: false,
+                    color: None,
                 },
             ],
         ));
@@ -218,16 +244,19 @@ fn sampled_plots(m: &[crate::trace::RuntimeSample]) -> Vec<PlotSpec> {
                     name: "global".into(),
                     points: m.iter().map(|s| [ms(s.ts_ns), s.global_queue as f64]).collect(),
                     markers: false,
+                color: None,
                 },
                 Series {
                     name: "local".into(),
                     points: m.iter().map(|s| [ms(s.ts_ns), s.local_queue as f64]).collect(),
                     markers: false,
+                color: None,
                 },
                 Series {
                     name: "blocking".into(),
                     points: m.iter().map(|s| [ms(s.ts_ns), s.blocking_queue as f64]).collect(),
                     markers: false,
+                color: None,
                 },
             ],
         ));
@@ -285,9 +314,17 @@ fn draw_plots(
                     p.set_plot_bounds_y(0.0..=y_max);
                     for s in series {
                         if s.markers {
-                            p.points(Points::new(s.name.as_str(), s.points.clone()).radius(2.5).stems(0.0));
+                            p.points(
+                                Points::new(s.name.as_str(), s.points.clone())
+                                    .radius(2.5)
+                                    .stems(0.0),
+                            );
                         } else {
-                            p.line(Line::new(s.name.as_str(), s.points.clone()));
+                            let line = Line::new(s.name.as_str(), s.points.clone());
+                            p.line(match s.color {
+                                Some(c) => line.color(c),
+                                None => line,
+                            });
                         }
                     }
                 });
