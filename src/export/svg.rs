@@ -367,7 +367,7 @@ fn comparison_table(s: &mut String, table: &Comparison, top: f64, width_px: f64)
             r#"<text x="{}" y="{:.1}" font-size="12" fill="{TEXT}">{}</text>"#,
             MARGIN + 6.0,
             y + TABLE_ROW_H * 0.7,
-            esc(row.label)
+            esc(&row.label)
         );
         for i in 0..table.runs.len() {
             let mark = row.marks[i];

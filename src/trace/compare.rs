@@ -47,8 +47,8 @@ impl Mark {
 /// One figure across the runs.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Row {
-    pub key: &'static str,
-    pub label: &'static str,
+    pub key: String,
+    pub label: String,
     pub unit: Unit,
     pub better: Better,
     /// One per run; None where the run has no such figure (no heartbeat, say).
@@ -274,19 +274,82 @@ impl Comparison {
                     })
                     .collect();
                 Row {
-                    key: f.key,
-                    label: f.label,
+                    key: f.key.to_string(),
+                    label: f.label.to_string(),
                     unit: f.unit,
                     better: f.better,
                     values,
                     marks,
                 }
             })
+            .chain(Self::group_rows(runs))
             .collect();
         Comparison {
             runs: runs.iter().map(|(n, _)| n.clone()).collect(),
             rows,
         }
+    }
+
+    /// Each task group's share of its task-time in each state and wait (`client · waiting
+    /// for a permit`), for the groups the runs have (the scenario's; library tasks, named
+    /// by where they were spawned, are left out).
+    fn group_rows(runs: &[(String, &Summary)]) -> Vec<Row> {
+        let mut keys: std::collections::BTreeSet<(String, &'static str, String)> =
+            Default::default();
+        for (_, s) in runs {
+            for (name, g) in &s.groups {
+                if name.contains(".rs:") {
+                    continue;
+                }
+                for state in g.states.keys().filter(|k| **k != "waiting") {
+                    keys.insert((name.clone(), "state", (*state).to_string()));
+                }
+                for reason in g.waits.keys() {
+                    keys.insert((name.clone(), "wait", (*reason).to_string()));
+                }
+            }
+        }
+        keys.into_iter()
+            .map(|(group, kind, what)| {
+                let share = |s: &Summary| -> Option<f64> {
+                    let g = s.groups.get(&group)?;
+                    let total: f64 = g.states.values().sum();
+                    let v = match kind {
+                        "state" => g.states.get(what.as_str()),
+                        _ => g.waits.get(what.as_str()),
+                    }
+                    .copied()
+                    .unwrap_or(0.0);
+                    (total > 0.0).then(|| v * 100.0 / total)
+                };
+                let values: Vec<Option<f64>> = runs.iter().map(|(_, s)| share(s)).collect();
+                let base = values.first().copied().flatten();
+                let marks = values
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &v)| {
+                        if i == 0 {
+                            Mark::Baseline
+                        } else {
+                            mark(Better::Neither, 2.0, base, v)
+                        }
+                    })
+                    .collect();
+                let phrase = match kind {
+                    "state" => what.clone(),
+                    _ => super::steps::WaitReason::from_name(&what)
+                        .map_or_else(|| what.clone(), |r| r.phrase().to_string()),
+                };
+                Row {
+                    key: format!("group.{group}.{what}"),
+                    label: format!("{group}: {phrase}"),
+                    unit: Unit::Percent,
+                    better: Better::Neither,
+                    values,
+                    marks,
+                }
+            })
+            .collect()
     }
 
     pub fn row(&self, key: &str) -> Option<&Row> {
@@ -427,5 +490,46 @@ mod tests {
         );
         let polls = text.lines().find(|l| l.starts_with("polls")).expect("row");
         assert!(!polls.contains('*'), "{polls}");
+    }
+
+    #[test]
+    fn group_waits_are_compared_as_shares_of_the_groups_task_time() {
+        use crate::trace::stats::GroupSummary;
+        let group = |waits: &[(&'static str, f64)], running: f64| {
+            let mut g = GroupSummary {
+                tasks: 15,
+                ..Default::default()
+            };
+            g.states.insert("running", running);
+            g.states.insert("waiting", waits.iter().map(|w| w.1).sum());
+            g.waits.extend(waits.iter().copied());
+            g
+        };
+        let mut naive = summary(50.0, 100, 1.0, 10);
+        naive
+            .groups
+            .insert("client".into(), group(&[("http", 97.0)], 3.0));
+        naive.groups.insert(
+            "hyper-util/src/rt/tokio.rs:127".into(),
+            group(&[("io", 10.0)], 1.0),
+        );
+        let mut polite = summary(3000.0, 100, 1.0, 0);
+        polite.groups.insert(
+            "client".into(),
+            group(&[("permit", 50.0), ("timer", 48.0), ("http", 2.0)], 0.0),
+        );
+        let cmp = Comparison::new(&[("naive".into(), &naive), ("polite".into(), &polite)]);
+        let row = |k: &str| cmp.row(k).unwrap_or_else(|| panic!("{k}"));
+        assert_eq!(row("group.client.permit").values, [Some(0.0), Some(50.0)]);
+        assert_eq!(
+            row("group.client.permit").label,
+            "client: waiting for a permit"
+        );
+        assert_eq!(row("group.client.http").values, [Some(97.0), Some(2.0)]);
+        assert_eq!(row("group.client.http").delta_text(1), "-95 pts");
+        assert!(
+            cmp.rows.iter().all(|r| !r.key.contains("tokio.rs")),
+            "library tasks left out"
+        );
     }
 }

@@ -101,7 +101,7 @@ fn table_ui(ui: &mut Ui, table: &Comparison) {
             }
             ui.end_row();
             for row in &table.rows {
-                ui.label(row.label);
+                ui.label(&row.label);
                 for i in 0..table.runs.len() {
                     let delta = row.delta_text(i);
                     let text = if delta.is_empty() {
