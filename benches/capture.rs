@@ -20,7 +20,7 @@ fn captured_storm(build_model: bool) -> u64 {
     captured_storm_marked(build_model, None)
 }
 
-fn captured_storm_marked(build_model: bool, mark: Option<fn(bool)>) -> u64 {
+fn captured_storm_marked(build_model: bool, mark: Option<fn(usize)>) -> u64 {
     captured::run_marked(
         move |rx| {
             let mut trace = Trace::new("storm");
@@ -42,13 +42,14 @@ fn captured_storm_marked(build_model: bool, mark: Option<fn(bool)>) -> u64 {
     )
 }
 
-/// What the step interpreter records around a step: its entry and its exit.
-fn step_mark(enter: bool) {
+/// What the step interpreter records for `repeat ×10 [yield_now]`: entering the first
+/// yield, one mark from each yield to the next, leaving the last.
+fn step_mark(i: usize) {
     use asyncscope::trace::EventKind;
-    asyncscope::capture::record(if enter {
-        EventKind::StepEnter { step: 7 }
-    } else {
-        EventKind::StepExit { step: 7 }
+    asyncscope::capture::record(match i {
+        0 => EventKind::StepEnter { step: 7 },
+        storm::YIELDS => EventKind::StepExit { step: 7 },
+        _ => EventKind::StepNext { exit: 7, enter: 7 },
     });
 }
 
@@ -80,7 +81,7 @@ fn yield_storm_captured_and_modelled(bencher: divan::Bencher) {
         .bench_local(|| captured_storm(true));
 }
 
-/// The storm with each yield inside a step, as the interpreter marks it (2 more events per
+/// The storm with each yield inside a step, as the interpreter marks it (one more event per
 /// yield): the cost of the await points (target: ≤ 5% over `yield_storm_captured`).
 #[divan::bench(sample_count = 15, sample_size = 1)]
 fn yield_storm_captured_with_steps(bencher: divan::Bencher) {

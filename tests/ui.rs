@@ -508,7 +508,7 @@ fn two_runs_compare_on_one_axis_with_a_table() {
     h.get_by_label("[1] Naive fan-out against a rate limit");
     h.get_by_label("[2] A polite, rate-limited client");
     for row in &table.rows {
-        h.get_by_label(row.label);
+        h.get_by_label(&row.label);
     }
     // The polite client's 429s: none, highlighted as better, with the difference shown.
     let s429 = table.row("http_429").expect("429 row");
@@ -1074,7 +1074,7 @@ fn the_step_list_follows_the_cursor() {
     h.get_by_label(&format!("client #{id}"));
     h.get_by_label("Steps");
     let row_y = h.get_by_label(&format!("  client #{id}")).rect().center().y;
-    let mut point_at = |h: &mut Harness<'static, App>, t_ns: u64| {
+    let point_at = |h: &mut Harness<'static, App>, t_ns: u64| {
         let x = h.state().timeline.x_of_time(t_ns);
         h.hover_at(egui::pos2(x, row_y));
         h.step();

@@ -8,11 +8,18 @@ use asyncscope::capture::{self, Capture, Msg};
 
 use super::storm;
 
-/// Runs one captured storm; `collect` receives the batches until the capture closes. With
-/// `mark`, each yield is inside a step whose entry and exit `mark` records.
+/// Runs one captured storm; `collect` receives the batches until the capture closes.
+#[allow(dead_code)] // `benches/model.rs` uses it, `benches/capture.rs` the marked one
+pub fn run<R: Send + 'static>(
+    collect: impl FnOnce(crossbeam_channel::Receiver<Msg>) -> R + Send + 'static,
+) -> R {
+    run_marked(collect, None)
+}
+
+/// The same; with `mark`, each yield is inside a step whose marks `mark` records.
 pub fn run_marked<R: Send + 'static>(
     collect: impl FnOnce(crossbeam_channel::Receiver<Msg>) -> R + Send + 'static,
-    mark: Option<fn(bool)>,
+    mark: Option<fn(usize)>,
 ) -> R {
     let (tx, rx) = crossbeam_channel::bounded(4096);
     let collector = thread::spawn(move || collect(rx));

@@ -9,24 +9,24 @@ pub fn run(builder: tokio::runtime::Builder) {
     run_with(builder, |_| {})
 }
 
-/// The storm with `mark(true)` before and `mark(false)` after each yield (what the step
-/// interpreter records around a step).
+/// The storm with `mark(i)` before yield `i` and `mark(YIELDS)` after the last (where the
+/// step interpreter records entering and leaving each step).
 #[allow(dead_code)] // only `benches/capture.rs` marks steps
-pub fn run_marked(builder: tokio::runtime::Builder, mark: fn(bool)) {
+pub fn run_marked(builder: tokio::runtime::Builder, mark: fn(usize)) {
     run_with(builder, mark)
 }
 
-fn run_with(mut builder: tokio::runtime::Builder, mark: fn(bool)) {
+fn run_with(mut builder: tokio::runtime::Builder, mark: fn(usize)) {
     let rt = builder.worker_threads(2).build().expect("runtime");
     rt.block_on(async {
         let handles: Vec<_> = (0..TASKS)
             .map(|_| {
                 tokio::spawn(async move {
-                    for _ in 0..YIELDS {
-                        mark(true);
+                    for i in 0..YIELDS {
+                        mark(i);
                         tokio::task::yield_now().await;
-                        mark(false);
                     }
+                    mark(YIELDS);
                 })
             })
             .collect();

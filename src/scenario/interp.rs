@@ -189,28 +189,53 @@ fn new_monitor() -> tokio_metrics::TaskMonitor {
     b.build()
 }
 
-type BoxFuture = Pin<Box<dyn Future<Output = ()> + Send + 'static>>;
+type BoxFuture<T = ()> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
 
 /// Runs `steps` in order (the first has id `first`); stops early when the run is stopped.
 pub fn run_steps(ctx: Arc<RunContext>, steps: Steps, first: u32) -> BoxFuture {
     Box::pin(async move {
-        for (i, step) in steps.iter().enumerate() {
-            if ctx.stopped() {
-                return;
-            }
-            run_step(&ctx, step, steps.id(first, i)).await;
-        }
+        drop(run_steps_after(ctx, steps, first, None).await);
     })
 }
 
-/// The running task is inside step `id` until this is dropped: when the step is done, or
-/// when the task is dropped in it (tokio drops a cancelled task's future inside the task's
-/// span, so the exit is still the task's).
+/// The same, right after step `before` (still open: its exit and the first step's entry
+/// are one mark). Returns the last step, still open, for whatever comes next to leave it
+/// in its own entry mark (the next step, a `repeat`'s next turn).
+fn run_steps_after(
+    ctx: Arc<RunContext>,
+    steps: Steps,
+    first: u32,
+    before: Option<InStep>,
+) -> BoxFuture<Option<InStep>> {
+    Box::pin(async move {
+        let mut open = before;
+        for (i, step) in steps.iter().enumerate() {
+            if ctx.stopped() {
+                return open;
+            }
+            open = run_step(&ctx, step, steps.id(first, i), open).await;
+        }
+        open
+    })
+}
+
+/// The running task is inside step `id` until this is dropped (the step is done, or the
+/// task is dropped in it: tokio drops a cancelled task's future inside the task's span, so
+/// the exit is still the task's) or handed to the next step's [`InStep::enter`].
 struct InStep(u32);
 
 impl InStep {
-    fn enter(id: u32) -> Self {
-        record(EventKind::StepEnter { step: id });
+    /// Enters step `id`, leaving `before` in the same mark: one event where steps follow
+    /// each other, which halves what a sequence of steps costs to record.
+    fn enter(before: Option<InStep>, id: u32) -> Self {
+        match before {
+            Some(b) => {
+                let exit = b.0;
+                std::mem::forget(b);
+                record(EventKind::StepNext { exit, enter: id });
+            }
+            None => record(EventKind::StepEnter { step: id }),
+        }
         InStep(id)
     }
 }
@@ -221,14 +246,86 @@ impl Drop for InStep {
     }
 }
 
-async fn run_step(ctx: &Arc<RunContext>, step: &Step, id: u32) {
-    // A step that has no mark of its own: it only holds others, or does not wait.
-    let _in = match step {
-        Step::Permit { .. } | Step::Panic(_) => None,
-        Step::Spawn { wait, .. } if !wait => None,
-        Step::Spawn { .. } => None, // entered where it starts waiting, below
-        _ => Some(InStep::enter(id)),
-    };
+/// Runs one step, entered right after `before`; returns it still open when nothing else
+/// has to happen at its end (a permit is released, children are awaited...).
+async fn run_step(
+    ctx: &Arc<RunContext>,
+    step: &Step,
+    id: u32,
+    before: Option<InStep>,
+) -> Option<InStep> {
+    match step {
+        Step::Permit { semaphore, steps } => {
+            let Some(sem) = ctx.semaphores.get(&**semaphore) else {
+                ctx.error(format!("unknown semaphore `{semaphore}`"));
+                return before;
+            };
+            let acquiring = InStep::enter(before, id);
+            // The semaphore lives as long as the run: acquire cannot fail.
+            let _permit = sem.acquire().await;
+            let holding = InStep::enter(Some(acquiring), id + 1);
+            drop(run_steps_after(ctx.clone(), steps.clone(), id + 2, None).await);
+            // Left as the permit is released.
+            drop(holding);
+            None
+        }
+        Step::Repeat { times, steps } => {
+            let repeat = InStep::enter(before, id);
+            let mut open = None;
+            for _ in 0..*times {
+                if ctx.stopped() {
+                    break;
+                }
+                open = run_steps_after(ctx.clone(), steps.clone(), id + 1, open).await;
+            }
+            drop(open);
+            Some(repeat)
+        }
+        Step::Join(branches) => {
+            let join = InStep::enter(before, id);
+            let mut first = id + 1;
+            let futures = branches.iter().map(|b| {
+                let f = run_steps(ctx.clone(), b.clone(), first);
+                first += b.table_len();
+                f
+            });
+            futures_util::future::join_all(futures.collect::<Vec<_>>()).await;
+            Some(join)
+        }
+        Step::Spawn {
+            name,
+            count,
+            steps,
+            wait,
+        } => {
+            drop(before);
+            let handles: Vec<_> = (0..*count)
+                .filter_map(|_| ctx.spawn_task(name, steps, id + 1))
+                .collect();
+            if !*wait {
+                return None;
+            }
+            let waiting = InStep::enter(None, id);
+            for h in handles {
+                // A child's panic is recorded by capture; the parent goes on.
+                let _ = h.await;
+            }
+            Some(waiting)
+        }
+        Step::Panic(message) => {
+            drop(before);
+            std::panic::panic_any(message.to_string())
+        }
+        _ => {
+            let open = InStep::enter(before, id);
+            leaf_step(ctx, step).await;
+            Some(open)
+        }
+    }
+}
+
+/// A step that holds no other steps.
+async fn leaf_step(ctx: &Arc<RunContext>, step: &Step) {
     match step {
         Step::HttpGet(target) => ctx.http_get(target).await,
         Step::SleepMs(ms) => tokio::time::sleep(Duration::from_millis(*ms)).await,
@@ -245,53 +342,12 @@ async fn run_step(ctx: &Arc<RunContext>, step: &Step, id: u32) {
         Step::YieldNow => tokio::task::yield_now().await,
         // Pending, and the waker is dropped: nothing will ever poll this task again.
         Step::ForgetWake => std::future::poll_fn(|_| std::task::Poll::<()>::Pending).await,
-        Step::Permit { semaphore, steps } => {
-            let Some(sem) = ctx.semaphores.get(&**semaphore) else {
-                ctx.error(format!("unknown semaphore `{semaphore}`"));
-                return;
-            };
-            let acquiring = InStep::enter(id);
-            // The semaphore lives as long as the run: acquire cannot fail.
-            let _permit = sem.acquire().await;
-            drop(acquiring);
-            let _holding = InStep::enter(id + 1);
-            run_steps(ctx.clone(), steps.clone(), id + 2).await;
-        }
-        Step::Repeat { times, steps } => {
-            for _ in 0..*times {
-                if ctx.stopped() {
-                    return;
-                }
-                run_steps(ctx.clone(), steps.clone(), id + 1).await;
-            }
-        }
-        Step::Join(branches) => {
-            let mut first = id + 1;
-            let futures = branches.iter().map(|b| {
-                let f = run_steps(ctx.clone(), b.clone(), first);
-                first += b.table_len();
-                f
-            });
-            futures_util::future::join_all(futures.collect::<Vec<_>>()).await;
-        }
-        Step::Spawn {
-            name,
-            count,
-            steps,
-            wait,
-        } => {
-            let handles: Vec<_> = (0..*count)
-                .filter_map(|_| ctx.spawn_task(name, steps, id + 1))
-                .collect();
-            if *wait {
-                let _waiting = InStep::enter(id);
-                for h in handles {
-                    // A child's panic is recorded by capture; the parent goes on.
-                    let _ = h.await;
-                }
-            }
-        }
-        Step::Panic(message) => std::panic::panic_any(message.to_string()),
+        // Containers: run by `run_step`.
+        Step::Permit { .. }
+        | Step::Repeat { .. }
+        | Step::Join(_)
+        | Step::Spawn { .. }
+        | Step::Panic(_) => {}
         Step::RecvReady(n) => {
             let n = *n;
             let (tx, mut rx) = mpsc::channel(n as usize);

@@ -95,6 +95,12 @@ pub enum EventKind {
     StepExit {
         step: u32,
     },
+    /// Leaves step `exit` and enters step `enter` at once (steps that follow each other:
+    /// one event instead of two).
+    StepNext {
+        exit: u32,
+        enter: u32,
+    },
 }
 
 /// Kept small (40 bytes): every hook call writes one.

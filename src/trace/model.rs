@@ -910,20 +910,21 @@ impl Trace {
                     }
                 }
                 EventKind::Unpark => self.unpark(thread, ts),
-                EventKind::StepEnter { step } | EventKind::StepExit { step } => {
-                    let enter = matches!(ev.kind, EventKind::StepEnter { .. });
-                    if let Some(task) = self.running_on(thread).and_then(|id| self.task_index(id)) {
-                        self.task_steps.push(
-                            task as usize,
-                            StepMark {
-                                ts_ns: ts,
-                                step,
-                                enter,
-                            },
-                        );
-                    }
+                EventKind::StepEnter { step } => self.step_mark(thread, ts, step, true),
+                EventKind::StepExit { step } => self.step_mark(thread, ts, step, false),
+                EventKind::StepNext { exit, enter } => {
+                    self.step_mark(thread, ts, exit, false);
+                    self.step_mark(thread, ts, enter, true);
                 }
             }
+        }
+    }
+
+    /// The task running on `thread` enters (or leaves) step `step`.
+    fn step_mark(&mut self, thread: u32, ts_ns: u64, step: u32, enter: bool) {
+        if let Some(task) = self.running_on(thread).and_then(|id| self.task_index(id)) {
+            self.task_steps
+                .push(task as usize, StepMark { ts_ns, step, enter });
         }
     }
 
@@ -2005,6 +2006,77 @@ mod tests {
         t.ingest(batch(0, a));
         t.finish();
         assert_eq!(t.wake_source(&t.wakes[0]), WakeSource::Driver);
+    }
+
+    /// The interpreter marks a task's steps inside its polls; a step that follows another
+    /// leaves the first in the same mark. The waits take the step open at the poll's end.
+    #[test]
+    fn step_marks_make_step_spans_and_give_waits_their_reason() {
+        use crate::trace::{StepInfo, WaitReason};
+        let info = |label: &str, wait| StepInfo {
+            kind: "k".into(),
+            label: label.into(),
+            line: 3,
+            depth: 0,
+            wait,
+            on: label.into(),
+        };
+        let mut t = Trace::new("t");
+        t.steps = vec![
+            info("permit api", Some(WaitReason::Permit)),
+            info("sleep 5 ms", Some(WaitReason::Timer)),
+        ];
+        let a = vec![
+            spawn(0, 1),
+            ev(10, EventKind::PollStart { task: 1 }),
+            ev(11, EventKind::StepEnter { step: 0 }),
+            ev(12, EventKind::PollEnd { task: 1 }),
+            // The worker sleeps; the driver, run by it, wakes the task.
+            ev(20, EventKind::Park),
+            ev(30, EventKind::Wake { task: 1 }),
+            ev(35, EventKind::Unpark),
+            ev(40, EventKind::PollStart { task: 1 }),
+            ev(41, EventKind::StepNext { exit: 0, enter: 1 }),
+            ev(42, EventKind::PollEnd { task: 1 }),
+            ev(60, EventKind::Wake { task: 1 }),
+            ev(70, EventKind::PollStart { task: 1 }),
+            ev(71, EventKind::StepExit { step: 1 }),
+            ev(72, EventKind::PollEnd { task: 1 }),
+            ev(72, EventKind::PollStart { task: 1 }),
+            ev(73, EventKind::PollEnd { task: 1 }),
+            ev(74, EventKind::Terminate { task: 1 }),
+        ];
+        t.ingest(batch(0, a));
+        t.finish();
+        let spans: Vec<_> = t
+            .task_step_spans(0)
+            .iter()
+            .map(|s| (s.step, s.start_ns, s.end_ns))
+            .collect();
+        assert_eq!(spans, [(0, 11, 41), (1, 41, 71)]);
+        let waits: Vec<_> = t
+            .task_states(0)
+            .iter()
+            .filter(|s| s.state == TaskState::Waiting)
+            .map(|s| (s.start_ns, s.end_ns, s.wait, s.step))
+            .collect();
+        assert_eq!(
+            waits,
+            [
+                (12, 30, Some(WaitReason::Permit), Some(0)),
+                (42, 60, Some(WaitReason::Timer), Some(1))
+            ]
+        );
+        let scheduled = t.task_states(0)[3];
+        assert_eq!(
+            (scheduled.state, scheduled.woken_by, scheduled.wait),
+            (
+                TaskState::Scheduled,
+                Some(WakeSource::Driver),
+                Some(WaitReason::Permit)
+            ),
+            "a scheduled span says what woke it and what the wait was for"
+        );
     }
 
     #[test]
