@@ -101,6 +101,7 @@ pub fn run_live(
     capture::install_global();
     if let Ok(mut t) = live.lock() {
         t.steps = scenario.step_table();
+        t.resources = scenario.resource_table();
     }
     let lab = LabServer::start(scenario.server.clone()).map_err(RunError::LabServer)?;
 

@@ -181,6 +181,51 @@ fn every_shipped_scenario_exports_a_trace_that_passes_the_contract_checker() {
             }
             assert!(a["task"].is_u64() && a.get("step").is_some() && a.get("on").is_some());
         }
+        // Resources as counter tracks, named and argued per the contract.
+        let counters = |name: &str| -> Vec<&serde_json::Value> {
+            events
+                .iter()
+                .filter(|e| e["ph"] == "C" && e["cat"] == "resource" && e["name"] == name)
+                .collect()
+        };
+        let expect_fields = |name: &str, fields: &[&str]| {
+            let c = counters(name);
+            assert!(!c.is_empty(), "{stem}: a `{name}` counter");
+            for e in c {
+                for f in fields {
+                    assert!(e["args"][f].is_u64(), "{stem}: {name} args.{f}: {e}");
+                }
+            }
+        };
+        let summary_json: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&summary).expect("summary"))
+                .expect("json");
+        let resources = &summary_json["resources"];
+        assert!(
+            resources["http"]["max_in_flight"].is_u64(),
+            "{stem}: {resources}"
+        );
+        assert!(resources["blocking_pool"]["max_running"].is_u64());
+        assert!(summary_json["groups"].is_object());
+        if resources["http"]["max_in_flight"].as_u64() > Some(0) {
+            expect_fields(
+                "http in flight",
+                &["200", "429", "other", "error", "cancelled"],
+            );
+        }
+        for (name, sem) in resources["semaphores"].as_object().expect("semaphores") {
+            assert!(
+                sem["permits"].is_u64() && sem["max_held"].is_u64() && sem["max_waiting"].is_u64()
+            );
+            expect_fields(&format!("semaphore {name}"), &["held", "waiting"]);
+        }
+        for (name, ch) in resources["channels"].as_object().expect("channels") {
+            assert!(ch["capacity"].is_u64() && ch["max_queued"].is_u64());
+            expect_fields(&format!("channel {name}"), &["queued"]);
+        }
+        if resources["blocking_pool"]["max_running"].as_u64() > Some(0) {
+            expect_fields("blocking pool", &["running", "waiting"]);
+        }
         let mut by_track: std::collections::BTreeMap<u64, Vec<(f64, f64)>> = Default::default();
         for e in &states {
             let (ts, dur) = (

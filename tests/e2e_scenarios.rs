@@ -941,6 +941,17 @@ fn the_rate_limited_client_holds_five_permits_and_queues_the_rest_at_the_semapho
     assert!(permit_waits.iter().all(|w| w.step == Some(acquire)));
     assert!(!waits_of(&trace, "client", WaitReason::Http).is_empty());
     assert!(!waits_of(&trace, "client", WaitReason::Timer).is_empty());
+    // The summary's resource peaks say the same, from the semaphore's own series.
+    let api = &s.resources.semaphores["api"];
+    assert_eq!((api.permits, api.max_held), (5, 5));
+    assert!(api.max_waiting >= 10, "{api:?}");
+    assert_eq!(s.resources.http.max_in_flight, 5);
+    let series = trace.semaphore_series("api");
+    assert_eq!(
+        series.at(first_second / 2),
+        [5, 10],
+        "five inside, ten queued at 0.5 s"
+    );
     let g = &s.groups["client"];
     assert_eq!(g.tasks, 15);
     assert!(g.waits["permit"] > g.waits["http"], "{g:?}");
@@ -967,6 +978,11 @@ fn producer_and_consumer_wait_on_the_channel_both_ways() {
     assert!(send.iter().chain(&recv).all(|w| on(w) == "jobs"));
     assert!(s.groups["producer"].waits.contains_key("channel_send"));
     assert!(s.groups["consumer"].waits.contains_key("channel_recv"));
+    // The channel fills to its capacity (the producer waits then) and never beyond.
+    let jobs = &s.resources.channels["jobs"];
+    assert_eq!(jobs.max_queued, jobs.capacity, "{jobs:?}");
+    let queued = trace.channel_series("jobs");
+    assert_eq!(queued.at(u64::MAX), [0], "every message was received");
 }
 
 #[test]

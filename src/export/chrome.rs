@@ -124,6 +124,9 @@ pub fn write(trace: &Trace, w: impl Write) -> io::Result<()> {
             "metrics": trace.metrics,
             "group_metrics": trace.group_metrics,
             "steps": trace.steps,
+            "resources": trace.resources,
+            // Every message into (1) and out of (0) a channel: [ns, channel index, 1 / 0].
+            "channel_ops": trace.channel_ops.iter().map(|op| json!([op.ts_ns, op.channel, u8::from(op.sent)])).collect::<Vec<_>>(),
             // Each task's step marks: [task id, ns from start, step id, 1 entered / 0 left].
             "step_marks": (0..trace.tasks.len() as u32).flat_map(|i| {
                 let id = trace.tasks[i as usize].id;
@@ -372,6 +375,19 @@ fn http_and_heartbeat<W: Write>(trace: &Trace, out: &mut Out<W>) -> io::Result<(
             "blocking threads",
             json!({"alive": s.blocking_threads, "idle": s.idle_blocking_threads}),
         ))?;
+    }
+    // Resources as counter tracks: every change, with all the fields of the series.
+    for c in trace.resource_series() {
+        for (ts, values) in &c.changes {
+            let args: serde_json::Map<String, Value> = c
+                .fields
+                .iter()
+                .zip(values)
+                .map(|(f, v)| ((*f).to_string(), json!(v)))
+                .collect();
+            let ev = Ev::new(&c.name, "resource", "C", *ts, THREADS_PID, 0);
+            out.push(&ev.args(Value::Object(args)))?;
+        }
     }
     for hb in &trace.heartbeats {
         let ev = Ev::new(

@@ -98,6 +98,11 @@ struct Extra {
     /// `[task id, ns, step, 1 entered / 0 left]`.
     #[serde(default)]
     step_marks: Vec<(u64, u64, u32, u8)>,
+    #[serde(default)]
+    resources: Vec<crate::trace::ResourceInfo>,
+    /// `[ns, channel, 1 sent / 0 received]`.
+    #[serde(default)]
+    channel_ops: Vec<(u64, u32, u8)>,
 }
 
 #[derive(Deserialize)]
@@ -424,17 +429,31 @@ pub fn parse(text: &str) -> Result<Trace, ImportError> {
             }
         })
         .collect();
+    let mut resources = Vec::new();
+    let mut channel_ops = Vec::new();
     let (run_errors, metrics_interval_ns, metrics, group_metrics, cpus, steps, marks) = match extra
     {
-        Some(x) => (
-            x.run_errors,
-            x.metrics_interval_ns,
-            x.metrics,
-            x.group_metrics,
-            x.cpus,
-            x.steps,
-            x.step_marks,
-        ),
+        Some(x) => {
+            resources = x.resources;
+            channel_ops = x
+                .channel_ops
+                .into_iter()
+                .map(|(ts_ns, channel, sent)| crate::trace::ChannelOp {
+                    ts_ns,
+                    channel,
+                    sent: sent != 0,
+                })
+                .collect();
+            (
+                x.run_errors,
+                x.metrics_interval_ns,
+                x.metrics,
+                x.group_metrics,
+                x.cpus,
+                x.steps,
+                x.step_marks,
+            )
+        }
         None => Default::default(),
     };
     let mut step_marks: Vec<Vec<(u64, u32, bool)>> = vec![Vec::new(); tasks.len()];
@@ -476,6 +495,8 @@ pub fn parse(text: &str) -> Result<Trace, ImportError> {
         cpus,
         steps,
         step_marks,
+        resources,
+        channel_ops,
     };
     Ok(Trace::from_data(data)?)
 }

@@ -42,6 +42,8 @@ struct ExtensionV4 {
     steps: Vec<crate::trace::StepInfo>,
     /// Per task, `(ts delta, step, entered)` (see `TraceData::step_marks`).
     step_marks: Vec<Vec<(u64, u32, bool)>>,
+    resources: Vec<crate::trace::ResourceInfo>,
+    channel_ops: Vec<crate::trace::ChannelOp>,
 }
 
 const HEADER_LEN: usize = 8 + 4 + 8 + 4;
@@ -77,6 +79,8 @@ pub fn to_bytes(trace: &Trace) -> Vec<u8> {
     let parks = std::mem::take(&mut data.parks);
     let steps = std::mem::take(&mut data.steps);
     let step_marks = std::mem::take(&mut data.step_marks);
+    let resources = std::mem::take(&mut data.resources);
+    let channel_ops = std::mem::take(&mut data.channel_ops);
     let mut body = postcard::to_allocvec(&data).unwrap_or_default();
     let ext = ExtensionV4 {
         truncated: trace.truncated,
@@ -84,6 +88,8 @@ pub fn to_bytes(trace: &Trace) -> Vec<u8> {
         cpus: trace.cpus,
         steps,
         step_marks,
+        resources,
+        channel_ops,
     };
     body.extend(postcard::to_allocvec(&ext).unwrap_or_default());
     framed(VERSION, &body)
@@ -168,6 +174,8 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Trace, LoadError> {
     data.cpus = ext.cpus;
     data.steps = ext.steps;
     data.step_marks = ext.step_marks;
+    data.resources = ext.resources;
+    data.channel_ops = ext.channel_ops;
     Ok(Trace::from_data(data)?)
 }
 

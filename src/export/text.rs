@@ -112,6 +112,28 @@ pub fn render(s: &Summary) -> String {
             g.slow_poll_ratio * 100.0
         );
     }
+    let r = &s.resources;
+    for (name, p) in &r.semaphores {
+        let _ = writeln!(
+            o,
+            "semaphore  {name}: at most {} of {} permits held, at most {} tasks waiting for one",
+            p.max_held, p.permits, p.max_waiting
+        );
+    }
+    for (name, c) in &r.channels {
+        let _ = writeln!(
+            o,
+            "channel    {name}: at most {} of {} messages queued",
+            c.max_queued, c.capacity
+        );
+    }
+    if r.blocking_pool.max_running > 0 {
+        let _ = writeln!(
+            o,
+            "blocking   at most {} jobs running, {} waiting for a thread",
+            r.blocking_pool.max_running, r.blocking_pool.max_waiting
+        );
+    }
     if !s.groups.is_empty() {
         let _ = writeln!(o, "task time (each group's tasks, spawn to end)");
         for (name, g) in &s.groups {

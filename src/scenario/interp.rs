@@ -19,6 +19,8 @@ use crate::trace::EventKind;
 
 /// A named channel of a scenario (`[channels]`).
 struct Channel {
+    /// Its index in the run's resource table (`Scenario::resource_table`).
+    id: u32,
     tx: mpsc::Sender<u64>,
     rx: Arc<tokio::sync::Mutex<mpsc::Receiver<u64>>>,
 }
@@ -60,10 +62,12 @@ impl RunContext {
             channels: scenario
                 .channels
                 .iter()
-                .map(|(name, &capacity)| {
+                .enumerate()
+                .map(|(i, (name, &capacity))| {
                     let (tx, rx) = mpsc::channel(capacity);
                     let rx = Arc::new(tokio::sync::Mutex::new(rx));
-                    (name.clone(), Channel { tx, rx })
+                    let id = (scenario.semaphores.len() + i) as u32;
+                    (name.clone(), Channel { id, tx, rx })
                 })
                 .collect(),
             stop,
@@ -373,6 +377,10 @@ async fn leaf_step(ctx: &Arc<RunContext>, step: &Step) {
                 if ctx.stopped() || c.tx.send(i).await.is_err() {
                     return;
                 }
+                record(EventKind::ChannelOp {
+                    channel: c.id,
+                    sent: true,
+                });
             }
         }
         Step::RecvFrom { channel, count } => {
@@ -388,6 +396,10 @@ async fn leaf_step(ctx: &Arc<RunContext>, step: &Step) {
                 if rx.recv().await.is_none() {
                     return;
                 }
+                record(EventKind::ChannelOp {
+                    channel: c.id,
+                    sent: false,
+                });
             }
         }
     }

@@ -220,6 +220,27 @@ impl Scenario {
         table
     }
 
+    /// The run's resources: the semaphores, then the channels (each in name order), with
+    /// their sizes. Channel marks refer to them by index.
+    pub fn resource_table(&self) -> Vec<crate::trace::ResourceInfo> {
+        let semaphores = self
+            .semaphores
+            .iter()
+            .map(|(name, &permits)| ("semaphore", name, permits));
+        let channels = self
+            .channels
+            .iter()
+            .map(|(name, &capacity)| ("channel", name, capacity));
+        semaphores
+            .chain(channels)
+            .map(|(kind, name, capacity)| crate::trace::ResourceInfo {
+                kind: kind.to_string(),
+                name: name.clone(),
+                capacity: capacity as u64,
+            })
+            .collect()
+    }
+
     /// The id of each group's first step.
     pub fn group_first_steps(&self) -> Vec<u32> {
         let mut next = 0;

@@ -48,6 +48,12 @@ pub struct TraceData {
     /// entered)`. Not in files before version 4.
     #[serde(skip)]
     pub step_marks: Vec<Vec<(u64, u32, bool)>>,
+    /// The declared semaphores and channels. Not in files before version 4.
+    #[serde(skip)]
+    pub resources: Vec<super::resources::ResourceInfo>,
+    /// Every message into and out of a channel, in time order. Not before version 4.
+    #[serde(skip)]
+    pub channel_ops: Vec<super::resources::ChannelOp>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -197,6 +203,8 @@ impl Trace {
             group_metrics: self.group_metrics.clone(),
             cpus: self.cpus,
             steps: self.steps.clone(),
+            resources: self.resources.clone(),
+            channel_ops: self.channel_ops.clone(),
             step_marks: (0..self.tasks.len() as u32)
                 .map(|i| {
                     let mut prev = 0;
@@ -366,6 +374,22 @@ impl Trace {
         }
         let n_steps = d.steps.len();
         t.steps = d.steps;
+        if let Some(op) = d
+            .channel_ops
+            .iter()
+            .find(|op| op.channel as usize >= d.resources.len())
+        {
+            return bad(format!(
+                "a channel message names resource {} of {}",
+                op.channel,
+                d.resources.len()
+            ));
+        }
+        if d.channel_ops.windows(2).any(|w| w[1].ts_ns < w[0].ts_ns) {
+            return bad("channel messages out of time order".to_string());
+        }
+        t.resources = d.resources;
+        t.channel_ops = d.channel_ops;
         for (ti, marks) in d.step_marks.into_iter().enumerate() {
             let mut ts = 0u64;
             let mut out = Vec::with_capacity(marks.len());

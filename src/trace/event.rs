@@ -101,6 +101,12 @@ pub enum EventKind {
         exit: u32,
         enter: u32,
     },
+    /// A message went into (or came out of) the run's channel `channel` (an index into
+    /// the run's resource table).
+    ChannelOp {
+        channel: u32,
+        sent: bool,
+    },
 }
 
 /// Kept small (40 bytes): every hook call writes one.

@@ -7,6 +7,7 @@ pub mod event;
 pub mod findings;
 pub mod model;
 mod per_task;
+pub mod resources;
 pub mod stats;
 pub mod steps;
 
@@ -17,5 +18,6 @@ pub use model::{
     GroupMetrics, HttpRequest, Lane, LaneKind, LivePoll, Outcome, ParkSpan, PollOutcome, PollRef,
     PollSpan, RuntimeSample, StateSpan, Task, TaskKind, TaskState, Trace, Wake, WakeSource,
 };
+pub use resources::{ChannelOp, Counter, ResourceInfo};
 pub use stats::Summary;
 pub use steps::{StepInfo, StepMark, StepSpan, WaitReason};

@@ -567,6 +567,10 @@ pub struct Trace {
     pub group_metrics: Vec<GroupMetrics>,
     /// The scenario's step table: what the ids of step marks are.
     pub steps: Vec<StepInfo>,
+    /// The scenario's semaphores and channels, with their sizes.
+    pub resources: Vec<super::resources::ResourceInfo>,
+    /// Every message into and out of a channel, in time order once finished.
+    pub channel_ops: Vec<super::resources::ChannelOp>,
     /// Task index by id while the run is live; empty once the tasks are sorted by id (a
     /// finished trace), which binary search serves without the map's memory.
     task_index: HashMap<TaskId, u32>,
@@ -912,6 +916,13 @@ impl Trace {
                 EventKind::Unpark => self.unpark(thread, ts),
                 EventKind::StepEnter { step } => self.step_mark(thread, ts, step, true),
                 EventKind::StepExit { step } => self.step_mark(thread, ts, step, false),
+                EventKind::ChannelOp { channel, sent } => {
+                    self.channel_ops.push(super::resources::ChannelOp {
+                        ts_ns: ts,
+                        channel,
+                        sent,
+                    })
+                }
                 EventKind::StepNext { exit, enter } => {
                     self.step_mark(thread, ts, exit, false);
                     self.step_mark(thread, ts, enter, true);
@@ -1222,6 +1233,7 @@ impl Trace {
         self.wakes.sort_by_key(|w| w.ts_ns());
         self.index_task_lists();
         self.resolve_deferred_self_wakes();
+        self.channel_ops.sort_by_key(|op| (op.ts_ns, op.sent));
         // Marks arrive per thread; a task's steps span the threads it was polled on.
         self.task_steps.sort_each_by_key(|m| (m.ts_ns, m.enter));
         self.http.sort_by_key(|h| h.start_ns);

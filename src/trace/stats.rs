@@ -242,6 +242,84 @@ pub struct Summary {
     pub histograms: Histograms,
     /// Per task group (tasks of one name): where its task-time went.
     pub groups: BTreeMap<String, GroupSummary>,
+    /// What the run's resources held at most.
+    pub resources: ResourcesSummary,
+}
+
+/// The peaks of the run's resource series (see `trace::resources`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct ResourcesSummary {
+    pub http: HttpPeak,
+    pub semaphores: BTreeMap<String, SemaphorePeak>,
+    pub channels: BTreeMap<String, ChannelPeak>,
+    pub blocking_pool: BlockingPoolPeak,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct HttpPeak {
+    pub max_in_flight: u64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct SemaphorePeak {
+    pub permits: u64,
+    pub max_held: u64,
+    pub max_waiting: u64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct ChannelPeak {
+    pub capacity: u64,
+    pub max_queued: u64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct BlockingPoolPeak {
+    pub max_running: u64,
+    pub max_waiting: u64,
+}
+
+impl ResourcesSummary {
+    pub fn from_trace(trace: &Trace) -> Self {
+        let mut out = ResourcesSummary {
+            http: HttpPeak {
+                max_in_flight: trace.http_in_flight().max_total(),
+            },
+            ..Default::default()
+        };
+        for r in &trace.resources {
+            match r.kind.as_str() {
+                "semaphore" => {
+                    let c = trace.semaphore_series(&r.name);
+                    out.semaphores.insert(
+                        r.name.clone(),
+                        SemaphorePeak {
+                            permits: r.capacity,
+                            max_held: c.max("held"),
+                            max_waiting: c.max("waiting"),
+                        },
+                    );
+                }
+                "channel" => {
+                    let c = trace.channel_series(&r.name);
+                    out.channels.insert(
+                        r.name.clone(),
+                        ChannelPeak {
+                            capacity: r.capacity,
+                            max_queued: c.max("queued"),
+                        },
+                    );
+                }
+                _ => {}
+            }
+        }
+        let pool = trace.blocking_pool_series();
+        out.blocking_pool = BlockingPoolPeak {
+            max_running: pool.max("running"),
+            max_waiting: pool.max("waiting"),
+        };
+        out
+    }
 }
 
 /// Where a group's task-time went, from spawn to completion of each of its tasks, in ms:
@@ -460,6 +538,7 @@ impl Summary {
             metrics: MetricsSummary::from_trace(trace),
             histograms: Histograms::from_trace(trace),
             groups: GroupSummary::from_trace(trace),
+            resources: ResourcesSummary::from_trace(trace),
         }
     }
 }
