@@ -952,6 +952,13 @@ fn the_rate_limited_client_holds_five_permits_and_queues_the_rest_at_the_semapho
         [5, 10],
         "five inside, ten queued at 0.5 s"
     );
+    // The group's own series: at 0.5 s, five clients asleep under the permit and ten
+    // waiting for it; the fifteen are always somewhere.
+    let group = trace.group_state_series("client");
+    let at = group.at(first_second / 2);
+    let field = |f: &str| group.fields.iter().position(|x| *x == f).expect(f);
+    assert_eq!((at[field("timer")], at[field("permit")]), (5, 10), "{at:?}");
+    assert_eq!(at.iter().sum::<u64>(), 15);
     let g = &s.groups["client"];
     assert_eq!(g.tasks, 15);
     assert!(g.waits["permit"] > g.waits["http"], "{g:?}");

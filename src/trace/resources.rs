@@ -195,6 +195,37 @@ impl Trace {
         Counter::from_steps("blocking pool".into(), vec!["running", "waiting"], steps)
     }
 
+    /// How many of the tasks of group `group` (tasks of that label) are in each state at
+    /// each moment: `running`, `scheduled`, and waiting by reason (`http`, `timer`,
+    /// `permit`, …). A collapsed group's row can draw it as a stacked area.
+    pub fn group_state_series(&self, group: &str) -> Counter {
+        use super::model::TaskState;
+        use super::steps::WaitReason;
+        let mut fields: Vec<&'static str> = vec!["running", "scheduled"];
+        fields.extend(WaitReason::ALL.iter().map(|w| w.as_str()));
+        let field = |s: &super::model::StateSpan| match s.state {
+            TaskState::Running => 0,
+            TaskState::Scheduled => 1,
+            TaskState::Waiting => {
+                let w = s.wait.unwrap_or(WaitReason::Other);
+                2 + WaitReason::ALL.iter().position(|x| *x == w).unwrap_or(0)
+            }
+        };
+        let mut steps = Vec::new();
+        for (ti, t) in self.tasks.iter().enumerate() {
+            if self.label(t) != group {
+                continue;
+            }
+            for s in self.task_states(ti as u32) {
+                if s.end_ns > s.start_ns {
+                    steps.push((s.start_ns, field(&s), 1));
+                    steps.push((s.end_ns, field(&s), -1));
+                }
+            }
+        }
+        Counter::from_steps(format!("group {group}"), fields, steps)
+    }
+
     /// Every series the run has: HTTP if it made requests, each declared semaphore and
     /// channel, the blocking pool if it was used.
     pub fn resource_series(&self) -> Vec<Counter> {

@@ -63,6 +63,33 @@ struct GroupCache {
     groups: Vec<Group>,
 }
 
+/// The state spans of the task rows on screen, computed once per task while the trace
+/// stays the same (a live trace changes with each batch; a finished one never), instead
+/// of once per row per frame.
+#[derive(Default)]
+pub struct StateCache {
+    key: (usize, u64, u64),
+    by_task: HashMap<u32, std::rc::Rc<[crate::trace::StateSpan]>>,
+}
+
+impl StateCache {
+    pub fn get(&mut self, trace: &Trace, ti: u32) -> std::rc::Rc<[crate::trace::StateSpan]> {
+        let key = (
+            std::ptr::from_ref(trace) as usize,
+            trace.events,
+            trace.wall_ns,
+        );
+        if self.key != key {
+            self.key = key;
+            self.by_task.clear();
+        }
+        self.by_task
+            .entry(ti)
+            .or_insert_with(|| trace.task_states(ti).into())
+            .clone()
+    }
+}
+
 /// The timeline's state between frames.
 pub struct TimelineState {
     pub viewport: Viewport,
@@ -88,6 +115,7 @@ pub struct TimelineState {
     canvas_left: f32,
     /// The exact series the plots under the lanes show, for the view on screen.
     pub exact: plots::ExactSeries,
+    states: std::cell::RefCell<StateCache>,
 }
 
 /// A lane's busy and parked time up to a moment (now while live, the replay's time), with
@@ -210,6 +238,7 @@ impl Default for TimelineState {
             cursor_ns: None,
             canvas_left: 0.0,
             exact: plots::ExactSeries::default(),
+            states: Default::default(),
         }
     }
 }
@@ -881,7 +910,8 @@ fn tasks_ui(
                                 .time_from_x((p.x - canvas.left()) as f64)
                                 .max(0.0) as u64
                         });
-                        let response = match at.and_then(|at| state_text(trace, ti, at)) {
+                        let states = state.states.borrow_mut().get(trace, ti);
+                        let response = match at.and_then(|at| state_text(trace, &states, ti, at)) {
                             Some(text) => response.on_hover_text_at_pointer(text),
                             None => response,
                         };
@@ -896,8 +926,12 @@ fn tasks_ui(
 
 /// What task `ti` is doing at `at_ns`, in words: "waiting for a permit: `permit api`
 /// (line 22)", "scheduled: woken by the timer / I/O driver", "running on worker-1".
-pub fn state_text(trace: &Trace, ti: u32, at_ns: u64) -> Option<String> {
-    let states = trace.task_states(ti);
+pub fn state_text(
+    trace: &Trace,
+    states: &[crate::trace::StateSpan],
+    ti: u32,
+    at_ns: u64,
+) -> Option<String> {
     let s = states
         .iter()
         .find(|s| s.start_ns <= at_ns && at_ns < s.end_ns)?;
@@ -998,20 +1032,30 @@ fn paint_task_row(
     let color = theme.group_color(&trace.label(t));
     let mid = canvas.center().y;
     let (t0, t1) = vp.visible_ns(canvas.width() as f64);
-    let mut states = trace.task_states(ti);
-    if until != u64::MAX {
-        states.retain(|s| s.start_ns < until);
-        for s in &mut states {
-            s.end_ns = s.end_ns.min(until);
-        }
-    }
+    let cached = state.states.borrow_mut().get(trace, ti);
     let end_ns = t.end_ns().filter(|&e| e <= until);
-    if end_ns.is_none()
-        && let Some(last) = states.last_mut()
-    {
-        // A live task's last state lasts until now.
-        last.end_ns = last.end_ns.max(now_ns.min(until));
-    }
+    // A finished task shown whole is drawn from the cache as it is; a replay cuts it at
+    // its time, and a live task's last state lasts until now.
+    let adjusted: Vec<crate::trace::StateSpan>;
+    let states: &[crate::trace::StateSpan] = if until == u64::MAX && end_ns.is_some() {
+        &cached
+    } else {
+        let mut v: Vec<_> = cached
+            .iter()
+            .filter(|s| s.start_ns < until)
+            .map(|s| crate::trace::StateSpan {
+                end_ns: s.end_ns.min(until),
+                ..*s
+            })
+            .collect();
+        if end_ns.is_none()
+            && let Some(last) = v.last_mut()
+        {
+            last.end_ns = last.end_ns.max(now_ns.min(until));
+        }
+        adjusted = v;
+        &adjusted
+    };
     let first = states.partition_point(|s| s.end_ns < t0);
     let last = states.partition_point(|s| s.start_ns <= t1);
     let visible = &states[first..last.max(first)];
