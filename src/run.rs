@@ -97,6 +97,27 @@ pub fn run_live(
     live: &LiveTrace,
     on_update: impl Fn() + Send + 'static,
 ) -> Result<(), RunError> {
+    run_live_then(scenario, options, live, on_update, false).map(drop)
+}
+
+/// [`run_live`], and the run's summary, built before the finished trace is published (so a
+/// viewer never waits for it either).
+pub fn run_live_summarized(
+    scenario: &Scenario,
+    options: RunOptions,
+    live: &LiveTrace,
+    on_update: impl Fn() + Send + 'static,
+) -> Result<crate::trace::Summary, RunError> {
+    run_live_then(scenario, options, live, on_update, true)?.ok_or(RunError::CollectorPanicked)
+}
+
+fn run_live_then(
+    scenario: &Scenario,
+    options: RunOptions,
+    live: &LiveTrace,
+    on_update: impl Fn() + Send + 'static,
+    summarize: bool,
+) -> Result<Option<crate::trace::Summary>, RunError> {
     // Before any runtime of ours exists (the lab server's included): see `install_global`.
     capture::install_global();
     if let Ok(mut t) = live.lock() {
@@ -166,7 +187,15 @@ pub fn run_live(
     drop(lab);
 
     collector.join().map_err(|_| RunError::CollectorPanicked)?;
-    let mut trace = live.lock().map_err(|_| RunError::CollectorPanicked)?;
+    // Finished outside the lock, so a viewer never waits for it (sorting millions of
+    // events takes a while): meanwhile it sees a placeholder that says so.
+    let mut trace = {
+        let mut guard = live.lock().map_err(|_| RunError::CollectorPanicked)?;
+        let mut placeholder = Trace::new(guard.scenario.clone());
+        placeholder.finishing = true;
+        placeholder.events = guard.events;
+        std::mem::replace(&mut *guard, placeholder)
+    };
     trace.wall_ns = wall_ns;
     trace.stopped = stopped;
     trace.cpus = thread::available_parallelism().map_or(0, |n| n.get() as u32);
@@ -174,7 +203,9 @@ pub fn run_live(
     trace.run_errors = ctx.take_errors();
     trace.group_metrics = ctx.group_metrics();
     trace.finish();
-    Ok(())
+    let summary = summarize.then(|| crate::trace::Summary::from_trace(&trace));
+    *live.lock().map_err(|_| RunError::CollectorPanicked)? = trace;
+    Ok(summary)
 }
 
 fn build_runtime(

@@ -1053,3 +1053,32 @@ fn join_and_awaited_spawns_are_join_waits() {
     assert!(!waits_of(&trace, "child", WaitReason::Http).is_empty());
     assert!(s.groups["joiner"].waits["join"] > 0.0);
 }
+
+/// The trace is finished (sorted, resolved) and summarised off the viewer's lock: while it
+/// is, a viewer sees a placeholder that says so, never a lock held for the whole finish.
+#[test]
+fn a_run_is_finished_off_the_viewers_lock() {
+    use asyncscope::run::{LiveTrace, run_live_summarized};
+    let sc = load("stress");
+    let _turn = turn();
+    let live: LiveTrace = std::sync::Arc::new(std::sync::Mutex::new(Trace::new("stress")));
+    let sink = live.clone();
+    let run =
+        std::thread::spawn(move || run_live_summarized(&sc, RunOptions::default(), &sink, || {}));
+    let mut saw_placeholder = false;
+    while !run.is_finished() {
+        if let Ok(t) = live.try_lock() {
+            saw_placeholder |= t.finishing;
+        }
+        std::thread::sleep(Duration::from_micros(200));
+    }
+    let summary = run.join().expect("run thread").expect("run");
+    assert!(
+        saw_placeholder,
+        "a viewer saw the placeholder while the trace was finished"
+    );
+    let t = live.lock().expect("trace");
+    assert!(!t.finishing);
+    assert_eq!(summary.events, t.events);
+    assert!(t.events > 1_000_000, "{} events", t.events);
+}

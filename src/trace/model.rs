@@ -553,6 +553,8 @@ pub struct Trace {
     pub wall_ns: u64,
     /// The run was stopped (by the user or a time limit) before it finished.
     pub stopped: bool,
+    /// A placeholder while the run's trace is being finished off the viewer's lock.
+    pub finishing: bool,
     /// CPUs of the machine that ran it (0: unknown): more workers than CPUs means the OS
     /// pauses workers mid-poll.
     pub cpus: u32,

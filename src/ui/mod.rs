@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-use crate::run::{LiveTrace, RunError, RunOptions, StopHandle, run_live};
+use crate::run::{LiveTrace, RunError, RunOptions, StopHandle, run_live_summarized};
 use crate::scenario::Scenario;
 use crate::trace::stats::Histograms;
 use crate::trace::{Finding, Severity, Summary, Trace};
@@ -161,10 +161,9 @@ impl RunSlot {
         let thread = std::thread::Builder::new()
             .name("asyncscope-run".into())
             .spawn(move || {
-                run_live(&sc, options, &sink, move || repaint.request_repaint())?;
-                // Here, not on the GUI thread: it reads the whole trace.
-                let trace = sink.lock().map_err(|_| RunError::CollectorPanicked)?;
-                Ok(Summary::from_trace(&trace))
+                // The summary is built here, not on the GUI thread, and before the
+                // finished trace is published: the window never waits for either.
+                run_live_summarized(&sc, options, &sink, move || repaint.request_repaint())
             })
             .map_err(|e| format!("could not start the run thread: {e}"))?;
         let secs = std::time::SystemTime::now()
@@ -1052,6 +1051,15 @@ impl App {
         } else {
             let replay = &mut self.replay;
             egui::CentralPanel::default().show(ui, |ui| match (trace, shown) {
+                (Some(t), Some(_)) if t.finishing => {
+                    ui.centered_and_justified(|ui| {
+                        ui.label(format!(
+                            "Finishing the run: sorting and resolving {} events…",
+                            t.events
+                        ));
+                    });
+                    ui.ctx().request_repaint_after(Duration::from_millis(30));
+                }
                 (Some(t), Some(run)) => {
                     let live = run.is_running();
                     let mut now_ns = if live {
