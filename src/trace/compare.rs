@@ -239,6 +239,22 @@ fn worker_busy_pct(s: &Summary) -> Option<f64> {
     Some((workers.iter().sum::<f64>() / (workers.len() as f64 * s.wall_ms) * 100.0).min(100.0))
 }
 
+/// Each run's value marked against the first run's.
+fn marks_against_first(values: &[Option<f64>], better: Better, noise: f64) -> Vec<Mark> {
+    let base = values.first().copied().flatten();
+    values
+        .iter()
+        .enumerate()
+        .map(|(i, &v)| {
+            if i == 0 {
+                Mark::Baseline
+            } else {
+                mark(better, noise, base, v)
+            }
+        })
+        .collect()
+}
+
 fn mark(better: Better, noise: f64, base: Option<f64>, v: Option<f64>) -> Mark {
     let (Some(base), Some(v)) = (base, v) else {
         return Mark::Baseline;
@@ -261,18 +277,7 @@ impl Comparison {
             .iter()
             .map(|f| {
                 let values: Vec<Option<f64>> = runs.iter().map(|(_, s)| (f.value)(s)).collect();
-                let base = values.first().copied().flatten();
-                let marks = values
-                    .iter()
-                    .enumerate()
-                    .map(|(i, &v)| {
-                        if i == 0 {
-                            Mark::Baseline
-                        } else {
-                            mark(f.better, f.noise, base, v)
-                        }
-                    })
-                    .collect();
+                let marks = marks_against_first(&values, f.better, f.noise);
                 Row {
                     key: f.key.to_string(),
                     label: f.label.to_string(),
@@ -323,18 +328,7 @@ impl Comparison {
                     (total > 0.0).then(|| v * 100.0 / total)
                 };
                 let values: Vec<Option<f64>> = runs.iter().map(|(_, s)| share(s)).collect();
-                let base = values.first().copied().flatten();
-                let marks = values
-                    .iter()
-                    .enumerate()
-                    .map(|(i, &v)| {
-                        if i == 0 {
-                            Mark::Baseline
-                        } else {
-                            mark(Better::Neither, 2.0, base, v)
-                        }
-                    })
-                    .collect();
+                let marks = marks_against_first(&values, Better::Neither, 2.0);
                 let phrase = match kind {
                     "state" => what.clone(),
                     _ => super::steps::WaitReason::from_name(&what)

@@ -16,6 +16,16 @@ impl Span for crate::trace::PollSpan {
     }
 }
 
+/// `(start_ns, end_ns)`.
+impl Span for (u64, u64) {
+    fn start_ns(&self) -> u64 {
+        self.0
+    }
+    fn end_ns(&self) -> u64 {
+        self.1
+    }
+}
+
 impl Span for crate::trace::StateSpan {
     fn start_ns(&self) -> u64 {
         self.start_ns

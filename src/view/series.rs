@@ -85,30 +85,20 @@ pub fn mean_level(intervals: impl IntoIterator<Item = (u64, u64)>, bins: &Bins) 
 mod tests {
     use super::*;
 
-    struct S(u64, u64);
-    impl Span for S {
-        fn start_ns(&self) -> u64 {
-            self.0
-        }
-        fn end_ns(&self) -> u64 {
-            self.1
-        }
-    }
-
     #[test]
     fn coverage_is_exact_per_bin_and_follows_the_spans() {
         // Two 300-unit polls back to back, then nothing: cpu_misuse's worker.
-        let spans = [S(0, 300), S(300, 600)];
+        let spans = [(0, 300), (300, 600)];
         let bins = Bins::over(0.0, 1000.0, 10);
         let c = coverage(&spans, &bins);
         assert_eq!(c, [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0]);
         // A bin half covered.
-        let c = coverage(&[S(50, 150)], &Bins::over(0.0, 200.0, 2));
+        let c = coverage(&[(50, 150)], &Bins::over(0.0, 200.0, 2));
         assert_eq!(c, [0.5, 0.5]);
         // A view that starts inside a span, and spans past its end.
-        let c = coverage(&[S(0, 100), S(150, 1000)], &Bins::over(50.0, 250.0, 2));
+        let c = coverage(&[(0, 100), (150, 1000)], &Bins::over(50.0, 250.0, 2));
         assert_eq!(c, [0.5, 1.0]);
-        assert!(coverage::<S>(&[], &bins).iter().all(|&v| v == 0.0));
+        assert!(coverage::<(u64, u64)>(&[], &bins).iter().all(|&v| v == 0.0));
     }
 
     #[test]
