@@ -43,10 +43,11 @@ fn captured_storm_marked(build_model: bool, mark: Option<fn(usize)>) -> u64 {
 }
 
 /// What the step interpreter records for `repeat ×10 [yield_now]`: entering the first
-/// yield, one mark from each yield to the next, leaving the last.
+/// yield, one mark from each yield to the next, leaving the last, all untimed (stamped
+/// with the thread's newest event, as the interpreter's marks are).
 fn step_mark(i: usize) {
     use asyncscope::trace::EventKind;
-    asyncscope::capture::record(match i {
+    asyncscope::capture::record_untimed(match i {
         0 => EventKind::StepEnter { step: 7 },
         storm::YIELDS => EventKind::StepExit { step: 7 },
         _ => EventKind::StepNext { exit: 7, enter: 7 },

@@ -163,6 +163,8 @@ struct Local {
     /// Timestamps are raw clock ticks until [`Local::flush`].
     events: Vec<Event>,
     first_raw: u64,
+    /// The clock reading of the newest event in the buffer (see [`record_untimed`]).
+    last_raw: u64,
     marker: Arc<ThreadMarker>,
 }
 
@@ -210,6 +212,7 @@ pub fn attach_thread(cap: &Arc<Capture>) {
         thread,
         events: Vec::with_capacity(BATCH_EVENTS),
         first_raw: 0,
+        last_raw: 0,
         marker,
     };
     LOCAL.with(|l| {
@@ -245,6 +248,20 @@ pub fn is_attached() -> bool {
 /// Appends one event to this thread's buffer (a no-op on threads outside any run).
 #[inline]
 pub fn record(kind: EventKind) {
+    record_at(kind, true)
+}
+
+/// Appends an event stamped with the time of the newest event this thread recorded (the
+/// clock is read only when the buffer is empty): for marks that come right after
+/// another event with no work in between, which saves the clock read (a third of what an
+/// event costs). The time can only be early, by whatever ran since that event.
+#[inline]
+pub fn record_untimed(kind: EventKind) {
+    record_at(kind, false)
+}
+
+#[inline]
+fn record_at(kind: EventKind, timed: bool) {
     LOCAL.with(|l| {
         let Ok(mut l) = l.try_borrow_mut() else {
             return;
@@ -252,7 +269,12 @@ pub fn record(kind: EventKind) {
         let Some(local) = l.as_mut() else {
             return;
         };
-        let raw = local.cap.clock.raw();
+        let raw = if timed || local.events.is_empty() {
+            local.cap.clock.raw()
+        } else {
+            local.last_raw
+        };
+        local.last_raw = raw;
         if local.events.is_empty() {
             local.first_raw = raw;
         }

@@ -17,6 +17,7 @@ use std::hash::{Hash, Hasher};
 
 pub use buffer::{
     Capture, CaptureStats, InProgress, Msg, attach_thread, detach_thread, flush, record,
+    record_untimed,
 };
 pub use subscriber::{install_global, muted_waker_callsites};
 

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::{Semaphore, mpsc};
 
 use super::{Scenario, Step, Steps};
-use crate::capture::record;
+use crate::capture::{record, record_untimed};
 use crate::trace::EventKind;
 
 /// A named channel of a scenario (`[channels]`).
@@ -226,27 +226,50 @@ fn run_steps_after(
 /// The running task is inside step `id` until this is dropped (the step is done, or the
 /// task is dropped in it: tokio drops a cancelled task's future inside the task's span, so
 /// the exit is still the task's) or handed to the next step's [`InStep::enter`].
-struct InStep(u32);
+///
+/// Marks are recorded untimed (stamped with the thread's newest event, see
+/// `capture::record_untimed`): a step is entered right after the previous one ends, and an
+/// awaiting step ends right where the poll that resumed it began. Only the end of a step
+/// that works inside the poll (`cpu_ms`, `block_ms`) reads the clock.
+struct InStep {
+    id: u32,
+    works: bool,
+}
 
 impl InStep {
     /// Enters step `id`, leaving `before` in the same mark: one event where steps follow
     /// each other, which halves what a sequence of steps costs to record.
     fn enter(before: Option<InStep>, id: u32) -> Self {
+        Self::enter_working(before, id, false)
+    }
+
+    /// The same, for a step that `works` inside the poll until it ends.
+    fn enter_working(before: Option<InStep>, id: u32, works: bool) -> Self {
         match before {
             Some(b) => {
-                let exit = b.0;
+                let (exit, timed) = (b.id, b.works);
                 std::mem::forget(b);
-                record(EventKind::StepNext { exit, enter: id });
+                let kind = EventKind::StepNext { exit, enter: id };
+                if timed {
+                    record(kind)
+                } else {
+                    record_untimed(kind)
+                }
             }
-            None => record(EventKind::StepEnter { step: id }),
+            None => record_untimed(EventKind::StepEnter { step: id }),
         }
-        InStep(id)
+        InStep { id, works }
     }
 }
 
 impl Drop for InStep {
     fn drop(&mut self) {
-        record(EventKind::StepExit { step: self.0 });
+        let kind = EventKind::StepExit { step: self.id };
+        if self.works {
+            record(kind)
+        } else {
+            record_untimed(kind)
+        }
     }
 }
 
@@ -321,7 +344,8 @@ async fn run_step(
             std::panic::panic_any(message.to_string())
         }
         _ => {
-            let open = InStep::enter(before, id);
+            let works = matches!(step, Step::CpuMs(_) | Step::BlockMs(_));
+            let open = InStep::enter_working(before, id, works);
             leaf_step(ctx, step).await;
             Some(open)
         }
@@ -377,7 +401,7 @@ async fn leaf_step(ctx: &Arc<RunContext>, step: &Step) {
                 if ctx.stopped() || c.tx.send(i).await.is_err() {
                     return;
                 }
-                record(EventKind::ChannelOp {
+                record_untimed(EventKind::ChannelOp {
                     channel: c.id,
                     sent: true,
                 });
@@ -396,7 +420,7 @@ async fn leaf_step(ctx: &Arc<RunContext>, step: &Step) {
                 if rx.recv().await.is_none() {
                     return;
                 }
-                record(EventKind::ChannelOp {
+                record_untimed(EventKind::ChannelOp {
                     channel: c.id,
                     sent: false,
                 });

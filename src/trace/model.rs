@@ -1237,7 +1237,8 @@ impl Trace {
         self.resolve_deferred_self_wakes();
         self.channel_ops.sort_by_key(|op| (op.ts_ns, op.sent));
         // Marks arrive per thread; a task's steps span the threads it was polled on.
-        self.task_steps.sort_each_by_key(|m| (m.ts_ns, m.enter));
+        // Stable: marks of one instant stay in the order they were recorded.
+        self.task_steps.sort_each_by_key(|m| m.ts_ns);
         self.http.sort_by_key(|h| h.start_ns);
         self.http_index = self
             .http

@@ -122,12 +122,13 @@ pub struct StepSpan {
 }
 
 /// Pairs a task's marks into spans, sorted by start; a step still open at `end_ns` (the
-/// task's end, or the trace's) ends there. Marks may come in any order (batches of
-/// different threads), so they are sorted first.
+/// task's end, or the trace's) ends there. Marks of different polls may come in any
+/// order (batches of different threads), so they are sorted by time first.
 pub fn spans_from_marks(marks: &[StepMark], end_ns: u64) -> Vec<StepSpan> {
     let mut sorted = marks.to_vec();
-    // At one instant a step is left before the next is entered.
-    sorted.sort_by_key(|m| (m.ts_ns, m.enter));
+    // A stable sort by time: marks of one instant keep the order they were recorded in
+    // (untimed marks share their timestamp with the event before them).
+    sorted.sort_by_key(|m| m.ts_ns);
     let mut out: Vec<StepSpan> = Vec::with_capacity(sorted.len() / 2 + 1);
     let mut open: Vec<usize> = Vec::new();
     for m in sorted {
@@ -221,6 +222,19 @@ mod tests {
             .map(|s| (s.step, s.start_ns, s.end_ns))
             .collect();
         assert_eq!(got, [(0, 10, 20), (1, 20, 30), (2, 40, 100)]);
+        // A permit acquired at once: entered and left in one instant (untimed marks share
+        // it), then its body entered; the order they were recorded in is kept.
+        let marks = [
+            mark(5, 0, true),
+            mark(5, 0, false),
+            mark(5, 1, true),
+            mark(9, 1, false),
+        ];
+        let got: Vec<_> = spans_from_marks(&marks, 100)
+            .iter()
+            .map(|s| (s.step, s.start_ns, s.end_ns))
+            .collect();
+        assert_eq!(got, [(0, 5, 5), (1, 5, 9)]);
     }
 
     #[test]
