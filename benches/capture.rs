@@ -29,6 +29,7 @@ fn captured_storm_marked(build_model: bool, mark: Option<fn(usize)>) -> u64 {
                 match msg {
                     Msg::Batch(b) if build_model => trace.ingest(b),
                     Msg::Batch(b) => events += b.events.len() as u64,
+                    Msg::Sample { .. } => {}
                     Msg::End => break,
                 }
             }

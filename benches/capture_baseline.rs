@@ -26,6 +26,7 @@ fn yield_storm_hooks_only() {
         for msg in rx.iter() {
             match msg {
                 Msg::Batch(b) => n += b.events.len() as u64,
+                Msg::Sample { .. } => {}
                 Msg::End => break,
             }
         }

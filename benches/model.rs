@@ -52,6 +52,7 @@ fn batches() -> &'static [Batch] {
             for msg in rx.iter() {
                 match msg {
                     Msg::Batch(b) => out.push(b),
+                    Msg::Sample { .. } => {}
                     Msg::End => break,
                 }
             }

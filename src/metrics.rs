@@ -1,5 +1,6 @@
 //! The runtime's own metrics, sampled from a thread outside it with tokio-metrics'
-//! `RuntimeMonitor` (every 50 ms by default) into the live trace, on the trace's clock.
+//! `RuntimeMonitor` (every 50 ms by default), on the trace's clock, and handed to the
+//! collector (the trace's only writer) like the capture's batches.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -7,7 +8,6 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use crate::capture::Capture;
-use crate::run::LiveTrace;
 use crate::trace::RuntimeSample;
 
 pub const DEFAULT_INTERVAL: Duration = Duration::from_millis(50);
@@ -21,13 +21,10 @@ pub struct Sampler {
 impl Sampler {
     pub fn start(
         handle: tokio::runtime::Handle,
-        live: LiveTrace,
         cap: Arc<Capture>,
         interval: Duration,
     ) -> std::io::Result<Self> {
-        if let Ok(mut t) = live.lock() {
-            t.metrics_interval_ns = interval.as_nanos() as u64;
-        }
+        let interval_ns = interval.as_nanos() as u64;
         let stop = Arc::new(AtomicBool::new(false));
         let done = stop.clone();
         let thread = std::thread::Builder::new()
@@ -48,9 +45,7 @@ impl Sampler {
                     let mut s = sample(&m, cap.now_ns());
                     s.worker_busy = workers.next(&handle);
                     late.apply(&mut s);
-                    if let Ok(mut t) = live.lock() {
-                        t.metrics.push(s);
-                    }
+                    cap.send_sample(s, interval_ns);
                     if done.load(Ordering::Relaxed) {
                         break;
                     }

@@ -158,7 +158,6 @@ fn run_live_then(
 
     let sampler = crate::metrics::Sampler::start(
         runtime.handle().clone(),
-        live.clone(),
         cap.clone(),
         crate::metrics::DEFAULT_INTERVAL,
     );
@@ -352,24 +351,36 @@ fn collect(
     on_update: impl Fn(),
 ) {
     use crossbeam_channel::RecvTimeoutError;
-    let ingest = |b| {
-        let recording = live
-            .lock()
-            .is_ok_and(|mut t| t.ingest_capped(b, max_events));
-        if !recording && let Some(cap) = capture.upgrade() {
-            // The trace is full: the threads stop sending (and count what they drop).
-            cap.stop_recording();
+    let ingest = |msg: Msg| match msg {
+        Msg::Batch(b) => {
+            let recording = live
+                .lock()
+                .is_ok_and(|mut t| t.ingest_capped(b, max_events));
+            if !recording && let Some(cap) = capture.upgrade() {
+                // The trace is full: the threads stop sending (and count what they drop).
+                cap.stop_recording();
+            }
         }
+        Msg::Sample {
+            sample,
+            interval_ns,
+        } => {
+            if let Ok(mut t) = live.lock() {
+                t.metrics_interval_ns = interval_ns;
+                t.metrics.push(*sample);
+            }
+        }
+        Msg::End => {}
     };
     'run: loop {
         match rx.recv_timeout(LIVE_REFRESH) {
-            Ok(Msg::Batch(b)) => {
-                ingest(b);
+            Ok(msg @ (Msg::Batch(_) | Msg::Sample { .. })) => {
+                ingest(msg);
                 // Whatever else is queued goes in before the viewer is told.
                 loop {
                     match rx.try_recv() {
-                        Ok(Msg::Batch(b)) => ingest(b),
                         Ok(Msg::End) => break 'run,
+                        Ok(msg) => ingest(msg),
                         Err(_) => break,
                     }
                 }

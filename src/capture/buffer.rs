@@ -14,10 +14,15 @@ const BATCH_EVENTS: usize = 4096;
 /// …or when its oldest event is this old (keeps a live view current).
 const BATCH_AGE_NS: u64 = 20_000_000;
 
-/// What the collector receives.
+/// What the collector receives: it is the only writer of the trace.
 #[derive(Debug)]
 pub enum Msg {
     Batch(Batch),
+    /// A runtime-metrics sample (from the sampler thread), taken every `interval_ns`.
+    Sample {
+        sample: Box<crate::trace::RuntimeSample>,
+        interval_ns: u64,
+    },
     /// The run is over and every thread has flushed.
     End,
 }
@@ -145,6 +150,19 @@ impl Capture {
     /// Stops sending batches (the trace is full); they are counted as dropped instead.
     pub fn stop_recording(&self) {
         self.recording.store(false, Ordering::Relaxed);
+    }
+
+    /// Hands a runtime-metrics sample to the collector (from the sampler's thread, outside
+    /// the runtime: it may wait a little for room, never forever).
+    pub fn send_sample(&self, sample: crate::trace::RuntimeSample, interval_ns: u64) {
+        if self.closed.load(Ordering::Relaxed) {
+            return;
+        }
+        let msg = Msg::Sample {
+            sample: Box::new(sample),
+            interval_ns,
+        };
+        let _ = self.tx.send_timeout(msg, std::time::Duration::from_millis(100));
     }
 
     /// Tells the collector the run is over. Events recorded afterwards (a thread that
