@@ -162,7 +162,9 @@ impl Capture {
             sample: Box::new(sample),
             interval_ns,
         };
-        let _ = self.tx.send_timeout(msg, std::time::Duration::from_millis(100));
+        let _ = self
+            .tx
+            .send_timeout(msg, std::time::Duration::from_millis(100));
     }
 
     /// Tells the collector the run is over. Events recorded afterwards (a thread that

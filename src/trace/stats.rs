@@ -548,8 +548,6 @@ pub(super) fn http_summary(trace: &Trace) -> HttpSummary {
         requests: trace.http.len() as u64,
         ..Default::default()
     };
-    // +1 at each start, -1 at each end; ends sort before starts at the same instant.
-    let mut edges = Vec::with_capacity(trace.http.len() * 2);
     for h in &trace.http {
         let key = match h.status {
             Some(0) => "error".to_string(),
@@ -557,17 +555,10 @@ pub(super) fn http_summary(trace: &Trace) -> HttpSummary {
             None => "unfinished".to_string(),
         };
         *out.status.entry(key).or_insert(0) += 1;
-        edges.push((h.start_ns, 1i64));
-        if let Some(end) = h.end_ns {
-            edges.push((end, -1));
-        }
     }
-    edges.sort_unstable();
-    let mut level = 0i64;
-    for (_, d) in edges {
-        level += d;
-        out.max_in_flight = out.max_in_flight.max(level.max(0) as u64);
-    }
+    // The same series the Chrome trace's `http in flight` counter and the resources block
+    // come from (a request that ends as another starts is not counted twice).
+    out.max_in_flight = trace.http_in_flight().max_total();
     out
 }
 
