@@ -1163,3 +1163,49 @@ fn the_busy_plot_agrees_with_the_lanes() {
     click(&mut h, "tokio-metrics (sampled every 50 ms)");
     h.get_by_label("busy % per tokio worker");
 }
+
+/// A collapsed group's row is a stacked area of its tasks by state: collapsed,
+/// `rate_limited_client` reads as five clients asleep under the permit and ten waiting for
+/// it, and the row's counts at a moment are the trace's.
+#[test]
+fn a_collapsed_group_row_shows_its_tasks_by_state() {
+    let mut h = run_shipped("A polite, rate-limited client");
+    let header = h.get_by_label("+ client (15)").rect();
+    let half_second = 500_000_000;
+    let x = h.state().timeline.x_of_time(half_second);
+    h.hover_at(egui::pos2(x, header.center().y + 20.0));
+    h.step();
+    h.step();
+    h.get_by_label_contains("client: at 500 ms: 10 waiting for a permit, 5 sleeping");
+    // The same counts, from each task's own state spans.
+    let expected = {
+        let trace = trace_of(&h);
+        let mut counts = std::collections::BTreeMap::new();
+        for (i, t) in trace.tasks.iter().enumerate() {
+            if t.name.as_deref() != Some("client") {
+                continue;
+            }
+            let states = trace.task_states(i as u32);
+            if let Some(s) = states
+                .iter()
+                .find(|s| s.start_ns <= half_second && half_second < s.end_ns)
+            {
+                let key = match s.state {
+                    asyncscope::trace::TaskState::Waiting => s.wait.expect("a reason").as_str(),
+                    other => other.as_str(),
+                };
+                *counts.entry(key).or_insert(0u64) += 1;
+            }
+        }
+        counts
+    };
+    let shown: std::collections::BTreeMap<_, _> = h
+        .state()
+        .timeline
+        .group_areas
+        .counts_at("client", half_second)
+        .into_iter()
+        .collect();
+    assert_eq!(shown, expected);
+    assert_eq!(shown.get("permit"), Some(&10));
+}

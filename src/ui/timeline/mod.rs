@@ -2,6 +2,7 @@
 //! and one row per task with its states, grouped by task name. Reads the trace through
 //! range queries; merges what is thinner than a pixel.
 
+pub mod group_area;
 pub mod plots;
 
 pub use crate::view::{axis, lod};
@@ -54,6 +55,8 @@ struct Group {
 #[derive(Clone, Copy, Debug)]
 enum Row {
     Header(usize),
+    /// Part 1.. of a collapsed group's stacked area (part 0 is its header row).
+    Area(usize, u8),
     Task(u32),
 }
 
@@ -116,6 +119,8 @@ pub struct TimelineState {
     /// The exact series the plots under the lanes show, for the view on screen.
     pub exact: plots::ExactSeries,
     states: std::cell::RefCell<StateCache>,
+    /// The collapsed groups' stacked areas.
+    pub group_areas: group_area::GroupAreas,
 }
 
 /// A lane's busy and parked time up to a moment (now while live, the replay's time), with
@@ -239,6 +244,7 @@ impl Default for TimelineState {
             canvas_left: 0.0,
             exact: plots::ExactSeries::default(),
             states: Default::default(),
+            group_areas: Default::default(),
         }
     }
 }
@@ -817,6 +823,7 @@ fn tasks_ui(
                 })
                 .is_some_and(|s| s <= until)
     };
+    let live = trace.wall_ns == 0;
     let mut rows = Vec::new();
     let mut counts = Vec::with_capacity(groups.len());
     for (gi, g) in groups.iter().enumerate() {
@@ -834,6 +841,8 @@ fn tasks_ui(
         counts.push(n);
         if n == 0 {
             rows.pop(); // a group none of whose tasks exists yet (replay)
+        } else if !state.is_expanded(g) {
+            rows.extend((1..group_area::AREA_ROWS).map(|part| Row::Area(gi, part)));
         }
     }
     egui::ScrollArea::vertical()
@@ -863,12 +872,23 @@ fn tasks_ui(
                             state.expanded.insert(g.name.clone(), !open);
                         }
                         let painter = ui.painter_at(canvas);
-                        painter.hline(
-                            canvas.x_range(),
-                            canvas.bottom() - 1.0,
-                            Stroke::new(1.0, theme.grid),
-                        );
                         let c = theme.group_color(&g.name);
+                        if open {
+                            painter.hline(
+                                canvas.x_range(),
+                                canvas.bottom() - 1.0,
+                                Stroke::new(1.0, theme.grid),
+                            );
+                        } else {
+                            canvases.push(group_area_row(
+                                ui,
+                                state,
+                                (trace, live),
+                                (g, counts[gi]),
+                                (canvas, 0),
+                                (until, theme),
+                            ));
+                        }
                         painter.rect_filled(
                             Rect::from_min_size(
                                 pos2(label.left() - 0.0, label.top() + 4.0),
@@ -877,6 +897,25 @@ fn tasks_ui(
                             0.0,
                             c,
                         );
+                    }
+                    Row::Area(gi, part) => {
+                        let g = &groups[gi];
+                        let (_, canvas) = row_cells(ui, ROW_H);
+                        canvases.push(group_area_row(
+                            ui,
+                            state,
+                            (trace, live),
+                            (g, counts[gi]),
+                            (canvas, part),
+                            (until, theme),
+                        ));
+                        if part + 1 == group_area::AREA_ROWS {
+                            ui.painter_at(canvas).hline(
+                                canvas.x_range(),
+                                canvas.bottom() - 1.0,
+                                Stroke::new(1.0, theme.grid),
+                            );
+                        }
                     }
                     Row::Task(ti) => {
                         let t = &trace.tasks[ti as usize];
@@ -922,6 +961,43 @@ fn tasks_ui(
             }
         });
     state.cache = cache;
+}
+
+/// One row's part of a collapsed group's stacked area, with what the group's tasks are
+/// doing under the pointer.
+fn group_area_row(
+    ui: &mut Ui,
+    state: &mut TimelineState,
+    (trace, live): (&Trace, bool),
+    (g, tasks): (&Group, usize),
+    (canvas, part): (Rect, u8),
+    (until, theme): (u64, &Theme),
+) -> Response {
+    let painter = ui.painter_at(canvas);
+    let color = theme.group_color(&g.name);
+    let vp = state.viewport;
+    state.group_areas.paint(
+        &painter,
+        (trace, live),
+        (&g.name, tasks, color),
+        &vp,
+        canvas,
+        part,
+        (until, theme),
+    );
+    let response = ui.interact(
+        canvas,
+        ui.make_persistent_id(("timeline group area", &g.name, part)),
+        Sense::click_and_drag(),
+    );
+    match response.hover_pos() {
+        Some(p) => {
+            let at = vp.time_from_x((p.x - canvas.left()) as f64).max(0.0) as u64;
+            let text = group_area::counts_text(&state.group_areas.counts_at(&g.name, at), at);
+            response.on_hover_text_at_pointer(format!("{}: {text}", g.name))
+        }
+        None => response,
+    }
 }
 
 /// What task `ti` is doing at `at_ns`, in words: "waiting for a permit: `permit api`

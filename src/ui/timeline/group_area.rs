@@ -1,0 +1,158 @@
+//! A collapsed group's row: a stacked area of its tasks by state over time (running,
+//! scheduled, each wait reason), exact per pixel column from the state spans (see
+//! `view::series::mean_levels`), so a group of a hundred tasks still shows what they do.
+//! The series is built once per trace (at most every 250 ms while live) and binned once per
+//! view.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use egui::{Color32, Painter, Rect, pos2};
+
+use super::Viewport;
+use crate::trace::{Counter, Trace, WaitReason};
+use crate::ui::theme::Theme;
+use crate::view::series::{Bins, mean_levels};
+
+/// How many rows a collapsed group's area spans (its header and the rows under it).
+pub const AREA_ROWS: u8 = 3;
+const LIVE_REFRESH: Duration = Duration::from_millis(250);
+
+type ViewKey = (u64, u64, usize);
+
+#[derive(Default)]
+pub struct GroupAreas {
+    trace_key: Option<(usize, u64, u64)>,
+    at: Option<Instant>,
+    series: HashMap<String, Counter>,
+    binned: HashMap<String, (ViewKey, Vec<Vec<f64>>)>,
+}
+
+impl GroupAreas {
+    fn refresh(&mut self, trace: &Trace, live: bool) {
+        let key = (
+            std::ptr::from_ref(trace) as usize,
+            trace.events,
+            trace.wall_ns,
+        );
+        let same_trace = self.trace_key.is_some_and(|k| k.0 == key.0);
+        let fresh = self.trace_key == Some(key)
+            || (live && same_trace && self.at.is_some_and(|at| at.elapsed() < LIVE_REFRESH));
+        if !fresh {
+            self.trace_key = Some(key);
+            self.at = Some(Instant::now());
+            self.series.clear();
+            self.binned.clear();
+        }
+    }
+
+    fn series(&mut self, trace: &Trace, group: &str) -> &Counter {
+        self.series
+            .entry(group.to_string())
+            .or_insert_with(|| trace.group_state_series(group))
+    }
+
+    /// How many of `group`'s tasks are in each state at `t_ns`, largest first (nonzero
+    /// only), as the row shows it.
+    pub fn counts_at(&self, group: &str, t_ns: u64) -> Vec<(&'static str, u64)> {
+        let Some(c) = self.series.get(group) else {
+            return Vec::new();
+        };
+        let mut out: Vec<_> = c
+            .fields
+            .iter()
+            .copied()
+            .zip(c.at(t_ns))
+            .filter(|(_, n)| *n > 0)
+            .collect();
+        out.sort_by_key(|c| std::cmp::Reverse(c.1));
+        out
+    }
+
+    /// Paints part `part` (0 = the header row) of `group`'s area into `canvas`, one row of
+    /// the `AREA_ROWS` the area spans; `tasks` tasks fill its height.
+    #[allow(clippy::too_many_arguments)]
+    pub fn paint(
+        &mut self,
+        painter: &Painter,
+        (trace, live): (&Trace, bool),
+        (group, tasks, color): (&str, usize, Color32),
+        vp: &Viewport,
+        canvas: Rect,
+        part: u8,
+        (until, theme): (u64, &Theme),
+    ) {
+        self.refresh(trace, live);
+        let width = canvas.width().max(1.0) as usize;
+        let t0 = vp.start_ns.max(0.0);
+        let t1 = vp.time_from_x(canvas.width() as f64).min(until as f64);
+        if t1 <= t0 {
+            return;
+        }
+        let key = (t0.to_bits(), t1.to_bits(), width);
+        let x0 = canvas.left() + vp.x_from_time(t0) as f32;
+        let x1 = canvas.left() + vp.x_from_time(t1) as f32;
+        let cols = ((x1 - x0).max(1.0) as usize).min(width);
+        if self.binned.get(group).is_none_or(|(k, _)| *k != key) {
+            let bins = Bins::over(t0, t1, cols);
+            let levels = mean_levels(self.series(trace, group), &bins);
+            self.binned.insert(group.to_string(), (key, levels));
+        }
+        let Some((_, levels)) = self.binned.get(group) else {
+            return;
+        };
+        let Some(fields) = self.series.get(group).map(|c| c.fields.clone()) else {
+            return;
+        };
+        let colors: Vec<Color32> = fields
+            .iter()
+            .map(|f| match *f {
+                "running" => color,
+                "scheduled" => theme.scheduled,
+                w => WaitReason::from_name(w).map_or(theme.idle, |r| theme.wait_color(r)),
+            })
+            .collect();
+        let row_h = canvas.height();
+        let full_h = row_h * f32::from(AREA_ROWS) - 2.0;
+        let bottom = canvas.top() - row_h * f32::from(part) + full_h;
+        let per_task = full_h / tasks.max(1) as f32;
+        let col_w = (x1 - x0) / levels.len().max(1) as f32;
+        for (i, bin) in levels.iter().enumerate() {
+            let x = x0 + i as f32 * col_w;
+            let mut y = bottom;
+            for (v, c) in bin.iter().zip(&colors) {
+                if *v <= 0.0 {
+                    continue;
+                }
+                let h = *v as f32 * per_task;
+                let r = Rect::from_min_max(pos2(x, y - h), pos2(x + col_w.max(1.0), y));
+                painter.rect_filled(r.intersect(canvas), 0.0, *c);
+                y -= h;
+            }
+        }
+    }
+}
+
+/// "at 512 ms: 10 waiting for a permit, 5 sleeping".
+pub fn counts_text(counts: &[(&'static str, u64)], at_ns: u64) -> String {
+    let parts: Vec<String> = counts
+        .iter()
+        .map(|(f, n)| {
+            let what = match *f {
+                "running" => "running",
+                "scheduled" => "scheduled (waiting for a worker)",
+                w => WaitReason::from_name(w).map_or("waiting", WaitReason::phrase),
+            };
+            format!("{n} {what}")
+        })
+        .collect();
+    format!(
+        "at {}: {}",
+        super::axis::format_ns(at_ns as f64),
+        if parts.is_empty() {
+            "none alive".to_string()
+        } else {
+            parts.join(", ")
+        }
+    )
+}
