@@ -10,7 +10,7 @@ use egui_kittest::kittest::Queryable;
 
 fn harness(dir: PathBuf) -> Harness<'static, App> {
     Harness::builder()
-        .with_size(egui::vec2(1500.0, 900.0))
+        .with_size(egui::vec2(1600.0, 1000.0))
         .build_ui_state(
             |ui, app: &mut App| app.ui_root(ui),
             App::new(dir, State::default()),
@@ -139,6 +139,10 @@ fn run_a_scenario_and_inspect_a_task() {
         (t.id, trace.polls_of(t).len(), trace.wakes_of(t).len())
     };
     assert!(polls >= 2);
+    // The resource tracks and plots above may leave the row below the fold.
+    h.get_by_label(&format!("  fetch #{id}")).scroll_to_me();
+    h.step();
+    h.step();
     click(&mut h, &format!("  fetch #{id}"));
     h.get_by_label(&format!("fetch #{id}"));
     h.get_by_label_contains(&format!("{polls} polls · {wakes} wakes"));
@@ -840,7 +844,7 @@ fn presentation_mode_hides_the_panels_and_is_large_and_light() {
         ..h.state().state.clone()
     };
     let mut again = Harness::builder()
-        .with_size(egui::vec2(1500.0, 900.0))
+        .with_size(egui::vec2(1600.0, 1000.0))
         .build_ui_state(
             |ui, app: &mut App| app.ui_root(ui),
             App::new(
@@ -1208,4 +1212,25 @@ fn a_collapsed_group_row_shows_its_tasks_by_state() {
         .collect();
     assert_eq!(shown, expected);
     assert_eq!(shown.get("permit"), Some(&10));
+}
+
+/// Resource tracks sit under the worker lanes, one per resource the run used: the
+/// semaphore's permits held against its five permits, and the clients waiting for one.
+#[test]
+fn resource_tracks_show_the_semaphore_held_and_waited_for() {
+    let mut h = run_shipped("A polite, rate-limited client");
+    h.get_by_label("http in flight");
+    h.get_by_label("5 · peak 15");
+    // reqwest resolves the lab server's address on the blocking pool: it has a track too.
+    h.get_by_label("blocking pool");
+    assert!(
+        h.query_by_label_contains("channel").is_none(),
+        "no channel, no track"
+    );
+    let y = h.get_by_label("semaphore api").rect().center().y;
+    let x = h.state().timeline.x_of_time(500_000_000);
+    h.hover_at(egui::pos2(x, y));
+    h.step();
+    h.step();
+    h.get_by_label_contains("semaphore api at 500 ms: 5 held of 5, 10 waiting");
 }

@@ -4,6 +4,7 @@
 
 pub mod group_area;
 pub mod plots;
+pub mod resource_tracks;
 
 pub use crate::view::{axis, lod};
 
@@ -121,6 +122,8 @@ pub struct TimelineState {
     states: std::cell::RefCell<StateCache>,
     /// The collapsed groups' stacked areas.
     pub group_areas: group_area::GroupAreas,
+    /// The resource tracks under the lanes.
+    pub resources: resource_tracks::ResourceTracks,
 }
 
 /// A lane's busy and parked time up to a moment (now while live, the replay's time), with
@@ -245,6 +248,7 @@ impl Default for TimelineState {
             exact: plots::ExactSeries::default(),
             states: Default::default(),
             group_areas: Default::default(),
+            resources: Default::default(),
         }
     }
 }
@@ -368,6 +372,15 @@ pub fn timeline_ui(ui: &mut Ui, state: &mut TimelineState, run: &RunView<'_>, th
     let axis_rect = axis_ui(ui, &state.viewport, theme);
     let lane_rects = lanes_ui(ui, state, trace, (run.now_ns, until), theme, &mut canvases);
     ui.add_space(2.0);
+    let vp = state.viewport;
+    canvases.extend(resource_tracks::resource_tracks_ui(
+        ui,
+        &mut state.resources,
+        trace,
+        &vp,
+        run.now_ns.min(until),
+        theme,
+    ));
     plots::plots_ui(
         ui,
         trace,
