@@ -280,12 +280,33 @@ pub fn short_location(loc: &str) -> String {
         Some((head, col)) if col.chars().all(|c| c.is_ascii_digit()) && head.contains(':') => head,
         _ => loc,
     };
-    match without_col.rfind("/src/") {
-        Some(i) => {
-            let crate_start = without_col[..i].rfind('/').map_or(0, |j| j + 1);
-            without_col[crate_start..].to_string()
-        }
-        None => without_col.to_string(),
+    let Some(i) = without_col.rfind("/src/") else {
+        return without_col.to_string();
+    };
+    let crate_start = without_col[..i].rfind('/').map_or(0, |j| j + 1);
+    let crate_dir = &without_col[crate_start..i];
+    // `hyper-util-0.1.21` → `hyper-util`.
+    let name = match crate_dir.rsplit_once('-') {
+        Some((name, version)) if version.starts_with(|c: char| c.is_ascii_digit()) => name,
+        _ => crate_dir,
+    };
+    let path = &without_col[i + "/src/".len()..];
+    if crate_start == 0 && !without_col.starts_with('/') && name == crate_dir {
+        // Our own code (`src/main.rs:3`): the path says it.
+        return without_col.to_string();
+    }
+    let file = path.rsplit_once(':').map_or(path, |(f, _)| f);
+    format!("{name}: {} ({path})", library_role(name, file))
+}
+
+/// What a library's task is, by where it was spawned (the ones the scenarios meet).
+fn library_role(krate: &str, file: &str) -> &'static str {
+    match (krate, file) {
+        ("hyper-util", "rt/tokio.rs") | ("hyper-util", "client/legacy/client.rs") => "connection",
+        ("hyper", _) => "connection",
+        ("reqwest", _) => "client",
+        ("tokio", f) if f.starts_with("fs/") || f.starts_with("net/") => "blocking I/O",
+        _ => "task",
     }
 }
 
@@ -2227,7 +2248,15 @@ mod tests {
             short_location(
                 "/root/.cargo/registry/src/index.crates.io-1/hyper-util-0.1.21/src/rt/tokio.rs:127:9"
             ),
-            "hyper-util-0.1.21/src/rt/tokio.rs:127"
+            "hyper-util: connection (rt/tokio.rs:127)"
+        );
+        assert_eq!(
+            short_location("/home/u/.cargo/registry/src/x/tokio-1.54.1/src/fs/read.rs:50:3"),
+            "tokio: blocking I/O (fs/read.rs:50)"
+        );
+        assert_eq!(
+            short_location("/deps/some-crate/src/lib.rs:9:1"),
+            "some-crate: task (lib.rs:9)"
         );
         assert_eq!(short_location("src/main.rs:3:1"), "src/main.rs:3");
     }
