@@ -1238,3 +1238,40 @@ fn resource_tracks_show_the_semaphore_held_and_waited_for() {
     h.step();
     h.get_by_label_contains("semaphore api at 500 ms: 5 held of 5, 10 waiting");
 }
+
+/// A refused request does not look like a success: the client's row says how its request
+/// ended, and marks a refusal.
+#[test]
+fn refused_requests_are_marked_on_their_task_rows() {
+    let mut h = run_shipped("Naive fan-out against a rate limit");
+    click(&mut h, "+ client (15)");
+    let (id, mid) = {
+        let trace = trace_of(&h);
+        trace
+            .http
+            .iter()
+            .filter(|r| r.status == Some(429))
+            .find_map(|r| {
+                let (id, end) = (r.task?, r.end_ns?);
+                let ti = trace.task_index(id)?;
+                // The middle of the task's HTTP wait during that request.
+                let wait = trace.task_states(ti).into_iter().find(|s| {
+                    s.wait == Some(asyncscope::trace::WaitReason::Http)
+                        && s.state == asyncscope::trace::TaskState::Waiting
+                        && s.start_ns < end
+                        && s.end_ns > r.start_ns
+                })?;
+                Some((id, (wait.start_ns + wait.end_ns) / 2))
+            })
+            .expect("a refused request the task waited for")
+    };
+    let row = format!("  client #{id}");
+    h.get_by_label(&row).scroll_to_me();
+    h.step();
+    let y = h.get_by_label(&row).rect().center().y;
+    let x = h.state().timeline.x_of_time(mid);
+    h.hover_at(egui::pos2(x, y));
+    h.step();
+    h.step();
+    h.get_by_label_contains(", answered 429 Too Many Requests (refused)");
+}

@@ -1057,9 +1057,67 @@ pub fn state_text(
         }
         TaskState::Waiting => {
             let phrase = s.wait.map_or("waiting", WaitReason::phrase);
-            format!("{phrase}{step_text}{took}")
+            // An HTTP wait says how its request ended.
+            let answer = (s.wait == Some(WaitReason::Http))
+                .then(|| {
+                    let id = trace.tasks[ti as usize].id;
+                    trace.http.iter().find(|h| {
+                        h.task == Some(id)
+                            && h.start_ns <= s.end_ns
+                            && h.end_ns.is_none_or(|e| e >= s.start_ns)
+                    })
+                })
+                .flatten()
+                .map_or_else(String::new, |h| {
+                    format!(", answered {}", http_outcome(h.status))
+                });
+            format!("{phrase}{step_text}{took}{answer}")
         }
     })
+}
+
+/// "200", "429 Too Many Requests (refused)", "nothing: the request failed", "not yet".
+fn http_outcome(status: Option<u16>) -> String {
+    match status {
+        Some(429) => "429 Too Many Requests (refused)".to_string(),
+        Some(0) => "nothing: the request failed".to_string(),
+        Some(s) => s.to_string(),
+        None => "not yet".to_string(),
+    }
+}
+
+/// Under a task's HTTP waits, a red bar where its request was refused (429) or failed, so
+/// they do not look like successes.
+fn paint_refused_requests(
+    painter: &egui::Painter,
+    vp: &Viewport,
+    canvas: Rect,
+    (trace, ti, until): (&Trace, u32, u64),
+    theme: &Theme,
+) {
+    let id = trace.tasks[ti as usize].id;
+    let bar = Rect::from_min_max(
+        pos2(canvas.left(), canvas.center().y + 4.0),
+        pos2(canvas.right(), canvas.center().y + 7.0),
+    );
+    for h in trace.http.iter().filter(|h| h.task == Some(id)) {
+        let (Some(end), Some(status)) = (h.end_ns, h.status) else {
+            continue;
+        };
+        if (status == 429 || status == 0) && h.start_ns < until {
+            let r = span_rect(vp, bar, h.start_ns, end.min(until), 2.0);
+            painter.rect_filled(r, 0.0, theme.panicked);
+            if r.width() > 28.0 {
+                painter.text(
+                    pos2(r.left() + 2.0, canvas.top()),
+                    Align2::LEFT_TOP,
+                    if status == 429 { "429" } else { "failed" },
+                    FontId::proportional(10.0),
+                    theme.panicked,
+                );
+            }
+        }
+    }
 }
 
 /// Under each poll of a task, a strip in the colour of the worker that polled it, and a
@@ -1187,6 +1245,7 @@ fn paint_task_row(
         }
     }
     paint_task_workers(&painter, &vp, canvas, (trace, ti, until), (t0, t1), theme);
+    paint_refused_requests(&painter, &vp, canvas, (trace, ti, until), theme);
     if let Some(lp) = trace.in_progress.iter().find(|lp| lp.task == ti) {
         let row = Rect::from_center_size(
             pos2(canvas.center().x, mid),
