@@ -1105,6 +1105,8 @@ fn the_busy_plot_agrees_with_the_lanes() {
     let mut h = run_shipped("CPU work inside async tasks");
     h.get_by_label("busy % per worker");
     h.get_by_label("scheduled tasks");
+    // A labelled scale, fixed for a percentage.
+    h.get_by_label("scale 0–100%");
     assert!(
         h.query_by_label("busy % per tokio worker").is_none(),
         "collapsed"

@@ -282,18 +282,26 @@ fn draw_plots(
             .iter()
             .flat_map(|s| s.points.iter().map(|p| p[1]))
             .fold(0.0f64, f64::max);
-        // No y axis (it would shift the plot off the timeline's x): the peak says the scale.
+        // Percentages on a fixed scale, so 100% always looks full; others from 0 to a
+        // round number above the peak. No y axis (it would shift the plot off the
+        // timeline's x): the label cell says the scale.
+        let (y_max, scale) = if title.contains('%') {
+            (105.0, "0–100%".to_string())
+        } else {
+            let top = nice_ceiling(peak.max(1.0));
+            (top * 1.05, format!("0–{top}"))
+        };
+        let (name_rect, scale_rect) = label.split_top_bottom_at_fraction(0.6);
         ui.put(
-            label.shrink2(vec2(4.0, 0.0)),
+            name_rect.shrink2(vec2(4.0, 0.0)),
             egui::Label::new(egui::RichText::new(*title).strong()).selectable(false),
         )
         .on_hover_text(format!("{help}\nPeak: {peak:.1}"));
-        // Percentages on a fixed scale, so 100% always looks full.
-        let y_max = if title.contains('%') {
-            105.0
-        } else {
-            peak.max(1.0) * 1.1
-        };
+        ui.put(
+            scale_rect.shrink2(vec2(4.0, 0.0)),
+            egui::Label::new(egui::RichText::new(format!("scale {scale}")).small().weak())
+                .selectable(false),
+        );
         ui.scope_builder(UiBuilder::new().max_rect(canvas), |ui| {
             Plot::new(("metrics plot", salt, i))
                 .width(canvas.width())
@@ -331,4 +339,26 @@ fn draw_plots(
         });
     }
     plots.len()
+}
+
+/// The smallest of 1, 2 or 5 × a power of ten that is at least `v`.
+fn nice_ceiling(v: f64) -> f64 {
+    let p = 10f64.powf(v.log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * p)
+        .find(|&c| c >= v)
+        .unwrap_or(10.0 * p)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn scales_end_at_a_round_number_above_the_peak() {
+        assert_eq!(super::nice_ceiling(1.0), 1.0);
+        assert_eq!(super::nice_ceiling(1.2), 2.0);
+        assert_eq!(super::nice_ceiling(8.7), 10.0);
+        assert_eq!(super::nice_ceiling(193.0), 200.0);
+        assert_eq!(super::nice_ceiling(3.0), 5.0);
+    }
 }
