@@ -1277,3 +1277,43 @@ fn refused_requests_are_marked_on_their_task_rows() {
     h.step();
     h.get_by_label_contains(", answered 429 Too Many Requests (refused)");
 }
+
+/// The side panels fold away so the timeline takes the width (at 1600×1000 it then gets
+/// nearly all of it), and the choice is kept between launches.
+#[test]
+fn the_side_panels_fold_away_for_the_timeline() {
+    let mut h = run_shipped("I/O fan-out");
+    let before = h.state().timeline.width();
+    click(&mut h, "« hide");
+    click(&mut h, "hide »");
+    h.step();
+    let after = h.state().timeline.width();
+    assert!(after > before + 400.0, "{before} -> {after}");
+    assert!(
+        after >= 0.9 * 1600.0,
+        "the timeline gets {after} px of 1600"
+    );
+    let state = h.state().state.clone();
+    assert!(
+        state.hide_left && state.hide_right,
+        "remembered in the persisted state"
+    );
+    // A new window with that state opens folded.
+    let mut again = Harness::builder()
+        .with_size(egui::vec2(1600.0, 1000.0))
+        .build_ui_state(
+            |ui, app: &mut App| app.ui_root(ui),
+            App::new(
+                Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"),
+                state,
+            ),
+        );
+    again.step();
+    again.get_by_label("»");
+    assert!(again.query_by_label("« hide").is_none());
+    // The buttons bring the panels back.
+    click(&mut h, "»");
+    click(&mut h, "«");
+    assert!(!h.state().state.hide_left && !h.state().state.hide_right);
+    h.get_by_label("Run");
+}

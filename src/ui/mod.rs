@@ -48,6 +48,10 @@ pub struct State {
     pub recent: Vec<PathBuf>,
     /// Serve runs to tokio-console on 127.0.0.1 at this port (None: off).
     pub console_port: Option<u16>,
+    /// The scenario panel (left) and the findings and details panel (right) folded away,
+    /// so the timeline takes the width.
+    pub hide_left: bool,
+    pub hide_right: bool,
 }
 
 /// How many recent files the Recent menu keeps.
@@ -71,6 +75,8 @@ impl Default for State {
             language: Language::English,
             recent: Vec::new(),
             console_port: None,
+            hide_left: false,
+            hide_right: false,
         }
     }
 }
@@ -949,11 +955,46 @@ impl App {
         if self.state.presenting {
             commands.extend(self.presentation_bar_ui(ui, &line));
         }
-        if !self.state.presenting {
+        if !self.state.presenting && self.state.hide_left {
+            egui::Panel::left("scenarios folded")
+                .exact_size(28.0)
+                .resizable(false)
+                .show(ui, |ui| {
+                    if ui
+                        .button("»")
+                        .on_hover_text("Show the scenario panel")
+                        .clicked()
+                    {
+                        self.state.hide_left = false;
+                    }
+                });
+        }
+        if !self.state.presenting && self.state.hide_right {
+            egui::Panel::right("details folded")
+                .exact_size(28.0)
+                .resizable(false)
+                .show(ui, |ui| {
+                    if ui
+                        .button("«")
+                        .on_hover_text("Show the findings and details")
+                        .clicked()
+                    {
+                        self.state.hide_right = false;
+                    }
+                });
+        }
+        if !self.state.presenting && !self.state.hide_left {
             egui::Panel::left("scenarios")
                 .default_size(320.0)
                 .min_size(240.0)
                 .show(ui, |ui| {
+                    if ui
+                        .small_button("« hide")
+                        .on_hover_text("Hide the scenario panel (the timeline takes the width)")
+                        .clicked()
+                    {
+                        self.state.hide_left = true;
+                    }
                     egui::ScrollArea::vertical()
                         .id_salt("left panel")
                         .show(ui, |ui| {
@@ -988,10 +1029,21 @@ impl App {
                             commands.extend(runs::runs_ui(ui, &mut self.runs, shown));
                         });
                 });
+        }
+        if !self.state.presenting && !self.state.hide_right {
             egui::Panel::right("details")
                 .default_size(320.0)
                 .min_size(260.0)
                 .show(ui, |ui| {
+                    if ui
+                        .small_button("hide »")
+                        .on_hover_text(
+                            "Hide the findings and details (the timeline takes the width)",
+                        )
+                        .clicked()
+                    {
+                        self.state.hide_right = true;
+                    }
                     if let Some(run) = shown_run(&self.runs, self.shown_run) {
                         findings_ui(ui, run, &mut self.timeline);
                         ui.separator();

@@ -221,6 +221,11 @@ impl LaneShares {
 }
 
 impl TimelineState {
+    /// The width of the timeline (its label column and canvases) in the last frame.
+    pub fn width(&self) -> f32 {
+        self.canvas_w as f32 + GUTTER_W
+    }
+
     /// The screen x where time `t_ns` is drawn on the timeline's canvases.
     pub fn x_of_time(&self, t_ns: u64) -> f32 {
         self.canvas_left + self.viewport.x_from_time(t_ns as f64) as f32
