@@ -1317,3 +1317,34 @@ fn the_side_panels_fold_away_for_the_timeline() {
     assert!(!h.state().state.hide_left && !h.state().state.hide_right);
     h.get_by_label("Run");
 }
+
+/// A scenario says what to show first: `[view] expand` opens a group of any size on the
+/// first run, and `tracks` picks the resource tracks.
+#[test]
+fn a_scenarios_view_keys_pick_what_shows_first() {
+    let dir = std::env::temp_dir().join(format!("asyncscope-ui-view-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let mut text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/rate_limited_client.toml"),
+    )
+    .expect("scenario");
+    text.push_str("\n[view]\nexpand = [\"client\"]\ntracks = [\"semaphore api\"]\n");
+    std::fs::write(dir.join("view.toml"), text).expect("write");
+    let mut h = harness(dir);
+    press_run_and_wait(&mut h, "the run to finish");
+    h.step();
+    h.get_by_label("- client (15)");
+    assert!(
+        h.query_all_by_label_contains("  client #").count() >= 10,
+        "one row per client"
+    );
+    let names: Vec<String> = h
+        .state()
+        .timeline
+        .resources
+        .series
+        .iter()
+        .map(|(c, _)| c.name.clone())
+        .collect();
+    assert_eq!(names, ["semaphore api"], "only the tracks asked for");
+}

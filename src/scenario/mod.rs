@@ -206,6 +206,18 @@ pub struct Scenario {
     /// Named bounded channels (`[channels]`): name → capacity.
     pub channels: BTreeMap<String, usize>,
     pub groups: Vec<TaskGroup>,
+    /// What the timeline shows first (`[view]`).
+    pub view: ViewConfig,
+}
+
+/// `[view]`: what a scenario's lesson needs on screen at once.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ViewConfig {
+    /// Task groups shown expanded (one row per task) whatever their size.
+    pub expand: Vec<String>,
+    /// The resource tracks to show, in this order (`http`, `semaphore NAME`,
+    /// `channel NAME`, `blocking pool`); None: every resource the run uses.
+    pub tracks: Option<Vec<String>>,
 }
 
 impl Scenario {

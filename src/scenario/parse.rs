@@ -183,6 +183,15 @@ struct RawScenario {
     #[serde(default)]
     channels: BTreeMap<Spanned<String>, Spanned<u64>>,
     task: Option<Spanned<Vec<Spanned<RawGroup>>>>,
+    view: Option<RawView>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawView {
+    #[serde(default)]
+    expand: Vec<Spanned<String>>,
+    tracks: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -479,6 +488,12 @@ impl Validator<'_> {
             });
         }
         self.channel_totals(&ctx, &groups, &channel_spans)?;
+        let view = self.view(
+            raw.view.unwrap_or_default(),
+            &groups,
+            &semaphores,
+            &channels,
+        )?;
         Ok(Scenario {
             name: raw.name.into_inner(),
             about: raw.about.into_inner(),
@@ -494,7 +509,80 @@ impl Validator<'_> {
             semaphores,
             channels,
             groups,
+            view,
         })
+    }
+
+    /// `[view]`: groups that exist (a group or a spawned child's name), tracks of resources
+    /// the scenario declares.
+    fn view(
+        &self,
+        raw: RawView,
+        groups: &[TaskGroup],
+        semaphores: &BTreeMap<String, usize>,
+        channels: &BTreeMap<String, usize>,
+    ) -> Checked<super::ViewConfig> {
+        let mut names: Vec<String> = groups.iter().map(|g| g.name.to_string()).collect();
+        fn spawned(steps: &[Step], out: &mut Vec<String>) {
+            for s in steps {
+                match s {
+                    Step::Spawn { name, steps, .. } => {
+                        out.push(name.to_string());
+                        spawned(steps, out);
+                    }
+                    Step::Permit { steps, .. } | Step::Repeat { steps, .. } => spawned(steps, out),
+                    Step::Join(branches) => branches.iter().for_each(|b| spawned(b, out)),
+                    _ => {}
+                }
+            }
+        }
+        for g in groups {
+            spawned(&g.steps, &mut names);
+        }
+        let mut expand = Vec::new();
+        for e in raw.expand {
+            if !names.iter().any(|n| n == e.get_ref()) {
+                let hint = nearest(e.get_ref(), names.iter().map(String::as_str))
+                    .map(|n| format!("; did you mean `{n}`?"))
+                    .unwrap_or_default();
+                return self.err(
+                    e.span(),
+                    format!(
+                        "`expand` names no task group: `{}` (groups: {}){hint}",
+                        e.get_ref(),
+                        names.join(", ")
+                    ),
+                );
+            }
+            expand.push(e.into_inner());
+        }
+        let mut known: Vec<String> = vec!["http".into(), "blocking pool".into()];
+        known.extend(semaphores.keys().map(|s| format!("semaphore {s}")));
+        known.extend(channels.keys().map(|c| format!("channel {c}")));
+        let tracks = match raw.tracks {
+            None => None,
+            Some(list) => {
+                let mut out = Vec::new();
+                for t in list {
+                    if !known.iter().any(|k| k == t.get_ref()) {
+                        let hint = nearest(t.get_ref(), known.iter().map(String::as_str))
+                            .map(|n| format!("; did you mean `{n}`?"))
+                            .unwrap_or_default();
+                        return self.err(
+                            t.span(),
+                            format!(
+                                "`tracks` has no track `{}`; expected one of: {}{hint}",
+                                t.get_ref(),
+                                known.join(", ")
+                            ),
+                        );
+                    }
+                    out.push(t.into_inner());
+                }
+                Some(out)
+            }
+        };
+        Ok(super::ViewConfig { expand, tracks })
     }
 
     fn steps(
@@ -969,6 +1057,47 @@ mod tests {
         assert_eq!(d.line, 5);
         assert!(d.message.contains("slep_ms"), "{}", d.message);
         assert!(d.message.contains("sleep_ms"), "{}", d.message);
+    }
+
+    #[test]
+    fn view_names_groups_and_tracks_the_scenario_has() {
+        let base = format!(
+            "{HEAD}[semaphores]\napi = 5\n[[task]]\nname = \"client\"\nsteps = [{{ spawn = {{ name = \"child\", steps = [{{ sleep_ms = 1 }}] }} }}]\n"
+        );
+        let sc = parse(
+            "t.toml",
+            &format!("{base}[view]\nexpand = [\"client\", \"child\"]\ntracks = [\"semaphore api\", \"http\"]\n"),
+        )
+        .expect("valid");
+        assert_eq!(sc.view.expand, ["client", "child"]);
+        assert_eq!(
+            sc.view.tracks.as_deref(),
+            Some(&["semaphore api".to_string(), "http".to_string()][..])
+        );
+        assert_eq!(
+            parse("t.toml", &base).expect("valid").view,
+            super::super::ViewConfig::default()
+        );
+        // A typo in a group: its line and column, and the nearest name.
+        let d = err(&format!("{base}[view]\nexpand = [\"clinet\"]\n"));
+        assert_eq!((d.line, d.column), (9, 11));
+        assert!(
+            d.message.contains("did you mean `client`?"),
+            "{}",
+            d.message
+        );
+        // A track of a resource the scenario does not declare.
+        let d = err(&format!("{base}[view]\ntracks = [\"semaphore db\"]\n"));
+        assert_eq!(d.line, 9);
+        assert!(
+            d.message
+                .contains("expected one of: http, blocking pool, semaphore api"),
+            "{}",
+            d.message
+        );
+        // An unknown key of [view].
+        let d = err(&format!("{base}[view]\nexpnad = []\n"));
+        assert!(d.message.contains("expand"), "{}", d.message);
     }
 
     #[test]

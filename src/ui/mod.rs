@@ -428,6 +428,12 @@ impl App {
         self.compare = None;
         self.replay = None;
         self.timeline.reset_for_new_run();
+        let view = self
+            .runs
+            .last()
+            .and_then(|r| r.scenario.as_ref())
+            .map(|s| s.view.clone());
+        self.timeline.apply_view(view.as_ref());
     }
 
     /// The replay, if one is going.

@@ -270,6 +270,16 @@ impl TimelineState {
         self.cursor_ns = None;
     }
 
+    /// What the scenario asks to show first (`[view]`): its `expand` groups open, and only
+    /// its `tracks` (all the run's resources when it names none).
+    pub fn apply_view(&mut self, view: Option<&crate::scenario::ViewConfig>) {
+        let view = view.cloned().unwrap_or_default();
+        for g in &view.expand {
+            self.expanded.insert(g.clone(), true);
+        }
+        self.resources.only = view.tracks;
+    }
+
     /// Shows `[start_ns, end_ns]` (with a margin) and stops following the live end.
     pub fn zoom_to(&mut self, start_ns: u64, end_ns: u64) {
         self.follow_live = false;

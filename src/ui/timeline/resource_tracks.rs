@@ -28,6 +28,8 @@ pub struct ResourceTracks {
     /// The run's series, with the size each is measured against (permits, capacity).
     pub series: Vec<(Counter, Option<u64>)>,
     binned: HashMap<usize, (ViewKey, Vec<Vec<f64>>)>,
+    /// The scenario's `[view] tracks`, in order (None: every resource the run used).
+    pub only: Option<Vec<String>>,
 }
 
 impl ResourceTracks {
@@ -47,8 +49,17 @@ impl ResourceTracks {
         self.key = Some(key);
         self.at = Some(Instant::now());
         self.binned.clear();
-        self.series = trace
-            .resource_series()
+        let mut all = trace.resource_series();
+        if let Some(only) = &self.only {
+            // `http` names the HTTP track.
+            let wanted = |c: &Counter| {
+                only.iter()
+                    .position(|o| c.name == *o || (o == "http" && c.name == "http in flight"))
+            };
+            all.retain(|c| wanted(c).is_some());
+            all.sort_by_key(|c| wanted(c));
+        }
+        self.series = all
             .into_iter()
             .map(|c| {
                 let size = trace
