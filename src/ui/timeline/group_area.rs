@@ -83,6 +83,18 @@ impl GroupAreas {
         (until, theme): (u64, &Theme),
     ) {
         self.refresh(trace, live);
+        if live && tasks > super::LIVE_TASK_LIMIT {
+            if part == 0 {
+                painter.text(
+                    canvas.left_center(),
+                    egui::Align2::LEFT_CENTER,
+                    "by state when the run ends",
+                    egui::FontId::proportional(11.0),
+                    theme.weak_text,
+                );
+            }
+            return;
+        }
         let width = canvas.width().max(1.0) as usize;
         let t0 = vp.start_ns.max(0.0);
         let t1 = vp.time_from_x(canvas.width() as f64).min(until as f64);

@@ -28,6 +28,9 @@ const ROW_H: f32 = 18.0;
 pub const GUTTER_W: f32 = 170.0;
 /// Groups with more tasks than this start collapsed.
 const EXPAND_UP_TO: usize = 12;
+/// What reads every task's states (the scheduled plot, group rows) waits for the end of a
+/// live run with more tasks than this: the frame holds the trace, and the collector waits.
+const LIVE_TASK_LIMIT: usize = 20_000;
 
 /// What the user selected: a task, or one poll of it (kept by task id and start time, which
 /// survive the renumbering when a run finishes).
@@ -1021,7 +1024,11 @@ fn group_area_row(
     match response.hover_pos() {
         Some(p) => {
             let at = vp.time_from_x((p.x - canvas.left()) as f64).max(0.0) as u64;
-            let text = group_area::counts_text(&state.group_areas.counts_at(&g.name, at), at);
+            let text = if live && tasks > LIVE_TASK_LIMIT {
+                "counted by state when the run ends".to_string()
+            } else {
+                group_area::counts_text(&state.group_areas.counts_at(&g.name, at), at)
+            };
             response.on_hover_text_at_pointer(format!("{}: {text}", g.name))
         }
         None => response,

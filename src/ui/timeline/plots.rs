@@ -62,6 +62,12 @@ impl ExactSeries {
             .filter(|l| l.kind == LaneKind::Worker)
             .map(|l| (l.name.clone(), points(coverage(&l.polls, &b), 100.0)))
             .collect();
+        // Every task's states: for a huge live run, only once it is over (the frame holds
+        // the trace, and the collector waits for it).
+        if live && trace.tasks.len() > super::LIVE_TASK_LIMIT {
+            self.scheduled.clear();
+            return;
+        }
         let scheduled = (0..trace.tasks.len() as u32).flat_map(|i| {
             trace
                 .task_states(i)
