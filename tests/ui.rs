@@ -50,6 +50,12 @@ fn finished(app: &App) -> bool {
     app.current_run().is_some_and(|r| !r.is_running())
 }
 
+/// The resource tracks on screen, in order.
+fn track_names(h: &Harness<'static, App>) -> Vec<String> {
+    let tracks = &h.state().timeline.resources.series;
+    tracks.iter().map(|(c, _)| c.name.clone()).collect()
+}
+
 /// Clicks the widget labelled `label` and lets two frames pass (a click takes two).
 fn click(h: &mut Harness<'static, App>, label: &str) {
     h.get_by_label(label).click();
@@ -1223,14 +1229,7 @@ fn resource_tracks_show_the_semaphore_held_and_waited_for() {
     h.get_by_label("http in flight");
     h.get_by_label("5 · peak 15");
     // Only the resources the run used have a track.
-    let names: Vec<String> = h
-        .state()
-        .timeline
-        .resources
-        .series
-        .iter()
-        .map(|(c, _)| c.name.clone())
-        .collect();
+    let names = track_names(&h);
     assert_eq!(names, ["http in flight", "semaphore api"]);
     let y = h.get_by_label("semaphore api").rect().center().y;
     let x = h.state().timeline.x_of_time(500_000_000);
@@ -1332,13 +1331,6 @@ fn a_scenarios_view_keys_pick_what_shows_first() {
         h.query_all_by_label_contains("  client #").count() >= 10,
         "one row per client"
     );
-    let names: Vec<String> = h
-        .state()
-        .timeline
-        .resources
-        .series
-        .iter()
-        .map(|(c, _)| c.name.clone())
-        .collect();
+    let names = track_names(&h);
     assert_eq!(names, ["semaphore api"], "only the tracks asked for");
 }
