@@ -126,6 +126,13 @@ pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .map(|(_, c)| c)
 }
 
+/// "; did you mean `best`?" for the candidate nearest `word`, or nothing.
+fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    nearest(word, candidates)
+        .map(|n| format!("; did you mean `{n}`?"))
+        .unwrap_or_default()
+}
+
 /// Adds "did you mean …?" to serde's "unknown field `x`, expected one of `a`, `b`" (and
 /// "unknown variant", for steps) when one of the expected names is close to `x`.
 fn with_suggestion(message: &str) -> String {
@@ -542,9 +549,7 @@ impl Validator<'_> {
         let mut expand = Vec::new();
         for e in raw.expand {
             if !names.iter().any(|n| n == e.get_ref()) {
-                let hint = nearest(e.get_ref(), names.iter().map(String::as_str))
-                    .map(|n| format!("; did you mean `{n}`?"))
-                    .unwrap_or_default();
+                let hint = did_you_mean(e.get_ref(), names.iter().map(String::as_str));
                 return self.err(
                     e.span(),
                     format!(
@@ -565,9 +570,7 @@ impl Validator<'_> {
                 let mut out = Vec::new();
                 for t in list {
                     if !known.iter().any(|k| k == t.get_ref()) {
-                        let hint = nearest(t.get_ref(), known.iter().map(String::as_str))
-                            .map(|n| format!("; did you mean `{n}`?"))
-                            .unwrap_or_default();
+                        let hint = did_you_mean(t.get_ref(), known.iter().map(String::as_str));
                         return self.err(
                             t.span(),
                             format!(
@@ -661,9 +664,7 @@ impl Validator<'_> {
             RawStep::Permit(p) => {
                 if !ctx.semaphores.contains_key(&p.semaphore) {
                     let known: Vec<&str> = ctx.semaphores.keys().map(String::as_str).collect();
-                    let hint = nearest(&p.semaphore, known.iter().copied())
-                        .map(|n| format!("; did you mean `{n}`?"))
-                        .unwrap_or_default();
+                    let hint = did_you_mean(&p.semaphore, known.iter().copied());
                     return self.err(
                         span,
                         format!(
@@ -764,9 +765,7 @@ impl Validator<'_> {
     ) -> Checked<(Arc<str>, u64)> {
         if !ctx.channels.contains_key(&op.channel) {
             let known: Vec<&str> = ctx.channels.keys().map(String::as_str).collect();
-            let hint = nearest(&op.channel, known.iter().copied())
-                .map(|n| format!("; did you mean `{n}`?"))
-                .unwrap_or_default();
+            let hint = did_you_mean(&op.channel, known.iter().copied());
             return self.err(
                 span.clone(),
                 format!(

@@ -474,8 +474,6 @@ pub enum TaskState {
 }
 
 impl TaskState {
-    pub const ALL: [TaskState; 3] = [TaskState::Running, TaskState::Scheduled, TaskState::Waiting];
-
     pub fn as_str(self) -> &'static str {
         match self {
             TaskState::Scheduled => "scheduled",

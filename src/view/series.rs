@@ -111,25 +111,6 @@ pub fn mean_levels(counter: &crate::trace::Counter, bins: &Bins) -> Vec<Vec<f64>
         .collect()
 }
 
-/// For each bin, the lowest and the highest total of `counter` over it (the values it held
-/// at the bin's start and at every change inside it): a plot drawn from these never hides a
-/// peak thinner than a pixel, at any zoom.
-pub fn min_max_per_bin(counter: &crate::trace::Counter, bins: &Bins) -> Vec<(u64, u64)> {
-    let total = |values: &[u64]| values.iter().sum::<u64>();
-    (0..bins.bins)
-        .map(|i| {
-            let lo = bins.t0_ns + i as f64 * bins.bin_ns;
-            let (a, b) = (lo.max(0.0) as u64, (lo + bins.bin_ns).max(0.0) as u64);
-            let first = total(&counter.at(a));
-            counter
-                .changes_in(a.saturating_add(1), b.max(a + 1))
-                .iter()
-                .map(|(_, v)| total(v))
-                .fold((first, first), |(mn, mx), v| (mn.min(v), mx.max(v)))
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,18 +137,6 @@ mod tests {
         let m = mean_level([(0, 100), (0, 50), (25, 50)], &bins);
         assert_eq!(m, [2.5, 1.0]);
         assert_eq!(bins.mid_ns(1), 75.0);
-    }
-
-    #[test]
-    fn min_and_max_per_bin_keep_a_peak_thinner_than_a_bin() {
-        // 0 until 10, 3 from 10 to 11 (a one-unit spike), 1 from 11 to 40.
-        let c = crate::trace::Counter {
-            name: "http in flight".into(),
-            fields: vec!["200"],
-            changes: vec![(10, vec![3]), (11, vec![1]), (40, vec![0])],
-        };
-        let mm = min_max_per_bin(&c, &Bins::over(0.0, 50.0, 5));
-        assert_eq!(mm, [(0, 0), (1, 3), (1, 1), (1, 1), (0, 0)]);
     }
 
     #[test]

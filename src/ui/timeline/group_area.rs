@@ -1,11 +1,9 @@
 //! A collapsed group's row: a stacked area of its tasks by state over time (running,
 //! scheduled, each wait reason), exact per pixel column from the state spans (see
 //! `view::series::mean_levels`), so a group of a hundred tasks still shows what they do.
-//! The series is built once per trace (at most every 250 ms while live) and binned once per
-//! view.
+//! The series is built once per trace (see `TraceStamp`) and binned once per view.
 
 use std::collections::HashMap;
-use std::time::{Duration, Instant};
 
 use egui::{Color32, Painter, Rect, pos2};
 
@@ -16,31 +14,19 @@ use crate::view::series::{Bins, mean_levels};
 
 /// How many rows a collapsed group's area spans (its header and the rows under it).
 pub const AREA_ROWS: u8 = 3;
-const LIVE_REFRESH: Duration = Duration::from_millis(250);
 
 type ViewKey = (u64, u64, usize);
 
 #[derive(Default)]
 pub struct GroupAreas {
-    trace_key: Option<(usize, u64, u64)>,
-    at: Option<Instant>,
+    stamp: super::TraceStamp,
     series: HashMap<String, Counter>,
     binned: HashMap<String, (ViewKey, Vec<Vec<f64>>)>,
 }
 
 impl GroupAreas {
     fn refresh(&mut self, trace: &Trace, live: bool) {
-        let key = (
-            std::ptr::from_ref(trace) as usize,
-            trace.events,
-            trace.wall_ns,
-        );
-        let same_trace = self.trace_key.is_some_and(|k| k.0 == key.0);
-        let fresh = self.trace_key == Some(key)
-            || (live && same_trace && self.at.is_some_and(|at| at.elapsed() < LIVE_REFRESH));
-        if !fresh {
-            self.trace_key = Some(key);
-            self.at = Some(Instant::now());
+        if self.stamp.is_stale(trace, live) {
             self.series.clear();
             self.binned.clear();
         }

@@ -70,6 +70,35 @@ struct GroupCache {
     groups: Vec<Group>,
 }
 
+/// When a cache built from a whole trace must be rebuilt: another trace, or the same one
+/// grown (more events, or finished); while live, at most every 250 ms, since rebuilding
+/// reads every task while the frame holds the trace.
+#[derive(Default)]
+pub(crate) struct TraceStamp {
+    key: Option<(usize, u64, u64)>,
+    at: Option<std::time::Instant>,
+}
+
+impl TraceStamp {
+    /// True when the cache is stale (and it is taken as rebuilt from now on).
+    pub(crate) fn is_stale(&mut self, trace: &Trace, live: bool) -> bool {
+        const LIVE_REFRESH: std::time::Duration = std::time::Duration::from_millis(250);
+        let key = (
+            std::ptr::from_ref(trace) as usize,
+            trace.events,
+            trace.wall_ns,
+        );
+        let same_trace = self.key.is_some_and(|k| k.0 == key.0);
+        let fresh = self.key == Some(key)
+            || (live && same_trace && self.at.is_some_and(|at| at.elapsed() < LIVE_REFRESH));
+        if !fresh {
+            self.key = Some(key);
+            self.at = Some(std::time::Instant::now());
+        }
+        !fresh
+    }
+}
+
 /// The state spans of the task rows on screen, computed once per task while the trace
 /// stays the same (a live trace changes with each batch; a finished one never), instead
 /// of once per row per frame.

@@ -7,7 +7,6 @@
 //! per view.
 
 use std::collections::HashMap;
-use std::time::{Duration, Instant};
 
 use egui::{Color32, Rect, Response, Sense, Stroke, Ui, pos2, vec2};
 
@@ -17,14 +16,12 @@ use crate::ui::theme::Theme;
 use crate::view::series::{Bins, mean_levels};
 
 pub const TRACK_H: f32 = 40.0;
-const LIVE_REFRESH: Duration = Duration::from_millis(250);
 
 type ViewKey = (u64, u64, usize);
 
 #[derive(Default)]
 pub struct ResourceTracks {
-    key: Option<(usize, u64, u64)>,
-    at: Option<Instant>,
+    stamp: super::TraceStamp,
     /// The run's series, with the size each is measured against (permits, capacity).
     pub series: Vec<(Counter, Option<u64>)>,
     binned: HashMap<usize, (ViewKey, Vec<Vec<f64>>)>,
@@ -34,20 +31,9 @@ pub struct ResourceTracks {
 
 impl ResourceTracks {
     fn refresh(&mut self, trace: &Trace) {
-        let key = (
-            std::ptr::from_ref(trace) as usize,
-            trace.events,
-            trace.wall_ns,
-        );
-        let live = trace.wall_ns == 0;
-        let same_trace = self.key.is_some_and(|k| k.0 == key.0);
-        let fresh = self.key == Some(key)
-            || (live && same_trace && self.at.is_some_and(|at| at.elapsed() < LIVE_REFRESH));
-        if fresh {
+        if !self.stamp.is_stale(trace, trace.wall_ns == 0) {
             return;
         }
-        self.key = Some(key);
-        self.at = Some(Instant::now());
         self.binned.clear();
         let mut all = trace.resource_series();
         if let Some(only) = &self.only {
