@@ -97,13 +97,18 @@ enum Command {
 
 /// Pictures for slides.
 #[derive(clap::Args)]
+#[command(group(clap::ArgGroup::new("picture_file").multiple(true)))]
 struct Picture {
     /// Write the picture as SVG (vector, light theme).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", group = "picture_file")]
     svg: Option<PathBuf>,
     /// Write the same picture as PNG (rendered from the SVG).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", group = "picture_file")]
     png: Option<PathBuf>,
+    /// Draw --svg / --png as a 16:9 slide (1920×1080: title, lesson, lanes, resource
+    /// tracks, tasks, legend) instead of the timeline strip.
+    #[arg(long, requires = "picture_file")]
+    slide: bool,
     /// PNG pixels per SVG pixel.
     #[arg(long, value_name = "N", default_value = "2", value_parser = ["1", "2", "4"])]
     png_scale: String,
@@ -273,7 +278,16 @@ fn run_command(
         out.report("run", p, r, " (reopen: asyncscope open FILE)");
     }
     if picture.wanted() {
-        let doc = export::svg::render(&trace, &export::svg::SvgOptions::default());
+        let doc = if picture.slide {
+            export::slide::render(&export::slide::Slide {
+                title: sc.name.clone(),
+                lesson: export::slide::first_sentence(&sc.about),
+                runs: vec![slide_run(&trace, Some(&sc))],
+                range_ns: None,
+            })
+        } else {
+            export::svg::render(&trace, &export::svg::SvgOptions::default())
+        };
         out.picture(&doc, picture);
     }
     if let Some(c) = &console
@@ -342,6 +356,19 @@ impl Writes {
     }
 }
 
+/// A run on a slide, with what its scenario asks to show first.
+fn slide_run<'a>(
+    trace: &'a asyncscope::trace::Trace,
+    sc: Option<&scenario::Scenario>,
+) -> export::slide::SlideRun<'a> {
+    let mut run = export::slide::SlideRun::new(trace.scenario.clone(), trace);
+    if let Some(sc) = sc {
+        run.expand = sc.view.expand.clone();
+        run.tracks = sc.view.tracks.clone();
+    }
+    run
+}
+
 /// One input of `compare`, checked before anything runs.
 enum Input {
     Scenario(Box<scenario::Scenario>),
@@ -374,9 +401,14 @@ fn compare_command(
         }
     }
     let mut traces = Vec::with_capacity(inputs.len());
+    // The scenario of each run, where it was run now (its lesson and `[view]` for a slide).
+    let mut lessons: Vec<Option<Box<scenario::Scenario>>> = Vec::with_capacity(inputs.len());
     for (i, input) in inputs.into_iter().enumerate() {
         let trace = match input {
-            Input::Recorded(t) => *t,
+            Input::Recorded(t) => {
+                lessons.push(None);
+                *t
+            }
             Input::Scenario(sc) => {
                 if !quiet {
                     println!("running    [{}] {}", i + 1, sc.name);
@@ -385,7 +417,9 @@ fn compare_command(
                     max_events,
                     ..Default::default()
                 };
-                match run(&sc, options) {
+                let result = run(&sc, options);
+                lessons.push(Some(sc));
+                match result {
                     Ok(t) => t,
                     Err(e) => {
                         eprintln!("error: {}: {e}", paths[i].display());
@@ -419,7 +453,26 @@ fn compare_command(
         out.report("comparison", p, r, "");
     }
     if picture.wanted() {
-        let doc = export::svg::render_compare(&named, &table, &export::svg::SvgOptions::default());
+        let doc = if picture.slide {
+            let names: Vec<&str> = named.iter().map(|(n, _)| n.as_str()).collect();
+            export::slide::render(&export::slide::Slide {
+                title: names.join(" vs "),
+                lesson: lessons
+                    .iter()
+                    .flatten()
+                    .next()
+                    .map(|sc| export::slide::first_sentence(&sc.about))
+                    .unwrap_or_default(),
+                runs: traces
+                    .iter()
+                    .zip(&lessons)
+                    .map(|(t, sc)| slide_run(t, sc.as_deref()))
+                    .collect(),
+                range_ns: None,
+            })
+        } else {
+            export::svg::render_compare(&named, &table, &export::svg::SvgOptions::default())
+        };
         out.picture(&doc, picture);
     }
     out.exit_code()

@@ -243,7 +243,11 @@ async fn drive(
         let monitor = ctx.monitor("heartbeat");
         tokio::task::Builder::new()
             .name("heartbeat")
-            .spawn(monitor.instrument(heartbeat_loop(Duration::from_millis(period_ms), done)))
+            .spawn(monitor.instrument(heartbeat_loop(
+                Duration::from_millis(period_ms),
+                done,
+                scenario.heartbeat_step(),
+            )))
             .map_err(|e| ctx.error(format!("could not spawn the heartbeat: {e}")))
             .ok()
     });
@@ -307,12 +311,21 @@ async fn spawn_group(
 
 /// Ticks every `period`; how late each tick fires is the event loop's health signal
 /// (asyncio's slow-callback warning, measured).
-async fn heartbeat_loop(period: Duration, done: Arc<Notify>) {
+async fn heartbeat_loop(period: Duration, done: Arc<Notify>, step: Option<u32>) {
     let mut next = tokio::time::Instant::now() + period;
     loop {
-        tokio::select! {
-            _ = tokio::time::sleep_until(next) => {}
-            _ = done.notified() => return,
+        if let Some(step) = step {
+            capture::record_untimed(crate::trace::EventKind::StepEnter { step });
+        }
+        let stop = tokio::select! {
+            _ = tokio::time::sleep_until(next) => false,
+            _ = done.notified() => true,
+        };
+        if let Some(step) = step {
+            capture::record_untimed(crate::trace::EventKind::StepExit { step });
+        }
+        if stop {
+            return;
         }
         let now = tokio::time::Instant::now();
         let late = now.saturating_duration_since(next);

@@ -318,6 +318,75 @@ fn run_writes_an_svg_of_the_timeline() {
     );
 }
 
+/// `--slide`: the run (and a comparison) as a 1920×1080 slide, the PNG at `--png-scale`.
+#[test]
+fn run_and_compare_write_slides() {
+    let dir = scratch("slide");
+    let (svg, png, json) = (
+        dir.join("slide.svg"),
+        dir.join("slide.png"),
+        dir.join("run.json"),
+    );
+    let out = bin()
+        .arg("run")
+        .arg(repo().join("scenarios/naive_fanout_rate_limited.toml"))
+        .args(["--slide", "--svg"])
+        .arg(&svg)
+        .arg("--png")
+        .arg(&png)
+        .arg("--chrome-trace")
+        .arg(&json)
+        .arg("--quiet")
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", text(&out).1);
+    let text_svg = std::fs::read_to_string(&svg).expect("svg written");
+    let doc = roxmltree::Document::parse(&text_svg).expect("the SVG parses");
+    assert_eq!(doc.root_element().attribute("width"), Some("1920"));
+    assert_eq!(doc.root_element().attribute("height"), Some("1080"));
+    let lesson = doc
+        .descendants()
+        .find(|n| n.attribute("class") == Some("lesson"))
+        .and_then(|n| n.text())
+        .expect("the lesson");
+    assert!(lesson.starts_with("Sent all at once"), "{lesson}");
+    // `[view] expand = ["client"]`: fifteen task rows, ten of them with a refused request.
+    let refused: std::collections::BTreeSet<&str> = doc
+        .descendants()
+        .filter(|n| n.attribute("data-kind") == Some("refused"))
+        .filter_map(|n| n.attribute("data-task"))
+        .collect();
+    assert!(refused.len() >= 5, "{refused:?}");
+    let img = resvg::tiny_skia::Pixmap::decode_png(&std::fs::read(&png).expect("png written"))
+        .expect("the PNG decodes");
+    assert_eq!((img.width(), img.height()), (3840, 2160), "2× by default");
+
+    // A slide needs a file to go to.
+    let out = bin()
+        .arg("run")
+        .arg(repo().join("scenarios/io_fanout.toml"))
+        .arg("--slide")
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out).1.contains("--svg"), "{}", text(&out).1);
+
+    let cmp = dir.join("cmp.png");
+    let out = bin()
+        .arg("compare")
+        .arg(&json)
+        .arg(repo().join("scenarios/rate_limited_client.toml"))
+        .args(["--slide", "--png-scale", "1", "--png"])
+        .arg(&cmp)
+        .arg("--quiet")
+        .output()
+        .expect("compare");
+    assert!(out.status.success(), "{}", text(&out).1);
+    let img = resvg::tiny_skia::Pixmap::decode_png(&std::fs::read(&cmp).expect("png written"))
+        .expect("decodes");
+    assert_eq!((img.width(), img.height()), (1920, 1080));
+}
+
 #[test]
 fn run_saves_a_trace_that_open_checks() {
     let dir = scratch("save");

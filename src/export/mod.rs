@@ -3,8 +3,10 @@
 
 pub mod chrome;
 pub mod chrome_import;
+pub mod measure;
 pub mod native;
 pub mod png;
+pub mod slide;
 pub mod svg;
 pub mod text;
 

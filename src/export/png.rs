@@ -17,8 +17,9 @@ pub enum PngError {
     Encode(String),
 }
 
-/// Renders `svg` at `scale` (1, 2, 4: pixels per SVG unit) to PNG bytes.
-pub fn png_from_svg(svg: &str, scale: f32) -> Result<Vec<u8>, PngError> {
+/// usvg's options with the fonts the PNG is drawn with (tests read an SVG's text boxes
+/// through the same).
+pub fn usvg_options() -> usvg::Options<'static> {
     let mut opt = usvg::Options::default();
     let db = opt.fontdb_mut();
     db.load_font_data(epaint_default_fonts::UBUNTU_LIGHT.to_vec());
@@ -33,7 +34,12 @@ pub fn png_from_svg(svg: &str, scale: f32) -> Result<Vec<u8>, PngError> {
     // For the glyphs Ubuntu lacks (Chinese task names, arrows): usvg falls back to any
     // loaded face that has them.
     db.load_font_data(crate::fonts::FALLBACK_TTF.to_vec());
-    let tree = usvg::Tree::from_str(svg, &opt)?;
+    opt
+}
+
+/// Renders `svg` at `scale` (1, 2, 4: pixels per SVG unit) to PNG bytes.
+pub fn png_from_svg(svg: &str, scale: f32) -> Result<Vec<u8>, PngError> {
+    let tree = usvg::Tree::from_str(svg, &usvg_options())?;
     let size = tree.size();
     let (w, h) = (size.width() * scale, size.height() * scale);
     let too_big = || PngError::Size(size.width(), size.height(), scale);

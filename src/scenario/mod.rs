@@ -229,7 +229,24 @@ impl Scenario {
         for g in &self.groups {
             table_of(&g.steps, 0, &mut table);
         }
+        if let Some(period_ms) = self.heartbeat_period_ms {
+            // The heartbeat's tick: a task of ours, but what it waits for is a timer.
+            table.push(StepInfo {
+                kind: "heartbeat".into(),
+                label: format!("tick every {period_ms} ms"),
+                line: 0,
+                depth: 0,
+                wait: Some(crate::trace::WaitReason::Timer),
+                on: format!("heartbeat every {period_ms} ms"),
+            });
+        }
         table
+    }
+
+    /// The id of the heartbeat's step (see [`Scenario::step_table`]), when it has one.
+    pub fn heartbeat_step(&self) -> Option<u32> {
+        self.heartbeat_period_ms
+            .map(|_| self.groups.iter().map(|g| g.steps.table_len()).sum())
     }
 
     /// The run's resources: the semaphores, then the channels (each in name order), with

@@ -247,6 +247,33 @@ impl Trace {
     }
 }
 
+impl Trace {
+    /// The tracks a view shows: the run's series (see [`Trace::resource_series`]), only those
+    /// `only` names and in its order when it names some (`http` names the HTTP track), each
+    /// with the size it is measured against (permits, capacity).
+    pub fn resource_tracks(&self, only: Option<&[String]>) -> Vec<(Counter, Option<u64>)> {
+        let mut all = self.resource_series();
+        if let Some(only) = only {
+            let wanted = |c: &Counter| {
+                only.iter()
+                    .position(|o| c.name == *o || (o == "http" && c.name == "http in flight"))
+            };
+            all.retain(|c| wanted(c).is_some());
+            all.sort_by_key(|c| wanted(c));
+        }
+        all.into_iter()
+            .map(|c| {
+                let size = self
+                    .resources
+                    .iter()
+                    .find(|r| c.name == format!("{} {}", r.kind, r.name))
+                    .map(|r| r.capacity);
+                (c, size)
+            })
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -34,18 +34,11 @@ impl Theme {
     /// colour-blind), with the reasons of library tasks in greys.
     pub fn wait_color(&self, reason: crate::trace::WaitReason) -> Color32 {
         use crate::trace::WaitReason as W;
-        match reason {
-            W::Http => Color32::from_rgb(0x00, 0x72, 0xB2),
-            W::Timer => Color32::from_rgb(0x00, 0x9E, 0x73),
-            W::Permit => Color32::from_rgb(0xD5, 0x5E, 0x00),
-            W::Join => Color32::from_rgb(0xCC, 0x79, 0xA7),
-            W::ChannelSend => Color32::from_rgb(0xB0, 0xA0, 0x00),
-            W::ChannelRecv => Color32::from_rgb(0x56, 0xB4, 0xE9),
-            W::Blocking => Color32::from_rgb(0x88, 0x22, 0x55),
-            W::Yield => Color32::from_gray(150),
-            W::Never => self.panicked,
-            W::Io => self.idle.gamma_multiply(1.3),
-            W::Other => self.idle,
+        match (crate::view::palette::wait_rgb(reason), reason) {
+            (Some([r, g, b]), _) => Color32::from_rgb(r, g, b),
+            (None, W::Never) => self.panicked,
+            (None, W::Io) => self.idle.gamma_multiply(1.3),
+            (None, _) => self.idle,
         }
     }
 

@@ -3,7 +3,9 @@
 //! the SVG export both draw from these.
 
 pub mod axis;
+pub mod groups;
 pub mod lod;
+pub mod palette;
 pub mod series;
 pub mod viewport;
 

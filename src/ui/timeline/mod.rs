@@ -26,8 +26,6 @@ const AXIS_H: f32 = 22.0;
 const LANE_H: f32 = 32.0;
 const ROW_H: f32 = 18.0;
 pub const GUTTER_W: f32 = 170.0;
-/// Groups with more tasks than this start collapsed.
-const EXPAND_UP_TO: usize = 12;
 /// What reads every task's states (the scheduled plot, group rows) waits for the end of a
 /// live run with more tasks than this: the frame holds the trace, and the collector waits.
 const LIVE_TASK_LIMIT: usize = 20_000;
@@ -48,13 +46,7 @@ impl Selection {
     }
 }
 
-/// A task group: tasks with the same name (or, for library tasks, spawn location).
-#[derive(Clone, Debug)]
-struct Group {
-    name: String,
-    library: bool,
-    tasks: Vec<u32>,
-}
+use crate::view::groups::TaskGroup as Group;
 
 #[derive(Clone, Copy, Debug)]
 enum Row {
@@ -347,25 +339,7 @@ impl TimelineState {
     fn groups(&mut self, trace: &Trace) -> &[Group] {
         let key = (trace.tasks.len(), trace.wall_ns);
         if self.cache.key != key || self.cache.groups.is_empty() {
-            let mut by_name: HashMap<String, usize> = HashMap::new();
-            let mut groups: Vec<Group> = Vec::new();
-            for (i, t) in trace.tasks.iter().enumerate() {
-                if t.spawn_ns().is_none() && trace.task_polls(i as u32).is_empty() {
-                    continue; // not a task of this run (tokio's block_on future)
-                }
-                let name = trace.label(t);
-                let g = *by_name.entry(name.clone()).or_insert_with(|| {
-                    groups.push(Group {
-                        name,
-                        library: t.name.is_none(),
-                        tasks: Vec::new(),
-                    });
-                    groups.len() - 1
-                });
-                groups[g].tasks.push(i as u32);
-            }
-            // The scenario's own groups first, then what libraries spawned.
-            groups.sort_by_key(|g| g.library);
+            let groups = crate::view::groups::task_groups(trace);
             self.cache = GroupCache { key, groups };
         }
         &self.cache.groups
@@ -375,7 +349,7 @@ impl TimelineState {
         *self
             .expanded
             .get(&g.name)
-            .unwrap_or(&(!g.library && g.tasks.len() <= EXPAND_UP_TO))
+            .unwrap_or(&g.expanded_by_default())
     }
 }
 

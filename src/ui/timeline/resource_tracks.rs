@@ -35,27 +35,7 @@ impl ResourceTracks {
             return;
         }
         self.binned.clear();
-        let mut all = trace.resource_series();
-        if let Some(only) = &self.only {
-            // `http` names the HTTP track.
-            let wanted = |c: &Counter| {
-                only.iter()
-                    .position(|o| c.name == *o || (o == "http" && c.name == "http in flight"))
-            };
-            all.retain(|c| wanted(c).is_some());
-            all.sort_by_key(|c| wanted(c));
-        }
-        self.series = all
-            .into_iter()
-            .map(|c| {
-                let size = trace
-                    .resources
-                    .iter()
-                    .find(|r| c.name == format!("{} {}", r.kind, r.name))
-                    .map(|r| r.capacity);
-                (c, size)
-            })
-            .collect();
+        self.series = trace.resource_tracks(self.only.as_deref());
     }
 
     /// "semaphore api at 500 ms: 5 held of 5, 10 waiting".
