@@ -282,7 +282,10 @@ fn run_command(
             export::slide::render(&export::slide::Slide {
                 title: sc.name.clone(),
                 lesson: export::slide::first_sentence(&sc.about),
-                runs: vec![slide_run(&trace, Some(&sc))],
+                runs: vec![
+                    export::slide::SlideRun::new(trace.scenario.clone(), &trace)
+                        .with_scenario(Some(&sc)),
+                ],
                 range_ns: None,
             })
         } else {
@@ -354,19 +357,6 @@ impl Writes {
             ExitCode::SUCCESS
         }
     }
-}
-
-/// A run on a slide, with what its scenario asks to show first.
-fn slide_run<'a>(
-    trace: &'a asyncscope::trace::Trace,
-    sc: Option<&scenario::Scenario>,
-) -> export::slide::SlideRun<'a> {
-    let mut run = export::slide::SlideRun::new(trace.scenario.clone(), trace);
-    if let Some(sc) = sc {
-        run.expand = sc.view.expand.clone();
-        run.tracks = sc.view.tracks.clone();
-    }
-    run
 }
 
 /// One input of `compare`, checked before anything runs.
@@ -466,7 +456,10 @@ fn compare_command(
                 runs: traces
                     .iter()
                     .zip(&lessons)
-                    .map(|(t, sc)| slide_run(t, sc.as_deref()))
+                    .map(|(t, sc)| {
+                        export::slide::SlideRun::new(t.scenario.clone(), t)
+                            .with_scenario(sc.as_deref())
+                    })
                     .collect(),
                 range_ns: None,
             })

@@ -35,9 +35,7 @@ fn run_named(name: &str) -> (Scenario, Trace) {
 }
 
 fn slide_of<'a>(sc: &Scenario, trace: &'a Trace) -> Slide<'a> {
-    let mut run = SlideRun::new(sc.name.clone(), trace);
-    run.expand = sc.view.expand.clone();
-    run.tracks = sc.view.tracks.clone();
+    let run = SlideRun::new(sc.name.clone(), trace).with_scenario(Some(sc));
     Slide {
         title: sc.name.clone(),
         lesson: slide::first_sentence(&sc.about),

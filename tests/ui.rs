@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use asyncscope::ui::{App, RunOutcome, State};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 
 fn harness(dir: PathBuf) -> Harness<'static, App> {
     harness_with(dir, State::default())
@@ -334,6 +334,59 @@ fn a_finding_explains_itself_and_clicking_it_shows_the_evidence() {
         "view {start}..{end} shows the evidence {a}..{b}"
     );
     assert!(end - start <= (b - a) * 2.0, "and is zoomed to it");
+}
+
+/// Export view… opens the Export window: a slide (16:9) as PNG, saved to the export folder
+/// without any file dialog; on a machine with none, the window says so.
+#[test]
+fn the_export_window_writes_a_slide_to_the_export_folder() {
+    let mut h = run_shipped("Naive fan-out against a rate limit");
+    let dir = std::env::temp_dir().join(format!("asyncscope-ui-slides-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    h.state_mut().export_dir = dir.clone();
+    click(&mut h, "Export view…");
+    h.step(); // a new window is laid out unseen in its first frame
+    h.get_by_label("Timeline view (as shown)");
+    if !asyncscope::ui::export::file_dialog_available() {
+        h.get_by_label_contains("No file dialog on this machine");
+        assert!(
+            h.get_by_label("Choose file…")
+                .accesskit_node()
+                .is_disabled(),
+            "no dialog to choose with"
+        );
+    }
+    click(&mut h, "Slide (16:9)");
+    click(&mut h, "PNG (2×)");
+    let save = format!("Save to {}", dir.display());
+    click(&mut h, &save);
+    assert!(
+        h.query_by_label("Slide (16:9)").is_none(),
+        "the window closed"
+    );
+    let path = dir.join("naive_fanout_rate_limited-slide-1.png");
+    h.get_by_label_contains(&format!("Exported a slide to {}", path.display()));
+    let img = resvg::tiny_skia::Pixmap::decode_png(&std::fs::read(&path).expect("written"))
+        .expect("decodes");
+    assert_eq!((img.width(), img.height()), (3840, 2160));
+    // The choice is kept: the next export is a slide too, under a new name.
+    click(&mut h, "Export view…");
+    h.step();
+    click(&mut h, "SVG (vector)");
+    click(&mut h, &save);
+    let svg = std::fs::read_to_string(dir.join("naive_fanout_rate_limited-slide-1.svg"))
+        .expect("the SVG slide");
+    let doc = roxmltree::Document::parse(&svg).expect("parses");
+    assert_eq!(doc.root_element().attribute("width"), Some("1920"));
+    assert!(
+        doc.descendants()
+            .any(|n| n.attribute("data-kind") == Some("refused")),
+        "[view] expand shows the refused requests on the clients' rows"
+    );
+    assert_eq!(
+        h.state().state.export.form,
+        asyncscope::ui::export::ExportForm::Slide
+    );
 }
 
 #[test]

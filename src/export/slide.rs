@@ -68,6 +68,17 @@ impl<'a> SlideRun<'a> {
     }
 }
 
+impl SlideRun<'_> {
+    /// With what `sc` (the run's scenario, when known) asks to show first (`[view]`).
+    pub fn with_scenario(mut self, sc: Option<&crate::scenario::Scenario>) -> Self {
+        if let Some(sc) = sc {
+            self.expand = sc.view.expand.clone();
+            self.tracks = sc.view.tracks.clone();
+        }
+        self
+    }
+}
+
 /// What goes on the slide.
 pub struct Slide<'a> {
     pub title: String,

@@ -4,6 +4,7 @@
 
 pub mod compare;
 pub mod details;
+pub mod export;
 pub mod histograms;
 pub mod keys;
 pub mod legend;
@@ -52,6 +53,8 @@ pub struct State {
     /// so the timeline takes the width.
     pub hide_left: bool,
     pub hide_right: bool,
+    /// The Export window's choices (view or slide, SVG or PNG).
+    pub export: export::ExportChoice,
 }
 
 /// How many recent files the Recent menu keeps.
@@ -77,6 +80,7 @@ impl Default for State {
             console_port: None,
             hide_left: false,
             hide_right: false,
+            export: export::ExportChoice::default(),
         }
     }
 }
@@ -280,6 +284,10 @@ pub struct App {
     replay: Option<replay::Replay>,
     /// The keyboard shortcuts window is open.
     help_open: bool,
+    /// The Export window is open (Ctrl+E).
+    export_open: bool,
+    /// Where "Save to" writes (see `export::export_dir`).
+    pub export_dir: PathBuf,
     /// The look last applied to the context: (presenting, light, zoom).
     applied_look: Option<(bool, bool, f32)>,
     /// The fallback font (CJK, symbols) is installed in the context.
@@ -294,7 +302,7 @@ type DialogThread = JoinHandle<Result<Option<PathBuf>, String>>;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Dialog {
     Open,
-    Export,
+    Export(export::ExportChoice),
     Save,
     SaveScenario,
 }
@@ -331,10 +339,22 @@ fn file_dialog(kind: Dialog, start_dir: PathBuf) -> Result<Option<PathBuf>, Stri
                 &[("asyncscope scenario", &["toml"])],
                 "edited.toml",
             ),
-            Dialog::Export => (
-                "Export the timeline view",
-                &[("SVG (vector)", &["svg"]), ("PNG (2×)", &["png"])],
-                "timeline.svg",
+            Dialog::Export(choice) => (
+                match choice.form {
+                    export::ExportForm::View => "Export the timeline view",
+                    export::ExportForm::Slide => "Export a slide (16:9)",
+                },
+                if choice.png {
+                    &[("PNG (2×)", &["png"]), ("SVG (vector)", &["svg"])]
+                } else {
+                    &[("SVG (vector)", &["svg"]), ("PNG (2×)", &["png"])]
+                },
+                match (choice.form, choice.png) {
+                    (export::ExportForm::View, false) => "timeline.svg",
+                    (export::ExportForm::View, true) => "timeline.png",
+                    (export::ExportForm::Slide, false) => "slide.svg",
+                    (export::ExportForm::Slide, true) => "slide.png",
+                },
             ),
         };
         let d = filters.iter().fold(d.set_title(title), |d, (what, ext)| {
@@ -372,6 +392,8 @@ impl App {
             compare: None,
             replay: None,
             help_open: false,
+            export_open: false,
+            export_dir: export::export_dir(),
             applied_look: None,
             fonts_installed: false,
             console: None,
@@ -589,12 +611,7 @@ impl App {
                     Err(e) => e,
                 });
             }
-            (Dialog::Export, Ok(Ok(Some(path)))) => {
-                self.message = Some(match self.export_view(&path) {
-                    Ok(()) => format!("Exported the view to {}", path.display()),
-                    Err(e) => e,
-                });
-            }
+            (Dialog::Export(choice), Ok(Ok(Some(path)))) => self.export_to(&path, choice.form),
             (_, Ok(Ok(None))) => {}
             (_, Ok(Err(e))) => self.message = Some(e),
             (_, Err(_)) => self.message = Some("the file dialog failed".into()),
@@ -605,7 +622,100 @@ impl App {
     /// runs over the comparison's visible range with the table. SVG, or PNG at 2× when
     /// `path` ends in `.png`.
     pub fn export_view(&self, path: &std::path::Path) -> Result<(), String> {
-        use crate::export::{png, svg};
+        self.export(path, export::ExportForm::View)
+    }
+
+    /// Writes a 16:9 slide (1920×1080) of the run on screen, or of the compared runs
+    /// stacked, over the range on screen; SVG, or PNG at 2× when `path` ends in `.png`.
+    pub fn export_slide(&self, path: &std::path::Path) -> Result<(), String> {
+        self.export(path, export::ExportForm::Slide)
+    }
+
+    /// Exports, and says where (or why not) in the status line.
+    fn export_to(&mut self, path: &std::path::Path, form: export::ExportForm) {
+        let what = match form {
+            export::ExportForm::View => "the view",
+            export::ExportForm::Slide => "a slide",
+        };
+        self.message = Some(match self.export(path, form) {
+            Ok(()) => format!("Exported {what} to {}", path.display()),
+            Err(e) => e,
+        });
+    }
+
+    /// What the Export window asked for.
+    fn apply_export(&mut self, action: export::ExportAction, ctx: &egui::Context) {
+        match action {
+            export::ExportAction::Close => self.export_open = false,
+            export::ExportAction::PickFile => {
+                self.export_open = false;
+                self.open_dialog(Dialog::Export(self.state.export), ctx);
+            }
+            export::ExportAction::SaveToFolder => {
+                self.export_open = false;
+                let dir = self.export_dir.clone();
+                if let Err(e) = std::fs::create_dir_all(&dir) {
+                    self.message = Some(format!("Could not create {}: {e}", dir.display()));
+                    return;
+                }
+                let stem = match &self.compare {
+                    Some(_) => "comparison".to_string(),
+                    None => self.current_run().map_or_else(String::new, |r| {
+                        r.scenario
+                            .as_ref()
+                            .and_then(|sc| sc.path.as_ref())
+                            .and_then(|p| p.file_stem())
+                            .map_or_else(|| r.name.clone(), |s| s.to_string_lossy().into_owned())
+                    }),
+                };
+                let path = export::new_export_path(&dir, &stem, &self.state.export);
+                self.export_to(&path, self.state.export.form);
+            }
+        }
+    }
+
+    /// A slide of `runs` (with their scenarios, where known) over the visible range `(a, b)`:
+    /// the whole of the runs unless the view is zoomed in.
+    fn slide_of<'a>(
+        &self,
+        runs: Vec<crate::export::slide::SlideRun<'a>>,
+        scenarios: &[Option<&Scenario>],
+        (a, b): (f64, f64),
+    ) -> crate::export::slide::Slide<'a> {
+        use crate::export::slide;
+        let language = self.state.language;
+        let names: Vec<String> = runs
+            .iter()
+            .zip(scenarios)
+            .map(|(r, sc)| {
+                sc.map_or_else(
+                    || r.name.clone(),
+                    |sc| scenarios::name_in(sc, language).into(),
+                )
+            })
+            .collect();
+        let longest = runs.iter().map(|r| r.trace.end_ns()).max().unwrap_or(0);
+        let whole = a <= 0.0 && b >= longest as f64;
+        slide::Slide {
+            title: names.join(" vs "),
+            lesson: scenarios
+                .iter()
+                .flatten()
+                .next()
+                .map_or_else(String::new, |sc| {
+                    slide::first_sentence(scenarios::about_in(sc, language))
+                }),
+            runs,
+            range_ns: if whole {
+                None
+            } else {
+                Some((a.max(0.0) as u64, b.max(1.0) as u64))
+            },
+        }
+    }
+
+    fn export(&self, path: &std::path::Path, form: export::ExportForm) -> Result<(), String> {
+        use crate::export::{png, slide, svg};
         let unavailable = || "the trace is unavailable".to_string();
         let range = |(a, b): (f64, f64)| Some((a.max(0.0) as u64, b.max(1.0) as u64));
         let doc = match &self.compare {
@@ -620,20 +730,46 @@ impl App {
                     .zip(&guards)
                     .map(|(r, g)| (r.name.clone(), &**g))
                     .collect();
-                let opts = svg::SvgOptions {
-                    range_ns: range(view.visible_range_ns()),
-                    ..Default::default()
-                };
-                svg::render_compare(&named, &view.table, &opts)
+                match form {
+                    export::ExportForm::View => {
+                        let opts = svg::SvgOptions {
+                            range_ns: range(view.visible_range_ns()),
+                            ..Default::default()
+                        };
+                        svg::render_compare(&named, &view.table, &opts)
+                    }
+                    export::ExportForm::Slide => {
+                        let scenarios: Vec<Option<&Scenario>> =
+                            compared.iter().map(|r| r.scenario.as_ref()).collect();
+                        let runs = named
+                            .iter()
+                            .zip(&scenarios)
+                            .map(|((n, t), sc)| {
+                                slide::SlideRun::new(n.clone(), t).with_scenario(*sc)
+                            })
+                            .collect();
+                        slide::render(&self.slide_of(runs, &scenarios, view.visible_range_ns()))
+                    }
+                }
             }
             None => {
                 let run = self.current_run().ok_or("There is no run to export yet.")?;
                 let trace = run.live.lock().map_err(|_| unavailable())?;
-                let opts = svg::SvgOptions {
-                    range_ns: range(self.timeline.visible_range_ns()),
-                    ..Default::default()
-                };
-                svg::render(&trace, &opts)
+                match form {
+                    export::ExportForm::View => {
+                        let opts = svg::SvgOptions {
+                            range_ns: range(self.timeline.visible_range_ns()),
+                            ..Default::default()
+                        };
+                        svg::render(&trace, &opts)
+                    }
+                    export::ExportForm::Slide => {
+                        let sc = run.scenario.as_ref();
+                        let runs =
+                            vec![slide::SlideRun::new(run.name.clone(), &trace).with_scenario(sc)];
+                        slide::render(&self.slide_of(runs, &[sc], self.timeline.visible_range_ns()))
+                    }
+                }
             }
         };
         let is_png = path
@@ -660,35 +796,37 @@ impl App {
         &self.runs
     }
 
+    /// Shows a file dialog on a thread of its own; its answer is handled when it is done.
+    fn open_dialog(&mut self, kind: Dialog, ctx: &egui::Context) {
+        if self.dialog.is_some() {
+            return;
+        }
+        let dir = std::fs::canonicalize(&self.scenarios_dir)
+            .unwrap_or_else(|_| self.scenarios_dir.clone());
+        let repaint = ctx.clone();
+        match std::thread::Builder::new()
+            .name("asyncscope-dialog".into())
+            .spawn(move || {
+                let picked = file_dialog(kind, dir);
+                repaint.request_repaint();
+                picked
+            }) {
+            Ok(h) => self.dialog = Some((kind, h)),
+            Err(e) => self.message = Some(format!("could not open the file dialog: {e}")),
+        }
+    }
+
     fn apply(&mut self, command: Command, ctx: &egui::Context) {
         match command {
             Command::Select(i) => self.select(i),
-            Command::OpenDialog
-            | Command::ExportDialog
-            | Command::SaveDialog
-            | Command::SaveScenarioDialog => {
-                if self.dialog.is_some() {
-                    return;
-                }
+            Command::ExportDialog => self.export_open = true,
+            Command::OpenDialog | Command::SaveDialog | Command::SaveScenarioDialog => {
                 let kind = match command {
                     Command::OpenDialog => Dialog::Open,
-                    Command::ExportDialog => Dialog::Export,
                     Command::SaveScenarioDialog => Dialog::SaveScenario,
                     _ => Dialog::Save,
                 };
-                let dir = std::fs::canonicalize(&self.scenarios_dir)
-                    .unwrap_or_else(|_| self.scenarios_dir.clone());
-                let repaint = ctx.clone();
-                match std::thread::Builder::new()
-                    .name("asyncscope-dialog".into())
-                    .spawn(move || {
-                        let picked = file_dialog(kind, dir);
-                        repaint.request_repaint();
-                        picked
-                    }) {
-                    Ok(h) => self.dialog = Some((kind, h)),
-                    Err(e) => self.message = Some(format!("could not open the file dialog: {e}")),
-                }
+                self.open_dialog(kind, ctx);
             }
             Command::Run => {
                 if self.is_running() {
@@ -944,6 +1082,15 @@ impl App {
         }
         self.apply_look(&ctx);
         keys::help_ui(&ctx, &mut self.help_open);
+        if self.export_open {
+            let available = export::file_dialog_available();
+            let folder = self.export_dir.clone();
+            if let Some(action) =
+                export::export_window_ui(&ctx, &mut self.state.export, available, &folder)
+            {
+                self.apply_export(action, &ctx);
+            }
+        }
         for run in &mut self.runs {
             if run.poll() && self.timeline.follow_live {
                 self.timeline.request_fit();

@@ -114,10 +114,18 @@ pub struct RunStatus<'a> {
     pub truncated: bool,
 }
 
-fn name_in(sc: &Scenario, language: Language) -> &str {
+pub(crate) fn name_in(sc: &Scenario, language: Language) -> &str {
     match (language, &sc.name_zh) {
         (Language::Chinese, Some(n)) => n,
         _ => &sc.name,
+    }
+}
+
+/// The lesson in `language`, in English where the file has no translation.
+pub(crate) fn about_in(sc: &Scenario, language: Language) -> &str {
+    match (language, &sc.about_zh) {
+        (Language::Chinese, Some(a)) => a,
+        _ => &sc.about,
     }
 }
 
