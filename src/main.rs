@@ -181,7 +181,7 @@ fn gui(
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("asyncscope")
-            .with_inner_size([1500.0, 900.0]),
+            .with_inner_size([1600.0, 1000.0]),
         ..Default::default()
     };
     let result = eframe::run_native(

@@ -8,8 +8,16 @@ use asyncscope::ui::{App, RunOutcome, State};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 
+/// The app with the findings and details panel open (most tests read it); a first launch
+/// has it folded (see `a_first_launch_gives_the_timeline_the_width`).
 fn harness(dir: PathBuf) -> Harness<'static, App> {
-    harness_with(dir, State::default())
+    harness_with(
+        dir,
+        State {
+            hide_right: false,
+            ..State::default()
+        },
+    )
 }
 
 /// The app at 1600×1000 on the scenarios in `dir`, as a launch with `state` saved.
@@ -1145,13 +1153,38 @@ fn the_step_list_follows_the_cursor() {
     point_at(&mut h, queued_at);
     h.get_by_label("> permit api");
     // The row says it too, where the pointer is.
-    h.get_by_label_contains("waiting for a permit: `permit api` (line 22)");
+    // The line of the file the permit is written on.
+    let source = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/rate_limited_client.toml"),
+    )
+    .expect("the scenario");
+    let line = 1 + source
+        .lines()
+        .position(|l| l.contains("semaphore = \"api\""))
+        .expect("the permit's line");
+    let hover = h
+        .get_by_label_contains(&format!("waiting for a permit: `permit api` (line {line})"))
+        .accesskit_node()
+        .label()
+        .unwrap_or_default();
+    // And how many are ahead in the semaphore's queue: fewer than were waiting then.
+    let ahead: u64 = hover
+        .split(" ahead)")
+        .next()
+        .and_then(|s| s.rsplit('(').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no queue position in {hover:?}"));
+    let waiting = trace_of(&h).semaphore_series("api").at(queued_at)[1];
+    assert!(
+        ahead < waiting,
+        "{ahead} ahead of {waiting} waiting: {hover}"
+    );
     assert!(h.query_by_label(">    sleep 1000 ms").is_none());
     point_at(&mut h, sleeping_at);
     h.get_by_label(">    sleep 1000 ms");
     assert!(h.query_by_label("> permit api").is_none());
     // Each step says where the file has it (all on one line in this scenario).
-    assert!(h.query_all_by_label("line 22").count() >= 4);
+    assert!(h.query_all_by_label(&format!("line {line}")).count() >= 4);
 }
 
 /// The busy plot is computed from the lanes' own polls: during a 300 ms poll its worker
@@ -1240,7 +1273,13 @@ fn a_collapsed_group_row_shows_its_tasks_by_state() {
     h.hover_at(egui::pos2(x, header.center().y + 20.0));
     h.step();
     h.step();
-    h.get_by_label_contains("client: at 500 ms: 10 waiting for a permit, 5 sleeping");
+    // The pointer's pixel is within a millisecond of 500 ms.
+    let tip = h
+        .get_by_label_contains(": 10 waiting for a permit, 5 sleeping")
+        .accesskit_node()
+        .label()
+        .unwrap_or_default();
+    assert!(tip.starts_with("client: at 50"), "{tip}");
     // The same counts, from each task's own state spans.
     let expected = {
         let trace = trace_of(&h);
@@ -1297,7 +1336,8 @@ fn resource_tracks_show_the_semaphore_held_and_waited_for() {
 #[test]
 fn refused_requests_are_marked_on_their_task_rows() {
     let mut h = run_shipped("Naive fan-out against a rate limit");
-    click(&mut h, "+ client (15)");
+    // Open on the first run: the scenario's `[view] expand = ["client"]`.
+    assert!(h.query_by_label("+ client (15)").is_none());
     let (id, mid) = {
         let trace = trace_of(&h);
         trace
@@ -1386,4 +1426,97 @@ fn a_scenarios_view_keys_pick_what_shows_first() {
     );
     let names = track_names(&h);
     assert_eq!(names, ["semaphore api"], "only the tracks asked for");
+}
+
+/// A first launch at 1600×1000: the timeline gets at least 70% of the width, and on the
+/// first run of every shipped scenario what carries its lesson is in view with no click and
+/// no scrolling: every worker and blocking-pool lane, every resource track, every group of
+/// the scenario's own (and each task row of the groups shown open).
+#[test]
+fn a_first_launch_gives_the_timeline_the_width_and_shows_every_lesson() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut h = harness_with(dir.clone(), State::default());
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("scenarios/")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 13);
+    for path in files {
+        let sc = asyncscope::scenario::load(&path).expect("a shipped scenario loads");
+        // The list's entry (the lesson's heading below it has the same name).
+        h.query_all_by_label(&sc.name)
+            .next()
+            .expect("the scenario in the list")
+            .click();
+        h.step();
+        h.step();
+        // Stress (a million events) takes its time in a debug build beside the other tests.
+        h.get_by_label("Run").click();
+        h.step();
+        wait_for(&mut h, &sc.name, Duration::from_secs(240), finished);
+        h.step();
+        h.step();
+        let width = h.state().timeline.width();
+        assert!(
+            width >= 0.7 * 1600.0,
+            "{}: the timeline gets {width} px",
+            sc.name
+        );
+        let bottom = h.get_by_label("Legend").rect().top();
+        let in_view = |h: &Harness<'static, App>, label: &str| {
+            // The timeline's (the scenario panel on its left may use the same words).
+            let r = h
+                .query_all_by_label(label)
+                .map(|n| n.rect())
+                .max_by(|a, b| a.left().total_cmp(&b.left()))
+                .unwrap_or_else(|| panic!("{}: {label:?} is not on screen", sc.name));
+            assert!(
+                r.top() >= 0.0 && r.bottom() <= bottom,
+                "{}: {label:?} at {r:?}, the view ends at {bottom}",
+                sc.name
+            );
+        };
+        let (lanes, tracks, groups) = {
+            let trace = trace_of(&h);
+            let lanes: Vec<String> = trace.lanes.iter().map(|l| l.name.clone()).collect();
+            let tracks: Vec<String> = trace
+                .resource_tracks(sc.view.tracks.as_deref())
+                .into_iter()
+                .map(|(c, _)| c.name)
+                .collect();
+            let groups: Vec<(String, Vec<String>)> = asyncscope::view::groups::task_groups(&trace)
+                .into_iter()
+                .filter(|g| !g.library)
+                .map(|g| {
+                    let open = sc.view.expand.contains(&g.name) || g.expanded_by_default();
+                    let sign = if open { "-" } else { "+" };
+                    let header = format!("{sign} {} ({})", g.name, g.tasks.len());
+                    let rows = if open {
+                        g.tasks
+                            .iter()
+                            .map(|&t| format!("  {} #{}", g.name, trace.tasks[t as usize].id))
+                            .collect()
+                    } else {
+                        Vec::new()
+                    };
+                    (header, rows)
+                })
+                .collect();
+            (lanes, tracks, groups)
+        };
+        for lane in &lanes {
+            in_view(&h, lane);
+        }
+        for track in &tracks {
+            in_view(&h, track);
+        }
+        for (header, rows) in &groups {
+            in_view(&h, header);
+            for row in rows {
+                in_view(&h, row);
+            }
+        }
+    }
 }

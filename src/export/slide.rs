@@ -574,7 +574,7 @@ fn defs(out: &mut String) {
             w.as_str(),
             hex(rgb)
         );
-        for [x0, y0, x1, y1] in hatch_segments(hatch, TILE, TILE, TILE / 2.0) {
+        for [x0, y0, x1, y1] in hatch_segments(hatch, [0.0, 0.0, TILE, TILE], TILE / 2.0) {
             let _ = write!(out, "M{x0:.2},{y0:.2}L{x1:.2},{y1:.2}");
         }
         let width = if hatch == Hatch::Dots { 3.0 } else { 1.8 };

@@ -274,6 +274,39 @@ impl Trace {
     }
 }
 
+impl Trace {
+    /// How many tasks were ahead of task `ti` in the queue of a semaphore at `at_ns`, for its
+    /// wait in step `step` (a permit being acquired) that began at `since_ns`: the tasks
+    /// waiting for the same semaphore then that began waiting earlier. tokio's semaphore is
+    /// fair (first come, first served), so these get their permits first.
+    pub fn permit_waiters_ahead(&self, ti: u32, step: u32, since_ns: u64, at_ns: u64) -> usize {
+        use super::steps::WaitReason;
+        let Some(on) = self
+            .steps
+            .get(step as usize)
+            .filter(|s| s.wait == Some(WaitReason::Permit))
+            .map(|s| s.on.as_str())
+        else {
+            return 0;
+        };
+        let same: Vec<bool> = self
+            .steps
+            .iter()
+            .map(|s| s.wait == Some(WaitReason::Permit) && s.on == on)
+            .collect();
+        (0..self.tasks.len() as u32)
+            .filter(|&t| t != ti)
+            .filter(|&t| {
+                self.task_step_spans(t).iter().any(|s| {
+                    same.get(s.step as usize).copied().unwrap_or(false)
+                        && s.start_ns < since_ns
+                        && s.end_ns > at_ns
+                })
+            })
+            .count()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

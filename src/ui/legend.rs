@@ -9,8 +9,8 @@ enum Swatch {
     Bar(egui::Color32),
     ReadyBar(egui::Color32),
     Thin(egui::Color32),
-    /// A middle band (a wait, by reason).
-    Band(egui::Color32),
+    /// A middle band (a wait, in its reason's colour and hatch).
+    Band(WaitReason),
     /// A low bar (a worker asleep).
     Low(egui::Color32),
     /// Two worker strips with a migration tick between them.
@@ -39,7 +39,7 @@ pub fn legend_ui(ui: &mut Ui, theme: &Theme, waits: &std::collections::BTreeSet<
     let waits_shown = wait_items
         .into_iter()
         .filter(|(w, _)| waits.contains(w))
-        .map(|(w, text)| (Swatch::Band(theme.wait_color(w)), text));
+        .map(|(w, text)| (Swatch::Band(w), text));
     let items = [
         (Swatch::Bar(sample), "poll (colour = task group)"),
         (
@@ -135,12 +135,8 @@ fn paint(ui: &Ui, rect: Rect, swatch: &Swatch, theme: &Theme) {
                 color,
             );
         }
-        Swatch::Band(color) => {
-            p.rect_filled(
-                Rect::from_center_size(c, vec2(rect.width(), 6.0)),
-                0.0,
-                color,
-            );
+        Swatch::Band(w) => {
+            theme.paint_wait(p, Rect::from_center_size(c, vec2(rect.width(), 8.0)), w);
         }
         Swatch::Spawn => {
             p.add(egui::Shape::convex_polygon(

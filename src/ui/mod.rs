@@ -79,7 +79,9 @@ impl Default for State {
             recent: Vec::new(),
             console_port: None,
             hide_left: false,
-            hide_right: false,
+            // The timeline first: on a first launch the findings and details wait behind
+            // the "«" strip, so that at 1600 px the timeline gets three quarters of the width.
+            hide_right: true,
             export: export::ExportChoice::default(),
         }
     }
@@ -155,6 +157,14 @@ pub struct RunSlot {
 }
 
 impl RunSlot {
+    /// The scenario's name the trace was recorded under.
+    fn live_name(&self) -> String {
+        self.live
+            .lock()
+            .map(|t| t.scenario.clone())
+            .unwrap_or_default()
+    }
+
     fn start(
         scenario: Scenario,
         ctx: &egui::Context,
@@ -443,6 +453,12 @@ impl App {
 
     /// Adds a run to the history (numbered) and puts it on screen.
     fn push_run(&mut self, mut slot: RunSlot) {
+        // Groups opened or closed by hand stay so for the next run of the same scenario;
+        // another scenario starts from its own `[view]`.
+        let same_scenario = self
+            .runs
+            .last()
+            .is_some_and(|r| r.live_name() == slot.live_name());
         slot.id = self.next_run_id;
         self.next_run_id += 1;
         self.runs.push(slot);
@@ -455,7 +471,7 @@ impl App {
             .last()
             .and_then(|r| r.scenario.as_ref())
             .map(|s| s.view.clone());
-        self.timeline.apply_view(view.as_ref());
+        self.timeline.apply_view(view.as_ref(), same_scenario);
     }
 
     /// The replay, if one is going.
@@ -1123,6 +1139,10 @@ impl App {
                 });
         }
         if !self.state.presenting && self.state.hide_right {
+            let findings = self
+                .current_run()
+                .and_then(|r| r.summary.as_ref())
+                .map_or(0, |s| s.findings.len());
             egui::Panel::right("details folded")
                 .exact_size(28.0)
                 .resizable(false)
@@ -1134,11 +1154,23 @@ impl App {
                     {
                         self.state.hide_right = false;
                     }
+                    if findings > 0 {
+                        // What waits behind the strip, so it is not missed.
+                        let count = ui
+                            .colored_label(ui.visuals().warn_fg_color, format!("{findings}!"))
+                            .on_hover_text(format!(
+                                "{findings} finding{}: « shows them",
+                                if findings == 1 { "" } else { "s" }
+                            ));
+                        if count.clicked() {
+                            self.state.hide_right = false;
+                        }
+                    }
                 });
         }
         if !self.state.presenting && !self.state.hide_left {
             egui::Panel::left("scenarios")
-                .default_size(320.0)
+                .default_size(300.0)
                 .min_size(240.0)
                 .show(ui, |ui| {
                     if ui

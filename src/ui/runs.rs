@@ -15,39 +15,42 @@ pub fn runs_ui(ui: &mut Ui, runs: &mut [RunSlot], shown: Option<usize>) -> Optio
         ui.weak("No runs yet.");
         return None;
     }
-    egui::ScrollArea::vertical()
-        .id_salt("run history")
-        .max_height(160.0)
-        .show(ui, |ui| {
-            for (i, r) in runs.iter_mut().enumerate().rev() {
-                let status = match &r.outcome {
-                    None => "running",
-                    Some(RunOutcome::Finished) => "done",
-                    Some(RunOutcome::Stopped) => "stopped",
-                    Some(RunOutcome::Failed(_)) => "failed",
-                };
-                ui.horizontal(|ui| {
-                    ui.add_enabled(
-                        r.outcome.is_some(),
-                        egui::Checkbox::new(&mut r.picked, format!("#{}", r.id)),
-                    )
-                    .on_hover_text("Pick this run for the comparison");
+    // No scroll of its own (the panel scrolls): an inner scroll shrank to three rows when
+    // the parameters above it were open. Each row keeps to the panel's width: the name is
+    // cut, never widening the panel, and Delete sits at the far end, away from the tick box.
+    for (i, r) in runs.iter_mut().enumerate().rev() {
+        let status = match &r.outcome {
+            None => "running",
+            Some(RunOutcome::Finished) => "done",
+            Some(RunOutcome::Stopped) => "stopped",
+            Some(RunOutcome::Failed(_)) => "failed",
+        };
+        ui.horizontal(|ui| {
+            ui.add_enabled(
+                r.outcome.is_some(),
+                egui::Checkbox::new(&mut r.picked, format!("#{}", r.id)),
+            )
+            .on_hover_text("Pick this run for the comparison");
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui
+                    .add_enabled(r.outcome.is_some(), egui::Button::new("Delete").small())
+                    .on_hover_text("Forget this run")
+                    .clicked()
+                {
+                    command = Some(Command::DeleteRun(i));
+                }
+                ui.add_space(12.0);
+                let wall = r
+                    .wall_ns()
+                    .map(|w| format!(" · {}", format_ns(w as f64)))
+                    .unwrap_or_default();
+                let text = format!("{} · {} · {status}{wall}", r.started_at, r.name);
+                let (scenario, outcome) = (&r.scenario, &r.outcome);
+                ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
                     if ui
-                        .add_enabled(r.outcome.is_some(), egui::Button::new("Delete").small())
-                        .on_hover_text("Forget this run")
-                        .clicked()
-                    {
-                        command = Some(Command::DeleteRun(i));
-                    }
-                    let wall = r
-                        .wall_ns()
-                        .map(|w| format!(" · {}", format_ns(w as f64)))
-                        .unwrap_or_default();
-                    let text = format!("{} · {} · {status}{wall}", r.started_at, r.name);
-                    let (scenario, outcome) = (&r.scenario, &r.outcome);
-                    if ui
-                        .selectable_label(shown == Some(i), text)
+                        .add(egui::Button::selectable(shown == Some(i), text.as_str()).truncate())
                         .on_hover_ui(|ui| {
+                            ui.label(&text);
                             // What was run: the parameters, or where it came from.
                             if let Some(RunOutcome::Failed(e)) = outcome {
                                 ui.colored_label(ui.visuals().error_fg_color, e);
@@ -68,8 +71,9 @@ pub fn runs_ui(ui: &mut Ui, runs: &mut [RunSlot], shown: Option<usize>) -> Optio
                         command = Some(Command::ShowRun(i));
                     }
                 });
-            }
+            });
         });
+    }
     let picked = runs
         .iter()
         .filter(|r| r.picked && r.outcome.is_some())

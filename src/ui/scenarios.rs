@@ -291,13 +291,17 @@ fn scenario_facts_ui(ui: &mut Ui, sc: &Scenario, language: Language) {
         );
     }
     ui.add_space(6.0);
+    // Values wrap inside the panel: a long task description must not widen it (the
+    // timeline would lose the width).
+    let value_w = (ui.available_width() - 110.0).max(120.0);
     egui::Grid::new("scenario params")
         .num_columns(2)
         .striped(true)
+        .max_col_width(value_w)
         .show(ui, |ui| {
             for (k, v) in scenario_facts(sc) {
                 ui.label(k);
-                ui.label(v);
+                ui.add(egui::Label::new(v).wrap());
                 ui.end_row();
             }
         });

@@ -3,6 +3,9 @@
 
 use egui::{Color32, Visuals};
 
+/// How far apart the lines of a wait's hatch are, in points.
+const HATCH_STEP: f32 = 5.0;
+
 #[derive(Clone, Debug)]
 pub struct Theme {
     pub text: Color32,
@@ -39,6 +42,53 @@ impl Theme {
             (None, W::Never) => self.panicked,
             (None, W::Io) => self.idle.gamma_multiply(1.3),
             (None, _) => self.idle,
+        }
+    }
+
+    /// Fills `rect` in the colour of a wait for `reason`, with the reason's hatch over it
+    /// (see `view::palette`), so that waits stay apart in grayscale and for the
+    /// colour-blind. The hatch is fixed to the screen: neighbouring rectangles continue it.
+    pub fn paint_wait(
+        &self,
+        painter: &egui::Painter,
+        rect: egui::Rect,
+        reason: crate::trace::WaitReason,
+    ) {
+        self.paint_hatched(
+            painter,
+            rect,
+            self.wait_color(reason),
+            crate::view::palette::wait_hatch(reason),
+        );
+    }
+
+    /// Fills `rect` with `color` and `hatch` over it.
+    pub fn paint_hatched(
+        &self,
+        painter: &egui::Painter,
+        rect: egui::Rect,
+        color: Color32,
+        hatch: crate::view::palette::Hatch,
+    ) {
+        painter.rect_filled(rect, 0.0, color);
+        if rect.width() < 2.0 && rect.height() < 2.0 {
+            return;
+        }
+        let ink = Color32::from_white_alpha(170);
+        let segments = crate::view::palette::hatch_segments(
+            hatch,
+            [rect.left(), rect.top(), rect.right(), rect.bottom()],
+            HATCH_STEP,
+        );
+        for [xa, ya, xb, yb] in segments {
+            if xa == xb && ya == yb {
+                painter.circle_filled(egui::pos2(xa, ya), 1.1, ink);
+            } else {
+                painter.line_segment(
+                    [egui::pos2(xa, ya), egui::pos2(xb, yb)],
+                    egui::Stroke::new(1.0, ink),
+                );
+            }
         }
     }
 

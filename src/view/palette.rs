@@ -51,64 +51,75 @@ pub fn wait_hatch(reason: WaitReason) -> Hatch {
     }
 }
 
-/// The lines of `hatch` over a `w`×`h` rectangle at the origin, `step` apart, as segments
-/// `[x0, y0, x1, y1]` clipped to the rectangle (dots are zero-length segments); empty for
-/// a solid fill. The GUI draws these; the SVG uses the same geometry in a pattern tile.
-pub fn hatch_segments(hatch: Hatch, w: f32, h: f32, step: f32) -> Vec<[f32; 4]> {
+/// The lines of `hatch` inside the rectangle `[x0, y0, x1, y1]`, as segments
+/// `[xa, ya, xb, yb]` (dots are zero-length segments); empty for a solid fill. The lines sit
+/// on a grid `step` apart that is fixed to the origin, not to the rectangle, so rectangles
+/// side by side (a stacked area's pixel columns) continue each other's lines. The GUI draws
+/// these; the SVG uses them in a pattern tile at the origin.
+pub fn hatch_segments(hatch: Hatch, [x0, y0, x1, y1]: [f32; 4], step: f32) -> Vec<[f32; 4]> {
     let step = step.max(1.0);
     let mut out = Vec::new();
-    let diagonal = |rising: bool, out: &mut Vec<[f32; 4]>| {
-        // Lines x + y = c (rising) or x - y = c, for c every `step`, clipped to the box.
-        let mut c = if rising { step } else { -h + step };
-        let end = if rising { w + h } else { w };
-        while c < end {
-            let (a, b) = if rising {
-                // From (c - y, y): y from max(0, c - w) to min(h, c).
-                let y0 = (c - w).max(0.0);
-                let y1 = c.min(h);
-                ([c - y0, y0], [c - y1, y1])
-            } else {
-                let y0 = (-c).max(0.0);
-                let y1 = (w - c).min(h);
-                ([c + y0, y0], [c + y1, y1])
-            };
-            out.push([a[0], a[1], b[0], b[1]]);
+    if x1 <= x0 || y1 <= y0 {
+        return out;
+    }
+    let first = |lo: f32| (lo / step).floor() * step;
+    let rising = |out: &mut Vec<[f32; 4]>| {
+        // x + y = c.
+        let mut c = first(x0 + y0);
+        while c < x1 + y1 {
+            let (ya, yb) = ((c - x1).max(y0), (c - x0).min(y1));
+            if yb > ya {
+                out.push([c - ya, ya, c - yb, yb]);
+            }
             c += step;
         }
     };
+    let falling = |out: &mut Vec<[f32; 4]>| {
+        // x - y = c.
+        let mut c = first(x0 - y1);
+        while c < x1 - y0 {
+            let (ya, yb) = ((x0 - c).max(y0), (x1 - c).min(y1));
+            if yb > ya {
+                out.push([c + ya, ya, c + yb, yb]);
+            }
+            c += step;
+        }
+    };
+    let offsets = |lo: f32, hi: f32, step: f32, shift: f32| {
+        let mut v = Vec::new();
+        let mut t = (((lo - shift) / step).ceil()) * step + shift;
+        while t < hi {
+            v.push(t);
+            t += step;
+        }
+        v
+    };
     match hatch {
         Hatch::Solid => {}
-        Hatch::Diagonal => diagonal(true, &mut out),
-        Hatch::BackDiagonal => diagonal(false, &mut out),
+        Hatch::Diagonal => rising(&mut out),
+        Hatch::BackDiagonal => falling(&mut out),
         Hatch::Cross => {
-            diagonal(true, &mut out);
-            diagonal(false, &mut out);
+            rising(&mut out);
+            falling(&mut out);
         }
         Hatch::Horizontal => {
-            let mut y = step / 2.0;
-            while y < h {
-                out.push([0.0, y, w, y]);
-                y += step;
+            for y in offsets(y0, y1, step, step / 2.0) {
+                out.push([x0, y, x1, y]);
             }
         }
         Hatch::Vertical => {
-            let mut x = step / 2.0;
-            while x < w {
-                out.push([x, 0.0, x, h]);
-                x += step;
+            for x in offsets(x0, x1, step, step / 2.0) {
+                out.push([x, y0, x, y1]);
             }
         }
         Hatch::Dots => {
-            let mut y = step / 2.0;
-            let mut row = 0;
-            while y < h {
-                let mut x = if row % 2 == 0 { step / 2.0 } else { step };
-                while x < w {
+            // Rows `step / 2` apart, every other one shifted by half a step.
+            for y in offsets(y0, y1, step / 2.0, step / 4.0) {
+                let odd = ((y - step / 4.0) / (step / 2.0)).round() as i64 % 2 != 0;
+                let shift = if odd { step } else { step / 2.0 };
+                for x in offsets(x0, x1, step, shift % step) {
                     out.push([x, y, x, y]);
-                    x += step;
                 }
-                y += step / 2.0;
-                row += 1;
             }
         }
     }
@@ -142,7 +153,7 @@ mod tests {
     }
 
     #[test]
-    fn hatch_lines_stay_inside_their_box() {
+    fn hatch_lines_stay_inside_their_box_and_continue_across_neighbours() {
         for hatch in [
             Hatch::Diagonal,
             Hatch::BackDiagonal,
@@ -151,17 +162,42 @@ mod tests {
             Hatch::Vertical,
             Hatch::Dots,
         ] {
-            let segs = hatch_segments(hatch, 30.0, 8.0, 4.0);
+            let segs = hatch_segments(hatch, [3.0, 2.0, 33.0, 10.0], 4.0);
             assert!(!segs.is_empty(), "{hatch:?}");
             for s in &segs {
-                for (v, max) in [(s[0], 30.0), (s[1], 8.0), (s[2], 30.0), (s[3], 8.0)] {
-                    assert!((-0.001..=max + 0.001).contains(&v), "{hatch:?} {s:?}");
+                for (v, lo, hi) in [
+                    (s[0], 3.0, 33.0),
+                    (s[1], 2.0, 10.0),
+                    (s[2], 3.0, 33.0),
+                    (s[3], 2.0, 10.0),
+                ] {
+                    assert!((lo - 0.001..=hi + 0.001).contains(&v), "{hatch:?} {s:?}");
                 }
             }
         }
-        assert!(hatch_segments(Hatch::Solid, 30.0, 8.0, 4.0).is_empty());
+        assert!(hatch_segments(Hatch::Solid, [0.0, 0.0, 30.0, 8.0], 4.0).is_empty());
         // A rising line goes from lower left to upper right: y falls as x grows.
-        let s = hatch_segments(Hatch::Diagonal, 10.0, 10.0, 5.0)[1];
+        let s = hatch_segments(Hatch::Diagonal, [0.0, 0.0, 10.0, 10.0], 5.0)[1];
         assert!((s[2] - s[0]) * (s[3] - s[1]) < 0.0, "{s:?}");
+        // Two columns side by side: where a line leaves the first, it enters the second.
+        let left = hatch_segments(Hatch::Diagonal, [0.0, 0.0, 1.0, 20.0], 5.0);
+        let right = hatch_segments(Hatch::Diagonal, [1.0, 0.0, 2.0, 20.0], 5.0);
+        for l in &left {
+            // The end of `l` on x = 1 (its lower-x end is at x = 0).
+            let (x, y) = if l[0] > l[2] {
+                (l[0], l[1])
+            } else {
+                (l[2], l[3])
+            };
+            if (x - 1.0).abs() < 1e-3 && y > 0.0 && y < 20.0 {
+                assert!(
+                    right
+                        .iter()
+                        .any(|r| ((r[0] - 1.0).abs() < 1e-3 && (r[1] - y).abs() < 1e-3)
+                            || ((r[2] - 1.0).abs() < 1e-3 && (r[3] - y).abs() < 1e-3)),
+                    "{l:?} goes on in {right:?}"
+                );
+            }
+        }
     }
 }

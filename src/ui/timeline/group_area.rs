@@ -102,12 +102,13 @@ impl GroupAreas {
         let Some(fields) = self.series.get(group).map(|c| c.fields.clone()) else {
             return;
         };
-        let colors: Vec<Color32> = fields
+        let colors: Vec<(Color32, Option<WaitReason>)> = fields
             .iter()
             .map(|f| match *f {
-                "running" => color,
-                "scheduled" => theme.scheduled,
-                w => WaitReason::from_name(w).map_or(theme.idle, |r| theme.wait_color(r)),
+                "running" => (color, None),
+                "scheduled" => (theme.scheduled, None),
+                w => WaitReason::from_name(w)
+                    .map_or((theme.idle, None), |r| (theme.wait_color(r), Some(r))),
             })
             .collect();
         let row_h = canvas.height();
@@ -115,17 +116,43 @@ impl GroupAreas {
         let bottom = canvas.top() - row_h * f32::from(part) + full_h;
         let per_task = full_h / tasks.max(1) as f32;
         let col_w = (x1 - x0) / levels.len().max(1) as f32;
-        for (i, bin) in levels.iter().enumerate() {
-            let x = x0 + i as f32 * col_w;
-            let mut y = bottom;
-            for (v, c) in bin.iter().zip(&colors) {
-                if *v <= 0.0 {
-                    continue;
+        // Per field, runs of columns with the same level on the same base are one rectangle
+        // (fewer shapes, and a hatch that runs on).
+        for (f, (c, wait)) in colors.iter().enumerate() {
+            let at = |i: usize| {
+                let bin = &levels[i];
+                let q = |v: f64| (v * 64.0).round() as i64;
+                (q(bin[..f].iter().sum::<f64>()), q(bin[f]))
+            };
+            let mut i = 0;
+            while i < levels.len() {
+                let key = at(i);
+                let mut j = i + 1;
+                while j < levels.len() && at(j) == key {
+                    j += 1;
                 }
-                let h = *v as f32 * per_task;
-                let r = Rect::from_min_max(pos2(x, y - h), pos2(x + col_w.max(1.0), y));
-                painter.rect_filled(r.intersect(canvas), 0.0, *c);
-                y -= h;
+                let (below, v) = (
+                    levels[i][..f].iter().sum::<f64>() as f32,
+                    levels[i][f] as f32,
+                );
+                if v > 0.0 {
+                    let y = bottom - below * per_task;
+                    let r = Rect::from_min_max(
+                        pos2(x0 + i as f32 * col_w, y - v * per_task),
+                        pos2(
+                            x0 + j as f32 * col_w + if col_w < 1.0 { 1.0 } else { 0.0 },
+                            y,
+                        ),
+                    )
+                    .intersect(canvas);
+                    match wait {
+                        Some(w) if r.height() > 0.0 => theme.paint_wait(painter, r, *w),
+                        _ => {
+                            painter.rect_filled(r, 0.0, *c);
+                        }
+                    }
+                }
+                i = j;
             }
         }
     }

@@ -295,8 +295,12 @@ impl TimelineState {
     }
 
     /// What the scenario asks to show first (`[view]`): its `expand` groups open, and only
-    /// its `tracks` (all the run's resources when it names none).
-    pub fn apply_view(&mut self, view: Option<&crate::scenario::ViewConfig>) {
+    /// its `tracks` (all the run's resources when it names none). Groups opened or closed by
+    /// hand are forgotten for another scenario than the last run's.
+    pub fn apply_view(&mut self, view: Option<&crate::scenario::ViewConfig>, same_scenario: bool) {
+        if !same_scenario {
+            self.expanded.clear();
+        }
         let view = view.cloned().unwrap_or_default();
         for g in &view.expand {
             self.expanded.insert(g.clone(), true);
@@ -1096,7 +1100,17 @@ pub fn state_text(
                 .map_or_else(String::new, |h| {
                     format!(", answered {}", http_outcome(h.status))
                 });
-            format!("{phrase}{step_text}{took}{answer}")
+            // A permit's queue is first come, first served: say how many are ahead.
+            let ahead = match (s.wait, s.step) {
+                (Some(WaitReason::Permit), Some(step)) => {
+                    format!(
+                        " ({} ahead)",
+                        trace.permit_waiters_ahead(ti, step, s.start_ns, at_ns)
+                    )
+                }
+                _ => String::new(),
+            };
+            format!("{phrase}{step_text}{ahead}{took}{answer}")
         }
     })
 }
@@ -1236,14 +1250,14 @@ fn paint_task_row(
         match item {
             RenderItem::Single(i) => {
                 let s = &visible[i];
-                let (h, c) = match (s.state, s.wait) {
-                    (TaskState::Running, _) => (ROW_H - 6.0, color),
-                    (TaskState::Scheduled, _) => (ROW_H - 10.0, theme.scheduled),
-                    // A wait that says what for: a band in its reason's colour.
+                let (h, c, wait) = match (s.state, s.wait) {
+                    (TaskState::Running, _) => (ROW_H - 6.0, color, None),
+                    (TaskState::Scheduled, _) => (ROW_H - 10.0, theme.scheduled, None),
+                    // A wait that says what for: a band in its reason's colour and hatch.
                     (TaskState::Waiting, Some(w)) if !matches!(w, WaitReason::Other) => {
-                        (6.0, theme.wait_color(w))
+                        (8.0, theme.wait_color(w), Some(w))
                     }
-                    (TaskState::Waiting, _) => (2.0, theme.idle),
+                    (TaskState::Waiting, _) => (2.0, theme.idle, None),
                 };
                 let row =
                     Rect::from_center_size(pos2(canvas.center().x, mid), vec2(canvas.width(), h));
@@ -1252,7 +1266,13 @@ fn paint_task_row(
                 } else {
                     1.0
                 };
-                painter.rect_filled(span_rect(&vp, row, s.start_ns, s.end_ns, min_w), 0.0, c);
+                let r = span_rect(&vp, row, s.start_ns, s.end_ns, min_w);
+                match wait {
+                    Some(w) => theme.paint_wait(&painter, r, w),
+                    None => {
+                        painter.rect_filled(r, 0.0, c);
+                    }
+                }
             }
             RenderItem::Merged {
                 start_ns, end_ns, ..

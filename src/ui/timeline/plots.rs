@@ -308,9 +308,21 @@ fn draw_plots(
             egui::Label::new(egui::RichText::new(format!("scale {scale}")).small().weak())
                 .selectable(false),
         );
+        // A legend over the plot hides its start; it is left out where the lines need none:
+        // one line, or lines in the colours of the worker lanes they belong to.
+        let needs_legend = series.len() > 1 && series.iter().any(|s| s.color.is_none());
         ui.scope_builder(UiBuilder::new().max_rect(canvas), |ui| {
-            Plot::new(("metrics plot", salt, i))
-                .width(canvas.width())
+            let plot = Plot::new(("metrics plot", salt, i));
+            let plot = if needs_legend {
+                plot.legend(
+                    Legend::default()
+                        .position(Corner::LeftTop)
+                        .text_style(egui::TextStyle::Small),
+                )
+            } else {
+                plot
+            };
+            plot.width(canvas.width())
                 .height(height)
                 .show_axes([false, false])
                 .allow_zoom(false)
@@ -318,11 +330,6 @@ fn draw_plots(
                 .allow_scroll(false)
                 .allow_boxed_zoom(false)
                 .allow_double_click_reset(false)
-                .legend(
-                    Legend::default()
-                        .position(Corner::LeftTop)
-                        .text_style(egui::TextStyle::Small),
-                )
                 .show(ui, |p| {
                     p.set_plot_bounds_x(t0..=t1);
                     p.set_plot_bounds_y(0.0..=y_max);
