@@ -1267,6 +1267,11 @@ fn the_busy_plot_agrees_with_the_lanes() {
 #[test]
 fn a_collapsed_group_row_shows_its_tasks_by_state() {
     let mut h = run_shipped("A polite, rate-limited client");
+    assert!(
+        h.query_by_label("red bar under an HTTP wait: the request was refused (429) or failed")
+            .is_none(),
+        "no request of the polite client is refused"
+    );
     let header = h.get_by_label("+ client (15)").rect();
     let half_second = 500_000_000;
     let x = h.state().timeline.x_of_time(half_second);
@@ -1338,6 +1343,8 @@ fn refused_requests_are_marked_on_their_task_rows() {
     let mut h = run_shipped("Naive fan-out against a rate limit");
     // Open on the first run: the scenario's `[view] expand = ["client"]`.
     assert!(h.query_by_label("+ client (15)").is_none());
+    // The legend says what the red bar is (only for runs that have one).
+    h.get_by_label("red bar under an HTTP wait: the request was refused (429) or failed");
     let (id, mid) = {
         let trace = trace_of(&h);
         trace

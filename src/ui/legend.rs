@@ -15,6 +15,8 @@ enum Swatch {
     Low(egui::Color32),
     /// Two worker strips with a migration tick between them.
     Strip(egui::Color32, egui::Color32),
+    /// A red bar low in the row (a refused or failed request).
+    Refused,
     Spawn,
     Done,
     Panic,
@@ -22,7 +24,13 @@ enum Swatch {
 }
 
 /// The legend; of the waits, only those in `waits` (what the run's steps wait for).
-pub fn legend_ui(ui: &mut Ui, theme: &Theme, waits: &std::collections::BTreeSet<WaitReason>) {
+/// With `refused`, the mark of a refused or failed request too (the run had some).
+pub fn legend_ui(
+    ui: &mut Ui,
+    theme: &Theme,
+    waits: &std::collections::BTreeSet<WaitReason>,
+    refused: bool,
+) {
     let sample = theme.group_color("fetch");
     let wait_items = [
         (WaitReason::Http, "for HTTP"),
@@ -78,12 +86,17 @@ pub fn legend_ui(ui: &mut Ui, theme: &Theme, waits: &std::collections::BTreeSet<
     let mut items = items.into_iter();
     let first: Vec<_> = items.by_ref().take(3).collect();
     let waiting = std::iter::once((Swatch::Thin(theme.idle), "waiting at an .await"));
+    let refused = refused.then_some((
+        Swatch::Refused,
+        "red bar under an HTTP wait: the request was refused (429) or failed",
+    ));
     ui.horizontal_wrapped(|ui| {
         ui.strong("Legend");
         for (swatch, text) in first
             .into_iter()
             .chain(waiting)
             .chain(waits_shown)
+            .chain(refused)
             .chain(items)
         {
             let (rect, _) = ui.allocate_exact_size(vec2(22.0, 14.0), Sense::hover());
@@ -137,6 +150,13 @@ fn paint(ui: &Ui, rect: Rect, swatch: &Swatch, theme: &Theme) {
         }
         Swatch::Band(w) => {
             theme.paint_wait(p, Rect::from_center_size(c, vec2(rect.width(), 8.0)), w);
+        }
+        Swatch::Refused => {
+            p.rect_filled(
+                Rect::from_min_max(pos2(rect.left(), c.y + 3.0), pos2(rect.right(), c.y + 6.0)),
+                0.0,
+                theme.panicked,
+            );
         }
         Swatch::Spawn => {
             p.add(egui::Shape::convex_polygon(

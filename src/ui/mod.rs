@@ -1277,7 +1277,9 @@ impl App {
                     .collect()
             })
             .unwrap_or_default();
-        egui::Panel::bottom("legend").show(ui, |ui| legend::legend_ui(ui, &theme, &waits));
+        let refused =
+            trace.is_some_and(|t| t.http.iter().any(|h| matches!(h.status, Some(429 | 0))));
+        egui::Panel::bottom("legend").show(ui, |ui| legend::legend_ui(ui, &theme, &waits, refused));
         let shown = shown_run(&self.runs, self.shown_run);
         if let Some(view) = &mut self.compare {
             // The compared runs are locked inside; release the one on screen first.

@@ -778,6 +778,12 @@ fn paint_worker_states(
     theme: &Theme,
 ) {
     let lane = &trace.lanes[li];
+    // A finished run's workers end with it: the line must not go on to the right edge.
+    let until = if trace.wall_ns > 0 {
+        until.min(trace.end_ns())
+    } else {
+        until
+    };
     let width = bar.width() as f64;
     let (t0, t1) = vp.visible_ns(width);
     let first = [
