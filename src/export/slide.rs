@@ -10,13 +10,14 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use super::measure::{SLACK, fit, text_width, wrap};
+use super::svg::{color as group_color, esc};
 use crate::trace::{Counter, LaneKind, PollOutcome, TaskState, Trace, WaitReason};
+use crate::view::Viewport;
 use crate::view::axis::{format_ns, tick_step_ns, ticks};
 use crate::view::groups::{TaskGroup, task_groups};
 use crate::view::lod::{RenderItem, render_items};
 use crate::view::palette::{Hatch, hatch_segments, wait_hatch, wait_rgb};
 use crate::view::series::{Bins, mean_levels};
-use crate::view::{Viewport, group_hue, rgb_from_hsv};
 
 pub const WIDTH: f64 = 1920.0;
 pub const HEIGHT: f64 = 1080.0;
@@ -106,17 +107,6 @@ pub fn first_sentence(about: &str) -> String {
 
 fn hex([r, g, b]: [u8; 3]) -> String {
     format!("#{r:02x}{g:02x}{b:02x}")
-}
-
-fn group_color(group: &str) -> String {
-    hex(rgb_from_hsv(group_hue(group), 0.65, 0.75))
-}
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// The fill of a wait: a pattern of its colour and hatch, or a plain colour.

@@ -41,12 +41,14 @@ const WEAK: &str = "#666666";
 const GRID: &str = "#dddddd";
 const LANE_BG: [&str; 2] = ["#fafafa", "#f0f0f0"];
 
-fn color(group: &str) -> String {
+/// A task group's colour on a light background (the SVG exports').
+pub(super) fn color(group: &str) -> String {
     let [r, g, b] = rgb_from_hsv(group_hue(group), 0.65, 0.75);
     format!("#{r:02x}{g:02x}{b:02x}")
 }
 
-fn esc(s: &str) -> String {
+/// `s` escaped for XML text and attributes.
+pub(super) fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
