@@ -374,6 +374,7 @@ pub fn render(slide: &Slide<'_>) -> String {
         vp: &vp,
         range: (start, end),
         header_bottom,
+        series: Default::default(),
     };
     let mut lines = 2;
     let mut attempts = 0;
@@ -407,6 +408,8 @@ struct Parts<'s, 'a> {
     vp: &'s Viewport,
     range: (u64, u64),
     header_bottom: f64,
+    /// The group rows' series by (run, group), built once for every try at the legend.
+    series: std::cell::RefCell<std::collections::HashMap<(usize, String), Counter>>,
 }
 
 impl Parts<'_, '_> {
@@ -499,7 +502,13 @@ impl Parts<'_, '_> {
                     Block::Lane(l) => lane(out, &ctx, *l, &mut drawn),
                     Block::Track(t) => track(out, &ctx, &tracks[r][*t], &mut drawn),
                     Block::Tasks(g) => task_rows(out, &ctx, g, &mut drawn),
-                    Block::Area(g) => area(out, &ctx, g, &mut drawn),
+                    Block::Area(g) => {
+                        let mut cache = self.series.borrow_mut();
+                        let series = cache
+                            .entry((r, g.name.clone()))
+                            .or_insert_with(|| run.trace.group_state_series(&g.name));
+                        area(out, &ctx, g, series, &mut drawn);
+                    }
                 }
                 y += h + GAP;
             }
@@ -990,12 +999,11 @@ fn refused_marks(
 }
 
 /// A group as one row: its tasks stacked by state, per pixel column.
-fn area(out: &mut String, c: &Ctx<'_>, g: &TaskGroup, drawn: &mut Drawn) {
+fn area(out: &mut String, c: &Ctx<'_>, g: &TaskGroup, series: &Counter, drawn: &mut Drawn) {
     c.background(out);
     let n = g.tasks.len();
     let detail = format!("{n} task{} by state", if n == 1 { "" } else { "s" });
     c.label(out, &g.name, Some(&detail));
-    let series = c.trace.group_state_series(&g.name);
     let (bins, x0, col_w) = columns(c);
     let levels = mean_levels(&series, &bins);
     for f in 0..series.fields.len() {
