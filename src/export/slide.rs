@@ -1005,7 +1005,7 @@ fn area(out: &mut String, c: &Ctx<'_>, g: &TaskGroup, series: &Counter, drawn: &
     let detail = format!("{n} task{} by state", if n == 1 { "" } else { "s" });
     c.label(out, &g.name, Some(&detail));
     let (bins, x0, col_w) = columns(c);
-    let levels = mean_levels(&series, &bins);
+    let levels = mean_levels(series, &bins);
     for f in 0..series.fields.len() {
         if levels.iter().any(|b| b[f] > 0.0) {
             note_state(drawn, f, &g.name);
