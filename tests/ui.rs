@@ -163,6 +163,18 @@ fn run_a_scenario_and_inspect_a_task() {
     h.get_by_label(&format!("fetch #{id}"));
     h.get_by_label_contains(&format!("{polls} polls · {wakes} wakes"));
     h.get_by_label_contains("none (spawned by the scenario)");
+    // Where it was spawned, in the scenario's terms: the line of its first step, not a
+    // path inside asyncscope.
+    let source = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/io_fanout.toml"),
+    )
+    .expect("the scenario");
+    let line = 1 + source
+        .lines()
+        .position(|l| l.contains("http_get"))
+        .expect("the step's line");
+    h.get_by_label(&format!("the scenario: its first step, line {line}"));
+    assert!(h.query_by_label_contains("src/scenario").is_none());
 }
 
 #[test]

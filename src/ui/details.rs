@@ -194,7 +194,7 @@ pub fn details_ui(
             row(ui, "id", t.id.to_string());
             row(ui, "kind", task_kind(t.kind).to_string());
             if let Some(loc) = trace.location(t) {
-                row(ui, "spawned at", loc.to_string());
+                row(ui, "spawned at", spawned_at(trace, t, &loc.to_string()));
             }
             if let Some(s) = t.spawn_ns() {
                 row(ui, "spawn time", format_ns(s as f64));
@@ -302,4 +302,22 @@ pub fn details_ui(
         ));
     }
     jump
+}
+
+/// Where a task was spawned, in the learner's terms: for the tasks of the scenario (which
+/// our interpreter spawns from its own source, a path under `src/`) the line of the
+/// scenario file its first step is written on; for a library's task, its spawn location.
+fn spawned_at(trace: &Trace, t: &crate::trace::Task, location: &str) -> String {
+    if !location.starts_with("src/") {
+        return location.to_string();
+    }
+    let first_step = trace
+        .task_index(t.id)
+        .and_then(|ti| trace.task_step_marks(ti).first())
+        .and_then(|m| trace.steps.get(m.step as usize));
+    match first_step {
+        Some(st) if st.kind == "heartbeat" => "asyncscope's heartbeat".to_string(),
+        Some(st) if st.line > 0 => format!("the scenario: its first step, line {}", st.line),
+        _ => "the scenario's run".to_string(),
+    }
 }
