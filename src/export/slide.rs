@@ -11,7 +11,8 @@ use std::fmt::Write as _;
 
 use super::measure::{SLACK, fit, text_width, wrap};
 use super::svg::{color as group_color, esc};
-use crate::trace::{Counter, LaneKind, PollOutcome, TaskState, Trace, WaitReason};
+use crate::trace::resources::group_state_field;
+use crate::trace::{Counter, LaneKind, PollOutcome, Trace, WaitReason};
 use crate::view::Viewport;
 use crate::view::axis::{format_ns, tick_step_ns, ticks};
 use crate::view::groups::{TaskGroup, task_groups};
@@ -854,18 +855,6 @@ fn track(
     }
 }
 
-/// Field index of a state span in [`Trace::group_state_series`]'s order.
-fn state_field(state: TaskState, wait: Option<WaitReason>) -> usize {
-    match state {
-        TaskState::Running => 0,
-        TaskState::Scheduled => 1,
-        TaskState::Waiting => {
-            let w = wait.unwrap_or(WaitReason::Other);
-            2 + WaitReason::ALL.iter().position(|x| *x == w).unwrap_or(0)
-        }
-    }
-}
-
 fn state_of_field(f: usize) -> (&'static str, Option<WaitReason>) {
     match f {
         0 => ("running", None),
@@ -913,7 +902,7 @@ fn task_rows(out: &mut String, c: &Ctx<'_>, g: &TaskGroup, drawn: &mut Drawn) {
         let task = &c.trace.tasks[ti as usize];
         let mut by_field: Vec<Vec<(u64, u64)>> = vec![Vec::new(); fields];
         for s in c.trace.task_states(ti) {
-            by_field[state_field(s.state, s.wait)].push((s.start_ns, s.end_ns));
+            by_field[group_state_field(s.state, s.wait)].push((s.start_ns, s.end_ns));
         }
         let mut share = vec![vec![0.0f64; fields]; bins.bins];
         for (f, spans) in by_field.iter().enumerate().filter(|(_, s)| !s.is_empty()) {

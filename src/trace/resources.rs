@@ -199,18 +199,10 @@ impl Trace {
     /// each moment: `running`, `scheduled`, and waiting by reason (`http`, `timer`,
     /// `permit`, …). A collapsed group's row can draw it as a stacked area.
     pub fn group_state_series(&self, group: &str) -> Counter {
-        use super::model::TaskState;
         use super::steps::WaitReason;
         let mut fields: Vec<&'static str> = vec!["running", "scheduled"];
         fields.extend(WaitReason::ALL.iter().map(|w| w.as_str()));
-        let field = |s: &super::model::StateSpan| match s.state {
-            TaskState::Running => 0,
-            TaskState::Scheduled => 1,
-            TaskState::Waiting => {
-                let w = s.wait.unwrap_or(WaitReason::Other);
-                2 + WaitReason::ALL.iter().position(|x| *x == w).unwrap_or(0)
-            }
-        };
+        let field = |s: &super::model::StateSpan| group_state_field(s.state, s.wait);
         let mut steps = Vec::new();
         for (ti, t) in self.tasks.iter().enumerate() {
             if self.label(t) != group {
@@ -244,6 +236,24 @@ impl Trace {
             out.push(self.blocking_pool_series());
         }
         out
+    }
+}
+
+/// The index of a state in [`Trace::group_state_series`]'s fields: `running`,
+/// `scheduled`, then waiting by reason in [`WaitReason::ALL`]'s order.
+pub fn group_state_field(
+    state: super::model::TaskState,
+    wait: Option<super::steps::WaitReason>,
+) -> usize {
+    use super::model::TaskState;
+    use super::steps::WaitReason;
+    match state {
+        TaskState::Running => 0,
+        TaskState::Scheduled => 1,
+        TaskState::Waiting => {
+            let w = wait.unwrap_or(WaitReason::Other);
+            2 + WaitReason::ALL.iter().position(|x| *x == w).unwrap_or(0)
+        }
     }
 }
 

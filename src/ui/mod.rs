@@ -294,8 +294,9 @@ pub struct App {
     replay: Option<replay::Replay>,
     /// The keyboard shortcuts window is open.
     help_open: bool,
-    /// The Export window is open (Ctrl+E).
-    export_open: bool,
+    /// The Export window is open (Ctrl+E), with whether this machine has a file dialog
+    /// (looked up once when it opens, not every frame).
+    export_open: Option<bool>,
     /// Where "Save to" writes (see `export::export_dir`).
     pub export_dir: PathBuf,
     /// The look last applied to the context: (presenting, light, zoom).
@@ -402,7 +403,7 @@ impl App {
             compare: None,
             replay: None,
             help_open: false,
-            export_open: false,
+            export_open: None,
             export_dir: export::export_dir(),
             applied_look: None,
             fonts_installed: false,
@@ -662,13 +663,13 @@ impl App {
     /// What the Export window asked for.
     fn apply_export(&mut self, action: export::ExportAction, ctx: &egui::Context) {
         match action {
-            export::ExportAction::Close => self.export_open = false,
+            export::ExportAction::Close => self.export_open = None,
             export::ExportAction::PickFile => {
-                self.export_open = false;
+                self.export_open = None;
                 self.open_dialog(Dialog::Export(self.state.export), ctx);
             }
             export::ExportAction::SaveToFolder => {
-                self.export_open = false;
+                self.export_open = None;
                 let dir = self.export_dir.clone();
                 if let Err(e) = std::fs::create_dir_all(&dir) {
                     self.message = Some(format!("Could not create {}: {e}", dir.display()));
@@ -835,7 +836,9 @@ impl App {
     fn apply(&mut self, command: Command, ctx: &egui::Context) {
         match command {
             Command::Select(i) => self.select(i),
-            Command::ExportDialog => self.export_open = true,
+            Command::ExportDialog => {
+                self.export_open = Some(export::file_dialog_available());
+            }
             Command::OpenDialog | Command::SaveDialog | Command::SaveScenarioDialog => {
                 let kind = match command {
                     Command::OpenDialog => Dialog::Open,
@@ -1098,8 +1101,7 @@ impl App {
         }
         self.apply_look(&ctx);
         keys::help_ui(&ctx, &mut self.help_open);
-        if self.export_open {
-            let available = export::file_dialog_available();
+        if let Some(available) = self.export_open {
             let folder = self.export_dir.clone();
             if let Some(action) =
                 export::export_window_ui(&ctx, &mut self.state.export, available, &folder)
