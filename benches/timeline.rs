@@ -32,8 +32,9 @@ fn frame(ctx: &egui::Context, state: &mut TimelineState, trace: &Trace) -> usize
                 now_ns: trace.end_ns(),
                 live: false,
                 until_ns: None,
+                offer_replay: true,
             };
-            timeline_ui(ui, state, &view, &theme);
+            let _ = timeline_ui(ui, state, &view, &theme);
         });
     });
     ctx.tessellate(out.shapes, out.pixels_per_point).len()

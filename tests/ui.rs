@@ -602,6 +602,15 @@ fn two_runs_compare_on_one_axis_with_a_table() {
     // Both runs' lanes are on screen, one section each, under one axis.
     assert_eq!(h.get_all_by_label("worker-0").count(), 2);
     h.get_by_label_contains("[2] A polite, rate-limited client · wall time");
+    // Under each run, its plots on scales shared by both: busy 0–100%, and one scale for
+    // the scheduled tasks of both runs.
+    assert_eq!(h.get_all_by_label("busy % per worker").count(), 2);
+    let shared: Vec<String> = h
+        .query_all_by_label_contains(", all runs")
+        .filter_map(|n| n.value())
+        .collect();
+    assert_eq!(shared.len(), 2, "{shared:?}");
+    assert_eq!(shared[0], shared[1], "one scale for both runs");
 
     // One viewport: panning moves every run at once.
     let before = h.state().compare_view().expect("open").visible_range_ns();
@@ -636,6 +645,24 @@ fn two_runs_compare_on_one_axis_with_a_table() {
     click(&mut h, "Back to the timeline");
     assert!(h.state().compare_view().is_none());
     h.get_by_label_contains("Finished · wall time");
+
+    // The baseline is the run ticked first, not the older one.
+    click(&mut h, "#1");
+    click(&mut h, "#2");
+    click(&mut h, "#2");
+    click(&mut h, "#1");
+    click(&mut h, "Compare (2)");
+    let table = &h.state().compare_view().expect("open").table;
+    assert_eq!(
+        table.runs,
+        [
+            "A polite, rate-limited client",
+            "Naive fan-out against a rate limit"
+        ],
+        "#2 was ticked first"
+    );
+    let s429 = table.row("http_429").expect("429 row");
+    assert_eq!(s429.marks[1], asyncscope::trace::compare::Mark::Worse);
 }
 
 #[test]
@@ -892,7 +919,7 @@ fn presentation_mode_hides_the_panels_and_is_large_and_light() {
         "everything larger"
     );
     // The bar runs the selected scenario (F5 works too).
-    h.get_by_label("Leave presentation (F11)");
+    h.get_by_label("Leave (F11)");
     h.key_press(egui::Key::F5);
     h.step();
     wait_for(
@@ -902,6 +929,56 @@ fn presentation_mode_hides_the_panels_and_is_large_and_light() {
         finished,
     );
     assert_eq!(h.state().runs().len(), 1, "F5 ran the selected scenario");
+    // The legend and the plots give the task rows the height; each is a click away.
+    let legends = |h: &Harness<'static, App>| h.query_all_by_label("Legend").count();
+    assert_eq!(legends(&h), 1, "only the bar's toggle, no legend");
+    assert!(h.query_by_label("busy % per worker").is_none());
+    click(&mut h, "Plots");
+    h.get_by_label("busy % per worker");
+    click(&mut h, "Legend");
+    assert_eq!(legends(&h), 2, "the toggle and the legend");
+    // The bar's toggle comes first (the legend is at the bottom).
+    h.query_all_by_label("Legend")
+        .next()
+        .expect("the toggle")
+        .click();
+    h.step();
+    h.step();
+    click(&mut h, "Plots");
+    assert!(h.query_by_label("busy % per worker").is_none());
+    assert!(!h.state().state.present_legend && !h.state().state.present_plots);
+    // Another scenario is picked in the bar; its lesson shows, and the timeline (still the
+    // first scenario's run) says whose it is.
+    let first = h.state().runs()[0].name.clone();
+    let picker = h.get_by_role(egui::accesskit::Role::ComboBox);
+    assert_eq!(picker.value().as_deref(), Some(first.as_str()));
+    picker.click();
+    h.step();
+    h.step();
+    h.get_by_label("Sequential awaits").click();
+    h.step();
+    h.step();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let sequential =
+        asyncscope::scenario::load(&dir.join("sequential_awaits.toml")).expect("it loads");
+    h.get_by_label(&asyncscope::export::slide::first_sentence(
+        &sequential.about,
+    ));
+    h.get_by_label(&format!(
+        "On screen: run #1 of “{first}”, not of the selected “Sequential awaits”."
+    ));
+    h.get_by_label("Run the selected scenario");
+    // The language switches in the bar too.
+    click(&mut h, "中文");
+    assert_eq!(h.state().state.language, asyncscope::ui::Language::Chinese);
+    assert_eq!(
+        h.get_by_role(egui::accesskit::Role::ComboBox).value(),
+        sequential.name_zh.clone()
+    );
+    h.get_by_label(&asyncscope::export::slide::first_sentence(
+        sequential.about_zh.as_deref().expect("a Chinese lesson"),
+    ));
+    click(&mut h, "English");
     // Esc leaves it, back to the dark theme at the normal size, panels back.
     h.key_press(egui::Key::Escape);
     h.step();
@@ -932,7 +1009,7 @@ fn presentation_mode_hides_the_panels_and_is_large_and_light() {
     );
     again.step();
     again.step();
-    again.get_by_label("Leave presentation (F11)");
+    again.get_by_label("Leave (F11)");
     assert!((again.ctx.zoom_factor() - 1.6).abs() < 1e-3);
 }
 
@@ -1483,59 +1560,72 @@ fn a_first_launch_gives_the_timeline_the_width_and_shows_every_lesson() {
             "{}: the timeline gets {width} px",
             sc.name
         );
+        let lesson_rows = lesson_rows(&h, &sc);
         let bottom = h.get_by_label("Legend").rect().top();
-        let in_view = |h: &Harness<'static, App>, label: &str| {
-            // The timeline's (the scenario panel on its left may use the same words).
-            let r = h
-                .query_all_by_label(label)
-                .map(|n| n.rect())
-                .max_by(|a, b| a.left().total_cmp(&b.left()))
-                .unwrap_or_else(|| panic!("{}: {label:?} is not on screen", sc.name));
-            assert!(
-                r.top() >= 0.0 && r.bottom() <= bottom,
-                "{}: {label:?} at {r:?}, the view ends at {bottom}",
-                sc.name
+        assert_in_view(&h, &sc.name, &lesson_rows, bottom);
+        // Presentation mode shows the same rows, larger, with the lesson above them (the
+        // legend is hidden there: the screen's bottom is the limit).
+        h.key_press(egui::Key::F11);
+        for _ in 0..3 {
+            h.step();
+        }
+        assert_eq!(
+            h.query_all_by_label("Legend").count(),
+            1,
+            "no legend while presenting, only the bar's toggle"
+        );
+        let lesson = asyncscope::export::slide::first_sentence(&sc.about);
+        let bottom = h.ctx.content_rect().bottom();
+        assert!(bottom < 700.0, "1000 px at 1.6x is {bottom} points");
+        assert_in_view(&h, &sc.name, &[lesson], bottom);
+        assert_in_view(&h, &sc.name, &lesson_rows, bottom);
+        h.key_press(egui::Key::F11);
+        h.step();
+        h.step();
+    }
+}
+
+/// The timeline's rows that carry `sc`'s lesson on its first run: the lanes, the resource
+/// tracks, and each group's header and (open by default or by `[view]`) task rows.
+fn lesson_rows(h: &Harness<'static, App>, sc: &asyncscope::scenario::Scenario) -> Vec<String> {
+    let trace = trace_of(h);
+    let mut rows: Vec<String> = trace.lanes.iter().map(|l| l.name.clone()).collect();
+    rows.extend(
+        trace
+            .resource_tracks(sc.view.tracks.as_deref())
+            .into_iter()
+            .map(|(c, _)| c.name),
+    );
+    for g in asyncscope::view::groups::task_groups(&trace) {
+        if g.library {
+            continue;
+        }
+        let open = sc.view.expand.contains(&g.name) || g.expanded_by_default();
+        let sign = if open { "-" } else { "+" };
+        rows.push(format!("{sign} {} ({})", g.name, g.tasks.len()));
+        if open {
+            rows.extend(
+                g.tasks
+                    .iter()
+                    .map(|&t| format!("  {} #{}", g.name, trace.tasks[t as usize].id)),
             );
-        };
-        let (lanes, tracks, groups) = {
-            let trace = trace_of(&h);
-            let lanes: Vec<String> = trace.lanes.iter().map(|l| l.name.clone()).collect();
-            let tracks: Vec<String> = trace
-                .resource_tracks(sc.view.tracks.as_deref())
-                .into_iter()
-                .map(|(c, _)| c.name)
-                .collect();
-            let groups: Vec<(String, Vec<String>)> = asyncscope::view::groups::task_groups(&trace)
-                .into_iter()
-                .filter(|g| !g.library)
-                .map(|g| {
-                    let open = sc.view.expand.contains(&g.name) || g.expanded_by_default();
-                    let sign = if open { "-" } else { "+" };
-                    let header = format!("{sign} {} ({})", g.name, g.tasks.len());
-                    let rows = if open {
-                        g.tasks
-                            .iter()
-                            .map(|&t| format!("  {} #{}", g.name, trace.tasks[t as usize].id))
-                            .collect()
-                    } else {
-                        Vec::new()
-                    };
-                    (header, rows)
-                })
-                .collect();
-            (lanes, tracks, groups)
-        };
-        for lane in &lanes {
-            in_view(&h, lane);
         }
-        for track in &tracks {
-            in_view(&h, track);
-        }
-        for (header, rows) in &groups {
-            in_view(&h, header);
-            for row in rows {
-                in_view(&h, row);
-            }
-        }
+    }
+    rows
+}
+
+/// Each of `labels` is on screen, above `bottom` (the timeline's, when the scenario panel
+/// on its left uses the same words).
+fn assert_in_view(h: &Harness<'static, App>, scenario: &str, labels: &[String], bottom: f32) {
+    for label in labels {
+        let r = h
+            .query_all_by_label(label)
+            .map(|n| n.rect())
+            .max_by(|a, b| a.left().total_cmp(&b.left()))
+            .unwrap_or_else(|| panic!("{scenario}: {label:?} is not on screen"));
+        assert!(
+            r.top() >= 0.0 && r.bottom() <= bottom + 0.5,
+            "{scenario}: {label:?} at {r:?}, the view ends at {bottom}"
+        );
     }
 }

@@ -1,12 +1,14 @@
 //! The comparison view: the runs picked in the history, stacked on one time axis (one
-//! viewport, so zoom and pan move them together), under the table of figures with the
-//! differences from the first run highlighted.
+//! viewport, so zoom and pan move them together), each run's lanes over its plots on y
+//! scales shared by all the runs, under the table of figures with the differences from
+//! the first run highlighted.
 
 use egui::{Color32, RichText, Sense, Stroke, Ui};
 
 use super::Command;
 use super::RunSlot;
 use super::theme::Theme;
+use super::timeline::plots::{self, SharedScales};
 use super::timeline::{
     GUTTER_W, Viewport, axis, axis_ui, keys_pan_zoom, label_cell, paint_lane, pan_zoom, poll_at,
     poll_tooltip, row_cells,
@@ -24,6 +26,8 @@ pub struct CompareView {
     pub table: Comparison,
     canvas_w: f64,
     fit_pending: bool,
+    /// Each run's exact plot series, in the order of `entries`.
+    exact: Vec<plots::ExactSeries>,
 }
 
 impl CompareView {
@@ -45,6 +49,7 @@ impl CompareView {
             viewport: Viewport::default(),
             canvas_w: 1000.0,
             fit_pending: true,
+            exact: Vec::new(),
         }
     }
 
@@ -191,6 +196,13 @@ pub fn compare_ui(
 
     let axis_rect = axis_ui(ui, &view.viewport, theme);
     let vp = view.viewport;
+    // The plots' scales are shared: the peaks of every run first.
+    view.exact.resize_with(guards.len(), Default::default);
+    let mut shared = SharedScales::default();
+    for ((_, trace), exact) in guards.iter().zip(&mut view.exact) {
+        plots::update_exact(exact, trace, &vp, canvas_w, trace.end_ns());
+        shared.include(trace, exact);
+    }
     let mut canvases = Vec::new();
     egui::ScrollArea::vertical()
         .id_salt("compared runs")
@@ -245,6 +257,18 @@ pub fn compare_ui(
                     };
                     canvases.push(response);
                 }
+                ui.push_id(("compared plots", ri), |ui| {
+                    plots::plots_ui(
+                        ui,
+                        trace,
+                        &vp,
+                        canvas_w,
+                        trace.end_ns(),
+                        &mut view.exact[ri],
+                        theme,
+                        Some(&shared),
+                    );
+                });
                 ui.add_space(6.0);
             }
         });

@@ -25,7 +25,7 @@ use crate::run::{LiveTrace, RunError, RunOptions, StopHandle, run_live_summarize
 use crate::scenario::Scenario;
 use crate::trace::stats::Histograms;
 use crate::trace::{Finding, Severity, Summary, Trace};
-use scenarios::{RunStatus, ScenarioEntry, scenario_panel_ui};
+use scenarios::{RunStatus, ScenarioEntry, about_in, name_in, scenario_panel_ui};
 use theme::Theme;
 use timeline::axis::format_ns;
 use timeline::{RunView, TimelineState, timeline_ui};
@@ -55,6 +55,10 @@ pub struct State {
     pub hide_right: bool,
     /// The Export window's choices (view or slide, SVG or PNG).
     pub export: export::ExportChoice,
+    /// In presentation mode, the legend and the plots under the lanes (both off at first:
+    /// the task rows get the height).
+    pub present_legend: bool,
+    pub present_plots: bool,
 }
 
 /// How many recent files the Recent menu keeps.
@@ -83,6 +87,8 @@ impl Default for State {
             // the "«" strip, so that at 1600 px the timeline gets three quarters of the width.
             hide_right: true,
             export: export::ExportChoice::default(),
+            present_legend: false,
+            present_plots: false,
         }
     }
 }
@@ -124,6 +130,9 @@ pub enum Command {
     SetConsole(Option<u16>),
     SetLanguage(Language),
     EndReplay,
+    /// Presentation mode: the legend, the plots under the lanes, on or off.
+    TogglePresentedLegend,
+    TogglePresentedPlots,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -139,6 +148,8 @@ pub struct RunSlot {
     pub id: u64,
     /// Ticked in the history for the comparison view.
     pub picked: bool,
+    /// When it was ticked (a count across the history): the first ticked is the baseline.
+    pub picked_seq: u64,
     /// What the history calls it (editable).
     pub name: String,
     /// Wall-clock time it started, `HH:MM:SS` UTC.
@@ -192,6 +203,7 @@ impl RunSlot {
         Ok(RunSlot {
             id: 0,
             picked: false,
+            picked_seq: 0,
             name: scenario.name.clone(),
             started_at: format!(
                 "{:02}:{:02}:{:02}",
@@ -219,6 +231,7 @@ impl RunSlot {
         RunSlot {
             id: 0,
             picked: false,
+            picked_seq: 0,
             name,
             started_at: "file".into(),
             scenario: None,
@@ -491,8 +504,10 @@ impl App {
             }
         }
         if self.runs.len() - first >= 2 {
-            for r in &mut self.runs[first..] {
+            let seq = self.runs.iter().map(|r| r.picked_seq).max().unwrap_or(0);
+            for (n, r) in (seq + 1..).zip(&mut self.runs[first..]) {
                 r.picked = true;
+                r.picked_seq = n;
             }
             let opened: Vec<&RunSlot> = self.runs[first..].iter().collect();
             self.compare = Some(compare::CompareView::new(&opened));
@@ -911,11 +926,13 @@ impl App {
                 }
             }
             Command::Compare => {
-                let picked: Vec<&RunSlot> = self
+                // In the order they were ticked: the first is the baseline.
+                let mut picked: Vec<&RunSlot> = self
                     .runs
                     .iter()
                     .filter(|r| r.picked && !r.is_running())
                     .collect();
+                picked.sort_by_key(|r| r.picked_seq);
                 if picked.len() >= 2 {
                     self.compare = Some(compare::CompareView::new(&picked));
                     self.replay = None;
@@ -941,6 +958,10 @@ impl App {
             Command::ToggleTheme => self.state.light = !self.state.light,
             Command::ToggleHelp => self.help_open = !self.help_open,
             Command::SetLanguage(l) => self.state.language = l,
+            Command::TogglePresentedLegend => {
+                self.state.present_legend = !self.state.present_legend;
+            }
+            Command::TogglePresentedPlots => self.state.present_plots = !self.state.present_plots,
             Command::SetConsole(port) => {
                 self.state.console_port = port;
                 if port.is_none() && !self.is_running() {
@@ -1007,23 +1028,67 @@ impl App {
         self.applied_look = Some((presenting, light, zoom));
     }
 
-    /// Presentation mode's one bar: what runs, Run and Stop, the status, the way out.
+    /// Whether Run can start the selected scenario now.
+    fn can_run(&self) -> bool {
+        !self.is_running()
+            && self
+                .selected
+                .and_then(|i| self.entries.get(i))
+                .is_some_and(|e| e.current().is_ok())
+    }
+
+    /// When the timeline shows a run of another scenario than the one selected (the
+    /// lesson beside it is the selected one's): what to say over the timeline.
+    fn other_scenario_note(&self, trace: Option<&Trace>) -> Option<String> {
+        let trace = trace?;
+        let selected = self.selected.and_then(|i| self.entries.get(i))?;
+        let sc = selected.current().ok()?;
+        if self.is_running() || sc.name == trace.scenario {
+            return None;
+        }
+        let language = self.state.language;
+        let shown = shown_run(&self.runs, self.shown_run)?;
+        let run_title = shown
+            .scenario
+            .as_ref()
+            .map_or(trace.scenario.as_str(), |s| name_in(s, language));
+        Some(format!(
+            "On screen: run #{} of “{run_title}”, not of the selected “{}”.",
+            shown.id,
+            name_in(sc, language)
+        ))
+    }
+
+    /// Presentation mode's bar: the scenario (any shipped one can be picked here), Run and
+    /// Stop, the status, the language, the legend and plots, the way out; under it the
+    /// lesson's first sentence, large.
     fn presentation_bar_ui(&self, ui: &mut egui::Ui, line: &str) -> Vec<Command> {
         let mut commands = Vec::new();
+        let language = self.state.language;
+        let selected = self.selected.and_then(|i| self.entries.get(i));
         egui::Panel::top("presentation").show(ui, |ui| {
             ui.horizontal(|ui| {
-                let title = self
-                    .selected
-                    .and_then(|i| self.entries.get(i))
-                    .map(|e| e.title(self.state.language))
-                    .unwrap_or_default();
-                ui.heading(title);
-                let can_run = !self.is_running()
-                    && self
-                        .selected
-                        .and_then(|i| self.entries.get(i))
-                        .is_some_and(|e| e.current().is_ok());
-                if ui.add_enabled(can_run, egui::Button::new("Run")).clicked() {
+                let title = selected.map(|e| e.title(language)).unwrap_or_default();
+                egui::ComboBox::from_id_salt("presented scenario")
+                    .selected_text(egui::RichText::new(title).heading())
+                    .height(600.0)
+                    .show_ui(ui, |ui| {
+                        for (i, e) in self.entries.iter().enumerate() {
+                            if ui
+                                .selectable_label(self.selected == Some(i), e.title(language))
+                                .clicked()
+                            {
+                                commands.push(Command::Select(i));
+                            }
+                        }
+                    })
+                    .response
+                    .on_hover_text("The scenario to run: pick another here");
+                if ui
+                    .add_enabled(self.can_run(), egui::Button::new("Run"))
+                    .on_hover_text("Run the scenario (F5)")
+                    .clicked()
+                {
                     commands.push(Command::Run);
                 }
                 if ui
@@ -1035,14 +1100,47 @@ impl App {
                 ui.label(line);
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     if ui
-                        .button("Leave presentation (F11)")
-                        .on_hover_text("Back to the panels (F11, Ctrl+P or Esc)")
+                        .button("Leave (F11)")
+                        .on_hover_text(
+                            "Leave presentation mode: back to the panels (F11, Ctrl+P or Esc)",
+                        )
                         .clicked()
                     {
                         commands.push(Command::TogglePresentation);
                     }
+                    let other = match language {
+                        Language::English => (Language::Chinese, "中文"),
+                        Language::Chinese => (Language::English, "English"),
+                    };
+                    if ui
+                        .button(other.1)
+                        .on_hover_text("The scenarios' names and lessons in this language")
+                        .clicked()
+                    {
+                        commands.push(Command::SetLanguage(other.0));
+                    }
+                    if ui
+                        .selectable_label(self.state.present_plots, "Plots")
+                        .on_hover_text(
+                            "Show the plots under the lanes (busy %, scheduled tasks, heartbeat)",
+                        )
+                        .clicked()
+                    {
+                        commands.push(Command::TogglePresentedPlots);
+                    }
+                    if ui
+                        .selectable_label(self.state.present_legend, "Legend")
+                        .on_hover_text("Show the legend at the bottom")
+                        .clicked()
+                    {
+                        commands.push(Command::TogglePresentedLegend);
+                    }
                 });
             });
+            if let Some(sc) = selected.and_then(|e| e.current().ok()) {
+                let lesson = crate::export::slide::first_sentence(about_in(sc, language));
+                ui.add(egui::Label::new(egui::RichText::new(lesson).size(17.0).strong()).wrap());
+            }
         });
         commands
     }
@@ -1281,7 +1379,14 @@ impl App {
             .unwrap_or_default();
         let refused =
             trace.is_some_and(|t| t.http.iter().any(|h| matches!(h.status, Some(429 | 0))));
-        egui::Panel::bottom("legend").show(ui, |ui| legend::legend_ui(ui, &theme, &waits, refused));
+        if !self.state.presenting || self.state.present_legend {
+            egui::Panel::bottom("legend")
+                .show(ui, |ui| legend::legend_ui(ui, &theme, &waits, refused));
+        }
+        self.timeline.show_plots = !self.state.presenting || self.state.present_plots;
+        self.timeline.compact = self.state.presenting;
+        let can_run = self.can_run();
+        let other_scenario = self.other_scenario_note(trace);
         let shown = shown_run(&self.runs, self.shown_run);
         if let Some(view) = &mut self.compare {
             // The compared runs are locked inside; release the one on screen first.
@@ -1309,34 +1414,24 @@ impl App {
                         t.end_ns()
                     };
                     let mut until_ns = None;
-                    match replay.as_mut().filter(|r| r.run_id == run.id) {
-                        Some(r) => {
-                            commands.extend(replay::replay_bar_ui(ui, r));
-                            now_ns = r.until_ns();
-                            until_ns = Some(now_ns);
-                        }
-                        None if !live => {
-                            ui.horizontal(|ui| {
-                                if ui
-                                    .button("Replay")
-                                    .on_hover_text(
-                                        "Play the run back at 0.05x to 1x, growing as it did live",
-                                    )
-                                    .clicked()
-                                {
-                                    commands.push(Command::StartReplay);
-                                }
-                            });
-                        }
-                        None => {}
+                    if let Some(r) = replay.as_mut().filter(|r| r.run_id == run.id) {
+                        commands.extend(replay::replay_bar_ui(ui, r));
+                        now_ns = r.until_ns();
+                        until_ns = Some(now_ns);
+                    }
+                    if let Some(text) = &other_scenario {
+                        other_scenario_ui(ui, text, can_run, &mut commands);
                     }
                     let view = RunView {
                         trace: t,
                         now_ns,
                         live: live || until_ns.is_some(),
                         until_ns,
+                        offer_replay: !live && until_ns.is_none(),
                     };
-                    timeline_ui(ui, &mut self.timeline, &view, &theme);
+                    if timeline_ui(ui, &mut self.timeline, &view, &theme) {
+                        commands.push(Command::StartReplay);
+                    }
                 }
                 _ => {
                     ui.centered_and_justified(|ui| {
@@ -1354,6 +1449,26 @@ impl App {
             ctx.request_repaint_after(Duration::from_millis(33));
         }
     }
+}
+
+/// Over the timeline when it shows a run of another scenario than the selected one: says
+/// so, with a Run button for the selected one.
+fn other_scenario_ui(ui: &mut egui::Ui, text: &str, can_run: bool, commands: &mut Vec<Command>) {
+    egui::Frame::new()
+        .fill(ui.visuals().warn_fg_color.gamma_multiply(0.25))
+        .inner_margin(egui::Margin::symmetric(8, 4))
+        .corner_radius(4.0)
+        .show(ui, |ui| {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(egui::RichText::new(text).strong());
+                if ui
+                    .add_enabled(can_run, egui::Button::new("Run the selected scenario"))
+                    .clicked()
+                {
+                    commands.push(Command::Run);
+                }
+            });
+        });
 }
 
 /// Over the whole window while files are dragged over it: what dropping them does.

@@ -18,6 +18,7 @@ pub fn runs_ui(ui: &mut Ui, runs: &mut [RunSlot], shown: Option<usize>) -> Optio
     // No scroll of its own (the panel scrolls): an inner scroll shrank to three rows when
     // the parameters above it were open. Each row keeps to the panel's width: the name is
     // cut, never widening the panel, and Delete sits at the far end, away from the tick box.
+    let mut next_seq = runs.iter().map(|r| r.picked_seq).max().unwrap_or(0) + 1;
     for (i, r) in runs.iter_mut().enumerate().rev() {
         let status = match &r.outcome {
             None => "running",
@@ -26,11 +27,20 @@ pub fn runs_ui(ui: &mut Ui, runs: &mut [RunSlot], shown: Option<usize>) -> Optio
             Some(RunOutcome::Failed(_)) => "failed",
         };
         ui.horizontal(|ui| {
-            ui.add_enabled(
-                r.outcome.is_some(),
-                egui::Checkbox::new(&mut r.picked, format!("#{}", r.id)),
-            )
-            .on_hover_text("Pick this run for the comparison");
+            if ui
+                .add_enabled(
+                    r.outcome.is_some(),
+                    egui::Checkbox::new(&mut r.picked, format!("#{}", r.id)),
+                )
+                .on_hover_text(
+                    "Pick this run for the comparison (the first ticked is the baseline)",
+                )
+                .changed()
+                && r.picked
+            {
+                r.picked_seq = next_seq;
+                next_seq += 1;
+            }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if ui
                     .add_enabled(r.outcome.is_some(), egui::Button::new("Delete").small())

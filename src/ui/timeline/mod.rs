@@ -25,6 +25,8 @@ use lod::{RenderItem, render_items};
 const AXIS_H: f32 = 22.0;
 const LANE_H: f32 = 32.0;
 const ROW_H: f32 = 18.0;
+/// Presentation mode shrinks task rows down to this to fit them all on the screen.
+const MIN_ROW_H: f32 = 12.0;
 pub const GUTTER_W: f32 = 170.0;
 /// What reads every task's states (the scheduled plot, group rows) waits for the end of a
 /// live run with more tasks than this: the frame holds the trace, and the collector waits.
@@ -148,6 +150,10 @@ pub struct TimelineState {
     pub group_areas: group_area::GroupAreas,
     /// The resource tracks under the lanes.
     pub resources: resource_tracks::ResourceTracks,
+    /// The plots under the lanes (presentation mode may leave them out).
+    pub show_plots: bool,
+    /// The toolbar without its zoom and pan hint (presentation mode).
+    pub compact: bool,
 }
 
 /// A lane's busy and parked time up to a moment (now while live, the replay's time), with
@@ -278,6 +284,8 @@ impl Default for TimelineState {
             states: Default::default(),
             group_areas: Default::default(),
             resources: Default::default(),
+            show_plots: true,
+            compact: false,
         }
     }
 }
@@ -365,10 +373,18 @@ pub struct RunView<'a> {
     pub live: bool,
     /// Replay: show only what had happened by this time, as it looked live then.
     pub until_ns: Option<u64>,
+    /// A Replay button at the start of the toolbar (a finished run, not replaying).
+    pub offer_replay: bool,
 }
 
-/// Draws the timeline and handles its input.
-pub fn timeline_ui(ui: &mut Ui, state: &mut TimelineState, run: &RunView<'_>, theme: &Theme) {
+/// Draws the timeline and handles its input; true when its Replay button was clicked.
+#[must_use]
+pub fn timeline_ui(
+    ui: &mut Ui,
+    state: &mut TimelineState,
+    run: &RunView<'_>,
+    theme: &Theme,
+) -> bool {
     let trace = run.trace;
     let until = run.until_ns.unwrap_or(u64::MAX);
     let canvas_w = (ui.available_width() - GUTTER_W).max(50.0) as f64;
@@ -376,7 +392,7 @@ pub fn timeline_ui(ui: &mut Ui, state: &mut TimelineState, run: &RunView<'_>, th
     state.fit_zoom();
     state.zoom_pending = None;
 
-    toolbar_ui(ui, state, run);
+    let replay = toolbar_ui(ui, state, run);
     keyboard(ui, state, run, canvas_w);
 
     if state.fit_pending {
@@ -406,15 +422,18 @@ pub fn timeline_ui(ui: &mut Ui, state: &mut TimelineState, run: &RunView<'_>, th
         run.now_ns.min(until),
         theme,
     ));
-    plots::plots_ui(
-        ui,
-        trace,
-        &state.viewport,
-        canvas_w,
-        run.now_ns.min(until),
-        &mut state.exact,
-        theme,
-    );
+    if state.show_plots {
+        plots::plots_ui(
+            ui,
+            trace,
+            &state.viewport,
+            canvas_w,
+            run.now_ns.min(until),
+            &mut state.exact,
+            theme,
+            None,
+        );
+    }
     ui.add_space(4.0);
     ui.separator();
     tasks_ui(ui, state, trace, (run.now_ns, until), theme, &mut canvases);
@@ -422,10 +441,19 @@ pub fn timeline_ui(ui: &mut Ui, state: &mut TimelineState, run: &RunView<'_>, th
     wake_arrows(ui, state, trace, &lane_rects, theme, until);
     recording_stopped_mark(ui, state, trace, &lane_rects, theme);
     pointer(ui, state, &canvases, axis_rect);
+    replay
 }
 
-fn toolbar_ui(ui: &mut Ui, state: &mut TimelineState, run: &RunView<'_>) {
+/// Replay (when offered), Follow live, Fit and the zoom hint; true when Replay was clicked.
+fn toolbar_ui(ui: &mut Ui, state: &mut TimelineState, run: &RunView<'_>) -> bool {
+    let mut replay = false;
     ui.horizontal(|ui| {
+        if run.offer_replay {
+            replay = ui
+                .button("Replay")
+                .on_hover_text("Play the run back slowly, growing as it did live")
+                .clicked();
+        }
         if ui
             .checkbox(&mut state.follow_live, "Follow live")
             .on_hover_text("Keep the newest time in view while a run is live")
@@ -444,10 +472,15 @@ fn toolbar_ui(ui: &mut Ui, state: &mut TimelineState, run: &RunView<'_>) {
             state.request_fit();
         }
         let per_100px = axis::format_ns(state.viewport.ns_per_px * 100.0);
-        ui.weak(format!(
-            "100 px = {per_100px} · zoom: Ctrl+wheel or W/S · pan: drag, wheel or A/D"
-        ));
+        if state.compact {
+            ui.weak(format!("100 px = {per_100px}"));
+        } else {
+            ui.weak(format!(
+                "100 px = {per_100px} · zoom: Ctrl+wheel or W/S · pan: drag, wheel or A/D"
+            ));
+        }
     });
+    replay
 }
 
 fn keyboard(ui: &Ui, state: &mut TimelineState, run: &RunView<'_>, canvas_w: f64) {
@@ -889,16 +922,27 @@ fn tasks_ui(
             rows.extend((1..group_area::AREA_ROWS).map(|part| Row::Area(gi, part)));
         }
     }
+    // Presentation mode fits the rows to the screen (down to MIN_ROW_H) rather than scroll.
+    let row_h = if state.compact && !rows.is_empty() {
+        ((ui.available_height() - 4.0) / rows.len() as f32).clamp(MIN_ROW_H, ROW_H)
+    } else {
+        ROW_H
+    };
     egui::ScrollArea::vertical()
         .id_salt("task rows")
         .auto_shrink([false, false])
-        .show_rows(ui, ROW_H, rows.len(), |ui, range| {
+        .show_rows(ui, row_h, rows.len(), |ui, range| {
             ui.spacing_mut().item_spacing.y = 0.0;
+            if row_h < ROW_H {
+                // The name buttons fit the rows (a taller button would push the next row).
+                ui.spacing_mut().interact_size.y = row_h;
+                ui.spacing_mut().button_padding.y = 0.0;
+            }
             for row in &rows[range] {
                 match *row {
                     Row::Header(gi) => {
                         let g = &groups[gi];
-                        let (label, canvas) = row_cells(ui, ROW_H);
+                        let (label, canvas) = row_cells(ui, row_h);
                         let open = state.is_expanded(g);
                         let text = format!(
                             "{} {} ({})",
@@ -936,7 +980,7 @@ fn tasks_ui(
                         painter.rect_filled(
                             Rect::from_min_size(
                                 pos2(label.left() - 0.0, label.top() + 4.0),
-                                vec2(3.0, ROW_H - 8.0),
+                                vec2(3.0, label.height() - 8.0),
                             ),
                             0.0,
                             c,
@@ -944,7 +988,7 @@ fn tasks_ui(
                     }
                     Row::Area(gi, part) => {
                         let g = &groups[gi];
-                        let (_, canvas) = row_cells(ui, ROW_H);
+                        let (_, canvas) = row_cells(ui, row_h);
                         canvases.push(group_area_row(
                             ui,
                             state,
@@ -963,9 +1007,14 @@ fn tasks_ui(
                     }
                     Row::Task(ti) => {
                         let t = &trace.tasks[ti as usize];
-                        let (label, canvas) = row_cells(ui, ROW_H);
+                        let (label, canvas) = row_cells(ui, row_h);
                         let selected = state.selection.map(|s| s.task()) == Some(t.id);
-                        let name = format!("  {} #{}", trace.label(t), t.id);
+                        let mut name =
+                            egui::RichText::new(format!("  {} #{}", trace.label(t), t.id));
+                        if row_h < ROW_H {
+                            // Rows fitted to the screen: the names shrink with them.
+                            name = name.size(row_h - 3.0);
+                        }
                         let r = ui.put(
                             label.shrink2(vec2(2.0, 0.0)),
                             egui::Button::selectable(selected, name).truncate(),
@@ -1257,8 +1306,8 @@ fn paint_task_row(
             RenderItem::Single(i) => {
                 let s = &visible[i];
                 let (h, c, wait) = match (s.state, s.wait) {
-                    (TaskState::Running, _) => (ROW_H - 6.0, color, None),
-                    (TaskState::Scheduled, _) => (ROW_H - 10.0, theme.scheduled, None),
+                    (TaskState::Running, _) => (canvas.height() - 6.0, color, None),
+                    (TaskState::Scheduled, _) => (canvas.height() - 10.0, theme.scheduled, None),
                     // A wait that says what for: a band in its reason's colour and hatch.
                     (TaskState::Waiting, Some(w)) if !matches!(w, WaitReason::Other) => {
                         (8.0, theme.wait_color(w), Some(w))
@@ -1285,7 +1334,7 @@ fn paint_task_row(
             } => {
                 let row = Rect::from_center_size(
                     pos2(canvas.center().x, mid),
-                    vec2(canvas.width(), ROW_H - 8.0),
+                    vec2(canvas.width(), canvas.height() - 8.0),
                 );
                 painter.rect_filled(
                     span_rect(&vp, row, start_ns, end_ns, 1.0),
@@ -1300,7 +1349,7 @@ fn paint_task_row(
     if let Some(lp) = trace.in_progress.iter().find(|lp| lp.task == ti) {
         let row = Rect::from_center_size(
             pos2(canvas.center().x, mid),
-            vec2(canvas.width(), ROW_H - 6.0),
+            vec2(canvas.width(), canvas.height() - 6.0),
         );
         painter.rect_filled(
             span_rect(&vp, row, lp.start_ns, now_ns.max(lp.start_ns), 1.0),

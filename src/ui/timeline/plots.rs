@@ -88,25 +88,67 @@ struct Series {
     color: Option<egui::Color32>,
 }
 
-type PlotSpec = (&'static str, &'static str, Vec<Series>);
+struct PlotSpec {
+    title: &'static str,
+    help: &'static str,
+    series: Vec<Series>,
+    /// The top of the y scale when it is shared with other runs (a comparison); else a
+    /// round number above this plot's own peak.
+    shared_top: Option<f64>,
+}
 
-/// Draws the plots that have data; returns how many it drew. Nothing after `now_ns` (the
-/// live edge, or a replay's position) is shown.
-pub fn plots_ui(
-    ui: &mut Ui,
+impl PlotSpec {
+    fn new(title: &'static str, help: &'static str, series: Vec<Series>) -> Self {
+        PlotSpec {
+            title,
+            help,
+            series,
+            shared_top: None,
+        }
+    }
+}
+
+/// The peaks a comparison's plots share, over all its runs: each plot's y scale ends at a
+/// round number above the largest, so equal heights mean equal values across the runs.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct SharedScales {
+    pub scheduled: f64,
+    pub heartbeat_ms: f64,
+}
+
+impl SharedScales {
+    /// Takes in one run's peaks (its exact series as last updated, its whole heartbeat).
+    pub fn include(&mut self, trace: &Trace, exact: &ExactSeries) {
+        let peak = |points: &[[f64; 2]]| points.iter().map(|p| p[1]).fold(0.0, f64::max);
+        self.scheduled = self.scheduled.max(peak(&exact.scheduled));
+        let late = trace
+            .heartbeats
+            .iter()
+            .map(|h| h.late_ns)
+            .max()
+            .unwrap_or(0);
+        self.heartbeat_ms = self.heartbeat_ms.max(late as f64 / 1e6);
+    }
+}
+
+/// The time range the plots cover: the view, up to `now_ns`.
+fn plot_range(vp: &Viewport, canvas_w: f64, now_ns: u64) -> (f64, f64) {
+    (
+        vp.start_ns.max(0.0),
+        vp.time_from_x(canvas_w).min(now_ns as f64),
+    )
+}
+
+/// Brings `exact` up to date for this view of `trace` (what `plots_ui` draws; a comparison
+/// updates every run's first, to share their scales).
+pub fn update_exact(
+    exact: &mut ExactSeries,
     trace: &Trace,
     vp: &Viewport,
     canvas_w: f64,
     now_ns: u64,
-    exact: &mut ExactSeries,
-    theme: &crate::ui::theme::Theme,
-) -> usize {
-    let ms = |ns: u64| ns as f64 / 1e6;
-    let (t0, t1) = (
-        vp.start_ns.max(0.0),
-        vp.time_from_x(canvas_w).min(now_ns as f64),
-    );
-    let mut shown = 0;
+) {
+    let (t0, t1) = plot_range(vp, canvas_w, now_ns);
     if t1 > t0 && trace.lanes.iter().any(|l| l.kind == LaneKind::Worker) {
         let bins = (canvas_w / 2.0).clamp(16.0, 2000.0) as usize;
         exact.update(
@@ -115,6 +157,28 @@ pub fn plots_ui(
             bins,
             !trace.in_progress.is_empty() || trace.wall_ns == 0,
         );
+    }
+}
+
+/// Draws the plots that have data; returns how many it drew. Nothing after `now_ns` (the
+/// live edge, or a replay's position) is shown. With `shared` (a comparison), the y scales
+/// are those of all the compared runs, and the tokio-metrics plots are left out.
+#[allow(clippy::too_many_arguments)]
+pub fn plots_ui(
+    ui: &mut Ui,
+    trace: &Trace,
+    vp: &Viewport,
+    canvas_w: f64,
+    now_ns: u64,
+    exact: &mut ExactSeries,
+    theme: &crate::ui::theme::Theme,
+    shared: Option<&SharedScales>,
+) -> usize {
+    let ms = |ns: u64| ns as f64 / 1e6;
+    let (t0, t1) = plot_range(vp, canvas_w, now_ns);
+    let mut shown = 0;
+    if t1 > t0 && trace.lanes.iter().any(|l| l.kind == LaneKind::Worker) {
+        update_exact(exact, trace, vp, canvas_w, now_ns);
         let busy = exact
             .busy
             .iter()
@@ -126,30 +190,32 @@ pub fn plots_ui(
                 color: Some(theme.worker_color(li)),
             })
             .collect();
-        let exact_plots: Vec<PlotSpec> = vec![
-            (
+        let mut scheduled = PlotSpec::new(
+            "scheduled tasks",
+            "Tasks woken (or spawned) and waiting for a worker to poll them, on average \
+             over each bin: the run queue as the trace saw it",
+            vec![Series {
+                name: "scheduled".into(),
+                points: exact.scheduled.clone(),
+                markers: false,
+                color: None,
+            }],
+        );
+        scheduled.shared_top = shared.map(|s| s.scheduled);
+        let exact_plots = vec![
+            PlotSpec::new(
                 "busy % per worker",
                 "Each worker lane's share of time in polls, from the lanes' own polls (exact at \
                  any zoom, binned at the view's resolution)",
                 busy,
             ),
-            (
-                "scheduled tasks",
-                "Tasks woken (or spawned) and waiting for a worker to poll them, on average \
-                 over each bin: the run queue as the trace saw it",
-                vec![Series {
-                    name: "scheduled".into(),
-                    points: exact.scheduled.clone(),
-                    markers: false,
-                    color: None,
-                }],
-            ),
+            scheduled,
         ];
         shown += draw_plots(ui, "exact", &exact_plots, (vp, canvas_w), EXACT_PLOT_H);
     }
     let beats = &trace.heartbeats[..trace.heartbeats.partition_point(|h| h.ts_ns <= now_ns)];
     if !beats.is_empty() {
-        let beat_plot: Vec<PlotSpec> = vec![(
+        let mut beat = PlotSpec::new(
             "heartbeat late (ms)",
             "How late each heartbeat tick fired: the event loop's health (asyncio's slow-callback warning)",
             vec![Series {
@@ -161,11 +227,12 @@ pub fn plots_ui(
                 markers: true,
                 color: None,
             }],
-        )];
-        shown += draw_plots(ui, "heartbeat", &beat_plot, (vp, canvas_w), EXACT_PLOT_H);
+        );
+        beat.shared_top = shared.map(|s| s.heartbeat_ms);
+        shown += draw_plots(ui, "heartbeat", &[beat], (vp, canvas_w), EXACT_PLOT_H);
     }
     let m = &trace.metrics[..trace.metrics.partition_point(|s| s.ts_ns <= now_ns)];
-    if !m.is_empty() {
+    if !m.is_empty() && shared.is_none() {
         egui::CollapsingHeader::new("tokio-metrics (sampled every 50 ms)")
             .id_salt("tokio-metrics plots")
             .default_open(false)
@@ -198,7 +265,7 @@ fn sampled_plots(m: &[crate::trace::RuntimeSample]) -> Vec<PlotSpec> {
             "tokio worker 6",
             "tokio worker 7",
         ];
-        plots.push((
+        plots.push(PlotSpec::new(
             "busy % per tokio worker",
             "tokio's metrics, per 50 ms, by tokio's own worker index (which thread is which \
              worker-N lane, tokio does not say)",
@@ -218,7 +285,7 @@ fn sampled_plots(m: &[crate::trace::RuntimeSample]) -> Vec<PlotSpec> {
                 })
                 .collect(),
         ));
-        plots.push((
+        plots.push(PlotSpec::new(
             "worker busy %",
             "tokio-metrics, per 50 ms: busy time of all workers and of the busiest one",
             vec![
@@ -242,7 +309,7 @@ fn sampled_plots(m: &[crate::trace::RuntimeSample]) -> Vec<PlotSpec> {
                 },
             ],
         ));
-        plots.push((
+        plots.push(PlotSpec::new(
             "queued tasks",
             "tokio-metrics: tasks waiting in the global queue, the workers' local queues and for a blocking thread",
             vec![
@@ -279,7 +346,8 @@ fn draw_plots(
     height: f32,
 ) -> usize {
     let (t0, t1) = (vp.start_ns / 1e6, vp.time_from_x(canvas_w) / 1e6);
-    for (i, (title, help, series)) in plots.iter().enumerate() {
+    for (i, spec) in plots.iter().enumerate() {
+        let (title, help, series) = (&spec.title, &spec.help, &spec.series);
         let (rect, _) =
             ui.allocate_exact_size(vec2(ui.available_width(), height), egui::Sense::hover());
         let label = Rect::from_min_size(rect.min, vec2(GUTTER_W, height));
@@ -294,8 +362,13 @@ fn draw_plots(
         let (y_max, scale) = if title.contains('%') {
             (105.0, "0–100%".to_string())
         } else {
-            let top = nice_ceiling(peak.max(1.0));
-            (top * 1.05, format!("0–{top}"))
+            let top = nice_ceiling(spec.shared_top.unwrap_or(peak).max(peak).max(1.0));
+            let shared = if spec.shared_top.is_some() {
+                ", all runs"
+            } else {
+                ""
+            };
+            (top * 1.05, format!("0–{top}{shared}"))
         };
         let (name_rect, scale_rect) = label.split_top_bottom_at_fraction(0.6);
         ui.put(
