@@ -191,7 +191,13 @@ pub fn compare_ui(
     }
     egui::CollapsingHeader::new("Figures")
         .default_open(true)
-        .show(ui, |ui| table_ui(ui, &view.table));
+        .show(ui, |ui| {
+            // The runs below stay in view: the table scrolls within a third of the height.
+            egui::ScrollArea::vertical()
+                .id_salt("figures")
+                .max_height(ui.available_height() * 0.33)
+                .show(ui, |ui| table_ui(ui, &view.table));
+        });
     ui.separator();
 
     let axis_rect = axis_ui(ui, &view.viewport, theme);
