@@ -683,7 +683,12 @@ fn a_finished_run_replays_slowly_pauses_and_scrubs() {
     click(&mut h, "Replay");
     assert!(h.state().replay().is_some_and(|r| r.playing));
     h.get_by_label("Pause");
-    // Slow: a quarter of real time by default.
+    // Slow: by default the whole run plays over 10 s.
+    let speed = h.state().replay().expect("replay").speed;
+    assert!(
+        (speed - end as f64 / 1e10).abs() < 1e-9,
+        "{speed}x for a run of {end} ns"
+    );
     let started = Instant::now();
     for _ in 0..10 {
         h.step();
@@ -692,7 +697,14 @@ fn a_finished_run_replays_slowly_pauses_and_scrubs() {
     let at = h.state().replay().expect("replay").position_ns;
     let wall = started.elapsed().as_secs_f64() + 0.1;
     assert!(at > 0.0, "it plays");
-    assert!(at <= wall * 0.25 * 1e9, "{at} ns after {wall} s at 0.25x");
+    assert!(
+        at <= wall * speed * 1e9,
+        "{at} ns after {wall} s at {speed}x"
+    );
+    // The two sliders say what they are.
+    h.get_by_label("Speed");
+    h.get_by_label("Position");
+    h.get_by_label("whole run in");
 
     // Pause: the position holds.
     click(&mut h, "Pause");

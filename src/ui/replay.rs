@@ -1,5 +1,6 @@
-//! Replay: a finished run played back at 0.05×–1× of its real speed, the timeline growing
-//! as it did live; pausable and scrubbable, for presenting a run step by step.
+//! Replay: a finished run played back at 0.001×–1× of its real speed, or over a chosen
+//! number of seconds, the timeline growing as it did live; pausable and scrubbable, for
+//! presenting a run step by step.
 
 use std::time::Instant;
 
@@ -8,8 +9,11 @@ use egui::{Key, Ui};
 use super::Command;
 use super::timeline::axis::format_ns;
 
-pub const MIN_SPEED: f64 = 0.05;
+pub const MIN_SPEED: f64 = 0.001;
 pub const MAX_SPEED: f64 = 1.0;
+/// By default the whole run plays over this many seconds (at most at 1×): a 60 ms fan-out
+/// as slowly as a 3 s rate-limited client, so each can be followed.
+pub const DEFAULT_PLAY_S: f64 = 10.0;
 /// Left / Right step by this share of the run.
 const STEP: f64 = 0.05;
 
@@ -27,16 +31,28 @@ pub struct Replay {
 }
 
 impl Replay {
-    /// A replay from the start, playing at a quarter of the real speed.
+    /// A replay from the start, playing the whole run over `DEFAULT_PLAY_S` seconds.
     pub fn new(run_id: u64, end_ns: u64) -> Self {
-        Replay {
+        let mut r = Replay {
             run_id,
             position_ns: 0.0,
-            speed: 0.25,
+            speed: MAX_SPEED,
             playing: true,
             end_ns: end_ns.max(1),
             last_frame: None,
-        }
+        };
+        r.play_over(DEFAULT_PLAY_S);
+        r
+    }
+
+    /// How long the whole run takes to play at this speed, in seconds of real time.
+    pub fn play_s(&self) -> f64 {
+        self.end_ns as f64 / 1e9 / self.speed
+    }
+
+    /// Sets the speed so that the whole run plays over `seconds` (within the speed limits).
+    pub fn play_over(&mut self, seconds: f64) {
+        self.speed = (self.end_ns as f64 / 1e9 / seconds.max(1e-3)).clamp(MIN_SPEED, MAX_SPEED);
     }
 
     pub fn end_ns(&self) -> u64 {
@@ -126,24 +142,37 @@ pub fn replay_bar_ui(ui: &mut Ui, r: &mut Replay) -> Option<Command> {
         {
             r.toggle();
         }
+        ui.separator();
+        ui.label("Speed");
         ui.add(
             egui::Slider::new(&mut r.speed, MIN_SPEED..=MAX_SPEED)
                 .logarithmic(true)
-                .text("speed")
                 .suffix("×")
-                .fixed_decimals(2),
+                .custom_formatter(|v, _| format_speed(v)),
         )
-        .on_hover_text("Run time per real time: 0.05× shows 1 ms of the run in 20 ms");
+        .on_hover_text("Run time per real time: 0.01× shows 1 ms of the run in 100 ms");
+        ui.label("whole run in");
+        let mut play_s = r.play_s();
+        if ui
+            .add(
+                egui::DragValue::new(&mut play_s)
+                    .range(r.end_ns as f64 / 1e9..=r.end_ns as f64 / 1e9 / MIN_SPEED)
+                    .speed(0.1)
+                    .max_decimals(1)
+                    .suffix(" s"),
+            )
+            .on_hover_text("Play the whole run over this many seconds (sets the speed)")
+            .changed()
+        {
+            r.play_over(play_s);
+        }
+        ui.separator();
+        ui.label("Position");
         let end_ms = r.end_ns as f64 / 1e6;
         let mut at_ms = r.position_ns / 1e6;
         if ui
-            .add(
-                egui::Slider::new(&mut at_ms, 0.0..=end_ms)
-                    .text("position")
-                    .suffix(" ms")
-                    .show_value(false),
-            )
-            .on_hover_text("Drag to scrub through the run")
+            .add(egui::Slider::new(&mut at_ms, 0.0..=end_ms).show_value(false))
+            .on_hover_text("Where the replay is in the run: drag to scrub")
             .changed()
         {
             r.seek(at_ms * 1e6);
@@ -166,9 +195,40 @@ pub fn replay_bar_ui(ui: &mut Ui, r: &mut Replay) -> Option<Command> {
     command
 }
 
+/// A speed with the decimals it needs: "0.25", "0.01", "0.002".
+fn format_speed(v: f64) -> String {
+    if v >= 0.1 {
+        format!("{v:.2}")
+    } else if v >= 0.01 {
+        format!("{v:.3}")
+    } else {
+        format!("{v:.4}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plays_the_whole_run_over_ten_seconds_by_default() {
+        // A 60 ms fan-out: 0.006x, so its first 2 ms take a third of a second.
+        let r = Replay::new(1, 60_000_000);
+        assert!((r.speed - 0.006).abs() < 1e-9, "{}", r.speed);
+        assert!((r.play_s() - 10.0).abs() < 1e-9);
+        // A 3 s run at 0.3x; a 20 s run at no more than real time.
+        assert!((Replay::new(1, 3_000_000_000).speed - 0.3).abs() < 1e-9);
+        let mut long = Replay::new(1, 20_000_000_000);
+        assert_eq!(long.speed, MAX_SPEED);
+        assert!((long.play_s() - 20.0).abs() < 1e-9);
+        long.play_over(1e6);
+        assert_eq!(long.speed, MIN_SPEED, "as slow as it goes");
+        let mut r = Replay::new(1, 100_000_000);
+        r.play_over(30.0);
+        assert!((r.play_s() - 30.0).abs() < 1e-9);
+        assert_eq!(format_speed(0.25), "0.25");
+        assert_eq!(format_speed(0.006), "0.0060");
+    }
 
     #[test]
     fn plays_at_its_speed_and_stops_at_the_end() {
