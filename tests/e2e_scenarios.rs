@@ -1082,3 +1082,61 @@ fn a_run_is_finished_off_the_viewers_lock() {
     assert_eq!(summary.events, t.events);
     assert!(t.events > 1_000_000, "{} events", t.events);
 }
+
+/// A coroutine does nothing until awaited; a task starts at once: the lazy future's request
+/// starts after the pause, the spawned task's at once (and is done when the pause ends).
+#[test]
+fn a_coroutine_waits_until_awaited_and_a_task_runs_at_once() {
+    let (trace, s) = run_named("lazy_vs_task");
+    assert_eq!(s.http.requests, 2);
+    let request_of = |group: &str| {
+        let task = tasks_named(&trace, group)[0];
+        let req = trace
+            .http
+            .iter()
+            .find(|h| h.task == Some(task.id))
+            .unwrap_or_else(|| panic!("{group}'s request"));
+        (task, req.start_ns, req.end_ns.expect("answered"))
+    };
+    let (coroutine, lazy_start, lazy_end) = request_of("coroutine");
+    let (_, eager_start, eager_end) = request_of("eager");
+    let spawned = coroutine.spawn_ns().expect("spawned");
+    assert!(
+        lazy_start >= spawned + 195_000_000,
+        "nothing of the coroutine ran during its 200 ms pause: its request started at {} ms",
+        (lazy_start - spawned) as f64 / 1e6
+    );
+    assert!(
+        eager_start < 50_000_000,
+        "the task ran at once: its request started at {} ms",
+        eager_start as f64 / 1e6
+    );
+    let spawner = tasks_named(&trace, "spawner")[0];
+    let spawner_end = spawner.end_ns().expect("the spawner ends");
+    assert!(
+        eager_end <= spawner_end,
+        "the task's request was done when the spawner awaited it"
+    );
+    assert!(
+        spawner_end < lazy_end,
+        "the eager task's group ended first: {} ms against {} ms",
+        spawner_end as f64 / 1e6,
+        lazy_end as f64 / 1e6
+    );
+    // While paused, the coroutine waits on the lazy step's timer, then in HTTP.
+    let states = trace.task_states(
+        trace
+            .tasks
+            .iter()
+            .position(|t| t.id == coroutine.id)
+            .expect("index") as u32,
+    );
+    let at = |t: u64| {
+        states
+            .iter()
+            .find(|s| s.start_ns <= t && t < s.end_ns)
+            .map(|s| s.wait)
+    };
+    assert_eq!(at(spawned + 100_000_000), Some(Some(WaitReason::Timer)));
+    assert_eq!(at(lazy_start + 75_000_000), Some(Some(WaitReason::Http)));
+}

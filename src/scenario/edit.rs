@@ -348,11 +348,27 @@ fn steps_knobs(
                     section.into(),
                     int(1, Limits::REPEAT, "times"),
                 ),
-                "spawn" => add(
-                    field("count"),
-                    format!("{label} · spawn count"),
+                "spawn" => {
+                    add(
+                        field("count"),
+                        format!("{label} · spawn count"),
+                        section.into(),
+                        int(1, Limits::GROUP_COUNT, "tasks"),
+                    );
+                    if inner.contains_key("wait_after_ms") {
+                        add(
+                            field("wait_after_ms"),
+                            format!("{label} · spawn wait_after_ms"),
+                            section.into(),
+                            int(0, Limits::DURATION_MS, "ms"),
+                        );
+                    }
+                }
+                "lazy" => add(
+                    field("delay_ms"),
+                    format!("{label} · lazy delay_ms"),
                     section.into(),
-                    int(1, Limits::GROUP_COUNT, "tasks"),
+                    int(0, Limits::DURATION_MS, "ms"),
                 ),
                 "send_to" | "recv_from" => add(
                     field("count"),
@@ -526,6 +542,32 @@ steps = [ { http_get = "/items" }, { cpu_ms = 2 }, { repeat = { times = 3, steps
         e.set(knob(&e, "flavor"), KnobValue::Text("current_thread".into()));
         let err = e.scenario().expect_err("workers on current_thread");
         assert!(err.diagnostic().is_some_and(|d| d.file == "f.toml"));
+    }
+
+    #[test]
+    fn lazy_and_eager_spawn_pauses_are_knobs() {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/lazy_vs_task.toml");
+        let text = std::fs::read_to_string(path).expect("shipped");
+        let mut e = ScenarioEdit::new("lazy_vs_task.toml", &text).expect("valid");
+        let lazy = knob(&e, "coroutine · step 1 · lazy delay_ms");
+        let pause = knob(&e, "spawner · step 1 · spawn wait_after_ms");
+        assert_eq!(e.knobs()[lazy].value, KnobValue::Int(200));
+        assert_eq!(e.knobs()[pause].value, KnobValue::Int(200));
+        e.set(lazy, KnobValue::Int(50));
+        e.set(pause, KnobValue::Int(75));
+        let sc = e.scenario().expect("still valid");
+        assert!(matches!(
+            &sc.groups[0].steps[0],
+            super::super::Step::Lazy { delay_ms: 50, .. }
+        ));
+        assert!(matches!(
+            &sc.groups[1].steps[0],
+            super::super::Step::Spawn {
+                wait_after_ms: Some(75),
+                ..
+            }
+        ));
     }
 
     #[test]

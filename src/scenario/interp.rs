@@ -324,20 +324,39 @@ async fn run_step(
             count,
             steps,
             wait,
+            wait_after_ms,
         } => {
             drop(before);
+            // The children's steps follow the spawn's entry and its pause's (see
+            // `Step::table_len`).
+            let first_child = id + 1 + u32::from(wait_after_ms.is_some());
             let handles: Vec<_> = (0..*count)
-                .filter_map(|_| ctx.spawn_task(name, steps, id + 1))
+                .filter_map(|_| ctx.spawn_task(name, steps, first_child))
                 .collect();
             if !*wait {
                 return None;
             }
-            let waiting = InStep::enter(None, id);
+            let mut pause = None;
+            if let Some(ms) = wait_after_ms {
+                // The children are tasks: they run while the parent sleeps.
+                let sleeping = InStep::enter(None, id + 1);
+                tokio::time::sleep(Duration::from_millis(*ms)).await;
+                pause = Some(sleeping);
+            }
+            let waiting = InStep::enter(pause, id);
             for h in handles {
                 // A child's panic is recorded by capture; the parent goes on.
                 let _ = h.await;
             }
             Some(waiting)
+        }
+        Step::Lazy { delay_ms, steps } => {
+            let waiting = InStep::enter(before, id);
+            // Built, not polled: nothing of it runs (no request is sent) until it is awaited.
+            let future = run_steps_after(ctx.clone(), steps.clone(), id + 1, None);
+            tokio::time::sleep(Duration::from_millis(*delay_ms)).await;
+            drop(waiting);
+            future.await
         }
         Step::Panic(message) => {
             drop(before);
@@ -375,6 +394,7 @@ async fn leaf_step(ctx: &Arc<RunContext>, step: &Step) {
         | Step::Repeat { .. }
         | Step::Join(_)
         | Step::Spawn { .. }
+        | Step::Lazy { .. }
         | Step::Panic(_) => {}
         Step::RecvReady(n) => {
             let n = *n;

@@ -145,6 +145,15 @@ pub enum Step {
         count: u64,
         steps: Steps,
         wait: bool,
+        /// Sleep this long after spawning, then await the children (the eager task: it
+        /// runs during the pause).
+        wait_after_ms: Option<u64>,
+    },
+    /// Build the future of `steps`, wait `delay_ms` without polling it, then await it: a
+    /// coroutine does nothing until it is awaited.
+    Lazy {
+        delay_ms: u64,
+        steps: Steps,
     },
     Panic(Arc<str>),
     /// Receive `N` messages from a channel that already holds them all: every `recv` is
@@ -168,9 +177,27 @@ impl Step {
     pub fn table_len(&self) -> u32 {
         match self {
             Step::Permit { steps, .. } => 2 + steps.table_len(),
-            Step::Repeat { steps, .. } | Step::Spawn { steps, .. } => 1 + steps.table_len(),
+            Step::Spawn {
+                steps,
+                wait_after_ms,
+                ..
+            } => 1 + u32::from(wait_after_ms.is_some()) + steps.table_len(),
+            Step::Repeat { steps, .. } | Step::Lazy { steps, .. } => 1 + steps.table_len(),
             Step::Join(branches) => 1 + branches.iter().map(Steps::table_len).sum::<u32>(),
             _ => 1,
+        }
+    }
+
+    /// The step lists inside this step (a join's branches, a permit's, a repeat's…), in
+    /// the order the file lists them; none for a step that holds no steps.
+    pub fn nested(&self) -> &[Steps] {
+        match self {
+            Step::Permit { steps, .. }
+            | Step::Repeat { steps, .. }
+            | Step::Spawn { steps, .. }
+            | Step::Lazy { steps, .. } => std::slice::from_ref(steps),
+            Step::Join(branches) => branches,
+            _ => &[],
         }
     }
 }
@@ -364,6 +391,7 @@ fn table_of(steps: &Steps, depth: u8, table: &mut Vec<StepInfo>) {
                 count,
                 steps,
                 wait,
+                wait_after_ms,
             } => {
                 let label = if *wait {
                     format!("spawn ×{count} {name}, wait")
@@ -371,6 +399,24 @@ fn table_of(steps: &Steps, depth: u8, table: &mut Vec<StepInfo>) {
                     format!("spawn ×{count} {name}")
                 };
                 table.push(entry("spawn", label, wait.then_some(W::Join), None));
+                if let Some(ms) = wait_after_ms {
+                    // The pause between spawning and awaiting: the children run meanwhile.
+                    table.push(entry(
+                        "spawn",
+                        format!("sleep {ms} ms before awaiting {name}"),
+                        Some(W::Timer),
+                        None,
+                    ));
+                }
+                table_of(steps, depth + 1, table);
+            }
+            Step::Lazy { delay_ms, steps } => {
+                table.push(entry(
+                    "lazy",
+                    format!("lazy: built, not awaited for {delay_ms} ms"),
+                    Some(W::Timer),
+                    None,
+                ));
                 table_of(steps, depth + 1, table);
             }
             Step::Panic(_) => table.push(entry("panic", "panic".into(), None, None)),

@@ -262,6 +262,14 @@ enum RawStep {
     RecvReady(u64),
     SendTo(RawChannelOp),
     RecvFrom(RawChannelOp),
+    Lazy(RawLazy),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLazy {
+    delay_ms: u64,
+    steps: RawSteps,
 }
 
 #[derive(Deserialize)]
@@ -295,6 +303,7 @@ struct RawSpawn {
     steps: RawSteps,
     #[serde(default = "yes")]
     wait: bool,
+    wait_after_ms: Option<u64>,
 }
 
 fn one() -> u64 {
@@ -532,15 +541,10 @@ impl Validator<'_> {
         let mut names: Vec<String> = groups.iter().map(|g| g.name.to_string()).collect();
         fn spawned(steps: &[Step], out: &mut Vec<String>) {
             for s in steps {
-                match s {
-                    Step::Spawn { name, steps, .. } => {
-                        out.push(name.to_string());
-                        spawned(steps, out);
-                    }
-                    Step::Permit { steps, .. } | Step::Repeat { steps, .. } => spawned(steps, out),
-                    Step::Join(branches) => branches.iter().for_each(|b| spawned(b, out)),
-                    _ => {}
+                if let Step::Spawn { name, .. } = s {
+                    out.push(name.to_string());
                 }
+                s.nested().iter().for_each(|b| spawned(b, out));
             }
         }
         for g in groups {
@@ -723,13 +727,29 @@ impl Validator<'_> {
                         ),
                     );
                 }
+                let wait_after_ms = match s.wait_after_ms {
+                    Some(_) if !s.wait => {
+                        return self.err(
+                            span,
+                            "`wait_after_ms` sleeps and then awaits the children; it cannot go \
+                             with `wait = false` (drop one of them)",
+                        );
+                    }
+                    Some(ms) => Some(self.duration(&span, "wait_after_ms", ms)?),
+                    None => None,
+                };
                 Step::Spawn {
                     name: s.name.into(),
                     count: s.count,
                     steps: self.steps(ctx, s.steps, span, depth + 1)?,
                     wait: s.wait,
+                    wait_after_ms,
                 }
             }
+            RawStep::Lazy(l) => Step::Lazy {
+                delay_ms: self.duration(&span, "delay_ms", l.delay_ms)?,
+                steps: self.steps(ctx, l.steps, span, depth + 1)?,
+            },
             RawStep::Panic(msg) => Step::Panic(msg.into()),
             RawStep::RecvReady(n) => {
                 if n == 0 || n > Limits::MESSAGES {
@@ -899,19 +919,17 @@ fn channel_ops<'s>(steps: &'s [Step], times: u64, totals: &mut BTreeMap<&'s str,
                 let t = totals.entry(channel).or_default();
                 t.1 = t.1.saturating_add(times.saturating_mul(*count));
             }
-            Step::Permit { steps, .. } => channel_ops(steps, times, totals),
             Step::Repeat { times: n, steps } => {
                 channel_ops(steps, times.saturating_mul(*n), totals)
-            }
-            Step::Join(branches) => {
-                for b in branches {
-                    channel_ops(b, times, totals);
-                }
             }
             Step::Spawn { count, steps, .. } => {
                 channel_ops(steps, times.saturating_mul(*count), totals);
             }
-            _ => {}
+            other => {
+                for b in other.nested() {
+                    channel_ops(b, times, totals);
+                }
+            }
         }
     }
 }
@@ -920,13 +938,12 @@ fn channel_ops<'s>(steps: &'s [Step], times: u64, totals: &mut BTreeMap<&'s str,
 fn tasks_in(steps: &[Step]) -> u64 {
     steps.iter().fold(0u64, |acc, s| {
         acc.saturating_add(match s {
-            Step::Permit { steps, .. } => tasks_in(steps),
             Step::Repeat { times, steps } => times.saturating_mul(tasks_in(steps)),
-            Step::Join(branches) => branches
+            Step::Spawn { count, steps, .. } => count.saturating_mul(1 + tasks_in(steps)),
+            other => other
+                .nested()
                 .iter()
                 .fold(0u64, |a, b| a.saturating_add(tasks_in(b))),
-            Step::Spawn { count, steps, .. } => count.saturating_mul(1 + tasks_in(steps)),
-            _ => 0,
         })
     })
 }
@@ -1097,6 +1114,80 @@ mod tests {
         // An unknown key of [view].
         let d = err(&format!("{base}[view]\nexpnad = []\n"));
         assert!(d.message.contains("expand"), "{}", d.message);
+    }
+
+    #[test]
+    fn lazy_and_an_eager_spawn_parse_and_take_their_table_entries() {
+        let sc = parse(
+            "t.toml",
+            &format!(
+                "{HEAD}[[task]]\nname = \"g\"\nsteps = [\n  \
+                 {{ lazy = {{ delay_ms = 200, steps = [{{ http_get = \"/a\" }}, {{ sleep_ms = 1 }}] }} }},\n  \
+                 {{ spawn = {{ name = \"eager\", wait_after_ms = 150, steps = [{{ http_get = \"/a\" }}] }} }},\n  \
+                 {{ sleep_ms = 5 }},\n]\n"
+            ),
+        )
+        .expect("valid");
+        let steps = &sc.groups[0].steps;
+        assert!(matches!(&steps[0], Step::Lazy { delay_ms: 200, steps } if steps.len() == 2));
+        assert!(matches!(
+            &steps[1],
+            Step::Spawn {
+                wait: true,
+                wait_after_ms: Some(150),
+                ..
+            }
+        ));
+        // lazy + its two steps; spawn + its pause + its one step; the sleep.
+        let table = sc.step_table();
+        let labels: Vec<&str> = table.iter().map(|s| s.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            [
+                "lazy: built, not awaited for 200 ms",
+                "GET /a",
+                "sleep 1 ms",
+                "spawn ×1 eager, wait",
+                "sleep 150 ms before awaiting eager",
+                "GET /a",
+                "sleep 5 ms",
+            ]
+        );
+        assert_eq!(steps.id(0, 1), 3, "the spawn's entry");
+        assert_eq!(
+            steps.id(0, 2),
+            6,
+            "after the spawn's pause and its child's step"
+        );
+        assert_eq!(table[0].wait, Some(crate::trace::WaitReason::Timer));
+        assert_eq!(table[4].wait, Some(crate::trace::WaitReason::Timer));
+        assert_eq!(table[3].wait, Some(crate::trace::WaitReason::Join));
+        assert_eq!((table[1].depth, table[5].depth), (1, 1));
+    }
+
+    #[test]
+    fn lazy_and_wait_after_ms_refuse_nonsense_with_their_place() {
+        let d = err(&format!(
+            "{HEAD}[[task]]\nname = \"g\"\nsteps = [\n  {{ spawn = {{ name = \"c\", wait = false, wait_after_ms = 10, steps = [{{ sleep_ms = 1 }}] }} }},\n]\n"
+        ));
+        assert_eq!((d.line, d.column), (6, 3));
+        assert!(d.message.contains("`wait = false`"), "{}", d.message);
+        let d = err(&format!(
+            "{HEAD}[[task]]\nname = \"g\"\nsteps = [{{ lazy = {{ delay_ms = 5, steps = [] }} }}]\n"
+        ));
+        assert!(d.message.contains("at least one step"), "{}", d.message);
+        let d = err(&format!(
+            "{HEAD}[[task]]\nname = \"g\"\nsteps = [{{ lazy = {{ delay_ms = 99999999999, steps = [{{ yield_now = true }}] }} }}]\n"
+        ));
+        assert!(
+            d.message.contains("`delay_ms` must be at most"),
+            "{}",
+            d.message
+        );
+        let d = err(&format!(
+            "{HEAD}[[task]]\nname = \"g\"\nsteps = [{{ lazy = {{ dealy_ms = 5, steps = [{{ yield_now = true }}] }} }}]\n"
+        ));
+        assert!(d.message.contains("delay_ms"), "{}", d.message);
     }
 
     #[test]

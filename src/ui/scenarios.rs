@@ -383,8 +383,22 @@ pub fn steps_summary(steps: &[Step]) -> String {
                     .join(" | ")
             ),
             Step::Spawn {
-                name, count, steps, ..
-            } => format!("spawn {count} `{name}` [{}]", steps_summary(steps)),
+                name,
+                count,
+                steps,
+                wait_after_ms,
+                ..
+            } => match wait_after_ms {
+                Some(ms) => format!(
+                    "spawn {count} `{name}` [{}], sleep {ms} ms, await them",
+                    steps_summary(steps)
+                ),
+                None => format!("spawn {count} `{name}` [{}]", steps_summary(steps)),
+            },
+            Step::Lazy { delay_ms, steps } => format!(
+                "build [{}], await it after {delay_ms} ms",
+                steps_summary(steps)
+            ),
             Step::Panic(_) => "panic".to_string(),
             Step::RecvReady(n) => format!("receive {n} ready messages"),
             Step::SendTo { channel, count } => format!("send {count} to `{channel}`"),
