@@ -1140,3 +1140,45 @@ fn a_coroutine_waits_until_awaited_and_a_task_runs_at_once() {
     assert_eq!(at(spawned + 100_000_000), Some(Some(WaitReason::Timer)));
     assert_eq!(at(lazy_start + 75_000_000), Some(Some(WaitReason::Http)));
 }
+
+/// A blocking client inside the poll: each worker holds one request at a time, so ten
+/// 100 ms requests on two workers take about 500 ms, and the findings name the step.
+#[test]
+fn a_blocking_http_client_sends_one_request_per_worker_at_a_time() {
+    let (trace, s) = run_named("blocking_http_client");
+    assert_eq!(s.http.requests, 10);
+    assert_eq!(s.http.status.get("200"), Some(&10), "{:?}", s.http.status);
+    assert!(
+        s.http.max_in_flight <= 2,
+        "one request per worker at a time: {} in flight",
+        s.http.max_in_flight
+    );
+    assert!(
+        s.wall_ms >= 450.0,
+        "ten 100 ms requests, two at a time, took {} ms",
+        s.wall_ms
+    );
+    // Each request is one poll that held its worker for the whole latency.
+    for t in tasks_named(&trace, "fetch") {
+        let polls = trace.polls_of(t);
+        let longest = polls
+            .iter()
+            .map(|r| trace.poll(*r).duration_ns())
+            .max()
+            .unwrap_or(0);
+        assert!(longest >= 95_000_000, "task {}: {longest} ns", t.id);
+    }
+    let named: Vec<_> = s
+        .findings
+        .iter()
+        .filter(|f| f.message.contains("in step `blocking GET /items` (line "))
+        .collect();
+    assert!(named.len() >= 8, "{:#?}", s.findings);
+    assert!(
+        named[0].remedy.contains("async client"),
+        "{}",
+        named[0].remedy
+    );
+    let hb = s.heartbeat_late_ms.expect("heartbeat");
+    assert!(hb.max >= 100.0, "the heartbeat waited: {hb:?}");
+}

@@ -185,6 +185,67 @@ impl RunContext {
     }
 }
 
+impl RunContext {
+    /// A blocking GET inside the poll: recorded like any request, but the worker thread
+    /// waits in `read` for the answer.
+    fn blocking_http_get(&self, path: &Arc<str>) {
+        let req = self.next_request.fetch_add(1, Ordering::Relaxed);
+        record(EventKind::HttpStart {
+            req,
+            url: path.clone(),
+        });
+        let status = blocking_get(&self.base_url, path, &self.stop).unwrap_or(0);
+        record(EventKind::HttpEnd { req, status });
+    }
+}
+
+/// An HTTP/1.1 GET of `path` from `base_url` (`http://127.0.0.1:PORT`) with std's blocking
+/// `TcpStream`, on this thread: the answer's status. Reads in 50 ms slices so that `stop`
+/// ends it; None when the request failed or was stopped.
+fn blocking_get(base_url: &str, path: &str, stop: &AtomicBool) -> Option<u16> {
+    use std::io::{Read, Write};
+    let addr = base_url.strip_prefix("http://").unwrap_or(base_url);
+    let mut stream = std::net::TcpStream::connect(addr).ok()?;
+    stream
+        .set_read_timeout(Some(Duration::from_millis(50)))
+        .ok()?;
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).ok()?;
+    let mut answer = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        match stream.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => answer.extend_from_slice(&chunk[..n]),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                if stop.load(Ordering::Relaxed) {
+                    return None;
+                }
+            }
+            Err(_) => return None,
+        }
+        // The lab server's answers are small; a runaway one is not read to its end.
+        if answer.len() > 1 << 20 {
+            break;
+        }
+    }
+    status_of(&answer)
+}
+
+/// The status code of an HTTP/1.x answer ("HTTP/1.1 200 OK…" → 200).
+fn status_of(answer: &[u8]) -> Option<u16> {
+    let line = answer.split(|&b| b == b'\r' || b == b'\n').next()?;
+    let line = std::str::from_utf8(line).ok()?;
+    let mut parts = line.split(' ');
+    parts.next().filter(|v| v.starts_with("HTTP/1."))?;
+    parts.next()?.parse().ok()
+}
+
 /// A task monitor whose "slow poll" is the findings' poll budget (10 ms), not
 /// tokio-metrics' default of 50 µs.
 fn new_monitor() -> tokio_metrics::TaskMonitor {
@@ -363,7 +424,10 @@ async fn run_step(
             std::panic::panic_any(message.to_string())
         }
         _ => {
-            let works = matches!(step, Step::CpuMs(_) | Step::BlockMs(_));
+            let works = matches!(
+                step,
+                Step::CpuMs(_) | Step::BlockMs(_) | Step::BlockingHttpGet(_)
+            );
             let open = InStep::enter_working(before, id, works);
             leaf_step(ctx, step).await;
             Some(open)
@@ -375,6 +439,7 @@ async fn run_step(
 async fn leaf_step(ctx: &Arc<RunContext>, step: &Step) {
     match step {
         Step::HttpGet(target) => ctx.http_get(target).await,
+        Step::BlockingHttpGet(path) => ctx.blocking_http_get(path),
         Step::SleepMs(ms) => tokio::time::sleep(Duration::from_millis(*ms)).await,
         Step::CpuMs(ms) => spin_cpu(*ms, &ctx.stop),
         Step::BlockMs(ms) => block(*ms, &ctx.stop),
@@ -478,5 +543,22 @@ pub fn block(ms: u64, stop: &AtomicBool) {
             return;
         }
         std::thread::sleep((end - now).min(Duration::from_millis(10)));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_status_of_an_http_answer() {
+        assert_eq!(
+            super::status_of(b"HTTP/1.1 429 Too Many Requests\r\n\r\n"),
+            Some(429)
+        );
+        assert_eq!(
+            super::status_of(b"HTTP/1.0 200 OK\r\ncontent-length: 0"),
+            Some(200)
+        );
+        assert_eq!(super::status_of(b"SSH-2.0-OpenSSH"), None);
+        assert_eq!(super::status_of(b""), None);
     }
 }

@@ -119,6 +119,10 @@ impl PartialEq for Steps {
 pub enum Step {
     /// GET a path on the lab server, or an absolute URL.
     HttpGet(Arc<str>),
+    /// GET a path on the lab server with a blocking client (std's `TcpStream`) inside the
+    /// poll: the worker waits for the answer and polls nothing else (Python's
+    /// `requests.get()` inside a coroutine).
+    BlockingHttpGet(Arc<str>),
     SleepMs(u64),
     /// Busy CPU work inside the poll.
     CpuMs(u64),
@@ -331,6 +335,12 @@ fn table_of(steps: &Steps, depth: u8, table: &mut Vec<StepInfo>) {
                 "sleep_ms",
                 format!("sleep {ms} ms"),
                 Some(W::Timer),
+                None,
+            )),
+            Step::BlockingHttpGet(path) => table.push(entry(
+                "blocking_http_get",
+                format!("blocking GET {path}"),
+                None,
                 None,
             )),
             Step::CpuMs(ms) => table.push(entry("cpu_ms", format!("cpu {ms} ms"), None, None)),

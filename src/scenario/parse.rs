@@ -247,6 +247,7 @@ type RawSteps = Vec<Spanned<RawStep>>;
 #[serde(deny_unknown_fields, rename_all = "snake_case")]
 enum RawStep {
     HttpGet(String),
+    BlockingHttpGet(String),
     SleepMs(u64),
     CpuMs(u64),
     BlockMs(u64),
@@ -642,6 +643,19 @@ impl Validator<'_> {
         let span = raw.span();
         Ok(match raw.into_inner() {
             RawStep::HttpGet(url) => Step::HttpGet(self.url(ctx, &span, url)?.into()),
+            RawStep::BlockingHttpGet(path) => {
+                let bad = path.chars().any(|c| c.is_whitespace() || c.is_control());
+                if !path.starts_with('/') || bad {
+                    return self.err(
+                        span,
+                        format!(
+                            "`blocking_http_get` takes a path on the lab server, such as \
+                             \"/items\" or \"/items?ms=200\" (no host, no spaces), got {path:?}"
+                        ),
+                    );
+                }
+                Step::BlockingHttpGet(path.into())
+            }
             RawStep::SleepMs(ms) => Step::SleepMs(self.duration(&span, "sleep_ms", ms)?),
             RawStep::CpuMs(ms) => Step::CpuMs(self.duration(&span, "cpu_ms", ms)?),
             RawStep::BlockMs(ms) => Step::BlockMs(self.duration(&span, "block_ms", ms)?),
@@ -1188,6 +1202,31 @@ mod tests {
             "{HEAD}[[task]]\nname = \"g\"\nsteps = [{{ lazy = {{ dealy_ms = 5, steps = [{{ yield_now = true }}] }} }}]\n"
         ));
         assert!(d.message.contains("delay_ms"), "{}", d.message);
+    }
+
+    #[test]
+    fn blocking_http_get_takes_a_path_on_the_lab_server() {
+        let sc = parse(
+            "t.toml",
+            &format!("{HEAD}[[task]]\nname = \"g\"\nsteps = [{{ blocking_http_get = \"/items?ms=5\" }}]\n"),
+        )
+        .expect("valid");
+        assert_eq!(
+            sc.groups[0].steps[0],
+            Step::BlockingHttpGet("/items?ms=5".into())
+        );
+        assert_eq!(sc.step_table()[0].label, "blocking GET /items?ms=5");
+        for bad in ["http://example.com/", "items", "/a b", "/a\\r\\nX: y"] {
+            let d = err(&format!(
+                "{HEAD}[[task]]\nname = \"g\"\nsteps = [\n  {{ blocking_http_get = \"{bad}\" }},\n]\n"
+            ));
+            assert_eq!((d.line, d.column), (6, 3), "{bad}");
+            assert!(
+                d.message.contains("a path on the lab server"),
+                "{}",
+                d.message
+            );
+        }
     }
 
     #[test]

@@ -157,6 +157,27 @@ fn truncated(trace: &Trace, out: &mut Vec<Finding>) {
     });
 }
 
+/// The step task `task` spent most of `[start, end)` in (the innermost of equals), as the
+/// file names it ("step `blocking GET /items` (line 12)"), and its kind.
+fn step_during(trace: &Trace, task: u32, start: u64, end: u64) -> Option<(String, String)> {
+    let best = trace
+        .task_step_spans(task)
+        .into_iter()
+        .filter_map(|s| {
+            let overlap = s.end_ns.min(end).saturating_sub(s.start_ns.max(start));
+            let info = trace.steps.get(s.step as usize)?;
+            (overlap > 0).then_some((overlap, info.depth, info))
+        })
+        .max_by_key(|&(overlap, depth, _)| (overlap, depth))?;
+    let info = best.2;
+    let text = if info.line > 0 {
+        format!("step `{}` (line {})", info.label, info.line)
+    } else {
+        format!("step `{}`", info.label)
+    };
+    Some((text, info.kind.clone()))
+}
+
 /// Polls over the budget on worker lanes: CPU work or a blocking call inside an async task.
 /// A task whose only poll is such a poll never yielded at all.
 fn slow_polls(trace: &Trace, out: &mut Vec<Finding>) {
@@ -212,6 +233,11 @@ fn slow_polls(trace: &Trace, out: &mut Vec<Finding>) {
                 )
             };
             let mut behind = String::new();
+            let step = step_during(trace, p.task, p.start_ns, p.end_ns());
+            if let Some((text, _)) = &step {
+                behind += &format!(", in {text}");
+            }
+            let blocking_http = step.as_ref().is_some_and(|(_, k)| k == "blocking_http_get");
             if waited > 0 {
                 behind += &format!(
                     "; {waited} woken task{} waited behind it, up to {}",
@@ -252,12 +278,26 @@ fn slow_polls(trace: &Trace, out: &mut Vec<Finding>) {
                     Severity::Warning
                 },
                 message: format!("{what}{behind}."),
-                cause: "A poll runs until the task reaches an .await that is not ready: CPU work \
-                        or a blocking call inside it keeps the worker from polling anything else."
-                    .into(),
-                remedy: "Move the work to the blocking pool (tokio::task::spawn_blocking, like \
-                         Python's run_in_executor) or a CPU pool, and await its result."
-                    .into(),
+                cause: if blocking_http {
+                    "A blocking HTTP client waits for the answer inside the poll (like \
+                     requests.get() in a coroutine): the worker sleeps in read() and polls \
+                     nothing else until the server answers."
+                        .into()
+                } else {
+                    "A poll runs until the task reaches an .await that is not ready: CPU work \
+                     or a blocking call inside it keeps the worker from polling anything else."
+                        .into()
+                },
+                remedy: if blocking_http {
+                    "Use an async client and .await the request (reqwest here; aiohttp or \
+                     httpx in Python); a library that only has a blocking client goes to the \
+                     blocking pool (spawn_blocking, run_in_executor)."
+                        .into()
+                } else {
+                    "Move the work to the blocking pool (tokio::task::spawn_blocking, like \
+                     Python's run_in_executor) or a CPU pool, and await its result."
+                        .into()
+                },
                 task: Some(t.id),
                 lane: Some(lane.name.clone()),
                 at_ms: ms(p.start_ns),

@@ -364,6 +364,7 @@ pub fn steps_summary(steps: &[Step]) -> String {
         .iter()
         .map(|s| match s {
             Step::HttpGet(u) => format!("GET {u}"),
+            Step::BlockingHttpGet(u) => format!("blocking GET {u} (inside the poll)"),
             Step::SleepMs(ms) => format!("sleep {ms} ms"),
             Step::CpuMs(ms) => format!("cpu {ms} ms"),
             Step::BlockMs(ms) => format!("block {ms} ms"),
