@@ -569,3 +569,25 @@ fn run_serves_to_tokio_console_and_a_taken_port_is_an_error() {
         "{stdout}"
     );
 }
+
+#[test]
+fn run_prints_the_scenarios_print_lines_after_the_summary() {
+    let out = bin()
+        .arg("run")
+        .arg(repo().join("scenarios/print_debugging.toml"))
+        .output()
+        .expect("run");
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    let at = stdout
+        .find("output     6 lines printed")
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(
+        stdout[..at].contains("events     "),
+        "the lines come after the summary"
+    );
+    let lines: Vec<&str> = stdout[at..].lines().skip(1).collect();
+    assert_eq!(lines.len(), 6, "{stdout}");
+    assert!(lines[0].contains(" ms  slow #") && lines[0].ends_with("slow: start"));
+    assert!(lines[5].ends_with("slow: got the answer"), "{stdout}");
+}

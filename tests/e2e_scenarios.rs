@@ -1182,3 +1182,61 @@ fn a_blocking_http_client_sends_one_request_per_worker_at_a_time() {
     let hb = s.heartbeat_late_ms.expect("heartbeat");
     assert!(hb.max >= 100.0, "the heartbeat waited: {hb:?}");
 }
+
+/// Print-debugging: the lines come in the order the loop ran the tasks, each with its task
+/// and time, and survive the exports (Chrome JSON instants, the trace file).
+#[test]
+fn print_lines_show_the_order_the_loop_resumed_the_tasks() {
+    let (trace, s) = run_named("print_debugging");
+    let texts: Vec<&str> = s.prints.iter().map(|p| p.text.as_str()).collect();
+    assert_eq!(
+        texts,
+        [
+            "slow: start",
+            "medium: start",
+            "fast: start",
+            "fast: got the answer",
+            "medium: got the answer",
+            "slow: got the answer"
+        ]
+    );
+    for p in &s.prints {
+        let name = p.name.as_deref().expect("printed by a task");
+        assert!(p.text.starts_with(name), "{p:?}");
+        assert_eq!(
+            trace
+                .tasks
+                .iter()
+                .find(|t| Some(t.id) == p.task)
+                .and_then(|t| t.name.as_deref()),
+            Some(name)
+        );
+    }
+    // Each answer's line comes after its latency: 100, 200, 300 ms.
+    for (i, ms) in [(3, 100.0), (4, 200.0), (5, 300.0)] {
+        assert!(s.prints[i].time >= ms, "{:?}", s.prints[i]);
+    }
+    // The Chrome JSON has them as instants with {task, text}, and reads them back.
+    let mut json = Vec::new();
+    asyncscope::export::chrome::write(&trace, &mut json).expect("chrome json");
+    let doc: serde_json::Value = serde_json::from_slice(&json).expect("json");
+    let instants: Vec<&serde_json::Value> = doc["traceEvents"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter(|e| e["cat"] == "print")
+        .collect();
+    assert_eq!(instants.len(), 6);
+    assert!(instants.iter().all(|e| e["ph"] == "i" && e["s"] == "t"));
+    assert_eq!(instants[0]["args"]["text"], "slow: start");
+    assert_eq!(instants[0]["args"]["task"], s.prints[0].task.expect("task"));
+    let back = asyncscope::export::chrome_import::parse(std::str::from_utf8(&json).expect("utf8"))
+        .expect("reads back");
+    assert_eq!(back.prints.len(), 6);
+    assert_eq!(back.prints[5].text.as_ref(), "slow: got the answer");
+    assert_eq!(back.prints[5].task, s.prints[5].task);
+    // And the trace file keeps them.
+    let bytes = asyncscope::export::native::to_bytes(&trace);
+    let loaded = asyncscope::export::native::from_bytes(&bytes).expect("loads");
+    assert_eq!(loaded.prints, trace.prints);
+}

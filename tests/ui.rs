@@ -1641,3 +1641,45 @@ fn assert_in_view(h: &Harness<'static, App>, scenario: &str, labels: &[String], 
         );
     }
 }
+
+/// The Output panel lists the `print` lines in order; clicking one selects its task and
+/// marks its time on the timeline; the task's row is marked where it printed.
+#[test]
+fn the_output_panel_lists_the_prints_and_finds_each_one() {
+    let mut h = run_shipped("Print-debugging the order");
+    h.get_by_label_contains("6 lines printed");
+    // The panel's lines: "  102.443 ms  fast #6          fast: got the answer".
+    let lines: Vec<String> = h
+        .query_all_by_label_contains(" ms  ")
+        .filter_map(|n| n.accesskit_node().label())
+        .filter(|l| l.contains(": start") || l.contains(": got the answer"))
+        .collect();
+    assert_eq!(lines.len(), 6, "{lines:?}");
+    assert!(lines[0].ends_with("slow: start"), "{lines:?}");
+    assert!(lines[3].ends_with("fast: got the answer"), "{lines:?}");
+    let (fast_id, at) = {
+        let trace = trace_of(&h);
+        let p = trace
+            .prints
+            .iter()
+            .find(|p| p.text.as_ref() == "fast: got the answer")
+            .expect("the line")
+            .clone();
+        (p.task.expect("a task"), p.ts_ns)
+    };
+    h.get_by_label_contains("  fast: got the answer").click();
+    h.step();
+    h.step();
+    assert_eq!(
+        h.state().timeline.selection.map(|s| s.task()),
+        Some(fast_id),
+        "the line's task is selected"
+    );
+    assert_eq!(
+        h.state().timeline.marked_ns,
+        Some(at),
+        "and its time marked"
+    );
+    // The legend explains the marks on the rows.
+    h.get_by_label_contains("a print line of the task");
+}

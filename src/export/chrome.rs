@@ -389,6 +389,16 @@ fn http_and_heartbeat<W: Write>(trace: &Trace, out: &mut Out<W>) -> io::Result<(
             out.push(&ev.args(Value::Object(args)))?;
         }
     }
+    // Each `print` line: an instant on its task's track (`args.task` null: outside a task).
+    for line in &trace.prints {
+        let tid = line
+            .task
+            .and_then(|id| trace.task_index(id))
+            .map_or(0, task_tid);
+        let mut ev = Ev::new(&line.text, "print", "i", line.ts_ns, TASKS_PID, tid);
+        ev.s = Some("t");
+        out.push(&ev.args(json!({"task": line.task, "text": line.text.as_ref()})))?;
+    }
     for hb in &trace.heartbeats {
         let ev = Ev::new(
             "heartbeat late (ms)",

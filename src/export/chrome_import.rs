@@ -230,6 +230,7 @@ pub fn parse(text: &str) -> Result<Trace, ImportError> {
     let mut wakes: Vec<(u64, WakeData)> = Vec::new();
     let mut http: HashMap<u64, HttpData> = HashMap::new();
     let mut heartbeats = Vec::new();
+    let mut prints: Vec<(u64, Option<u64>, String)> = Vec::new();
 
     for (index, e) in events.iter().enumerate() {
         let cx = Ctx { index, event: e };
@@ -362,6 +363,16 @@ pub fn parse(text: &str) -> Result<Trace, ImportError> {
                     .ok_or_else(|| cx.err("args.late_ms is missing"))?;
                 heartbeats.push((ts, late));
             }
+            ("i", "print") => {
+                let text = arg(e, "text")
+                    .and_then(Value::as_str)
+                    .ok_or_else(|| cx.err("args.text (the printed line) is missing"))?;
+                let task = match arg(e, "task") {
+                    None | Some(Value::Null) => None,
+                    Some(_) => Some(tasks[task_arg()? as usize].id),
+                };
+                prints.push((ts, task, text.to_string()));
+            }
             // Derived on import (task states, flows) or read from the metadata (metrics).
             _ => {}
         }
@@ -380,6 +391,7 @@ pub fn parse(text: &str) -> Result<Trace, ImportError> {
         }));
     }
     http.sort_by_key(|h| (h.req, h.start_ns));
+    prints.sort_by_key(|p| p.0);
     wakes.sort_by_key(|w| w.0);
     let mut last = 0;
     let wakes = wakes
@@ -497,6 +509,7 @@ pub fn parse(text: &str) -> Result<Trace, ImportError> {
         step_marks,
         resources,
         channel_ops,
+        prints,
     };
     Ok(Trace::from_data(data)?)
 }

@@ -14,7 +14,7 @@ use crate::trace::Trace;
 use crate::trace::data::{DataError, TraceData};
 
 const MAGIC: &[u8; 8] = b"ASCOPETR";
-pub const VERSION: u32 = 4;
+pub const VERSION: u32 = 5;
 
 /// Version-2 additions, after the version-1 body.
 #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
@@ -44,6 +44,20 @@ struct ExtensionV4 {
     step_marks: Vec<Vec<(u64, u32, bool)>>,
     resources: Vec<crate::trace::ResourceInfo>,
     channel_ops: Vec<crate::trace::ChannelOp>,
+}
+
+/// Version-5 additions: version 4's, then the `print` lines.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+struct ExtensionV5 {
+    truncated: bool,
+    parks: Vec<Vec<(u64, u64)>>,
+    cpus: u32,
+    steps: Vec<crate::trace::StepInfo>,
+    step_marks: Vec<Vec<(u64, u32, bool)>>,
+    resources: Vec<crate::trace::ResourceInfo>,
+    channel_ops: Vec<crate::trace::ChannelOp>,
+    /// `(ts_ns, task id, text)` (see `TraceData::prints`).
+    prints: Vec<(u64, Option<u64>, String)>,
 }
 
 const HEADER_LEN: usize = 8 + 4 + 8 + 4;
@@ -81,8 +95,9 @@ pub fn to_bytes(trace: &Trace) -> Vec<u8> {
     let step_marks = std::mem::take(&mut data.step_marks);
     let resources = std::mem::take(&mut data.resources);
     let channel_ops = std::mem::take(&mut data.channel_ops);
+    let prints = std::mem::take(&mut data.prints);
     let mut body = postcard::to_allocvec(&data).unwrap_or_default();
-    let ext = ExtensionV4 {
+    let ext = ExtensionV5 {
         truncated: trace.truncated,
         parks,
         cpus: trace.cpus,
@@ -90,6 +105,7 @@ pub fn to_bytes(trace: &Trace) -> Vec<u8> {
         step_marks,
         resources,
         channel_ops,
+        prints,
     };
     body.extend(postcard::to_allocvec(&ext).unwrap_or_default());
     framed(VERSION, &body)
@@ -140,24 +156,39 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Trace, LoadError> {
         postcard::take_from_bytes(body).map_err(|e| LoadError::Decode(e.to_string()))?;
     // Version 1 ends with the data; later versions add their extension after it.
     let decode = |e: postcard::Error| LoadError::Decode(e.to_string());
-    let (ext, rest): (ExtensionV4, &[u8]) = match version {
-        1 => (ExtensionV4::default(), rest),
+    let (ext, rest): (ExtensionV5, &[u8]) = match version {
+        1 => (ExtensionV5::default(), rest),
         2 => {
             let (v2, rest): (Extension, &[u8]) = postcard::take_from_bytes(rest).map_err(decode)?;
-            let ext = ExtensionV4 {
+            let ext = ExtensionV5 {
                 truncated: v2.truncated,
-                ..ExtensionV4::default()
+                ..ExtensionV5::default()
             };
             (ext, rest)
         }
         3 => {
             let (v3, rest): (ExtensionV3, &[u8]) =
                 postcard::take_from_bytes(rest).map_err(decode)?;
-            let ext = ExtensionV4 {
+            let ext = ExtensionV5 {
                 truncated: v3.truncated,
                 parks: v3.parks,
                 cpus: v3.cpus,
-                ..ExtensionV4::default()
+                ..ExtensionV5::default()
+            };
+            (ext, rest)
+        }
+        4 => {
+            let (v4, rest): (ExtensionV4, &[u8]) =
+                postcard::take_from_bytes(rest).map_err(decode)?;
+            let ext = ExtensionV5 {
+                truncated: v4.truncated,
+                parks: v4.parks,
+                cpus: v4.cpus,
+                steps: v4.steps,
+                step_marks: v4.step_marks,
+                resources: v4.resources,
+                channel_ops: v4.channel_ops,
+                prints: Vec::new(),
             };
             (ext, rest)
         }
@@ -176,6 +207,7 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Trace, LoadError> {
     data.step_marks = ext.step_marks;
     data.resources = ext.resources;
     data.channel_ops = ext.channel_ops;
+    data.prints = ext.prints;
     Ok(Trace::from_data(data)?)
 }
 
@@ -276,6 +308,33 @@ mod tests {
                 Some(0)
             )
         );
+    }
+
+    #[test]
+    fn version_4_files_still_load_without_prints() {
+        let mut t = sample();
+        t.prints.push(crate::trace::PrintLine {
+            ts_ns: 5,
+            task: Some(t.tasks[0].id),
+            text: "hello".into(),
+        });
+        assert_eq!(from_bytes(&to_bytes(&t)).expect("loads").prints, t.prints);
+        let mut data = t.to_data();
+        let ext = ExtensionV4 {
+            truncated: false,
+            parks: std::mem::take(&mut data.parks),
+            cpus: 2,
+            steps: std::mem::take(&mut data.steps),
+            step_marks: std::mem::take(&mut data.step_marks),
+            resources: std::mem::take(&mut data.resources),
+            channel_ops: std::mem::take(&mut data.channel_ops),
+        };
+        data.prints.clear();
+        let mut body = postcard::to_allocvec(&data).expect("encodes");
+        body.extend(postcard::to_allocvec(&ext).expect("encodes"));
+        let back = from_bytes(&framed(4, &body)).expect("a version-4 file loads");
+        assert_eq!(back.steps, t.steps, "with its steps");
+        assert!(back.prints.is_empty(), "and no print lines");
     }
 
     #[test]

@@ -204,5 +204,16 @@ pub fn render(s: &Summary) -> String {
         );
     }
     o.push('\n');
+    // The `print` lines come last, in time order, as a program's output would.
+    if !s.prints.is_empty() {
+        let _ = writeln!(o, "output     {} lines printed", s.prints.len());
+        for p in &s.prints {
+            let who = match (&p.name, p.task) {
+                (Some(name), Some(id)) => format!("{name} #{id}"),
+                _ => "-".to_string(),
+            };
+            let _ = writeln!(o, "  {:>10.3} ms  {who:<16} {}", p.time, p.text);
+        }
+    }
     o
 }

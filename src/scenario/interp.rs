@@ -452,6 +452,7 @@ async fn leaf_step(ctx: &Arc<RunContext>, step: &Step) {
             offload(ctx, "offload_block", move || block(ms, &stop)).await
         }
         Step::YieldNow => tokio::task::yield_now().await,
+        Step::Print(text) => record(EventKind::Print { text: text.clone() }),
         // Pending, and the waker is dropped: nothing will ever poll this task again.
         Step::ForgetWake => std::future::poll_fn(|_| std::task::Poll::<()>::Pending).await,
         // Containers: run by `run_step`.

@@ -160,6 +160,9 @@ pub enum Step {
         steps: Steps,
     },
     Panic(Arc<str>),
+    /// Print a line: recorded with the task and the time (print-debugging, like the
+    /// lesson's `print(asyncio.current_task())`).
+    Print(Arc<str>),
     /// Receive `N` messages from a channel that already holds them all: every `recv` is
     /// ready at once, and tokio's coop budget makes the task yield now and then.
     RecvReady(u64),
@@ -430,6 +433,7 @@ fn table_of(steps: &Steps, depth: u8, table: &mut Vec<StepInfo>) {
                 table_of(steps, depth + 1, table);
             }
             Step::Panic(_) => table.push(entry("panic", "panic".into(), None, None)),
+            Step::Print(text) => table.push(entry("print", format!("print {text:?}"), None, None)),
             Step::RecvReady(n) => table.push(entry(
                 "recv_ready",
                 format!("recv_ready ×{n}"),

@@ -260,6 +260,7 @@ enum RawStep {
     Join(Vec<RawSteps>),
     Spawn(RawSpawn),
     Panic(String),
+    Print(String),
     RecvReady(u64),
     SendTo(RawChannelOp),
     RecvFrom(RawChannelOp),
@@ -765,6 +766,23 @@ impl Validator<'_> {
                 steps: self.steps(ctx, l.steps, span, depth + 1)?,
             },
             RawStep::Panic(msg) => Step::Panic(msg.into()),
+            RawStep::Print(text) => {
+                if text.trim().is_empty() || text.chars().count() > 200 || text.contains('\n') {
+                    return self.err(
+                        span,
+                        format!(
+                            "`print` takes one line of 1 to 200 characters, got {} characters{}",
+                            text.chars().count(),
+                            if text.contains('\n') {
+                                " with a line break"
+                            } else {
+                                ""
+                            }
+                        ),
+                    );
+                }
+                Step::Print(text.into())
+            }
             RawStep::RecvReady(n) => {
                 if n == 0 || n > Limits::MESSAGES {
                     return self.err(
@@ -1226,6 +1244,25 @@ mod tests {
                 "{}",
                 d.message
             );
+        }
+    }
+
+    #[test]
+    fn print_takes_one_line() {
+        let sc = parse(
+            "t.toml",
+            &format!("{HEAD}[[task]]\nname = \"g\"\nsteps = [{{ print = \"hello\" }}]\n"),
+        )
+        .expect("valid");
+        assert_eq!(sc.groups[0].steps[0], Step::Print("hello".into()));
+        assert_eq!(sc.step_table()[0].label, "print \"hello\"");
+        let long = "x".repeat(201);
+        for bad in ["", "  ", "a\\nb", long.as_str()] {
+            let d = err(&format!(
+                "{HEAD}[[task]]\nname = \"g\"\nsteps = [\n  {{ print = \"{bad}\" }},\n]\n"
+            ));
+            assert_eq!((d.line, d.column), (6, 3), "{bad:?}");
+            assert!(d.message.contains("one line of 1 to 200"), "{}", d.message);
         }
     }
 

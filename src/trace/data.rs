@@ -54,6 +54,9 @@ pub struct TraceData {
     /// Every message into and out of a channel, in time order. Not before version 4.
     #[serde(skip)]
     pub channel_ops: Vec<super::resources::ChannelOp>,
+    /// The `print` lines as `(ts_ns, task id, text)`, in time order. Not before version 5.
+    #[serde(skip)]
+    pub prints: Vec<(u64, Option<u64>, String)>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -205,6 +208,11 @@ impl Trace {
             steps: self.steps.clone(),
             resources: self.resources.clone(),
             channel_ops: self.channel_ops.clone(),
+            prints: self
+                .prints
+                .iter()
+                .map(|p| (p.ts_ns, p.task, p.text.to_string()))
+                .collect(),
             step_marks: (0..self.tasks.len() as u32)
                 .map(|i| {
                     let mut prev = 0;
@@ -390,6 +398,28 @@ impl Trace {
         }
         t.resources = d.resources;
         t.channel_ops = d.channel_ops;
+        if d.prints.windows(2).any(|w| w[1].0 < w[0].0) {
+            return bad("print lines out of time order".to_string());
+        }
+        let ids = index_of_ids(&t.tasks);
+        if let Some((_, Some(id), _)) = d
+            .prints
+            .iter()
+            .find(|(_, task, _)| task.is_some_and(|id| !ids.contains_key(&id)))
+        {
+            return bad(format!(
+                "a print line names task {id}, which the trace does not have"
+            ));
+        }
+        t.prints = d
+            .prints
+            .into_iter()
+            .map(|(ts_ns, task, text)| super::model::PrintLine {
+                ts_ns,
+                task,
+                text: text.into(),
+            })
+            .collect();
         for (ti, marks) in d.step_marks.into_iter().enumerate() {
             let mut ts = 0u64;
             let mut out = Vec::with_capacity(marks.len());

@@ -81,6 +81,10 @@ pub enum EventKind {
     Heartbeat {
         late_ns: u64,
     },
+    /// A `print` step: a line of output from the task running on this thread.
+    Print {
+        text: Arc<str>,
+    },
     /// This worker thread goes to sleep: it found no task to run (tokio's
     /// `on_thread_park`).
     Park,

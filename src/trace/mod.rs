@@ -16,7 +16,8 @@ pub use event::{Batch, Event, EventKind, SpawnLocation, TaskId};
 pub use findings::{Finding, FindingKind, Severity};
 pub use model::{
     GroupMetrics, HttpRequest, Lane, LaneKind, LivePoll, Outcome, ParkSpan, PollOutcome, PollRef,
-    PollSpan, RuntimeSample, StateSpan, Task, TaskKind, TaskState, Trace, Wake, WakeSource,
+    PollSpan, PrintLine, RuntimeSample, StateSpan, Task, TaskKind, TaskState, Trace, Wake,
+    WakeSource,
 };
 pub use resources::{ChannelOp, Counter, ResourceInfo};
 pub use stats::Summary;

@@ -383,6 +383,15 @@ pub struct HttpRequest {
     pub status: Option<u16>,
 }
 
+/// A line a task printed (the `print` step), at `ts_ns`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PrintLine {
+    pub ts_ns: u64,
+    /// The task that printed it (None: recorded outside any poll).
+    pub task: Option<TaskId>,
+    pub text: Arc<str>,
+}
+
 /// One sample of the runtime's own metrics (tokio-metrics' `RuntimeMonitor`), for the
 /// interval that ends at `ts_ns`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -558,6 +567,8 @@ pub struct Trace {
     pub wakes: Vec<Wake>,
     pub http: Vec<HttpRequest>,
     pub heartbeats: Vec<Heartbeat>,
+    /// The `print` steps' lines, in time order.
+    pub prints: Vec<PrintLine>,
     /// Events received from capture.
     pub events: u64,
     /// Events not recorded: discarded by capture (channel full) or past the memory cap;
@@ -922,6 +933,19 @@ impl Trace {
                 },
                 EventKind::Heartbeat { late_ns } => {
                     self.heartbeats.push(Heartbeat { ts_ns: ts, late_ns })
+                }
+                EventKind::Print { text } => {
+                    let task = self.running_on(thread);
+                    // Batches of different threads arrive in any order: kept sorted.
+                    let at = self.prints.partition_point(|p| p.ts_ns <= ts);
+                    self.prints.insert(
+                        at,
+                        PrintLine {
+                            ts_ns: ts,
+                            task,
+                            text,
+                        },
+                    );
                 }
                 EventKind::Park => {
                     // Only workers park: this thread is one.

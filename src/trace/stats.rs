@@ -143,6 +143,16 @@ pub struct PanicSummary {
     pub message: String,
 }
 
+/// A `print` line: the task that printed it (`task` and `name` null when outside a task),
+/// when (`time`, ms since the run's start) and what.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PrintSummary {
+    pub task: Option<u64>,
+    pub name: Option<String>,
+    pub time: f64,
+    pub text: String,
+}
+
 /// tokio-metrics' view of the run: the sampled runtime metrics and the task monitors.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct MetricsSummary {
@@ -235,6 +245,8 @@ pub struct Summary {
     pub lanes: Vec<LaneSummary>,
     pub scheduler: SchedulerSummary,
     pub panics: Vec<PanicSummary>,
+    /// The `print` steps' lines, in time order.
+    pub prints: Vec<PrintSummary>,
     pub run_errors: Vec<String>,
     /// Diagnoses, most severe first (see `trace::findings`).
     pub findings: Vec<super::findings::Finding>,
@@ -533,6 +545,19 @@ impl Summary {
                 .collect(),
             scheduler: SchedulerSummary::from_trace(trace),
             panics,
+            prints: trace
+                .prints
+                .iter()
+                .map(|p| {
+                    let task = p.task.and_then(|id| trace.task_index(id));
+                    PrintSummary {
+                        task: p.task,
+                        name: task.map(|i| trace.label(&trace.tasks[i as usize])),
+                        time: ms(p.ts_ns),
+                        text: p.text.to_string(),
+                    }
+                })
+                .collect(),
             run_errors: trace.run_errors.clone(),
             findings: super::findings::findings(trace),
             metrics: MetricsSummary::from_trace(trace),

@@ -17,6 +17,8 @@ enum Swatch {
     Strip(egui::Color32, egui::Color32),
     /// A red bar low in the row (a refused or failed request).
     Refused,
+    /// A `print` line's mark on a task row.
+    Print,
     Spawn,
     Done,
     Panic,
@@ -30,6 +32,7 @@ pub fn legend_ui(
     theme: &Theme,
     waits: &std::collections::BTreeSet<WaitReason>,
     refused: bool,
+    printed: bool,
 ) {
     let sample = theme.group_color("fetch");
     let wait_items = [
@@ -90,6 +93,10 @@ pub fn legend_ui(
         Swatch::Refused,
         "red bar under an HTTP wait: the request was refused (429) or failed",
     ));
+    let printed = printed.then_some((
+        Swatch::Print,
+        "a print line of the task (listed in Output; click one to find it)",
+    ));
     ui.horizontal_wrapped(|ui| {
         ui.strong("Legend");
         for (swatch, text) in first
@@ -97,6 +104,7 @@ pub fn legend_ui(
             .chain(waiting)
             .chain(waits_shown)
             .chain(refused)
+            .chain(printed)
             .chain(items)
         {
             let (rect, _) = ui.allocate_exact_size(vec2(22.0, 14.0), Sense::hover());
@@ -158,6 +166,7 @@ fn paint(ui: &Ui, rect: Rect, swatch: &Swatch, theme: &Theme) {
                 theme.panicked,
             );
         }
+        Swatch::Print => paint_print_mark(p, pos2(c.x, rect.top() + 1.0), theme),
         Swatch::Spawn => {
             p.add(egui::Shape::convex_polygon(
                 vec![
@@ -185,4 +194,18 @@ fn paint(ui: &Ui, rect: Rect, swatch: &Swatch, theme: &Theme) {
             );
         }
     }
+}
+
+/// The mark of a `print` line: a small downward triangle whose tip is at `tip`'s x, hanging
+/// from `tip`'s y (a task row's top).
+pub fn paint_print_mark(p: &egui::Painter, tip: egui::Pos2, theme: &Theme) {
+    p.add(egui::Shape::convex_polygon(
+        vec![
+            pos2(tip.x - 4.0, tip.y),
+            pos2(tip.x + 4.0, tip.y),
+            pos2(tip.x, tip.y + 7.0),
+        ],
+        theme.text,
+        Stroke::NONE,
+    ));
 }

@@ -8,6 +8,7 @@ pub mod export;
 pub mod histograms;
 pub mod keys;
 pub mod legend;
+pub mod output;
 pub mod replay;
 pub mod runs;
 pub mod scenarios;
@@ -1379,9 +1380,23 @@ impl App {
             .unwrap_or_default();
         let refused =
             trace.is_some_and(|t| t.http.iter().any(|h| matches!(h.status, Some(429 | 0))));
+        let printed = trace.is_some_and(|t| !t.prints.is_empty());
         if !self.state.presenting || self.state.present_legend {
-            egui::Panel::bottom("legend")
-                .show(ui, |ui| legend::legend_ui(ui, &theme, &waits, refused));
+            egui::Panel::bottom("legend").show(ui, |ui| {
+                legend::legend_ui(ui, &theme, &waits, refused, printed)
+            });
+        }
+        if let Some(t) = trace.filter(|_| printed && self.compare.is_none()) {
+            // A replay shows the lines printed by its time.
+            let until = self
+                .replay
+                .as_ref()
+                .filter(|r| shown_run(&self.runs, self.shown_run).is_some_and(|s| s.id == r.run_id))
+                .map_or(u64::MAX, |r| r.until_ns());
+            egui::Panel::bottom("output")
+                .resizable(false)
+                .exact_size(output::panel_height(ui, t))
+                .show(ui, |ui| output::output_ui(ui, t, &mut self.timeline, until));
         }
         self.timeline.show_plots = !self.state.presenting || self.state.present_plots;
         self.timeline.compact = self.state.presenting;

@@ -401,6 +401,7 @@ pub fn steps_summary(steps: &[Step]) -> String {
                 steps_summary(steps)
             ),
             Step::Panic(_) => "panic".to_string(),
+            Step::Print(text) => format!("print {text:?}"),
             Step::RecvReady(n) => format!("receive {n} ready messages"),
             Step::SendTo { channel, count } => format!("send {count} to `{channel}`"),
             Step::RecvFrom { channel, count } => format!("receive {count} from `{channel}`"),

@@ -154,6 +154,8 @@ pub struct TimelineState {
     pub show_plots: bool,
     /// The toolbar without its zoom and pan hint (presentation mode).
     pub compact: bool,
+    /// A moment marked with a line across the timeline (a clicked Output line).
+    pub marked_ns: Option<u64>,
 }
 
 /// A lane's busy and parked time up to a moment (now while live, the replay's time), with
@@ -256,6 +258,19 @@ impl TimelineState {
         self.canvas_w as f32 + GUTTER_W
     }
 
+    /// Marks `t_ns` with a line across the timeline, panning it to the middle of the view
+    /// when it is off screen (the zoom stays).
+    pub fn mark_time(&mut self, t_ns: u64) {
+        self.marked_ns = Some(t_ns);
+        self.follow_live = false;
+        let span = self.canvas_w * self.viewport.ns_per_px;
+        let (a, b) = (self.viewport.start_ns, self.viewport.start_ns + span);
+        let t = t_ns as f64;
+        if t < a || t > b {
+            self.viewport.start_ns = t - span / 2.0;
+        }
+    }
+
     /// The screen x where time `t_ns` is drawn on the timeline's canvases.
     pub fn x_of_time(&self, t_ns: u64) -> f32 {
         self.canvas_left + self.viewport.x_from_time(t_ns as f64) as f32
@@ -286,6 +301,7 @@ impl Default for TimelineState {
             resources: Default::default(),
             show_plots: true,
             compact: false,
+            marked_ns: None,
         }
     }
 }
@@ -295,6 +311,7 @@ impl TimelineState {
     pub fn reset_for_new_run(&mut self) {
         self.follow_live = true;
         self.selection = None;
+        self.marked_ns = None;
         self.hovered_task = None;
         self.cache = GroupCache::default();
         self.viewport = TimelineState::default().viewport;
@@ -441,6 +458,17 @@ pub fn timeline_ui(
     wake_arrows(ui, state, trace, &lane_rects, theme, until);
     recording_stopped_mark(ui, state, trace, &lane_rects, theme);
     pointer(ui, state, &canvases, axis_rect);
+    if let Some(t) = state.marked_ns {
+        let x = axis_rect.left() + state.viewport.x_from_time(t as f64) as f32;
+        if (axis_rect.left()..=axis_rect.right()).contains(&x) {
+            let bottom = ui.min_rect().bottom();
+            ui.painter().vline(
+                x,
+                axis_rect.top()..=bottom,
+                Stroke::new(1.5, theme.text.gamma_multiply(0.8)),
+            );
+        }
+    }
     replay
 }
 
@@ -1346,6 +1374,17 @@ fn paint_task_row(
     }
     paint_task_workers(&painter, &vp, canvas, (trace, ti, until), (t0, t1), theme);
     paint_refused_requests(&painter, &vp, canvas, (trace, ti, until), theme);
+    let id = trace.tasks[ti as usize].id;
+    for line in trace
+        .prints
+        .iter()
+        .filter(|p| p.task == Some(id) && p.ts_ns <= until)
+    {
+        let x = canvas.left() + vp.x_from_time(line.ts_ns as f64) as f32;
+        if canvas.x_range().contains(x) {
+            crate::ui::legend::paint_print_mark(&painter, pos2(x, canvas.top()), theme);
+        }
+    }
     if let Some(lp) = trace.in_progress.iter().find(|lp| lp.task == ti) {
         let row = Rect::from_center_size(
             pos2(canvas.center().x, mid),
