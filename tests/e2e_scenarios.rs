@@ -508,7 +508,11 @@ steps = [ { spawn = { name = "forgotten", steps = [ { sleep_ms = 5 }, { forget_w
     assert_eq!(lost.len(), 1, "{:?}", s.findings);
     let task = trace.task_by_id(lost[0].task.expect("task")).expect("task");
     assert_eq!(task.name.as_deref(), Some("forgotten"));
-    assert_eq!(task.outcome, Some(Outcome::Cancelled));
+    assert_eq!(
+        task.outcome,
+        Some(Outcome::Shutdown),
+        "alive at shutdown, not cancelled"
+    );
 }
 
 #[test]
@@ -648,7 +652,7 @@ fn time_limit_stops_the_run() {
     assert!(trace.stopped);
     assert_eq!(
         tasks_named(&trace, "sleeper")[0].outcome,
-        Some(Outcome::Cancelled)
+        Some(Outcome::Shutdown)
     );
 }
 
@@ -1179,8 +1183,13 @@ fn a_blocking_http_client_sends_one_request_per_worker_at_a_time() {
         "{}",
         named[0].remedy
     );
-    let hb = s.heartbeat_late_ms.expect("heartbeat");
-    assert!(hb.max >= 100.0, "the heartbeat waited: {hb:?}");
+    // The heartbeat (every 10 ms) waited for the workers: it did not tick at all during the
+    // run, or its first tick came at least 100 ms late.
+    let first_tick = trace.heartbeats.first();
+    assert!(
+        first_tick.is_none_or(|h| h.late_ns >= 100_000_000),
+        "the heartbeat ticked on time: {first_tick:?}"
+    );
 }
 
 /// Print-debugging: the lines come in the order the loop ran the tasks, each with its task
@@ -1239,4 +1248,73 @@ fn print_lines_show_the_order_the_loop_resumed_the_tasks() {
     let bytes = asyncscope::export::native::to_bytes(&trace);
     let loaded = asyncscope::export::native::from_bytes(&bytes).expect("loads");
     assert_eq!(loaded.prints, trace.prints);
+}
+
+/// A timeout, a race and an abort drop unfinished work where it waits: the requests they
+/// dropped are cancelled (not failed), the aborted tasks end as cancelled (not at shutdown),
+/// and the tasks that timed out or raced go on with their next step.
+#[test]
+fn timeouts_races_and_aborts_cancel_where_the_work_waits() {
+    let (trace, s) = run_named("cancel_and_timeout");
+    assert_eq!(
+        s.http.status.get("cancelled"),
+        Some(&2),
+        "{:?}",
+        s.http.status
+    );
+    assert_eq!(s.http.status.get("200"), Some(&1), "{:?}", s.http.status);
+    let dropped_at = |group: &str| {
+        let task = tasks_named(&trace, group)[0];
+        let h = trace
+            .http
+            .iter()
+            .find(|h| {
+                h.task == Some(task.id) && h.status == Some(asyncscope::trace::HTTP_CANCELLED)
+            })
+            .unwrap_or_else(|| panic!("{group}'s cancelled request"));
+        (h.end_ns.expect("ended") - h.start_ns) as f64 / 1e6
+    };
+    let timed_out = dropped_at("impatient");
+    assert!(
+        (145.0..300.0).contains(&timed_out),
+        "the timeout fired after {timed_out} ms"
+    );
+    let lost_race = dropped_at("racer");
+    assert!(
+        (95.0..250.0).contains(&lost_race),
+        "the race ended after {lost_race} ms"
+    );
+    // Both went on with their next steps.
+    let texts: Vec<&str> = s.prints.iter().map(|p| p.text.as_str()).collect();
+    assert!(texts.contains(&"impatient: gave up, going on"), "{texts:?}");
+    assert!(texts.contains(&"racer: the sleep won"), "{texts:?}");
+    // The aborted workers: cancelled at about 200 ms, counted apart from shutdown.
+    let workers = tasks_named(&trace, "worker");
+    assert_eq!(workers.len(), 3);
+    for w in &workers {
+        assert_eq!(w.outcome, Some(Outcome::Cancelled), "task {}", w.id);
+        let end = w.end_ns().expect("ended") as f64 / 1e6;
+        assert!((195.0..600.0).contains(&end), "aborted at {end} ms");
+    }
+    assert_eq!(s.tasks.cancelled, 3, "{:?}", s.tasks);
+    assert!(
+        trace
+            .tasks
+            .iter()
+            .filter(|t| t.name.is_none())
+            .all(|t| t.outcome != Some(Outcome::Cancelled)),
+        "library tasks alive at shutdown are not cancelled"
+    );
+    assert!(
+        !s.findings.iter().any(|f| f.kind == FindingKind::LostWakeup),
+        "an aborted task lost no wake-up: {:?}",
+        s.findings
+    );
+    // The supervisor went on after aborting them.
+    let sup = s
+        .prints
+        .iter()
+        .find(|p| p.text == "supervisor: aborted the workers")
+        .expect("printed");
+    assert!(sup.time >= 195.0, "{sup:?}");
 }

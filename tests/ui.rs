@@ -1553,13 +1553,26 @@ fn a_first_launch_gives_the_timeline_the_width_and_shows_every_lesson() {
     assert!(files.len() >= 13);
     for path in files {
         let sc = asyncscope::scenario::load(&path).expect("a shipped scenario loads");
-        // The list's entry (the lesson's heading below it has the same name).
+        // The list's entry (the lesson's heading below it has the same name), scrolled
+        // into the list's view first: the list scrolls past half of the panel.
+        h.query_all_by_label(&sc.name)
+            .next()
+            .expect("the scenario in the list")
+            .scroll_to_me();
+        h.step();
+        h.step();
         h.query_all_by_label(&sc.name)
             .next()
             .expect("the scenario in the list")
             .click();
         h.step();
         h.step();
+        assert_eq!(
+            h.state().state.selected.as_deref(),
+            path.file_stem().and_then(|s| s.to_str()),
+            "{} is selected",
+            sc.name
+        );
         // Stress (a million events) takes its time in a debug build beside the other tests.
         h.get_by_label("Run").click();
         h.step();
@@ -1682,4 +1695,25 @@ fn the_output_panel_lists_the_prints_and_finds_each_one() {
     );
     // The legend explains the marks on the rows.
     h.get_by_label_contains("a print line of the task");
+}
+
+/// Cancelled tasks are drawn with their own end mark, which the legend explains only when
+/// the run has some.
+#[test]
+fn cancelled_tasks_get_their_own_mark_in_the_legend() {
+    let mut h = run_shipped("Cancellation: timeouts, races, abort");
+    h.get_by_label_contains("cancelled: aborted by the scenario");
+    let cancelled = trace_of(&h)
+        .tasks
+        .iter()
+        .filter(|t| t.outcome == Some(asyncscope::trace::Outcome::Cancelled))
+        .count();
+    assert_eq!(cancelled, 3);
+    let mut h = run_shipped("Sequential awaits");
+    h.step();
+    assert!(
+        h.query_by_label_contains("cancelled: aborted by the scenario")
+            .is_none(),
+        "no cancelled task, no such entry"
+    );
 }

@@ -348,6 +348,7 @@ fn http_and_heartbeat<W: Write>(trace: &Trace, out: &mut Out<W>) -> io::Result<(
             .map_or(0, task_tid);
         let status = match h.status {
             Some(0) | None => "error".to_string(),
+            Some(crate::trace::HTTP_CANCELLED) => "cancelled".to_string(),
             Some(s) => s.to_string(),
         };
         let name = format!("GET {} → {status}", h.url);

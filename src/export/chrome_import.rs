@@ -293,10 +293,11 @@ pub fn parse(text: &str) -> Result<Trace, ImportError> {
                     Some("ok") => 0,
                     Some("panicked") => 1,
                     Some("cancelled") => 2,
+                    Some("shutdown") => 3,
                     _ => {
-                        return Err(
-                            cx.err("args.outcome must be \"ok\", \"panicked\" or \"cancelled\"")
-                        );
+                        return Err(cx.err(
+                            "args.outcome must be \"ok\", \"panicked\", \"cancelled\" or \"shutdown\"",
+                        ));
                     }
                 });
                 t.panic_message = arg(e, "message").and_then(Value::as_str).map(String::from);
@@ -331,6 +332,7 @@ pub fn parse(text: &str) -> Result<Trace, ImportError> {
                 let id = e.id.ok_or_else(|| cx.err("`id` is missing"))?;
                 let status = match arg(e, "status").and_then(Value::as_str) {
                     Some("error") | None => 0,
+                    Some("cancelled") => crate::trace::HTTP_CANCELLED,
                     Some(s) => s
                         .parse()
                         .map_err(|_| cx.err(format!("args.status {s:?} is not a status")))?,

@@ -20,13 +20,13 @@ pub fn render(s: &Summary) -> String {
     let t = &s.tasks;
     let _ = writeln!(
         o,
-        "tasks      {} spawned ({} on the blocking pool): {} completed, {} panicked, {} cancelled, {} unfinished",
-        t.spawned, t.blocking, t.completed, t.panicked, t.cancelled, t.unfinished
+        "tasks      {} spawned ({} on the blocking pool): {} completed, {} panicked, {} cancelled, {} at shutdown, {} unfinished",
+        t.spawned, t.blocking, t.completed, t.panicked, t.cancelled, t.at_shutdown, t.unfinished
     );
-    if t.cancelled > 0 && !s.stopped {
+    if t.at_shutdown > 0 && !s.stopped {
         let _ = writeln!(
             o,
-            "           (cancelled: still alive when the runtime shut down, such as pooled HTTP connections)"
+            "           (at shutdown: still alive when the runtime shut down, such as pooled HTTP connections; cancelled: aborted by the scenario)"
         );
     }
     let _ = writeln!(o, "polls      {}   wakes {}", s.polls, s.wakes);

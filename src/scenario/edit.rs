@@ -331,10 +331,10 @@ fn steps_knobs(
                 continue;
             }
             let Some(inner) = v.as_inline_table() else {
-                if key == "join" {
+                if key == "join" || key == "race" {
                     for (j, _) in v.as_array().into_iter().flatten().enumerate() {
                         let branch = [at.clone(), vec![Seg::Index(j)]].concat();
-                        let p = format!("{label} · join {} · ", j + 1);
+                        let p = format!("{label} · {key} {} · ", j + 1);
                         steps_knobs(root, branch, &p, section, add);
                     }
                 }
@@ -355,15 +355,23 @@ fn steps_knobs(
                         section.into(),
                         int(1, Limits::GROUP_COUNT, "tasks"),
                     );
-                    if inner.contains_key("wait_after_ms") {
-                        add(
-                            field("wait_after_ms"),
-                            format!("{label} · spawn wait_after_ms"),
-                            section.into(),
-                            int(0, Limits::DURATION_MS, "ms"),
-                        );
+                    for pause in ["wait_after_ms", "abort_after_ms"] {
+                        if inner.contains_key(pause) {
+                            add(
+                                field(pause),
+                                format!("{label} · spawn {pause}"),
+                                section.into(),
+                                int(0, Limits::DURATION_MS, "ms"),
+                            );
+                        }
                     }
                 }
+                "timeout" => add(
+                    field("ms"),
+                    format!("{label} · timeout ms"),
+                    section.into(),
+                    int(0, Limits::DURATION_MS, "ms"),
+                ),
                 "lazy" => add(
                     field("delay_ms"),
                     format!("{label} · lazy delay_ms"),

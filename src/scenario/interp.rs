@@ -170,6 +170,8 @@ impl RunContext {
             req,
             url: target.clone(),
         });
+        // Dropped before the answer (a timeout, a race, an abort): recorded as cancelled.
+        let in_flight = InFlight(req);
         let status = match self.client.get(&url).send().await {
             Ok(resp) => {
                 let status = resp.status().as_u16();
@@ -181,7 +183,20 @@ impl RunContext {
             }
             Err(_) => 0,
         };
+        std::mem::forget(in_flight);
         record(EventKind::HttpEnd { req, status });
+    }
+}
+
+/// A request in flight: dropped before its answer, it ends as cancelled.
+struct InFlight(u64);
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        record(EventKind::HttpEnd {
+            req: self.0,
+            status: crate::trace::HTTP_CANCELLED,
+        });
     }
 }
 
@@ -385,24 +400,34 @@ async fn run_step(
             count,
             steps,
             wait,
-            wait_after_ms,
+            ..
         } => {
             drop(before);
             // The children's steps follow the spawn's entry and its pause's (see
             // `Step::table_len`).
-            let first_child = id + 1 + u32::from(wait_after_ms.is_some());
+            let pause_ms = step.spawn_pause();
+            let first_child = id + 1 + u32::from(pause_ms.is_some());
             let handles: Vec<_> = (0..*count)
                 .filter_map(|_| ctx.spawn_task(name, steps, first_child))
                 .collect();
-            if !*wait {
-                return None;
-            }
             let mut pause = None;
-            if let Some(ms) = wait_after_ms {
+            if let Some((ms, abort)) = pause_ms {
                 // The children are tasks: they run while the parent sleeps.
                 let sleeping = InStep::enter(None, id + 1);
-                tokio::time::sleep(Duration::from_millis(*ms)).await;
+                tokio::time::sleep(Duration::from_millis(ms)).await;
+                if abort {
+                    for h in &handles {
+                        // Said first, so the child's unfinished end reads as cancelled.
+                        record(EventKind::Abort {
+                            task: crate::capture::task_id_u64(h.id()),
+                        });
+                        h.abort();
+                    }
+                }
                 pause = Some(sleeping);
+            }
+            if !*wait {
+                return pause;
             }
             let waiting = InStep::enter(pause, id);
             for h in handles {
@@ -410,6 +435,32 @@ async fn run_step(
                 let _ = h.await;
             }
             Some(waiting)
+        }
+        Step::Timeout { ms, steps } => {
+            let within = InStep::enter(before, id);
+            let inner = run_steps_after(ctx.clone(), steps.clone(), id + 1, None);
+            // At the deadline the steps are dropped where they are: their marks are left by
+            // the drop, and an open request is recorded as cancelled.
+            if let Ok(open) = tokio::time::timeout(Duration::from_millis(*ms), inner).await {
+                drop(open);
+            }
+            Some(within)
+        }
+        Step::Race(branches) => {
+            let race = InStep::enter(before, id);
+            let mut first = id + 1;
+            let futures: Vec<_> = branches
+                .iter()
+                .map(|b| {
+                    let f = run_steps(ctx.clone(), b.clone(), first);
+                    first += b.table_len();
+                    f
+                })
+                .collect();
+            // The first to finish wins; the others are dropped where they are.
+            let (_, _, losers) = futures_util::future::select_all(futures).await;
+            drop(losers);
+            Some(race)
         }
         Step::Lazy { delay_ms, steps } => {
             let waiting = InStep::enter(before, id);
@@ -461,6 +512,8 @@ async fn leaf_step(ctx: &Arc<RunContext>, step: &Step) {
         | Step::Join(_)
         | Step::Spawn { .. }
         | Step::Lazy { .. }
+        | Step::Timeout { .. }
+        | Step::Race(_)
         | Step::Panic(_) => {}
         Step::RecvReady(n) => {
             let n = *n;

@@ -152,7 +152,19 @@ pub enum Step {
         /// Sleep this long after spawning, then await the children (the eager task: it
         /// runs during the pause).
         wait_after_ms: Option<u64>,
+        /// Sleep this long after spawning, then abort the children (`JoinHandle::abort`,
+        /// `Task.cancel()`).
+        abort_after_ms: Option<u64>,
     },
+    /// Run the nested steps; at `ms` drop them where they are (`tokio::time::timeout`,
+    /// `asyncio.wait_for`) and go on with the next step.
+    Timeout {
+        ms: u64,
+        steps: Steps,
+    },
+    /// Run the branches concurrently; the first to finish wins and the others are dropped
+    /// (`select!`, `asyncio.wait(FIRST_COMPLETED)`).
+    Race(Vec<Steps>),
     /// Build the future of `steps`, wait `delay_ms` without polling it, then await it: a
     /// coroutine does nothing until it is awaited.
     Lazy {
@@ -184,13 +196,15 @@ impl Step {
     pub fn table_len(&self) -> u32 {
         match self {
             Step::Permit { steps, .. } => 2 + steps.table_len(),
-            Step::Spawn {
-                steps,
-                wait_after_ms,
-                ..
-            } => 1 + u32::from(wait_after_ms.is_some()) + steps.table_len(),
-            Step::Repeat { steps, .. } | Step::Lazy { steps, .. } => 1 + steps.table_len(),
-            Step::Join(branches) => 1 + branches.iter().map(Steps::table_len).sum::<u32>(),
+            Step::Spawn { steps, .. } => {
+                1 + u32::from(self.spawn_pause().is_some()) + steps.table_len()
+            }
+            Step::Repeat { steps, .. } | Step::Lazy { steps, .. } | Step::Timeout { steps, .. } => {
+                1 + steps.table_len()
+            }
+            Step::Join(branches) | Step::Race(branches) => {
+                1 + branches.iter().map(Steps::table_len).sum::<u32>()
+            }
             _ => 1,
         }
     }
@@ -202,9 +216,25 @@ impl Step {
             Step::Permit { steps, .. }
             | Step::Repeat { steps, .. }
             | Step::Spawn { steps, .. }
-            | Step::Lazy { steps, .. } => std::slice::from_ref(steps),
-            Step::Join(branches) => branches,
+            | Step::Lazy { steps, .. }
+            | Step::Timeout { steps, .. } => std::slice::from_ref(steps),
+            Step::Join(branches) | Step::Race(branches) => branches,
             _ => &[],
+        }
+    }
+
+    /// A `spawn`'s pause after spawning, if it has one: `(ms, true)` to abort the children
+    /// then, `(ms, false)` to await them (`abort_after_ms`, `wait_after_ms`).
+    pub fn spawn_pause(&self) -> Option<(u64, bool)> {
+        match self {
+            Step::Spawn {
+                wait_after_ms,
+                abort_after_ms,
+                ..
+            } => abort_after_ms
+                .map(|ms| (ms, true))
+                .or(wait_after_ms.map(|ms| (ms, false))),
+            _ => None,
         }
     }
 }
@@ -404,7 +434,7 @@ fn table_of(steps: &Steps, depth: u8, table: &mut Vec<StepInfo>) {
                 count,
                 steps,
                 wait,
-                wait_after_ms,
+                ..
             } => {
                 let label = if *wait {
                     format!("spawn ×{count} {name}, wait")
@@ -412,16 +442,38 @@ fn table_of(steps: &Steps, depth: u8, table: &mut Vec<StepInfo>) {
                     format!("spawn ×{count} {name}")
                 };
                 table.push(entry("spawn", label, wait.then_some(W::Join), None));
-                if let Some(ms) = wait_after_ms {
-                    // The pause between spawning and awaiting: the children run meanwhile.
-                    table.push(entry(
+                // The pause after spawning: the children run meanwhile.
+                match step.spawn_pause() {
+                    Some((ms, false)) => table.push(entry(
                         "spawn",
                         format!("sleep {ms} ms before awaiting {name}"),
                         Some(W::Timer),
                         None,
-                    ));
+                    )),
+                    Some((ms, true)) => table.push(entry(
+                        "spawn",
+                        format!("sleep {ms} ms, then abort {name}"),
+                        Some(W::Timer),
+                        None,
+                    )),
+                    None => {}
                 }
                 table_of(steps, depth + 1, table);
+            }
+            Step::Timeout { ms, steps } => {
+                table.push(entry("timeout", format!("timeout {ms} ms"), None, None));
+                table_of(steps, depth + 1, table);
+            }
+            Step::Race(branches) => {
+                table.push(entry(
+                    "race",
+                    format!("race ×{}", branches.len()),
+                    None,
+                    None,
+                ));
+                for b in branches {
+                    table_of(b, depth + 1, table);
+                }
             }
             Step::Lazy { delay_ms, steps } => {
                 table.push(entry(

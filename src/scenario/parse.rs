@@ -265,6 +265,15 @@ enum RawStep {
     SendTo(RawChannelOp),
     RecvFrom(RawChannelOp),
     Lazy(RawLazy),
+    Timeout(RawTimeout),
+    Race(Vec<RawSteps>),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTimeout {
+    ms: u64,
+    steps: RawSteps,
 }
 
 #[derive(Deserialize)]
@@ -306,6 +315,7 @@ struct RawSpawn {
     #[serde(default = "yes")]
     wait: bool,
     wait_after_ms: Option<u64>,
+    abort_after_ms: Option<u64>,
 }
 
 fn one() -> u64 {
@@ -459,6 +469,7 @@ impl Validator<'_> {
             channels: &channels,
             first_use: std::cell::RefCell::new(BTreeMap::new()),
             allow_external: raw.allow_external,
+            time_limit_s,
         };
         let Some(groups_raw) = raw.task else {
             return self.err(
@@ -753,13 +764,51 @@ impl Validator<'_> {
                     Some(ms) => Some(self.duration(&span, "wait_after_ms", ms)?),
                     None => None,
                 };
+                if s.abort_after_ms.is_some() && wait_after_ms.is_some() {
+                    return self.err(
+                        span,
+                        "`abort_after_ms` and `wait_after_ms` are two ends of one pause: give \
+                         one of them",
+                    );
+                }
+                let abort_after_ms = match s.abort_after_ms {
+                    Some(ms) => Some(self.duration(&span, "abort_after_ms", ms)?),
+                    None => None,
+                };
                 Step::Spawn {
                     name: s.name.into(),
                     count: s.count,
                     steps: self.steps(ctx, s.steps, span, depth + 1)?,
                     wait: s.wait,
                     wait_after_ms,
+                    abort_after_ms,
                 }
+            }
+            RawStep::Timeout(t) => {
+                let ms = self.duration(&span, "ms", t.ms)?;
+                if let Some(limit_s) = ctx.time_limit_s.filter(|&l| ms > l * 1000) {
+                    return self.err(
+                        span,
+                        format!(
+                            "a `timeout` of {ms} ms is longer than the scenario's \
+                             `time_limit_s = {limit_s}`: the run would be stopped first"
+                        ),
+                    );
+                }
+                Step::Timeout {
+                    ms,
+                    steps: self.steps(ctx, t.steps, span, depth + 1)?,
+                }
+            }
+            RawStep::Race(branches) => {
+                if branches.len() < 2 {
+                    return self.err(span, "`race` needs at least two step lists to race");
+                }
+                let mut out = Vec::with_capacity(branches.len());
+                for b in branches {
+                    out.push(self.steps(ctx, b, span.clone(), depth + 1)?);
+                }
+                Step::Race(out)
             }
             RawStep::Lazy(l) => Step::Lazy {
                 delay_ms: self.duration(&span, "delay_ms", l.delay_ms)?,
@@ -937,6 +986,8 @@ struct StepContext<'a> {
     /// Where each channel is first sent to / received from (`send_to`, `recv_from`).
     first_use: std::cell::RefCell<BTreeMap<(String, &'static str), Range<usize>>>,
     allow_external: bool,
+    /// The scenario's `time_limit_s`, which a `timeout` must not exceed.
+    time_limit_s: Option<u64>,
 }
 
 /// Adds up, per channel, the messages `steps` sends and receives when run `times` times.
@@ -1264,6 +1315,58 @@ mod tests {
             assert_eq!((d.line, d.column), (6, 3), "{bad:?}");
             assert!(d.message.contains("one line of 1 to 200"), "{}", d.message);
         }
+    }
+
+    #[test]
+    fn timeout_race_and_abort_parse_and_refuse_nonsense() {
+        let sc = parse(
+            "t.toml",
+            &format!(
+                "{HEAD}[[task]]\nname = \"g\"\nsteps = [\n  \
+                 {{ timeout = {{ ms = 150, steps = [{{ http_get = \"/a\" }}] }} }},\n  \
+                 {{ race = [[{{ sleep_ms = 1 }}], [{{ sleep_ms = 2 }}, {{ yield_now = true }}]] }},\n  \
+                 {{ spawn = {{ name = \"w\", count = 2, abort_after_ms = 20, steps = [{{ sleep_ms = 100 }}] }} }},\n]\n"
+            ),
+        )
+        .expect("valid");
+        let steps = &sc.groups[0].steps;
+        assert!(matches!(&steps[0], Step::Timeout { ms: 150, .. }));
+        assert!(matches!(&steps[1], Step::Race(b) if b.len() == 2));
+        assert_eq!(steps[2].spawn_pause(), Some((20, true)));
+        let labels: Vec<String> = sc.step_table().into_iter().map(|s| s.label).collect();
+        assert_eq!(
+            labels,
+            [
+                "timeout 150 ms",
+                "GET /a",
+                "race ×2",
+                "sleep 1 ms",
+                "sleep 2 ms",
+                "yield",
+                "spawn ×2 w, wait",
+                "sleep 20 ms, then abort w",
+                "sleep 100 ms",
+            ]
+        );
+        let at = |step: &str| {
+            format!("{HEAD}time_limit_s = 1\n[[task]]\nname = \"g\"\nsteps = [\n  {step},\n]\n")
+        };
+        let d = err(&at(
+            "{ timeout = { ms = 5000, steps = [{ sleep_ms = 1 }] } }",
+        ));
+        assert_eq!((d.line, d.column), (7, 3));
+        assert!(
+            d.message
+                .contains("longer than the scenario's `time_limit_s = 1`"),
+            "{}",
+            d.message
+        );
+        let d = err(&at("{ race = [[{ sleep_ms = 1 }]] }"));
+        assert!(d.message.contains("at least two"), "{}", d.message);
+        let d = err(&at(
+            "{ spawn = { name = \"w\", abort_after_ms = 5, wait_after_ms = 5, steps = [{ sleep_ms = 1 }] } }",
+        ));
+        assert!(d.message.contains("give one of them"), "{}", d.message);
     }
 
     #[test]

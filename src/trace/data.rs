@@ -120,6 +120,7 @@ impl Trace {
             Outcome::Ok => 0,
             Outcome::Panicked => 1,
             Outcome::Cancelled => 2,
+            Outcome::Shutdown => 3,
         };
         let mut last_wake = 0;
         TraceData {
@@ -263,6 +264,7 @@ impl Trace {
                 Some(0) => Some(Outcome::Ok),
                 Some(1) => Some(Outcome::Panicked),
                 Some(2) => Some(Outcome::Cancelled),
+                Some(3) => Some(Outcome::Shutdown),
                 Some(o) => return bad(format!("task {}: unknown outcome {o}", td.id)),
             };
             let mut task = Task::new(td.id);

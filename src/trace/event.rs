@@ -81,6 +81,11 @@ pub enum EventKind {
     Heartbeat {
         late_ns: u64,
     },
+    /// The scenario aborts task `task` (`JoinHandle::abort`), recorded just before: when
+    /// the task then ends unfinished, it was cancelled, not left at shutdown.
+    Abort {
+        task: TaskId,
+    },
     /// A `print` step: a line of output from the task running on this thread.
     Print {
         text: Arc<str>,

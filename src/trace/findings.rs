@@ -456,7 +456,10 @@ fn lost_wakeups(trace: &Trace, out: &mut Vec<Finding>) {
         let Some(last) = trace.task_polls(i as u32).last().map(|r| *trace.poll(*r)) else {
             continue;
         };
-        if last.outcome() != PollOutcome::Pending || t.outcome == Some(Outcome::Ok) {
+        // A cancelled task was aborted while it waited: nothing was lost.
+        if last.outcome() != PollOutcome::Pending
+            || matches!(t.outcome, Some(Outcome::Ok | Outcome::Cancelled))
+        {
             continue;
         }
         let woken_after = trace

@@ -20,7 +20,11 @@ pub enum TaskKind {
 pub enum Outcome {
     Ok,
     Panicked,
+    /// Aborted by the scenario (`JoinHandle::abort`, `Task.cancel()`) and dropped unfinished.
     Cancelled,
+    /// Still alive when the runtime shut down (pooled connections, a stopped run's tasks):
+    /// dropped unfinished, but nobody cancelled it.
+    Shutdown,
 }
 
 impl Outcome {
@@ -29,6 +33,7 @@ impl Outcome {
             Outcome::Ok => "ok",
             Outcome::Panicked => "panicked",
             Outcome::Cancelled => "cancelled",
+            Outcome::Shutdown => "shutdown",
         }
     }
 }
@@ -379,9 +384,13 @@ pub struct HttpRequest {
     pub url: Arc<str>,
     pub start_ns: u64,
     pub end_ns: Option<u64>,
-    /// HTTP status; 0 for a failed request (no response).
+    /// HTTP status; 0 for a failed request (no response), [`HTTP_CANCELLED`] for one
+    /// dropped before its answer (a `timeout` or `race` that dropped its step).
     pub status: Option<u16>,
 }
+
+/// The status of a request dropped before its answer came (no HTTP status is below 100).
+pub const HTTP_CANCELLED: u16 = 1;
 
 /// A line a task printed (the `print` step), at `ts_ns`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -569,6 +578,8 @@ pub struct Trace {
     pub heartbeats: Vec<Heartbeat>,
     /// The `print` steps' lines, in time order.
     pub prints: Vec<PrintLine>,
+    /// Tasks the scenario aborted (their unfinished end is a cancellation).
+    aborted: std::collections::HashSet<TaskId>,
     /// Events received from capture.
     pub events: u64,
     /// Events not recorded: discarded by capture (channel full) or past the memory cap;
@@ -934,6 +945,16 @@ impl Trace {
                 EventKind::Heartbeat { late_ns } => {
                     self.heartbeats.push(Heartbeat { ts_ns: ts, late_ns })
                 }
+                EventKind::Abort { task } => {
+                    self.aborted.insert(task);
+                    // Its end may have come in first (another thread's batch).
+                    if let Some(i) = self.task_index(task) {
+                        let t = &mut self.tasks[i as usize];
+                        if t.outcome == Some(Outcome::Shutdown) {
+                            t.outcome = Some(Outcome::Cancelled);
+                        }
+                    }
+                }
                 EventKind::Print { text } => {
                     let task = self.running_on(thread);
                     // Batches of different threads arrive in any order: kept sorted.
@@ -1206,6 +1227,7 @@ impl Trace {
         let last_run_end = self.task_polls(idx).last().map(|r| self.poll(*r).end_ns());
         let ran = last_run_end.is_some();
         let panicked = self.panics.contains_key(&task);
+        let aborted = self.aborted.contains(&task);
         let t = &mut self.tasks[idx as usize];
         if t.kind == TaskKind::Blocking {
             // Its closure returned then; tokio's bookkeeping after it is not its work.
@@ -1219,7 +1241,8 @@ impl Trace {
         t.outcome = Some(match (finished, panicked) {
             (true, true) => Outcome::Panicked,
             (true, false) => Outcome::Ok,
-            (false, _) => Outcome::Cancelled,
+            (false, _) if aborted => Outcome::Cancelled,
+            (false, _) => Outcome::Shutdown,
         });
     }
 
@@ -1400,7 +1423,8 @@ impl Trace {
             let t = &tasks[p.task as usize];
             // A cancelled task was idle when it was dropped, so a "poll" still open then
             // (another worker had popped its notification) never really ran.
-            t.outcome == Some(Outcome::Cancelled) && t.end_ns().is_some_and(|end| p.end_ns() > end)
+            matches!(t.outcome, Some(Outcome::Cancelled | Outcome::Shutdown))
+                && t.end_ns().is_some_and(|end| p.end_ns() > end)
         };
         let any_phantom = self.lanes.iter().any(|l| l.polls.iter().any(phantom));
         let sorted = self.tasks.windows(2).all(|w| w[0].id < w[1].id);
@@ -1928,9 +1952,44 @@ mod tests {
         t.ingest(batch(1, b));
         t.finish();
         let task = t.task_by_id(1).expect("task");
-        assert_eq!(task.outcome, Some(Outcome::Cancelled));
+        assert_eq!(
+            task.outcome,
+            Some(Outcome::Shutdown),
+            "dropped, not aborted"
+        );
         assert_eq!(t.polls_of(task).len(), 1);
         assert_eq!(t.lanes[0].polls.len(), 1);
+    }
+
+    #[test]
+    fn an_aborted_task_is_cancelled_whichever_batch_comes_first() {
+        for abort_first in [true, false] {
+            let mut t = Trace::new("t");
+            let mut a = vec![spawn(0, 1), spawn(0, 2)];
+            a.extend(poll(10, 20, 1));
+            a.extend(poll(21, 22, 2));
+            // Thread 1 says it aborts task 1; task 1 then ends unfinished on thread 0, and
+            // task 2, never aborted, is dropped at shutdown.
+            let b = vec![ev(25, EventKind::Abort { task: 1 })];
+            a.push(ev(30, EventKind::Terminate { task: 1 }));
+            a.push(ev(40, EventKind::Terminate { task: 2 }));
+            if abort_first {
+                t.ingest(batch(1, b));
+                t.ingest(batch(0, a));
+            } else {
+                t.ingest(batch(0, a));
+                t.ingest(batch(1, b));
+            }
+            t.finish();
+            let one = t.task_by_id(1).expect("task 1");
+            assert_eq!(
+                one.outcome,
+                Some(Outcome::Cancelled),
+                "abort first: {abort_first}"
+            );
+            let two = t.task_by_id(2).expect("task 2");
+            assert_eq!(two.outcome, Some(Outcome::Shutdown));
+        }
     }
 
     /// What capture records: tokio enters a task's span around each poll, and once more to
@@ -1973,7 +2032,7 @@ mod tests {
     }
 
     #[test]
-    fn a_drop_alone_is_a_cancellation_and_a_repoll_without_terminate_stays_a_poll() {
+    fn a_drop_alone_is_an_end_at_shutdown_and_a_repoll_without_terminate_stays_a_poll() {
         let mut t = Trace::new("t");
         let mut a = vec![spawn(0, 1), spawn(0, 2)];
         // Task 2 wakes itself during its poll and is polled again at once: two polls.
@@ -1992,11 +2051,11 @@ mod tests {
         t.ingest(batch(0, a));
         t.finish();
         let one = t.task_by_id(1).expect("task 1");
-        assert_eq!(one.outcome, Some(Outcome::Cancelled));
+        assert_eq!(one.outcome, Some(Outcome::Shutdown));
         assert_eq!(t.polls_of(one).len(), 1);
         assert_eq!(t.poll(t.polls_of(one)[0]).outcome(), PollOutcome::Pending);
         let two = t.task_by_id(2).expect("task 2");
-        assert_eq!(two.outcome, Some(Outcome::Cancelled));
+        assert_eq!(two.outcome, Some(Outcome::Shutdown));
         let outcomes: Vec<_> = t
             .polls_of(two)
             .iter()

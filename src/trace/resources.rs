@@ -112,6 +112,7 @@ impl Trace {
                     Some(200) => 0,
                     Some(429) => 1,
                     Some(0) => 3,
+                    Some(super::model::HTTP_CANCELLED) => 4,
                     Some(_) => 2,
                     None => 4,
                 };

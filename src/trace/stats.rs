@@ -47,7 +47,11 @@ pub struct TaskCounts {
     pub spawned: u64,
     pub completed: u64,
     pub panicked: u64,
+    /// Aborted by the scenario (`abort_after_ms`) and dropped unfinished.
     pub cancelled: u64,
+    /// Dropped unfinished when the runtime shut down, without being cancelled: pooled HTTP
+    /// connections, a stopped run's tasks.
+    pub at_shutdown: u64,
     /// Still running when the trace ended (a stopped run).
     pub unfinished: u64,
     pub blocking: u64,
@@ -473,6 +477,7 @@ impl Summary {
                     });
                 }
                 Some(Outcome::Cancelled) => tasks.cancelled += 1,
+                Some(Outcome::Shutdown) => tasks.at_shutdown += 1,
                 None => tasks.unfinished += 1,
             }
         }
@@ -576,6 +581,7 @@ pub(super) fn http_summary(trace: &Trace) -> HttpSummary {
     for h in &trace.http {
         let key = match h.status {
             Some(0) => "error".to_string(),
+            Some(super::model::HTTP_CANCELLED) => "cancelled".to_string(),
             Some(s) => s.to_string(),
             None => "unfinished".to_string(),
         };

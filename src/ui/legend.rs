@@ -19,6 +19,8 @@ enum Swatch {
     Refused,
     /// A `print` line's mark on a task row.
     Print,
+    /// A cancelled task's end.
+    Cancelled,
     Spawn,
     Done,
     Panic,
@@ -33,6 +35,7 @@ pub fn legend_ui(
     waits: &std::collections::BTreeSet<WaitReason>,
     refused: bool,
     printed: bool,
+    cancelled: bool,
 ) {
     let sample = theme.group_color("fetch");
     let wait_items = [
@@ -97,6 +100,10 @@ pub fn legend_ui(
         Swatch::Print,
         "a print line of the task (listed in Output; click one to find it)",
     ));
+    let cancelled = cancelled.then_some((
+        Swatch::Cancelled,
+        "cancelled: aborted by the scenario (a small grey x: still alive at shutdown)",
+    ));
     ui.horizontal_wrapped(|ui| {
         ui.strong("Legend");
         for (swatch, text) in first
@@ -106,6 +113,7 @@ pub fn legend_ui(
             .chain(refused)
             .chain(printed)
             .chain(items)
+            .chain(cancelled)
         {
             let (rect, _) = ui.allocate_exact_size(vec2(22.0, 14.0), Sense::hover());
             paint(ui, rect, &swatch, theme);
@@ -167,6 +175,7 @@ fn paint(ui: &Ui, rect: Rect, swatch: &Swatch, theme: &Theme) {
             );
         }
         Swatch::Print => paint_print_mark(p, pos2(c.x, rect.top() + 1.0), theme),
+        Swatch::Cancelled => super::timeline::paint_cancelled_mark(p, c, theme),
         Swatch::Spawn => {
             p.add(egui::Shape::convex_polygon(
                 vec![

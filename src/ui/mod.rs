@@ -1381,9 +1381,14 @@ impl App {
         let refused =
             trace.is_some_and(|t| t.http.iter().any(|h| matches!(h.status, Some(429 | 0))));
         let printed = trace.is_some_and(|t| !t.prints.is_empty());
+        let cancelled = trace.is_some_and(|t| {
+            t.tasks
+                .iter()
+                .any(|task| task.outcome == Some(crate::trace::Outcome::Cancelled))
+        });
         if !self.state.presenting || self.state.present_legend {
             egui::Panel::bottom("legend").show(ui, |ui| {
-                legend::legend_ui(ui, &theme, &waits, refused, printed)
+                legend::legend_ui(ui, &theme, &waits, refused, printed, cancelled)
             });
         }
         if let Some(t) = trace.filter(|_| printed && self.compare.is_none()) {

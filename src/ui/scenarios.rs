@@ -195,7 +195,7 @@ pub fn scenario_panel_ui(
     }
     egui::ScrollArea::vertical()
         .id_salt("scenario list")
-        .max_height(ui.available_height() * 0.35)
+        .max_height(ui.available_height() * 0.45)
         .show(ui, |ui| {
             for (i, entry) in entries.iter().enumerate() {
                 let title = entry.title(language);
@@ -384,18 +384,28 @@ pub fn steps_summary(steps: &[Step]) -> String {
                     .join(" | ")
             ),
             Step::Spawn {
-                name,
-                count,
-                steps,
-                wait_after_ms,
-                ..
-            } => match wait_after_ms {
-                Some(ms) => format!(
+                name, count, steps, ..
+            } => match s.spawn_pause() {
+                Some((ms, false)) => format!(
                     "spawn {count} `{name}` [{}], sleep {ms} ms, await them",
+                    steps_summary(steps)
+                ),
+                Some((ms, true)) => format!(
+                    "spawn {count} `{name}` [{}], abort them after {ms} ms",
                     steps_summary(steps)
                 ),
                 None => format!("spawn {count} `{name}` [{}]", steps_summary(steps)),
             },
+            Step::Timeout { ms, steps } => {
+                format!("within {ms} ms [{}], else drop it", steps_summary(steps))
+            }
+            Step::Race(b) => format!(
+                "race [{}], the first wins",
+                b.iter()
+                    .map(|s| steps_summary(s))
+                    .collect::<Vec<_>>()
+                    .join(" | ")
+            ),
             Step::Lazy { delay_ms, steps } => format!(
                 "build [{}], await it after {delay_ms} ms",
                 steps_summary(steps)

@@ -1416,13 +1416,21 @@ fn paint_task_row(
                 painter.line_segment([pos2(x - 5.0, mid - 5.0), pos2(x + 5.0, mid + 5.0)], s);
                 painter.line_segment([pos2(x - 5.0, mid + 5.0), pos2(x + 5.0, mid - 5.0)], s);
             }
-            Outcome::Cancelled => {
+            Outcome::Cancelled => paint_cancelled_mark(&painter, pos2(x, mid), theme),
+            Outcome::Shutdown => {
                 let s = Stroke::new(1.5, theme.cancelled);
                 painter.line_segment([pos2(x - 3.0, mid - 3.0), pos2(x + 3.0, mid + 3.0)], s);
                 painter.line_segment([pos2(x - 3.0, mid + 3.0), pos2(x + 3.0, mid - 3.0)], s);
             }
         }
     }
+}
+
+/// A cancelled task's end (aborted by the scenario): a struck-through circle.
+pub(crate) fn paint_cancelled_mark(painter: &egui::Painter, c: egui::Pos2, theme: &Theme) {
+    let s = Stroke::new(2.0, theme.text);
+    painter.circle_stroke(c, 5.0, s);
+    painter.line_segment([c + vec2(-3.5, 3.5), c + vec2(3.5, -3.5)], s);
 }
 
 /// In a truncated trace, a line across the lanes where recording stopped: nothing after it
