@@ -1701,7 +1701,7 @@ fn the_output_panel_lists_the_prints_and_finds_each_one() {
 /// the run has some.
 #[test]
 fn cancelled_tasks_get_their_own_mark_in_the_legend() {
-    let mut h = run_shipped("Cancellation: timeouts, races, abort");
+    let h = run_shipped("Cancellation: timeouts, races, abort");
     h.get_by_label_contains("cancelled: aborted by the scenario");
     let cancelled = trace_of(&h)
         .tasks
