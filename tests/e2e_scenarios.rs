@@ -1318,3 +1318,67 @@ fn timeouts_races_and_aborts_cancel_where_the_work_waits() {
         .expect("printed");
     assert!(sup.time >= 195.0, "{sup:?}");
 }
+
+/// A one-shot result: the awaiters wait on it (reason `result`), unpolled, until the setter
+/// sets it; then they go on together.
+#[test]
+fn awaiters_of_a_result_wait_unpolled_until_it_is_set() {
+    let (trace, s) = run_named("future_handoff");
+    let loader = tasks_named(&trace, "loader")[0];
+    let set_at = trace
+        .http
+        .iter()
+        .find(|h| h.task == Some(loader.id))
+        .and_then(|h| h.end_ns)
+        .expect("the loader's answer");
+    assert!(set_at >= 195_000_000, "the config came at {set_at} ns");
+    let workers = tasks_named(&trace, "worker");
+    assert_eq!(workers.len(), 3);
+    for w in &workers {
+        let i = trace
+            .tasks
+            .iter()
+            .position(|t| t.id == w.id)
+            .expect("index") as u32;
+        // Waiting for the result halfway to it, and not polled in between.
+        let states = trace.task_states(i);
+        let mid = set_at / 2;
+        let at_mid = states
+            .iter()
+            .find(|s| s.start_ns <= mid && mid < s.end_ns)
+            .expect("a state at the middle");
+        assert_eq!(
+            (at_mid.state, at_mid.wait),
+            (TaskState::Waiting, Some(WaitReason::Result)),
+            "task {}",
+            w.id
+        );
+        let polls_before: Vec<_> = trace
+            .polls_of(w)
+            .iter()
+            .map(|r| *trace.poll(*r))
+            .filter(|p| p.start_ns < set_at)
+            .collect();
+        assert_eq!(
+            polls_before.len(),
+            1,
+            "polled once, then parked on the result"
+        );
+        // Its own request only after the result was set.
+        let req = trace
+            .http
+            .iter()
+            .find(|h| h.task == Some(w.id))
+            .expect("its request");
+        assert!(
+            req.start_ns >= set_at,
+            "task {} asked before the result",
+            w.id
+        );
+    }
+    let g = &s.groups["worker"];
+    assert!(
+        g.waits.get("result").copied().unwrap_or(0.0) > 0.0,
+        "the summary counts the wait: {g:?}"
+    );
+}

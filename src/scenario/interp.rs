@@ -33,6 +33,8 @@ pub struct RunContext {
     semaphores: HashMap<String, Arc<Semaphore>>,
     /// The named channels: the sending end, and the receiving end shared by the receivers.
     channels: HashMap<String, Channel>,
+    /// The one-shot results: set once (true), awaited by any number of tasks.
+    results: HashMap<String, tokio::sync::watch::Sender<bool>>,
     stop: Arc<AtomicBool>,
     next_request: AtomicU64,
     errors: Mutex<Vec<String>>,
@@ -69,6 +71,11 @@ impl RunContext {
                     let id = (scenario.semaphores.len() + i) as u32;
                     (name.clone(), Channel { id, tx, rx })
                 })
+                .collect(),
+            results: scenario
+                .results
+                .keys()
+                .map(|name| (name.clone(), tokio::sync::watch::Sender::new(false)))
                 .collect(),
             stop,
             next_request: AtomicU64::new(0),
@@ -504,6 +511,19 @@ async fn leaf_step(ctx: &Arc<RunContext>, step: &Step) {
         }
         Step::YieldNow => tokio::task::yield_now().await,
         Step::Print(text) => record(EventKind::Print { text: text.clone() }),
+        Step::SetResult(name) => match ctx.results.get(&**name) {
+            Some(r) => {
+                r.send_replace(true);
+            }
+            None => ctx.error(format!("unknown result `{name}`")),
+        },
+        Step::AwaitResult(name) => match ctx.results.get(&**name) {
+            Some(r) => {
+                // The sender lives as long as the run: the wait ends when it is set.
+                let _ = r.subscribe().wait_for(|set| *set).await;
+            }
+            None => ctx.error(format!("unknown result `{name}`")),
+        },
         // Pending, and the waker is dropped: nothing will ever poll this task again.
         Step::ForgetWake => std::future::poll_fn(|_| std::task::Poll::<()>::Pending).await,
         // Containers: run by `run_step`.

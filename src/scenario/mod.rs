@@ -172,6 +172,11 @@ pub enum Step {
         steps: Steps,
     },
     Panic(Arc<str>),
+    /// Set the one-shot result `name` (`fut.set_result()`, a oneshot's send): the tasks
+    /// awaiting it go on.
+    SetResult(Arc<str>),
+    /// Wait until the one-shot result `name` is set (`await fut`).
+    AwaitResult(Arc<str>),
     /// Print a line: recorded with the task and the time (print-debugging, like the
     /// lesson's `print(asyncio.current_task())`).
     Print(Arc<str>),
@@ -269,6 +274,8 @@ pub struct Scenario {
     pub semaphores: BTreeMap<String, usize>,
     /// Named bounded channels (`[channels]`): name → capacity.
     pub channels: BTreeMap<String, usize>,
+    /// Named one-shot results (`[results]`): name → what it holds, in words.
+    pub results: BTreeMap<String, String>,
     pub groups: Vec<TaskGroup>,
     /// What the timeline shows first (`[view]`).
     pub view: ViewConfig,
@@ -486,6 +493,18 @@ fn table_of(steps: &Steps, depth: u8, table: &mut Vec<StepInfo>) {
             }
             Step::Panic(_) => table.push(entry("panic", "panic".into(), None, None)),
             Step::Print(text) => table.push(entry("print", format!("print {text:?}"), None, None)),
+            Step::SetResult(name) => table.push(entry(
+                "set_result",
+                format!("set result {name}"),
+                None,
+                Some(name),
+            )),
+            Step::AwaitResult(name) => table.push(entry(
+                "await_result",
+                format!("await result {name}"),
+                Some(W::Result),
+                Some(name),
+            )),
             Step::RecvReady(n) => table.push(entry(
                 "recv_ready",
                 format!("recv_ready ×{n}"),

@@ -189,6 +189,8 @@ struct RawScenario {
     semaphores: BTreeMap<Spanned<String>, Spanned<u64>>,
     #[serde(default)]
     channels: BTreeMap<Spanned<String>, Spanned<u64>>,
+    #[serde(default)]
+    results: BTreeMap<Spanned<String>, Spanned<String>>,
     task: Option<Spanned<Vec<Spanned<RawGroup>>>>,
     view: Option<RawView>,
 }
@@ -261,6 +263,8 @@ enum RawStep {
     Spawn(RawSpawn),
     Panic(String),
     Print(String),
+    SetResult(String),
+    AwaitResult(String),
     RecvReady(u64),
     SendTo(RawChannelOp),
     RecvFrom(RawChannelOp),
@@ -464,9 +468,19 @@ impl Validator<'_> {
             channels.insert(name.get_ref().clone(), n as usize);
             channel_spans.insert(name.get_ref().clone(), name.span());
         }
+        let mut results = BTreeMap::new();
+        let mut result_spans = BTreeMap::new();
+        for (name, what) in &raw.results {
+            if name.get_ref().trim().is_empty() {
+                return self.err(name.span(), "a result's name must not be empty");
+            }
+            results.insert(name.get_ref().clone(), what.get_ref().clone());
+            result_spans.insert(name.get_ref().clone(), name.span());
+        }
         let ctx = StepContext {
             semaphores: &semaphores,
             channels: &channels,
+            results: &results,
             first_use: std::cell::RefCell::new(BTreeMap::new()),
             allow_external: raw.allow_external,
             time_limit_s,
@@ -517,6 +531,7 @@ impl Validator<'_> {
             });
         }
         self.channel_totals(&ctx, &groups, &channel_spans)?;
+        self.result_totals(&ctx, &groups, &result_spans)?;
         let view = self.view(
             raw.view.unwrap_or_default(),
             &groups,
@@ -537,6 +552,7 @@ impl Validator<'_> {
             heartbeat_period_ms,
             semaphores,
             channels,
+            results,
             groups,
             view,
         })
@@ -815,6 +831,12 @@ impl Validator<'_> {
                 steps: self.steps(ctx, l.steps, span, depth + 1)?,
             },
             RawStep::Panic(msg) => Step::Panic(msg.into()),
+            RawStep::SetResult(name) => {
+                Step::SetResult(self.result_name(ctx, &span, name, "set_result")?)
+            }
+            RawStep::AwaitResult(name) => {
+                Step::AwaitResult(self.result_name(ctx, &span, name, "await_result")?)
+            }
             RawStep::Print(text) => {
                 if text.trim().is_empty() || text.chars().count() > 200 || text.contains('\n') {
                     return self.err(
@@ -944,6 +966,82 @@ impl Validator<'_> {
         Ok(())
     }
 
+    /// A `set_result` / `await_result` step's name: declared under `[results]`. Remembers
+    /// where each is first set and awaited, for [`Self::result_totals`].
+    fn result_name(
+        &self,
+        ctx: &StepContext<'_>,
+        span: &Range<usize>,
+        name: String,
+        key: &'static str,
+    ) -> Checked<Arc<str>> {
+        if !ctx.results.contains_key(&name) {
+            let known: Vec<&str> = ctx.results.keys().map(String::as_str).collect();
+            let hint = did_you_mean(&name, known.iter().copied());
+            return self.err(
+                span.clone(),
+                format!(
+                    "unknown result `{name}`; declare it under [results] (declared: {}){hint}",
+                    if known.is_empty() {
+                        "none".to_string()
+                    } else {
+                        known.join(", ")
+                    }
+                ),
+            );
+        }
+        ctx.first_use
+            .borrow_mut()
+            .entry((name.clone(), key))
+            .or_insert_with(|| span.clone());
+        Ok(name.into())
+    }
+
+    /// A result is set exactly once in the whole run (counts multiplied through `count`,
+    /// `repeat` and `spawn`), and one that is awaited is set: else a task would wait forever,
+    /// or set it twice (asyncio's `InvalidStateError`).
+    fn result_totals(
+        &self,
+        ctx: &StepContext<'_>,
+        groups: &[TaskGroup],
+        declared: &BTreeMap<String, Range<usize>>,
+    ) -> Checked<()> {
+        let mut totals: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
+        for g in groups {
+            result_ops(&g.steps, g.count, &mut totals);
+        }
+        let first = ctx.first_use.borrow();
+        for name in ctx.results.keys() {
+            let (sets, awaits) = totals.get(name.as_str()).copied().unwrap_or((0, 0));
+            let at = |key: &'static str| {
+                first
+                    .get(&(name.clone(), key))
+                    .or_else(|| declared.get(name))
+                    .cloned()
+                    .unwrap_or(0..0)
+            };
+            if awaits > 0 && sets == 0 {
+                return self.err(
+                    at("await_result"),
+                    format!(
+                        "result `{name}` is awaited but never set (no `set_result = \"{name}\"`), \
+                         so its awaiters would wait forever"
+                    ),
+                );
+            }
+            if sets > 1 {
+                return self.err(
+                    at("set_result"),
+                    format!(
+                        "result `{name}` is set {sets} times (counts multiplied through `count`, \
+                         `repeat` and `spawn`); a one-shot result is set once"
+                    ),
+                );
+            }
+        }
+        Ok(())
+    }
+
     fn url(&self, ctx: &StepContext<'_>, span: &Range<usize>, url: String) -> Checked<String> {
         if url.starts_with('/') {
             return Ok(url);
@@ -983,6 +1081,7 @@ impl Validator<'_> {
 struct StepContext<'a> {
     semaphores: &'a BTreeMap<String, usize>,
     channels: &'a BTreeMap<String, usize>,
+    results: &'a BTreeMap<String, String>,
     /// Where each channel is first sent to / received from (`send_to`, `recv_from`).
     first_use: std::cell::RefCell<BTreeMap<(String, &'static str), Range<usize>>>,
     allow_external: bool,
@@ -1011,6 +1110,31 @@ fn channel_ops<'s>(steps: &'s [Step], times: u64, totals: &mut BTreeMap<&'s str,
             other => {
                 for b in other.nested() {
                     channel_ops(b, times, totals);
+                }
+            }
+        }
+    }
+}
+
+/// Adds up, per result, how often `steps` run `times` times set and await it.
+fn result_ops<'s>(steps: &'s [Step], times: u64, totals: &mut BTreeMap<&'s str, (u64, u64)>) {
+    for s in steps {
+        match s {
+            Step::SetResult(name) => {
+                let t = totals.entry(name).or_default();
+                t.0 = t.0.saturating_add(times);
+            }
+            Step::AwaitResult(name) => {
+                let t = totals.entry(name).or_default();
+                t.1 = t.1.saturating_add(times);
+            }
+            Step::Repeat { times: n, steps } => result_ops(steps, times.saturating_mul(*n), totals),
+            Step::Spawn { count, steps, .. } => {
+                result_ops(steps, times.saturating_mul(*count), totals)
+            }
+            other => {
+                for b in other.nested() {
+                    result_ops(b, times, totals);
                 }
             }
         }
@@ -1367,6 +1491,46 @@ mod tests {
             "{ spawn = { name = \"w\", abort_after_ms = 5, wait_after_ms = 5, steps = [{ sleep_ms = 1 }] } }",
         ));
         assert!(d.message.contains("give one of them"), "{}", d.message);
+    }
+
+    #[test]
+    fn results_are_declared_set_once_and_awaited_only_when_set() {
+        let file = |results: &str, steps: &str| {
+            format!(
+                "{HEAD}[results]\n{results}\n[[task]]\nname = \"g\"\ncount = 2\nsteps = [\n  {steps},\n]\n"
+            )
+        };
+        let sc = parse(
+            "t.toml",
+            &format!(
+                "{HEAD}[results]\ncfg = \"the config\"\n[[task]]\nname = \"a\"\nsteps = [{{ set_result = \"cfg\" }}]\n\
+                 [[task]]\nname = \"b\"\ncount = 3\nsteps = [{{ await_result = \"cfg\" }}]\n"
+            ),
+        )
+        .expect("valid");
+        assert_eq!(
+            sc.results.get("cfg").map(String::as_str),
+            Some("the config")
+        );
+        assert_eq!(sc.groups[1].steps[0], Step::AwaitResult("cfg".into()));
+        let table = sc.step_table();
+        assert_eq!(table[1].label, "await result cfg");
+        assert_eq!(table[1].wait, Some(crate::trace::WaitReason::Result));
+        // Awaited, never set: the await's line and column.
+        let d = err(&file("cfg = \"x\"", "{ await_result = \"cfg\" }"));
+        assert_eq!((d.line, d.column), (9, 3));
+        assert!(d.message.contains("awaited but never set"), "{}", d.message);
+        // Set by each of two tasks: twice.
+        let d = err(&file("cfg = \"x\"", "{ set_result = \"cfg\" }"));
+        assert!(d.message.contains("set 2 times"), "{}", d.message);
+        // Undeclared, with the nearest name.
+        let d = err(&file("config = \"x\"", "{ await_result = \"confg\" }"));
+        assert!(
+            d.message.contains("unknown result `confg`"),
+            "{}",
+            d.message
+        );
+        assert!(d.message.contains("did you mean `config`"), "{}", d.message);
     }
 
     #[test]

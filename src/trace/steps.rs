@@ -32,10 +32,13 @@ pub enum WaitReason {
     Io,
     /// No step of ours, or none that waits.
     Other,
+    /// A one-shot result another task has not set yet (`await_result`: a Future awaited).
+    /// Last, so that older trace files keep their reasons' numbers.
+    Result,
 }
 
 impl WaitReason {
-    pub const ALL: [WaitReason; 11] = [
+    pub const ALL: [WaitReason; 12] = [
         WaitReason::Http,
         WaitReason::Timer,
         WaitReason::Permit,
@@ -47,6 +50,7 @@ impl WaitReason {
         WaitReason::Never,
         WaitReason::Io,
         WaitReason::Other,
+        WaitReason::Result,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -62,6 +66,7 @@ impl WaitReason {
             WaitReason::Never => "never",
             WaitReason::Io => "io",
             WaitReason::Other => "other",
+            WaitReason::Result => "result",
         }
     }
 
@@ -83,6 +88,7 @@ impl WaitReason {
             WaitReason::Never => "never woken",
             WaitReason::Io => "waiting for I/O or a timer",
             WaitReason::Other => "waiting",
+            WaitReason::Result => "waiting for a result",
         }
     }
 }

@@ -348,6 +348,9 @@ pub fn scenario_facts(sc: &Scenario) -> Vec<(String, String)> {
     for (name, capacity) in &sc.channels {
         row("channel", format!("{name}: room for {capacity} messages"));
     }
+    for (name, what) in &sc.results {
+        row("result", format!("{name}: {what} (set once)"));
+    }
     for g in &sc.groups {
         let mut v = format!("{} × {}", g.count, steps_summary(&g.steps));
         if g.spawn_interval_ms > 0 {
@@ -412,6 +415,8 @@ pub fn steps_summary(steps: &[Step]) -> String {
             ),
             Step::Panic(_) => "panic".to_string(),
             Step::Print(text) => format!("print {text:?}"),
+            Step::SetResult(name) => format!("set result `{name}`"),
+            Step::AwaitResult(name) => format!("await result `{name}`"),
             Step::RecvReady(n) => format!("receive {n} ready messages"),
             Step::SendTo { channel, count } => format!("send {count} to `{channel}`"),
             Step::RecvFrom { channel, count } => format!("receive {count} from `{channel}`"),

@@ -31,6 +31,8 @@ pub fn wait_rgb(reason: WaitReason) -> Option<[u8; 3]> {
         W::ChannelRecv => [0x56, 0xB4, 0xE9],
         W::Blocking => [0x88, 0x22, 0x55],
         W::Yield => [150, 150, 150],
+        // Tol's indigo: apart from the Okabe–Ito colours above, and dark.
+        W::Result => [0x33, 0x22, 0x88],
         W::Never | W::Io | W::Other => return None,
     })
 }
@@ -45,7 +47,7 @@ pub fn wait_hatch(reason: WaitReason) -> Hatch {
         W::Timer => Hatch::Dots,
         W::Permit => Hatch::Diagonal,
         W::Join => Hatch::Horizontal,
-        W::ChannelSend => Hatch::BackDiagonal,
+        W::ChannelSend | W::Result => Hatch::BackDiagonal,
         W::ChannelRecv => Hatch::Vertical,
         W::Blocking | W::Never => Hatch::Cross,
     }
