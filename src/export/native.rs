@@ -46,16 +46,12 @@ struct ExtensionV4 {
     channel_ops: Vec<crate::trace::ChannelOp>,
 }
 
-/// Version-5 additions: version 4's, then the `print` lines.
+/// Version-5 additions: version 4's, then the `print` lines. (postcard writes a struct's
+/// fields one after the other, with no framing: a nested struct is the same bytes as its
+/// fields written in its place.)
 #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 struct ExtensionV5 {
-    truncated: bool,
-    parks: Vec<Vec<(u64, u64)>>,
-    cpus: u32,
-    steps: Vec<crate::trace::StepInfo>,
-    step_marks: Vec<Vec<(u64, u32, bool)>>,
-    resources: Vec<crate::trace::ResourceInfo>,
-    channel_ops: Vec<crate::trace::ChannelOp>,
+    v4: ExtensionV4,
     /// `(ts_ns, task id, text)` (see `TraceData::prints`).
     prints: Vec<(u64, Option<u64>, String)>,
 }
@@ -98,13 +94,15 @@ pub fn to_bytes(trace: &Trace) -> Vec<u8> {
     let prints = std::mem::take(&mut data.prints);
     let mut body = postcard::to_allocvec(&data).unwrap_or_default();
     let ext = ExtensionV5 {
-        truncated: trace.truncated,
-        parks,
-        cpus: trace.cpus,
-        steps,
-        step_marks,
-        resources,
-        channel_ops,
+        v4: ExtensionV4 {
+            truncated: trace.truncated,
+            parks,
+            cpus: trace.cpus,
+            steps,
+            step_marks,
+            resources,
+            channel_ops,
+        },
         prints,
     };
     body.extend(postcard::to_allocvec(&ext).unwrap_or_default());
@@ -160,37 +158,45 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Trace, LoadError> {
         1 => (ExtensionV5::default(), rest),
         2 => {
             let (v2, rest): (Extension, &[u8]) = postcard::take_from_bytes(rest).map_err(decode)?;
-            let ext = ExtensionV5 {
+            let v4 = ExtensionV4 {
                 truncated: v2.truncated,
-                ..ExtensionV5::default()
+                ..ExtensionV4::default()
             };
-            (ext, rest)
+            (
+                ExtensionV5 {
+                    v4,
+                    ..ExtensionV5::default()
+                },
+                rest,
+            )
         }
         3 => {
             let (v3, rest): (ExtensionV3, &[u8]) =
                 postcard::take_from_bytes(rest).map_err(decode)?;
-            let ext = ExtensionV5 {
+            let v4 = ExtensionV4 {
                 truncated: v3.truncated,
                 parks: v3.parks,
                 cpus: v3.cpus,
-                ..ExtensionV5::default()
+                ..ExtensionV4::default()
             };
-            (ext, rest)
+            (
+                ExtensionV5 {
+                    v4,
+                    ..ExtensionV5::default()
+                },
+                rest,
+            )
         }
         4 => {
             let (v4, rest): (ExtensionV4, &[u8]) =
                 postcard::take_from_bytes(rest).map_err(decode)?;
-            let ext = ExtensionV5 {
-                truncated: v4.truncated,
-                parks: v4.parks,
-                cpus: v4.cpus,
-                steps: v4.steps,
-                step_marks: v4.step_marks,
-                resources: v4.resources,
-                channel_ops: v4.channel_ops,
-                prints: Vec::new(),
-            };
-            (ext, rest)
+            (
+                ExtensionV5 {
+                    v4,
+                    ..ExtensionV5::default()
+                },
+                rest,
+            )
         }
         _ => postcard::take_from_bytes(rest).map_err(decode)?,
     };
@@ -200,14 +206,15 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Trace, LoadError> {
             rest.len()
         )));
     }
-    data.truncated = ext.truncated;
-    data.parks = ext.parks;
-    data.cpus = ext.cpus;
-    data.steps = ext.steps;
-    data.step_marks = ext.step_marks;
-    data.resources = ext.resources;
-    data.channel_ops = ext.channel_ops;
-    data.prints = ext.prints;
+    let (v4, prints) = (ext.v4, ext.prints);
+    data.truncated = v4.truncated;
+    data.parks = v4.parks;
+    data.cpus = v4.cpus;
+    data.steps = v4.steps;
+    data.step_marks = v4.step_marks;
+    data.resources = v4.resources;
+    data.channel_ops = v4.channel_ops;
+    data.prints = prints;
     Ok(Trace::from_data(data)?)
 }
 

@@ -745,16 +745,13 @@ impl Validator<'_> {
                     steps: self.steps(ctx, r.steps, span, depth + 1)?,
                 }
             }
-            RawStep::Join(branches) => {
-                if branches.len() < 2 {
-                    return self.err(span, "`join` needs at least two step lists to run together");
-                }
-                let mut out = Vec::with_capacity(branches.len());
-                for b in branches {
-                    out.push(self.steps(ctx, b, span.clone(), depth + 1)?);
-                }
-                Step::Join(out)
-            }
+            RawStep::Join(branches) => Step::Join(self.branches(
+                ctx,
+                branches,
+                span,
+                depth,
+                "`join` needs at least two step lists to run together",
+            )?),
             RawStep::Spawn(s) => {
                 if s.name.trim().is_empty() {
                     return self.err(span, "`spawn` needs a non-empty `name`");
@@ -816,16 +813,13 @@ impl Validator<'_> {
                     steps: self.steps(ctx, t.steps, span, depth + 1)?,
                 }
             }
-            RawStep::Race(branches) => {
-                if branches.len() < 2 {
-                    return self.err(span, "`race` needs at least two step lists to race");
-                }
-                let mut out = Vec::with_capacity(branches.len());
-                for b in branches {
-                    out.push(self.steps(ctx, b, span.clone(), depth + 1)?);
-                }
-                Step::Race(out)
-            }
+            RawStep::Race(branches) => Step::Race(self.branches(
+                ctx,
+                branches,
+                span,
+                depth,
+                "`race` needs at least two step lists to race",
+            )?),
             RawStep::Lazy(l) => Step::Lazy {
                 delay_ms: self.duration(&span, "delay_ms", l.delay_ms)?,
                 steps: self.steps(ctx, l.steps, span, depth + 1)?,
@@ -964,6 +958,23 @@ impl Validator<'_> {
             }
         }
         Ok(())
+    }
+
+    /// The step lists of a `join` or a `race`: at least two (`too_few` says why otherwise).
+    fn branches(
+        &self,
+        ctx: &StepContext<'_>,
+        raw: Vec<RawSteps>,
+        span: Range<usize>,
+        depth: usize,
+        too_few: &str,
+    ) -> Checked<Vec<Steps>> {
+        if raw.len() < 2 {
+            return self.err(span, too_few);
+        }
+        raw.into_iter()
+            .map(|b| self.steps(ctx, b, span.clone(), depth + 1))
+            .collect()
     }
 
     /// A `set_result` / `await_result` step's name: declared under `[results]`. Remembers
