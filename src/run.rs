@@ -156,6 +156,14 @@ fn run_live_then(
         }
     };
 
+    // The CPU pool, for a scenario that sends work to it.
+    if scenario
+        .step_table()
+        .iter()
+        .any(|s| s.kind == "cpu_pool_ms")
+    {
+        ctx.start_cpu_pool(scenario.runtime.cpu_threads, &cap);
+    }
     let sampler = crate::metrics::Sampler::start(
         runtime.handle().clone(),
         cap.clone(),
@@ -180,6 +188,7 @@ fn run_live_then(
         options.stop.flag.store(true, Ordering::SeqCst);
     }
     runtime.shutdown_timeout(SHUTDOWN_GRACE);
+    ctx.stop_cpu_pool();
     capture::detach_thread();
     capture::console::leave();
     cap.close();

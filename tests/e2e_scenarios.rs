@@ -1382,3 +1382,102 @@ fn awaiters_of_a_result_wait_unpolled_until_it_is_set() {
         "the summary counts the wait: {g:?}"
     );
 }
+
+/// CPU work on a pool sized to the cores: the jobs run on `cpu-N` lanes, two at a time on
+/// two threads, each awaited with reason `cpu_pool`; the workers stay free and the
+/// heartbeat on time. The lanes and jobs survive the exports.
+#[test]
+fn cpu_work_on_the_cpu_pool_leaves_the_workers_free() {
+    let sc = load("cpu_pool");
+    assert_eq!(sc.runtime.cpu_threads, 2);
+    let (trace, s) = run_named("cpu_pool");
+    let cpu: Vec<_> = trace
+        .lanes
+        .iter()
+        .filter(|l| l.kind == LaneKind::Cpu)
+        .collect();
+    let names: Vec<&str> = cpu.iter().map(|l| l.name.as_str()).collect();
+    assert_eq!(names, ["cpu-0", "cpu-1"]);
+    let jobs: usize = cpu.iter().map(|l| l.polls.len()).sum();
+    assert_eq!(jobs, 8, "one bar per job");
+    for l in &cpu {
+        for p in &l.polls {
+            assert!(p.duration_ns() >= 95_000_000, "{}: {p:?}", l.name);
+            assert_eq!(p.outcome(), PollOutcome::Ready);
+            assert_eq!(trace.tasks[p.task as usize].kind, TaskKind::CpuJob);
+        }
+    }
+    assert_eq!(s.tasks.cpu_jobs, 8);
+    assert!(
+        s.wall_ms >= 380.0,
+        "eight 100 ms jobs on two threads take 400 ms: {}",
+        s.wall_ms
+    );
+    // The crunch tasks wait for the pool; the workers barely work.
+    let g = &s.groups["crunch"];
+    assert!(
+        g.waits.get("cpu_pool").copied().unwrap_or(0.0) > 0.0,
+        "{g:?}"
+    );
+    for l in trace.lanes.iter().filter(|l| l.kind == LaneKind::Worker) {
+        assert!(
+            l.busy_ns() < 50_000_000,
+            "{} busy {} ns",
+            l.name,
+            l.busy_ns()
+        );
+    }
+    assert_eq!(s.slow_polls, 0);
+    let hb = s.heartbeat_late_ms.expect("heartbeat");
+    assert!(hb.max < 50.0, "the heartbeat stayed on time: {hb:?}");
+    // Each job's parent is its crunch task, and a crunch task is woken by its job.
+    let crunch = tasks_named(&trace, "crunch");
+    for t in &trace.tasks {
+        if t.kind == TaskKind::CpuJob {
+            assert!(
+                crunch.iter().any(|c| Some(c.id) == t.parent()),
+                "job {}",
+                t.id
+            );
+        }
+    }
+    // The trace file and the Chrome JSON keep the lanes and the jobs.
+    let loaded =
+        asyncscope::export::native::from_bytes(&asyncscope::export::native::to_bytes(&trace))
+            .expect("loads");
+    assert_eq!(
+        loaded
+            .lanes
+            .iter()
+            .filter(|l| l.kind == LaneKind::Cpu)
+            .count(),
+        2
+    );
+    assert_eq!(
+        loaded
+            .tasks
+            .iter()
+            .filter(|t| t.kind == TaskKind::CpuJob)
+            .count(),
+        8
+    );
+    let mut json = Vec::new();
+    asyncscope::export::chrome::write(&trace, &mut json).expect("chrome json");
+    let back = asyncscope::export::chrome_import::parse(std::str::from_utf8(&json).expect("utf8"))
+        .expect("reads back");
+    assert_eq!(
+        back.lanes
+            .iter()
+            .filter(|l| l.kind == LaneKind::Cpu)
+            .count(),
+        2
+    );
+    assert_eq!(
+        back.tasks
+            .iter()
+            .filter(|t| t.kind == TaskKind::CpuJob)
+            .count(),
+        8
+    );
+    assert_eq!(Summary::from_trace(&back).tasks.cpu_jobs, 8);
+}

@@ -1632,7 +1632,7 @@ fn lesson_rows(h: &Harness<'static, App>, sc: &asyncscope::scenario::Scenario) -
             rows.extend(
                 g.tasks
                     .iter()
-                    .map(|&t| format!("  {} #{}", g.name, trace.tasks[t as usize].id)),
+                    .map(|&t| format!("  {}", trace.title(&trace.tasks[t as usize]))),
             );
         }
     }
@@ -1647,7 +1647,19 @@ fn assert_in_view(h: &Harness<'static, App>, scenario: &str, labels: &[String], 
             .query_all_by_label(label)
             .map(|n| n.rect())
             .max_by(|a, b| a.left().total_cmp(&b.left()))
-            .unwrap_or_else(|| panic!("{scenario}: {label:?} is not on screen"));
+            .unwrap_or_else(|| {
+                let near: Vec<String> = h
+                    .query_all_by_label_contains(label.trim().split(' ').next().unwrap_or(""))
+                    .filter_map(|n| {
+                        n.accesskit_node()
+                            .label()
+                            .map(|l| format!("{l} {:?}", n.rect()))
+                    })
+                    .collect();
+                panic!(
+                    "{scenario}: {label:?} is not on screen (view ends at {bottom}; near: {near:?})"
+                )
+            });
         assert!(
             r.top() >= 0.0 && r.bottom() <= bottom + 0.5,
             "{scenario}: {label:?} at {r:?}, the view ends at {bottom}"

@@ -196,6 +196,7 @@ fn polls<W: Write>(trace: &Trace, out: &mut Out<W>) -> io::Result<()> {
         let kind = match lane.kind {
             LaneKind::Worker => "async",
             LaneKind::Blocking => "blocking",
+            LaneKind::Cpu => "cpu_job",
         };
         for p in &lane.polls {
             let t = &trace.tasks[p.task as usize];
@@ -230,7 +231,7 @@ fn tasks<W: Write>(trace: &Trace, out: &mut Out<W>) -> io::Result<()> {
                 "task": t.id,
                 "name": label,
                 "task_name": t.name.as_deref(),
-                "kind": match t.kind { TaskKind::Async => "async", TaskKind::Blocking => "blocking" },
+                "kind": match t.kind { TaskKind::Async => "async", TaskKind::Blocking => "blocking", TaskKind::CpuJob => "cpu_job" },
                 "parent": t.parent(),
                 "location": trace.location(t).map(|l| l.to_string()),
             })))?;

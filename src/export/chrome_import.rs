@@ -231,6 +231,7 @@ pub fn parse(text: &str) -> Result<Trace, ImportError> {
     let mut http: HashMap<u64, HttpData> = HashMap::new();
     let mut heartbeats = Vec::new();
     let mut prints: Vec<(u64, Option<u64>, String)> = Vec::new();
+    let mut cpu_jobs: Vec<u64> = Vec::new();
 
     for (index, e) in events.iter().enumerate() {
         let cx = Ctx { index, event: e };
@@ -282,7 +283,11 @@ pub fn parse(text: &str) -> Result<Trace, ImportError> {
                 t.name = arg(e, "task_name")
                     .and_then(Value::as_str)
                     .map(String::from);
-                t.blocking = arg(e, "kind").and_then(Value::as_str) == Some("blocking");
+                let kind = arg(e, "kind").and_then(Value::as_str);
+                t.blocking = kind == Some("blocking");
+                if kind == Some("cpu_job") {
+                    cpu_jobs.push(t.id);
+                }
                 t.parent = arg(e, "parent").and_then(Value::as_u64);
                 t.location = arg(e, "location").and_then(Value::as_str).map(String::from);
             }
@@ -512,6 +517,7 @@ pub fn parse(text: &str) -> Result<Trace, ImportError> {
         resources,
         channel_ops,
         prints,
+        cpu_jobs,
     };
     Ok(Trace::from_data(data)?)
 }

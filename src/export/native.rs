@@ -54,6 +54,8 @@ struct ExtensionV5 {
     v4: ExtensionV4,
     /// `(ts_ns, task id, text)` (see `TraceData::prints`).
     prints: Vec<(u64, Option<u64>, String)>,
+    /// The tasks that are CPU-pool jobs (see `TraceData::cpu_jobs`).
+    cpu_jobs: Vec<u64>,
 }
 
 const HEADER_LEN: usize = 8 + 4 + 8 + 4;
@@ -92,6 +94,7 @@ pub fn to_bytes(trace: &Trace) -> Vec<u8> {
     let resources = std::mem::take(&mut data.resources);
     let channel_ops = std::mem::take(&mut data.channel_ops);
     let prints = std::mem::take(&mut data.prints);
+    let cpu_jobs = std::mem::take(&mut data.cpu_jobs);
     let mut body = postcard::to_allocvec(&data).unwrap_or_default();
     let ext = ExtensionV5 {
         v4: ExtensionV4 {
@@ -104,6 +107,7 @@ pub fn to_bytes(trace: &Trace) -> Vec<u8> {
             channel_ops,
         },
         prints,
+        cpu_jobs,
     };
     body.extend(postcard::to_allocvec(&ext).unwrap_or_default());
     framed(VERSION, &body)
@@ -207,6 +211,7 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Trace, LoadError> {
         )));
     }
     let (v4, prints) = (ext.v4, ext.prints);
+    data.cpu_jobs = ext.cpu_jobs;
     data.truncated = v4.truncated;
     data.parks = v4.parks;
     data.cpus = v4.cpus;

@@ -529,7 +529,8 @@ fn facts(slide: &Slide<'_>, (start, end): (u64, u64)) -> String {
             .iter()
             .filter(|l| l.kind == LaneKind::Worker)
             .count();
-        let blocking = t.lanes.len() - workers;
+        let of = |kind| t.lanes.iter().filter(|l| l.kind == kind).count();
+        let (blocking, cpu) = (of(LaneKind::Blocking), of(LaneKind::Cpu));
         let mut s = format!(
             "{}{} run · {} worker thread{}",
             if slide.runs.len() > 1 {
@@ -543,6 +544,9 @@ fn facts(slide: &Slide<'_>, (start, end): (u64, u64)) -> String {
         );
         if blocking > 0 {
             let _ = write!(s, " + {blocking} on the blocking pool");
+        }
+        if cpu > 0 {
+            let _ = write!(s, " + {cpu} on the CPU pool");
         }
         let _ = write!(s, " · {} tasks", t.tasks.len());
         parts.push(s);

@@ -20,8 +20,19 @@ pub fn render(s: &Summary) -> String {
     let t = &s.tasks;
     let _ = writeln!(
         o,
-        "tasks      {} spawned ({} on the blocking pool): {} completed, {} panicked, {} cancelled, {} at shutdown, {} unfinished",
-        t.spawned, t.blocking, t.completed, t.panicked, t.cancelled, t.at_shutdown, t.unfinished
+        "tasks      {} spawned ({} on the blocking pool{}): {} completed, {} panicked, {} cancelled, {} at shutdown, {} unfinished",
+        t.spawned,
+        t.blocking,
+        if t.cpu_jobs > 0 {
+            format!(", {} CPU-pool jobs", t.cpu_jobs)
+        } else {
+            String::new()
+        },
+        t.completed,
+        t.panicked,
+        t.cancelled,
+        t.at_shutdown,
+        t.unfinished
     );
     if t.at_shutdown > 0 && !s.stopped {
         let _ = writeln!(

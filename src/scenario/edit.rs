@@ -72,11 +72,12 @@ pub struct ScenarioEdit {
 }
 
 /// The step keys whose value is a duration in ms, with their limit.
-const STEP_MS: [&str; 5] = [
+const STEP_MS: [&str; 6] = [
     "sleep_ms",
     "cpu_ms",
     "block_ms",
     "offload_cpu_ms",
+    "cpu_pool_ms",
     "offload_block_ms",
 ];
 
@@ -232,6 +233,14 @@ impl ScenarioEdit {
             let path = vec![Seg::Key(section.into()), Seg::Key(key.into())];
             add(path, key.into(), section.into(), kind, Some(default));
         }
+        // The CPU pool's size, where the file sets it (by default the machine's CPUs).
+        add(
+            vec![Seg::Key("runtime".into()), Seg::Key("cpu_threads".into())],
+            "cpu_threads".into(),
+            "runtime".into(),
+            int(1, Limits::WORKERS, ""),
+            None,
+        );
         if root.get("heartbeat").is_some() {
             add(
                 vec![Seg::Key("heartbeat".into()), Seg::Key("period_ms".into())],

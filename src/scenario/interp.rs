@@ -35,6 +35,9 @@ pub struct RunContext {
     channels: HashMap<String, Channel>,
     /// The one-shot results: set once (true), awaited by any number of tasks.
     results: HashMap<String, tokio::sync::watch::Sender<bool>>,
+    /// The CPU pool, while it runs (see [`RunContext::start_cpu_pool`]).
+    cpu_pool: Mutex<Option<CpuPool>>,
+    next_job: AtomicU64,
     stop: Arc<AtomicBool>,
     next_request: AtomicU64,
     errors: Mutex<Vec<String>>,
@@ -77,11 +80,52 @@ impl RunContext {
                 .keys()
                 .map(|name| (name.clone(), tokio::sync::watch::Sender::new(false)))
                 .collect(),
+            cpu_pool: Mutex::new(None),
+            next_job: AtomicU64::new(0),
             stop,
             next_request: AtomicU64::new(0),
             errors: Mutex::new(Vec::new()),
             monitors: Mutex::new(HashMap::new()),
         })
+    }
+
+    /// Starts the scenario's CPU pool (`threads` threads recording into `cap`); a run
+    /// whose steps have no `cpu_pool_ms` needs none.
+    pub fn start_cpu_pool(&self, threads: usize, cap: &Arc<crate::capture::Capture>) {
+        match CpuPool::start(threads, cap, self.stop.clone()) {
+            Ok(pool) => {
+                if let Ok(mut p) = self.cpu_pool.lock() {
+                    *p = Some(pool);
+                }
+            }
+            Err(e) => self.error(format!("could not start the CPU pool: {e}")),
+        }
+    }
+
+    /// Stops the CPU pool and waits for its threads, which hand their last events over
+    /// as they end (call before the capture closes).
+    pub fn stop_cpu_pool(&self) {
+        let pool = self.cpu_pool.lock().ok().and_then(|mut p| p.take());
+        if let Some(pool) = pool {
+            pool.join();
+        }
+    }
+
+    /// Runs `ms` of CPU work on the CPU pool and waits for it.
+    async fn cpu_pool_job(&self, ms: u64) {
+        let job = crate::trace::CPU_JOB_IDS + self.next_job.fetch_add(1, Ordering::Relaxed);
+        let (done, finished) = tokio::sync::oneshot::channel();
+        record(EventKind::CpuJobQueued { job });
+        let queued = self
+            .cpu_pool
+            .lock()
+            .ok()
+            .and_then(|p| p.as_ref().map(|p| p.submit(CpuJob { job, ms, done })));
+        if queued != Some(true) {
+            self.error("the CPU pool is not running".to_string());
+            return;
+        }
+        let _ = finished.await;
     }
 
     /// A named channel (validation saw it declared; a run error otherwise).
@@ -505,6 +549,7 @@ async fn leaf_step(ctx: &Arc<RunContext>, step: &Step) {
             let (ms, stop) = (*ms, ctx.stop.clone());
             offload(ctx, "offload_cpu", move || spin_cpu(ms, &stop)).await
         }
+        Step::CpuPoolMs(ms) => ctx.cpu_pool_job(*ms).await,
         Step::OffloadBlockMs(ms) => {
             let (ms, stop) = (*ms, ctx.stop.clone());
             offload(ctx, "offload_block", move || block(ms, &stop)).await
@@ -584,6 +629,75 @@ async fn leaf_step(ctx: &Arc<RunContext>, step: &Step) {
                     sent: false,
                 });
             }
+        }
+    }
+}
+
+/// One `cpu_pool_ms` job: its id, its work, and whom to tell when it is done.
+struct CpuJob {
+    job: u64,
+    ms: u64,
+    done: tokio::sync::oneshot::Sender<()>,
+}
+
+/// The scenario's CPU pool: `cpu-N` threads taking jobs from one queue, each recording
+/// into the run's capture. Threads of our own rather than a rayon pool: the run must join
+/// them before the capture closes, so that their last events are in the trace, and rayon's
+/// pool does not join its threads when dropped.
+struct CpuPool {
+    queue: crossbeam_channel::Sender<CpuJob>,
+    threads: Vec<std::thread::JoinHandle<()>>,
+}
+
+impl CpuPool {
+    fn start(
+        threads: usize,
+        cap: &Arc<crate::capture::Capture>,
+        stop: Arc<AtomicBool>,
+    ) -> std::io::Result<Self> {
+        let (queue, jobs) = crossbeam_channel::unbounded::<CpuJob>();
+        let mut pool = CpuPool {
+            queue,
+            threads: Vec::new(),
+        };
+        for i in 0..threads.max(1) {
+            let (jobs, cap, stop) = (jobs.clone(), cap.clone(), stop.clone());
+            let thread = std::thread::Builder::new()
+                .name(format!("cpu-{i}"))
+                .spawn(move || {
+                    crate::capture::attach_thread(&cap);
+                    for job in jobs {
+                        record(EventKind::CpuJobStart { job: job.job });
+                        spin_cpu(job.ms, &stop);
+                        record(EventKind::CpuJobEnd { job: job.job });
+                        // The awaiting task is woken from here, by this job.
+                        let _ = job.done.send(());
+                        crate::capture::flush();
+                    }
+                    crate::capture::detach_thread();
+                });
+            match thread {
+                Ok(t) => pool.threads.push(t),
+                Err(e) => {
+                    pool.join();
+                    return Err(e);
+                }
+            }
+        }
+        Ok(pool)
+    }
+
+    /// Queues a job; false when the pool's threads are gone.
+    fn submit(&self, job: CpuJob) -> bool {
+        self.queue.send(job).is_ok()
+    }
+
+    /// Closes the queue and waits for the threads (each finishes the jobs queued so far,
+    /// quickly once the run's stop flag is set).
+    fn join(self) {
+        drop(self.queue);
+        for t in self.threads {
+            let _ = t.join();
         }
     }
 }

@@ -27,6 +27,8 @@ pub struct RuntimeConfig {
     /// Worker threads (1 for `current_thread`).
     pub workers: usize,
     pub max_blocking_threads: usize,
+    /// Threads of the scenario's CPU pool (`cpu_pool_ms`), by default the machine's CPUs.
+    pub cpu_threads: usize,
 }
 
 /// The embedded lab HTTP server's behaviour.
@@ -130,6 +132,9 @@ pub enum Step {
     BlockMs(u64),
     OffloadCpuMs(u64),
     OffloadBlockMs(u64),
+    /// Busy CPU work on the scenario's CPU pool (threads `cpu-N`, sized to the cores),
+    /// awaited through a oneshot (Python's `ProcessPoolExecutor`, a rayon pool).
+    CpuPoolMs(u64),
     YieldNow,
     /// A hand-written future that returns Pending without keeping the waker: the task
     /// hangs forever (the lost wake-up bug, on purpose).
@@ -391,6 +396,12 @@ fn table_of(steps: &Steps, depth: u8, table: &mut Vec<StepInfo>) {
                 "offload_cpu_ms",
                 format!("offload cpu {ms} ms"),
                 Some(W::Blocking),
+                None,
+            )),
+            Step::CpuPoolMs(ms) => table.push(entry(
+                "cpu_pool_ms",
+                format!("cpu pool {ms} ms"),
+                Some(W::CpuPool),
                 None,
             )),
             Step::OffloadBlockMs(ms) => table.push(entry(

@@ -218,6 +218,7 @@ struct RawRuntime {
     flavor: RawFlavor,
     workers: Option<Spanned<u64>>,
     max_blocking_threads: Option<Spanned<u64>>,
+    cpu_threads: Option<Spanned<u64>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -255,6 +256,7 @@ enum RawStep {
     BlockMs(u64),
     OffloadCpuMs(u64),
     OffloadBlockMs(u64),
+    CpuPoolMs(u64),
     YieldNow(bool),
     ForgetWake(bool),
     Permit(RawPermit),
@@ -404,6 +406,13 @@ impl Validator<'_> {
                 "max_blocking_threads",
                 Defaults::BLOCKING_THREADS,
                 (1, Limits::BLOCKING_THREADS),
+                "",
+            )? as usize,
+            cpu_threads: self.opt_range(
+                &raw.runtime.cpu_threads,
+                "cpu_threads",
+                std::thread::available_parallelism().map_or(1, |n| n.get() as u64),
+                (1, Limits::WORKERS),
                 "",
             )? as usize,
         };
@@ -690,6 +699,7 @@ impl Validator<'_> {
             RawStep::OffloadCpuMs(ms) => {
                 Step::OffloadCpuMs(self.duration(&span, "offload_cpu_ms", ms)?)
             }
+            RawStep::CpuPoolMs(ms) => Step::CpuPoolMs(self.duration(&span, "cpu_pool_ms", ms)?),
             RawStep::OffloadBlockMs(ms) => {
                 Step::OffloadBlockMs(self.duration(&span, "offload_block_ms", ms)?)
             }
@@ -1542,6 +1552,32 @@ mod tests {
             d.message
         );
         assert!(d.message.contains("did you mean `config`"), "{}", d.message);
+    }
+
+    #[test]
+    fn the_cpu_pool_is_sized_to_the_cores_unless_the_file_says() {
+        let steps = "[[task]]\nname = \"g\"\nsteps = [{ cpu_pool_ms = 10 }]\n";
+        let sc = parse("t.toml", &format!("{HEAD}{steps}")).expect("valid");
+        let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+        assert_eq!(sc.runtime.cpu_threads, cpus);
+        assert_eq!(sc.groups[0].steps[0], Step::CpuPoolMs(10));
+        let table = sc.step_table();
+        assert_eq!(table[0].label, "cpu pool 10 ms");
+        assert_eq!(table[0].wait, Some(crate::trace::WaitReason::CpuPool));
+        let sc = parse(
+            "t.toml",
+            &format!("{HEAD}[runtime]\ncpu_threads = 3\n{steps}"),
+        )
+        .expect("valid");
+        assert_eq!(sc.runtime.cpu_threads, 3);
+        let d = err(&format!("{HEAD}[runtime]\ncpu_threads = 0\n{steps}"));
+        assert_eq!((d.line, d.column), (4, 15));
+        assert!(
+            d.message
+                .contains("`cpu_threads` must be between 1 and 64, got 0"),
+            "{}",
+            d.message
+        );
     }
 
     #[test]

@@ -57,6 +57,10 @@ pub struct TraceData {
     /// The `print` lines as `(ts_ns, task id, text)`, in time order. Not before version 5.
     #[serde(skip)]
     pub prints: Vec<(u64, Option<u64>, String)>,
+    /// The ids of the tasks that are CPU-pool jobs (their lanes are named `cpu-N`). Not
+    /// before version 5.
+    #[serde(skip)]
+    pub cpu_jobs: Vec<u64>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -214,6 +218,12 @@ impl Trace {
                 .iter()
                 .map(|p| (p.ts_ns, p.task, p.text.to_string()))
                 .collect(),
+            cpu_jobs: self
+                .tasks
+                .iter()
+                .filter(|t| t.kind == TaskKind::CpuJob)
+                .map(|t| t.id)
+                .collect(),
             step_marks: (0..self.tasks.len() as u32)
                 .map(|i| {
                     let mut prev = 0;
@@ -249,6 +259,7 @@ impl Trace {
     pub fn from_data(d: TraceData) -> Result<Trace, DataError> {
         let n_tasks = d.tasks.len();
         let n_lanes = d.lanes.len();
+        let cpu_jobs: std::collections::HashSet<u64> = d.cpu_jobs.iter().copied().collect();
         let bad = |what: String| Err(DataError(what));
         let mut t = Trace::new(d.scenario);
         t.wall_ns = d.wall_ns;
@@ -271,6 +282,9 @@ impl Trace {
             task.name = td.name.map(Arc::from);
             if td.blocking {
                 task.kind = TaskKind::Blocking;
+            }
+            if cpu_jobs.contains(&td.id) {
+                task.kind = TaskKind::CpuJob;
             }
             task.set_parent(td.parent);
             task.set_spawn_ns(td.spawn_ns);
@@ -312,13 +326,16 @@ impl Trace {
             if polls.windows(2).any(|w| w[1].start_ns < w[0].end_ns()) {
                 return bad(format!("lane {li}: polls overlap"));
             }
+            let kind = if ld.blocking {
+                LaneKind::Blocking
+            } else if ld.name.starts_with("cpu-") {
+                LaneKind::Cpu
+            } else {
+                LaneKind::Worker
+            };
             t.lanes.push(Lane {
                 name: ld.name,
-                kind: if ld.blocking {
-                    LaneKind::Blocking
-                } else {
-                    LaneKind::Worker
-                },
+                kind,
                 polls,
                 parks: Vec::new(),
             });

@@ -86,6 +86,19 @@ pub enum EventKind {
     Abort {
         task: TaskId,
     },
+    /// The task running on this thread hands a job to the scenario's CPU pool
+    /// (`cpu_pool_ms`): `job` is the job's own id, a task of kind `CpuJob` in the trace.
+    CpuJobQueued {
+        job: TaskId,
+    },
+    /// A CPU-pool thread starts job `job`…
+    CpuJobStart {
+        job: TaskId,
+    },
+    /// …and finishes it.
+    CpuJobEnd {
+        job: TaskId,
+    },
     /// A `print` step: a line of output from the task running on this thread.
     Print {
         text: Arc<str>,

@@ -14,6 +14,8 @@ use super::steps::{
 pub enum TaskKind {
     Async,
     Blocking,
+    /// A job of the scenario's CPU pool (`cpu_pool_ms`): run once, on a `cpu-N` thread.
+    CpuJob,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,6 +61,8 @@ impl PollOutcome {
 pub enum LaneKind {
     Worker,
     Blocking,
+    /// A thread of the scenario's CPU pool (`cpu-N`).
+    Cpu,
 }
 
 /// One poll (or one run of a blocking closure) on one thread, in 16 bytes: polls are most
@@ -388,6 +392,10 @@ pub struct HttpRequest {
     /// dropped before its answer (a `timeout` or `race` that dropped its step).
     pub status: Option<u16>,
 }
+
+/// CPU-pool jobs (`cpu_pool_ms`) get task ids from here up, far above tokio's, which count
+/// from 1 in each process.
+pub const CPU_JOB_IDS: u64 = 1 << 48;
 
 /// The status of a request dropped before its answer came (no HTTP status is below 100).
 pub const HTTP_CANCELLED: u16 = 1;
@@ -768,6 +776,15 @@ impl Trace {
     }
 
     /// The scenario's name for the task, or where a library spawned it.
+    /// What the GUI calls a task: "fetch #12", or "cpu_pool job 3" for a CPU-pool job (whose
+    /// id is far above tokio's).
+    pub fn title(&self, t: &Task) -> String {
+        match t.id.checked_sub(CPU_JOB_IDS) {
+            Some(n) if t.kind == TaskKind::CpuJob => format!("{} job {}", self.label(t), n + 1),
+            _ => format!("{} #{}", self.label(t), t.id),
+        }
+    }
+
     pub fn label(&self, t: &Task) -> String {
         match (&t.name, self.location(t)) {
             (Some(n), _) => n.to_string(),
@@ -945,6 +962,22 @@ impl Trace {
                 EventKind::Heartbeat { late_ns } => {
                     self.heartbeats.push(Heartbeat { ts_ns: ts, late_ns })
                 }
+                EventKind::CpuJobQueued { job } => {
+                    let parent = self.running_on(thread);
+                    let (_, t) = self.task_mut(job);
+                    t.kind = TaskKind::CpuJob;
+                    t.spawn = ts;
+                    t.set_parent(parent);
+                    t.name = Some(Arc::from("cpu_pool"));
+                }
+                EventKind::CpuJobStart { job } => {
+                    self.task_mut(job).1.kind = TaskKind::CpuJob;
+                    self.open_poll(thread, job, ts, LaneKind::Cpu);
+                }
+                EventKind::CpuJobEnd { job } => {
+                    self.close_poll(thread, job, ts, LaneKind::Cpu);
+                    self.terminate(thread, job, ts);
+                }
                 EventKind::Abort { task } => {
                     self.aborted.insert(task);
                     // Its end may have come in first (another thread's batch).
@@ -1018,7 +1051,7 @@ impl Trace {
             .map(|o| self.tasks[o.task as usize].id)
             .filter(|id| !self.internal.contains(id))
             .or(match lane_kind {
-                LaneKind::Blocking => state.last_blocking,
+                LaneKind::Blocking | LaneKind::Cpu => state.last_blocking,
                 LaneKind::Worker => None,
             })
     }
@@ -1044,6 +1077,7 @@ impl Trace {
             let kind = match t.kind {
                 TaskKind::Async => LaneKind::Worker,
                 TaskKind::Blocking => LaneKind::Blocking,
+                TaskKind::CpuJob => LaneKind::Cpu,
             };
             let lane = self.lane_of(thread, kind);
             if kind == LaneKind::Worker {
@@ -1060,15 +1094,17 @@ impl Trace {
     /// Names lanes `worker-N` / `blocking-N` in their order in `lanes` (creation order
     /// while live; `finish` sorts them by first poll first).
     fn name_lanes(&mut self) {
-        let (mut workers, mut blocking) = (0, 0);
+        let (mut workers, mut blocking, mut cpu) = (0, 0, 0);
         for lane in &mut self.lanes {
             let n = match lane.kind {
                 LaneKind::Worker => &mut workers,
                 LaneKind::Blocking => &mut blocking,
+                LaneKind::Cpu => &mut cpu,
             };
             lane.name = match lane.kind {
                 LaneKind::Worker => format!("worker-{n}"),
                 LaneKind::Blocking => format!("blocking-{n}"),
+                LaneKind::Cpu => format!("cpu-{n}"),
             };
             *n += 1;
         }
@@ -1094,7 +1130,7 @@ impl Trace {
                 state.open = open;
                 self.unmask_worker(thread, lane);
             }
-            LaneKind::Blocking => state.blocking = open,
+            LaneKind::Blocking | LaneKind::Cpu => state.blocking = open,
         }
     }
 
@@ -1120,7 +1156,7 @@ impl Trace {
         };
         let slot = match kind {
             LaneKind::Worker => &mut state.open,
-            LaneKind::Blocking => &mut state.blocking,
+            LaneKind::Blocking | LaneKind::Cpu => &mut state.blocking,
         };
         let (Some(open), Some(lane)) = (*slot, state.lane) else {
             return;
@@ -1133,14 +1169,14 @@ impl Trace {
         let lane_polls = &mut self.lanes[lane as usize].polls;
         let index = lane_polls.len() as u32;
         // A blocking closure runs once, to the end.
-        let outcome = if open.terminated || kind == LaneKind::Blocking {
+        let outcome = if open.terminated || kind != LaneKind::Worker {
             PollOutcome::Ready
         } else {
             PollOutcome::Pending
         };
         lane_polls.push(PollSpan::new(open.start_ns, end_ns, open.task, outcome));
         match kind {
-            LaneKind::Blocking => state.last_blocking = Some(task),
+            LaneKind::Blocking | LaneKind::Cpu => state.last_blocking = Some(task),
             LaneKind::Worker => state.last_closed = Some((open.task, open.follows_own)),
         }
         if outcome == PollOutcome::Pending {
@@ -1229,7 +1265,7 @@ impl Trace {
         let panicked = self.panics.contains_key(&task);
         let aborted = self.aborted.contains(&task);
         let t = &mut self.tasks[idx as usize];
-        if t.kind == TaskKind::Blocking {
+        if t.kind != TaskKind::Async {
             // Its closure returned then; tokio's bookkeeping after it is not its work.
             finished_at = finished_at.or(last_run_end);
         }
@@ -1237,7 +1273,7 @@ impl Trace {
         t.end = finished_at.unwrap_or(ts);
         // A blocking task terminates just after its closure ran; an async task just after
         // the poll that finished it (or inside it). Anything else was dropped unfinished.
-        finished |= t.kind == TaskKind::Blocking && ran;
+        finished |= t.kind != TaskKind::Async && ran;
         t.outcome = Some(match (finished, panicked) {
             (true, true) => Outcome::Panicked,
             (true, false) => Outcome::Ok,
@@ -1267,7 +1303,7 @@ impl Trace {
         order.sort_by_key(|&l| {
             let lane = &self.lanes[l as usize];
             (
-                lane.kind == LaneKind::Blocking,
+                lane.kind as u8,
                 lane.polls.first().map_or(u64::MAX, |p| p.start_ns),
             )
         });

@@ -55,6 +55,8 @@ pub struct TaskCounts {
     /// Still running when the trace ended (a stopped run).
     pub unfinished: u64,
     pub blocking: u64,
+    /// Jobs of the CPU pool (`cpu_pool_ms`).
+    pub cpu_jobs: u64,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -463,8 +465,10 @@ impl Summary {
                 continue;
             }
             tasks.spawned += 1;
-            if t.kind == TaskKind::Blocking {
-                tasks.blocking += 1;
+            match t.kind {
+                TaskKind::Blocking => tasks.blocking += 1,
+                TaskKind::CpuJob => tasks.cpu_jobs += 1,
+                TaskKind::Async => {}
             }
             match t.outcome {
                 Some(Outcome::Ok) => tasks.completed += 1,
@@ -541,6 +545,7 @@ impl Summary {
                     kind: match l.kind {
                         LaneKind::Worker => "worker",
                         LaneKind::Blocking => "blocking",
+                        LaneKind::Cpu => "cpu",
                     },
                     polls: l.polls.len() as u64,
                     busy_ms: ms(l.busy_ns()),

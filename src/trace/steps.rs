@@ -35,10 +35,12 @@ pub enum WaitReason {
     /// A one-shot result another task has not set yet (`await_result`: a Future awaited).
     /// Last, so that older trace files keep their reasons' numbers.
     Result,
+    /// Its job on the scenario's CPU pool (`cpu_pool_ms`): running, or queued for a thread.
+    CpuPool,
 }
 
 impl WaitReason {
-    pub const ALL: [WaitReason; 12] = [
+    pub const ALL: [WaitReason; 13] = [
         WaitReason::Http,
         WaitReason::Timer,
         WaitReason::Permit,
@@ -51,6 +53,7 @@ impl WaitReason {
         WaitReason::Io,
         WaitReason::Other,
         WaitReason::Result,
+        WaitReason::CpuPool,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -67,6 +70,7 @@ impl WaitReason {
             WaitReason::Io => "io",
             WaitReason::Other => "other",
             WaitReason::Result => "result",
+            WaitReason::CpuPool => "cpu_pool",
         }
     }
 
@@ -89,6 +93,7 @@ impl WaitReason {
             WaitReason::Io => "waiting for I/O or a timer",
             WaitReason::Other => "waiting",
             WaitReason::Result => "waiting for a result",
+            WaitReason::CpuPool => "waiting for the CPU pool",
         }
     }
 }

@@ -174,7 +174,7 @@ pub fn details_ui(
     };
     let t = &trace.tasks[ti as usize];
     let mut jump = None;
-    ui.heading(format!("{} #{}", trace.label(t), t.id));
+    ui.heading(trace.title(t));
     let facts = task_facts(trace, ti);
     ui.label(format!(
         "{} polls · {} wakes · busy {}",
@@ -202,7 +202,7 @@ pub fn details_ui(
             ui.label("parent");
             match t.parent().and_then(|p| trace.task_by_id(p)) {
                 Some(p) => {
-                    if ui.link(format!("{} #{}", trace.label(p), p.id)).clicked() {
+                    if ui.link(trace.title(p)).clicked() {
                         jump = Some(Selection::Task(p.id));
                     }
                 }
@@ -280,13 +280,17 @@ pub fn details_ui(
         let who = match wake.map(|w| (w, trace.wake_source(&w))) {
             Some((_, WakeSource::Task(b))) => {
                 let b = &trace.tasks[b as usize];
-                format!("{} #{} (another task)", trace.label(b), b.id)
+                if b.kind == crate::trace::TaskKind::CpuJob {
+                    format!("{}, on the CPU pool", trace.title(b))
+                } else {
+                    format!("{} (another task)", trace.title(b))
+                }
             }
             Some((_, WakeSource::SelfWake)) => "itself, during its previous poll".to_string(),
             Some((w, WakeSource::Blocking)) => match w.by() {
                 Some(b) => {
                     let b = &trace.tasks[b as usize];
-                    format!("{} #{} on the blocking pool", trace.label(b), b.id)
+                    format!("{} on the blocking pool", trace.title(b))
                 }
                 None => "a blocking-pool thread".to_string(),
             },

@@ -46,6 +46,7 @@ pub fn legend_ui(
         (WaitReason::ChannelSend, "for room to send"),
         (WaitReason::ChannelRecv, "for a message"),
         (WaitReason::Blocking, "for the blocking pool"),
+        (WaitReason::CpuPool, "for the CPU pool"),
         (WaitReason::Result, "for a result another task sets"),
         (WaitReason::Yield, "after a yield"),
         (WaitReason::Never, "for a wake that never comes"),

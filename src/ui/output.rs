@@ -40,7 +40,7 @@ pub fn output_ui(ui: &mut Ui, trace: &Trace, timeline: &mut TimelineState, until
                     .and_then(|id| trace.task_index(id))
                     .map(|i| {
                         let t = &trace.tasks[i as usize];
-                        format!("{} #{}", trace.label(t), t.id)
+                        trace.title(t)
                     })
                     .unwrap_or_else(|| "-".into());
                 let text = format!(

@@ -348,6 +348,12 @@ pub fn scenario_facts(sc: &Scenario) -> Vec<(String, String)> {
     for (name, capacity) in &sc.channels {
         row("channel", format!("{name}: room for {capacity} messages"));
     }
+    if sc.step_table().iter().any(|s| s.kind == "cpu_pool_ms") {
+        row(
+            "cpu pool",
+            format!("{} threads (cpu_threads)", sc.runtime.cpu_threads),
+        );
+    }
     for (name, what) in &sc.results {
         row("result", format!("{name}: {what} (set once)"));
     }
@@ -373,6 +379,7 @@ pub fn steps_summary(steps: &[Step]) -> String {
             Step::BlockMs(ms) => format!("block {ms} ms"),
             Step::OffloadCpuMs(ms) => format!("offload cpu {ms} ms"),
             Step::OffloadBlockMs(ms) => format!("offload block {ms} ms"),
+            Step::CpuPoolMs(ms) => format!("cpu {ms} ms on the CPU pool"),
             Step::YieldNow => "yield".to_string(),
             Step::ForgetWake => "forget its wake-up (hangs)".to_string(),
             Step::Permit { semaphore, steps } => {

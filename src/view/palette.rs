@@ -33,6 +33,8 @@ pub fn wait_rgb(reason: WaitReason) -> Option<[u8; 3]> {
         W::Yield => [150, 150, 150],
         // Tol's indigo: apart from the Okabe–Ito colours above, and dark.
         W::Result => [0x33, 0x22, 0x88],
+        // A brown: its luminance is HTTP's and the permit's, its hatch neither's.
+        W::CpuPool => [0x99, 0x55, 0x11],
         W::Never | W::Io | W::Other => return None,
     })
 }
@@ -48,7 +50,7 @@ pub fn wait_hatch(reason: WaitReason) -> Hatch {
         W::Permit => Hatch::Diagonal,
         W::Join => Hatch::Horizontal,
         W::ChannelSend | W::Result => Hatch::BackDiagonal,
-        W::ChannelRecv => Hatch::Vertical,
+        W::ChannelRecv | W::CpuPool => Hatch::Vertical,
         W::Blocking | W::Never => Hatch::Cross,
     }
 }

@@ -247,7 +247,7 @@ impl LaneShares {
                 let other = 100 - busy - parked;
                 format!("busy {busy}% · parked {parked}% · other {other}%")
             }
-            LaneKind::Blocking => format!("busy {busy}%"),
+            LaneKind::Blocking | LaneKind::Cpu => format!("busy {busy}%"),
         }
     }
 }
@@ -636,6 +636,7 @@ fn lanes_ui(
                  stealing, driving timers and I/O)"
             }
             LaneKind::Blocking => "A blocking-pool thread: each bar is one spawn_blocking closure",
+            LaneKind::Cpu => "A thread of the scenario's CPU pool: each bar is one cpu_pool_ms job",
         });
         if lane.kind == LaneKind::Worker {
             // The worker's colour, as the strips under the task rows use it.
@@ -814,7 +815,7 @@ pub(crate) fn paint_lane(
 
 pub(crate) fn poll_tooltip(ui: &mut Ui, trace: &Trace, lane: usize, p: &PollSpan) {
     let t = &trace.tasks[p.task as usize];
-    ui.strong(format!("{} #{}", trace.label(t), t.id));
+    ui.strong(trace.title(t));
     ui.label(format!(
         "poll on {} at {}, lasted {}",
         trace.lanes[lane].name,
@@ -956,6 +957,9 @@ fn tasks_ui(
     } else {
         ROW_H
     };
+    // The rows touch: show_rows counts the item spacing into each row's height, so it is
+    // zero here too, or it would think fewer rows fit and leave the last ones undrawn.
+    let spacing = std::mem::replace(&mut ui.spacing_mut().item_spacing.y, 0.0);
     egui::ScrollArea::vertical()
         .id_salt("task rows")
         .auto_shrink([false, false])
@@ -1037,8 +1041,7 @@ fn tasks_ui(
                         let t = &trace.tasks[ti as usize];
                         let (label, canvas) = row_cells(ui, row_h);
                         let selected = state.selection.map(|s| s.task()) == Some(t.id);
-                        let mut name =
-                            egui::RichText::new(format!("  {} #{}", trace.label(t), t.id));
+                        let mut name = egui::RichText::new(format!("  {}", trace.title(t)));
                         if row_h < ROW_H {
                             // Rows fitted to the screen: the names shrink with them.
                             name = name.size(row_h - 3.0);
@@ -1081,6 +1084,7 @@ fn tasks_ui(
                 }
             }
         });
+    ui.spacing_mut().item_spacing.y = spacing;
     state.cache = cache;
 }
 
@@ -1566,6 +1570,7 @@ pub fn task_kind(kind: TaskKind) -> &'static str {
     match kind {
         TaskKind::Async => "async",
         TaskKind::Blocking => "blocking (spawn_blocking)",
+        TaskKind::CpuJob => "a CPU-pool job (cpu_pool_ms)",
     }
 }
 
