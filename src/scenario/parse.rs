@@ -932,10 +932,7 @@ impl Validator<'_> {
         groups: &[TaskGroup],
         declared: &BTreeMap<String, Range<usize>>,
     ) -> Checked<()> {
-        let mut totals: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
-        for g in groups {
-            channel_ops(&g.steps, g.count, &mut totals);
-        }
+        let totals = count_in_groups(groups, channel_op_of);
         let first = ctx.first_use.borrow();
         for (name, &capacity) in ctx.channels {
             let (sends, recvs) = totals.get(name.as_str()).copied().unwrap_or((0, 0));
@@ -1027,10 +1024,7 @@ impl Validator<'_> {
         groups: &[TaskGroup],
         declared: &BTreeMap<String, Range<usize>>,
     ) -> Checked<()> {
-        let mut totals: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
-        for g in groups {
-            result_ops(&g.steps, g.count, &mut totals);
-        }
+        let totals = count_in_groups(groups, result_op_of);
         let first = ctx.first_use.borrow();
         for name in ctx.results.keys() {
             let (sets, awaits) = totals.get(name.as_str()).copied().unwrap_or((0, 0));
@@ -1110,56 +1104,59 @@ struct StepContext<'a> {
     time_limit_s: Option<u64>,
 }
 
-/// Adds up, per channel, the messages `steps` sends and receives when run `times` times.
-fn channel_ops<'s>(steps: &'s [Step], times: u64, totals: &mut BTreeMap<&'s str, (u64, u64)>) {
+/// What a step adds to a name's two counts each time it runs: a channel's messages sent
+/// and received, a result's sets and awaits.
+type OpOf = fn(&Step) -> Option<(&str, u64, u64)>;
+
+fn channel_op_of(step: &Step) -> Option<(&str, u64, u64)> {
+    match step {
+        Step::SendTo { channel, count } => Some((channel, *count, 0)),
+        Step::RecvFrom { channel, count } => Some((channel, 0, *count)),
+        _ => None,
+    }
+}
+
+fn result_op_of(step: &Step) -> Option<(&str, u64, u64)> {
+    match step {
+        Step::SetResult(name) => Some((name, 1, 0)),
+        Step::AwaitResult(name) => Some((name, 0, 1)),
+        _ => None,
+    }
+}
+
+/// Adds up, per name, what `of` counts in `steps` run `times` times (multiplied through
+/// `repeat` and `spawn`).
+fn count_ops<'s>(
+    steps: &'s [Step],
+    times: u64,
+    of: OpOf,
+    totals: &mut BTreeMap<&'s str, (u64, u64)>,
+) {
     for s in steps {
-        match s {
-            Step::SendTo { channel, count } => {
-                let t = totals.entry(channel).or_default();
-                t.0 = t.0.saturating_add(times.saturating_mul(*count));
-            }
-            Step::RecvFrom { channel, count } => {
-                let t = totals.entry(channel).or_default();
-                t.1 = t.1.saturating_add(times.saturating_mul(*count));
-            }
-            Step::Repeat { times: n, steps } => {
-                channel_ops(steps, times.saturating_mul(*n), totals)
-            }
-            Step::Spawn { count, steps, .. } => {
-                channel_ops(steps, times.saturating_mul(*count), totals);
-            }
-            other => {
-                for b in other.nested() {
-                    channel_ops(b, times, totals);
-                }
-            }
+        if let Some((name, a, b)) = of(s) {
+            let t = totals.entry(name).or_default();
+            t.0 = t.0.saturating_add(times.saturating_mul(a));
+            t.1 = t.1.saturating_add(times.saturating_mul(b));
+            continue;
+        }
+        let times = match s {
+            Step::Repeat { times: n, .. } => times.saturating_mul(*n),
+            Step::Spawn { count, .. } => times.saturating_mul(*count),
+            _ => times,
+        };
+        for b in s.nested() {
+            count_ops(b, times, of, totals);
         }
     }
 }
 
-/// Adds up, per result, how often `steps` run `times` times set and await it.
-fn result_ops<'s>(steps: &'s [Step], times: u64, totals: &mut BTreeMap<&'s str, (u64, u64)>) {
-    for s in steps {
-        match s {
-            Step::SetResult(name) => {
-                let t = totals.entry(name).or_default();
-                t.0 = t.0.saturating_add(times);
-            }
-            Step::AwaitResult(name) => {
-                let t = totals.entry(name).or_default();
-                t.1 = t.1.saturating_add(times);
-            }
-            Step::Repeat { times: n, steps } => result_ops(steps, times.saturating_mul(*n), totals),
-            Step::Spawn { count, steps, .. } => {
-                result_ops(steps, times.saturating_mul(*count), totals)
-            }
-            other => {
-                for b in other.nested() {
-                    result_ops(b, times, totals);
-                }
-            }
-        }
+/// [`count_ops`] over every group (each run `count` times).
+fn count_in_groups(groups: &[TaskGroup], of: OpOf) -> BTreeMap<&str, (u64, u64)> {
+    let mut totals = BTreeMap::new();
+    for g in groups {
+        count_ops(&g.steps, g.count, of, &mut totals);
     }
+    totals
 }
 
 /// How many tasks running `steps` once spawns (saturating).
