@@ -1408,6 +1408,16 @@ fn cpu_work_on_the_cpu_pool_leaves_the_workers_free() {
         }
     }
     assert_eq!(s.tasks.cpu_jobs, 8);
+    // Its track: never more running than the pool's threads (the dashed line at 2), the
+    // rest queued.
+    let (pool, size) = trace
+        .resource_tracks(None)
+        .into_iter()
+        .find(|(c, _)| c.name == "cpu pool")
+        .expect("a cpu pool track");
+    assert_eq!(size, Some(2));
+    assert_eq!(pool.max("running"), 2);
+    assert!(pool.max("waiting") >= 5, "queued: {}", pool.max("waiting"));
     assert!(
         s.wall_ms >= 380.0,
         "eight 100 ms jobs on two threads take 400 ms: {}",

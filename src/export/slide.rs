@@ -139,6 +139,7 @@ fn field_fill(track: &str, field: &str) -> String {
         (_, "waiting") => "#f0b27a".into(),
         ("channel", _) => w(WaitReason::ChannelRecv),
         ("blocking", "running") => w(WaitReason::Blocking),
+        ("cpu", "running") => w(WaitReason::CpuPool),
         _ => "#4d4d4d".into(),
     }
 }
@@ -155,6 +156,8 @@ fn field_words(track: &str, field: &str) -> String {
         ("channel", _) => "message queued".into(),
         ("blocking", "running") => "job running on the blocking pool".into(),
         ("blocking", "waiting") => "job waiting for a pool thread".into(),
+        ("cpu", "running") => "job running on the CPU pool".into(),
+        ("cpu", "waiting") => "job queued for a CPU-pool thread".into(),
         (_, f) => f.into(),
     }
 }

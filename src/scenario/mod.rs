@@ -336,8 +336,13 @@ impl Scenario {
             .channels
             .iter()
             .map(|(name, &capacity)| ("channel", name, capacity));
+        // The CPU pool, measured against its threads ("cpu pool", as its track is named).
+        let cpu_pool = self.step_table().iter().any(|s| s.kind == "cpu_pool_ms");
+        let pool_name = "pool".to_string();
+        let cpu = cpu_pool.then_some(("cpu", &pool_name, self.runtime.cpu_threads));
         semaphores
             .chain(channels)
+            .chain(cpu)
             .map(|(kind, name, capacity)| crate::trace::ResourceInfo {
                 kind: kind.to_string(),
                 name: name.clone(),

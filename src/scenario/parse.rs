@@ -603,7 +603,7 @@ impl Validator<'_> {
             }
             expand.push(e.into_inner());
         }
-        let mut known: Vec<String> = vec!["http".into(), "blocking pool".into()];
+        let mut known: Vec<String> = vec!["http".into(), "blocking pool".into(), "cpu pool".into()];
         known.extend(semaphores.keys().map(|s| format!("semaphore {s}")));
         known.extend(channels.keys().map(|c| format!("channel {c}")));
         let tracks = match raw.tracks {

@@ -173,10 +173,21 @@ impl Trace {
 
     /// The blocking pool: jobs running, and jobs spawned but waiting for a free thread.
     pub fn blocking_pool_series(&self) -> Counter {
+        self.pool_series(TaskKind::Blocking, "blocking pool")
+    }
+
+    /// The scenario's CPU pool (`cpu_pool_ms`): jobs running, and jobs queued for a thread.
+    pub fn cpu_pool_series(&self) -> Counter {
+        self.pool_series(TaskKind::CpuJob, "cpu pool")
+    }
+
+    /// A pool of `kind` jobs, each run once: running, and waiting from its spawn (or queueing)
+    /// to its run.
+    fn pool_series(&self, kind: TaskKind, name: &str) -> Counter {
         let end = self.end_ns();
         let mut steps = Vec::new();
         for (ti, t) in self.tasks.iter().enumerate() {
-            if t.kind != TaskKind::Blocking {
+            if t.kind != kind {
                 continue;
             }
             let Some(spawn) = t.spawn_ns() else { continue };
@@ -193,7 +204,7 @@ impl Trace {
                 }
             }
         }
-        Counter::from_steps("blocking pool".into(), vec!["running", "waiting"], steps)
+        Counter::from_steps(name.into(), vec!["running", "waiting"], steps)
     }
 
     /// How many of the tasks of group `group` (tasks of that label) are in each state at
@@ -235,6 +246,9 @@ impl Trace {
         }
         if self.tasks.iter().any(|t| t.kind == TaskKind::Blocking) {
             out.push(self.blocking_pool_series());
+        }
+        if self.tasks.iter().any(|t| t.kind == TaskKind::CpuJob) {
+            out.push(self.cpu_pool_series());
         }
         out
     }

@@ -72,6 +72,7 @@ fn field_color(track: &str, field: &str, theme: &Theme) -> Color32 {
         (_, "waiting") => theme.wait_color(WaitReason::Permit).gamma_multiply(0.55),
         ("channel", _) => theme.wait_color(WaitReason::ChannelRecv),
         ("blocking", "running") => theme.wait_color(WaitReason::Blocking),
+        ("cpu", "running") => theme.wait_color(WaitReason::CpuPool),
         _ => theme.text.gamma_multiply(0.85),
     }
 }
