@@ -603,7 +603,15 @@ impl Validator<'_> {
             }
             expand.push(e.into_inner());
         }
-        let mut known: Vec<String> = vec!["http".into(), "blocking pool".into(), "cpu pool".into()];
+        let mut known: Vec<String> = vec!["http".into(), "blocking pool".into()];
+        fn uses_cpu_pool(steps: &[Step]) -> bool {
+            steps.iter().any(|s| {
+                matches!(s, Step::CpuPoolMs(_)) || s.nested().iter().any(|b| uses_cpu_pool(b))
+            })
+        }
+        if groups.iter().any(|g| uses_cpu_pool(&g.steps)) {
+            known.push("cpu pool".into());
+        }
         known.extend(semaphores.keys().map(|s| format!("semaphore {s}")));
         known.extend(channels.keys().map(|c| format!("channel {c}")));
         let tracks = match raw.tracks {
@@ -1563,10 +1571,20 @@ mod tests {
         assert_eq!(table[0].wait, Some(crate::trace::WaitReason::CpuPool));
         let sc = parse(
             "t.toml",
-            &format!("{HEAD}[runtime]\ncpu_threads = 3\n{steps}"),
+            &format!("{HEAD}[runtime]\ncpu_threads = 3\n[view]\ntracks = [\"cpu pool\"]\n{steps}"),
         )
         .expect("valid");
         assert_eq!(sc.runtime.cpu_threads, 3);
+        assert_eq!(
+            sc.view.tracks.as_deref(),
+            Some(&["cpu pool".to_string()][..])
+        );
+        let r = sc.resource_table();
+        assert_eq!(
+            (r[0].kind.as_str(), r[0].capacity),
+            ("cpu", 3),
+            "its track's size"
+        );
         let d = err(&format!("{HEAD}[runtime]\ncpu_threads = 0\n{steps}"));
         assert_eq!((d.line, d.column), (4, 15));
         assert!(
