@@ -157,11 +157,7 @@ fn run_live_then(
     };
 
     // The CPU pool, for a scenario that sends work to it.
-    if scenario
-        .step_table()
-        .iter()
-        .any(|s| s.kind == "cpu_pool_ms")
-    {
+    if scenario.uses_cpu_pool() {
         ctx.start_cpu_pool(scenario.runtime.cpu_threads, &cap);
     }
     let sampler = crate::metrics::Sampler::start(

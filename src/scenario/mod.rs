@@ -319,6 +319,12 @@ impl Scenario {
         table
     }
 
+    /// Whether some step sends work to the CPU pool (`cpu_pool_ms`): the run then starts
+    /// the pool, and the views have its lanes and track.
+    pub fn uses_cpu_pool(&self) -> bool {
+        self.groups.iter().any(|g| steps_use_cpu_pool(&g.steps))
+    }
+
     /// The id of the heartbeat's step (see [`Scenario::step_table`]), when it has one.
     pub fn heartbeat_step(&self) -> Option<u32> {
         self.heartbeat_period_ms
@@ -337,7 +343,7 @@ impl Scenario {
             .iter()
             .map(|(name, &capacity)| ("channel", name, capacity));
         // The CPU pool, measured against its threads ("cpu pool", as its track is named).
-        let cpu_pool = self.step_table().iter().any(|s| s.kind == "cpu_pool_ms");
+        let cpu_pool = self.uses_cpu_pool();
         let pool_name = "pool".to_string();
         let cpu = cpu_pool.then_some(("cpu", &pool_name, self.runtime.cpu_threads));
         semaphores
@@ -363,6 +369,13 @@ impl Scenario {
             })
             .collect()
     }
+}
+
+/// Whether `steps` (or a step inside them) has a `cpu_pool_ms`.
+pub(crate) fn steps_use_cpu_pool(steps: &[Step]) -> bool {
+    steps.iter().any(|s| {
+        matches!(s, Step::CpuPoolMs(_)) || s.nested().iter().any(|b| steps_use_cpu_pool(b))
+    })
 }
 
 fn table_of(steps: &Steps, depth: u8, table: &mut Vec<StepInfo>) {

@@ -604,12 +604,7 @@ impl Validator<'_> {
             expand.push(e.into_inner());
         }
         let mut known: Vec<String> = vec!["http".into(), "blocking pool".into()];
-        fn uses_cpu_pool(steps: &[Step]) -> bool {
-            steps.iter().any(|s| {
-                matches!(s, Step::CpuPoolMs(_)) || s.nested().iter().any(|b| uses_cpu_pool(b))
-            })
-        }
-        if groups.iter().any(|g| uses_cpu_pool(&g.steps)) {
+        if groups.iter().any(|g| super::steps_use_cpu_pool(&g.steps)) {
             known.push("cpu pool".into());
         }
         known.extend(semaphores.keys().map(|s| format!("semaphore {s}")));

@@ -1381,11 +1381,10 @@ impl App {
         let refused =
             trace.is_some_and(|t| t.http.iter().any(|h| matches!(h.status, Some(429 | 0))));
         let printed = trace.is_some_and(|t| !t.prints.is_empty());
-        let cancelled = trace.is_some_and(|t| {
-            t.tasks
-                .iter()
-                .any(|task| task.outcome == Some(crate::trace::Outcome::Cancelled))
-        });
+        // From the summary a finished run made (tasks are cancelled only as a run ends).
+        let cancelled = shown_run(&self.runs, self.shown_run)
+            .and_then(|r| r.summary.as_ref())
+            .is_some_and(|s| s.tasks.cancelled > 0);
         if !self.state.presenting || self.state.present_legend {
             egui::Panel::bottom("legend").show(ui, |ui| {
                 legend::legend_ui(ui, &theme, &waits, refused, printed, cancelled)

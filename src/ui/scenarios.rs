@@ -348,7 +348,7 @@ pub fn scenario_facts(sc: &Scenario) -> Vec<(String, String)> {
     for (name, capacity) in &sc.channels {
         row("channel", format!("{name}: room for {capacity} messages"));
     }
-    if sc.step_table().iter().any(|s| s.kind == "cpu_pool_ms") {
+    if sc.uses_cpu_pool() {
         row(
             "cpu pool",
             format!("{} threads (cpu_threads)", sc.runtime.cpu_threads),
