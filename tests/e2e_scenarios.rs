@@ -1417,6 +1417,12 @@ fn cpu_work_on_the_cpu_pool_leaves_the_workers_free() {
         .expect("a cpu pool track");
     assert_eq!(size, Some(2));
     assert_eq!(pool.max("running"), 2);
+    let peak = s
+        .resources
+        .cpu_pool
+        .as_ref()
+        .expect("the summary's cpu pool");
+    assert_eq!((peak.threads, peak.max_running), (2, 2));
     assert!(pool.max("waiting") >= 5, "queued: {}", pool.max("waiting"));
     assert!(
         s.wall_ms >= 380.0,

@@ -271,6 +271,17 @@ pub struct ResourcesSummary {
     pub semaphores: BTreeMap<String, SemaphorePeak>,
     pub channels: BTreeMap<String, ChannelPeak>,
     pub blocking_pool: BlockingPoolPeak,
+    /// The CPU pool (`cpu_pool_ms`), when the scenario has one: its threads, and at most
+    /// how many jobs ran and waited at once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cpu_pool: Option<CpuPoolPeak>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct CpuPoolPeak {
+    pub threads: u64,
+    pub max_running: u64,
+    pub max_waiting: u64,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -327,6 +338,14 @@ impl ResourcesSummary {
                             max_queued: c.max("queued"),
                         },
                     );
+                }
+                "cpu" => {
+                    let c = trace.cpu_pool_series();
+                    out.cpu_pool = Some(CpuPoolPeak {
+                        threads: r.capacity,
+                        max_running: c.max("running"),
+                        max_waiting: c.max("waiting"),
+                    });
                 }
                 _ => {}
             }
