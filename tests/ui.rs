@@ -945,6 +945,9 @@ fn presentation_mode_hides_the_panels_and_is_large_and_light() {
     let legends = |h: &Harness<'static, App>| h.query_all_by_label("Legend").count();
     assert_eq!(legends(&h), 1, "only the bar's toggle, no legend");
     assert!(h.query_by_label("busy % per worker").is_none());
+    // The heartbeat's plot stays, where the run has ticks.
+    let ticks = !trace_of(&h).heartbeats.is_empty();
+    assert_eq!(h.query_by_label("heartbeat late (ms)").is_some(), ticks);
     click(&mut h, "Plots");
     h.get_by_label("busy % per worker");
     click(&mut h, "Legend");
@@ -1604,6 +1607,11 @@ fn a_first_launch_gives_the_timeline_the_width_and_shows_every_lesson() {
         assert!(bottom < 700.0, "1000 px at 1.6x is {bottom} points");
         assert_in_view(&h, &sc.name, &[lesson], bottom);
         assert_in_view(&h, &sc.name, &lesson_rows, bottom);
+        // With the plots off, a heartbeat's lateness still shows: it is the lesson's
+        // evidence of a stalled loop (cpu_misuse, blocking_misuse, single_thread_loop…).
+        if trace_of(&h).heartbeats.len() > 3 {
+            assert_in_view(&h, &sc.name, &["heartbeat late (ms)".to_string()], bottom);
+        }
         h.key_press(egui::Key::F11);
         h.step();
         h.step();

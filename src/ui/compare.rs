@@ -272,7 +272,7 @@ pub fn compare_ui(
                         trace.end_ns(),
                         &mut view.exact[ri],
                         theme,
-                        Some(&shared),
+                        (plots::PlotSet::All, Some(&shared)),
                     );
                 });
                 ui.add_space(6.0);

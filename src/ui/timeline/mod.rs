@@ -150,7 +150,8 @@ pub struct TimelineState {
     pub group_areas: group_area::GroupAreas,
     /// The resource tracks under the lanes.
     pub resources: resource_tracks::ResourceTracks,
-    /// The plots under the lanes (presentation mode may leave them out).
+    /// All the plots under the lanes; else only the heartbeat's (presentation mode with
+    /// its plots off).
     pub show_plots: bool,
     /// The toolbar without its zoom and pan hint (presentation mode).
     pub compact: bool,
@@ -439,18 +440,21 @@ pub fn timeline_ui(
         run.now_ns.min(until),
         theme,
     ));
-    if state.show_plots {
-        plots::plots_ui(
-            ui,
-            trace,
-            &state.viewport,
-            canvas_w,
-            run.now_ns.min(until),
-            &mut state.exact,
-            theme,
-            None,
-        );
-    }
+    let set = if state.show_plots {
+        plots::PlotSet::All
+    } else {
+        plots::PlotSet::Heartbeat
+    };
+    plots::plots_ui(
+        ui,
+        trace,
+        &state.viewport,
+        canvas_w,
+        run.now_ns.min(until),
+        &mut state.exact,
+        theme,
+        (set, None),
+    );
     ui.add_space(4.0);
     ui.separator();
     tasks_ui(ui, state, trace, (run.now_ns, until), theme, &mut canvases);

@@ -15,6 +15,8 @@ use crate::view::series::{Bins, coverage, mean_level};
 const PLOT_H: f32 = 80.0;
 /// The exact plots are compact: the lanes above are the main view.
 const EXACT_PLOT_H: f32 = 56.0;
+/// The heartbeat's plot when it is the only one.
+const HEARTBEAT_ALONE_H: f32 = 36.0;
 /// A live run's exact series are recomputed at most this often.
 const LIVE_REFRESH: Duration = Duration::from_millis(250);
 
@@ -160,6 +162,16 @@ pub fn update_exact(
     }
 }
 
+/// Which plots [`plots_ui`] draws.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PlotSet {
+    /// The exact plots, the heartbeat's, and tokio-metrics' (collapsed).
+    All,
+    /// Only the heartbeat's lateness, where the run has a heartbeat (presentation mode with
+    /// its plots off: the lateness is the evidence of a stalled loop).
+    Heartbeat,
+}
+
 /// Draws the plots that have data; returns how many it drew. Nothing after `now_ns` (the
 /// live edge, or a replay's position) is shown. With `shared` (a comparison), the y scales
 /// are those of all the compared runs, and the tokio-metrics plots are left out.
@@ -172,12 +184,12 @@ pub fn plots_ui(
     now_ns: u64,
     exact: &mut ExactSeries,
     theme: &crate::ui::theme::Theme,
-    shared: Option<&SharedScales>,
+    (set, shared): (PlotSet, Option<&SharedScales>),
 ) -> usize {
     let ms = |ns: u64| ns as f64 / 1e6;
     let (t0, t1) = plot_range(vp, canvas_w, now_ns);
     let mut shown = 0;
-    if t1 > t0 && trace.lanes.iter().any(|l| l.kind == LaneKind::Worker) {
+    if set == PlotSet::All && t1 > t0 && trace.lanes.iter().any(|l| l.kind == LaneKind::Worker) {
         update_exact(exact, trace, vp, canvas_w, now_ns);
         let busy = exact
             .busy
@@ -229,10 +241,15 @@ pub fn plots_ui(
             }],
         );
         beat.shared_top = shared.map(|s| s.heartbeat_ms);
-        shown += draw_plots(ui, "heartbeat", &[beat], (vp, canvas_w), EXACT_PLOT_H);
+        // Alone (presentation mode), it is lower: the task rows keep the height.
+        let height = match set {
+            PlotSet::All => EXACT_PLOT_H,
+            PlotSet::Heartbeat => HEARTBEAT_ALONE_H,
+        };
+        shown += draw_plots(ui, "heartbeat", &[beat], (vp, canvas_w), height);
     }
     let m = &trace.metrics[..trace.metrics.partition_point(|s| s.ts_ns <= now_ns)];
-    if !m.is_empty() && shared.is_none() {
+    if !m.is_empty() && shared.is_none() && set == PlotSet::All {
         egui::CollapsingHeader::new("tokio-metrics (sampled every 50 ms)")
             .id_salt("tokio-metrics plots")
             .default_open(false)
