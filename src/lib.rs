@@ -1,6 +1,7 @@
 //! asyncscope: run small async scenarios on a real tokio runtime and capture what the
 //! scheduler does — every spawn, poll, wake and completion — for timelines and exports.
 
+pub mod asyncio_run;
 pub mod capture;
 pub mod export;
 pub mod fonts;

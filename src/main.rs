@@ -89,10 +89,20 @@ enum Command {
         /// on a terminal, keep serving after the run until Enter.
         #[arg(long, value_name = "PORT", num_args = 0..=1, default_missing_value = "6669")]
         console: Option<u16>,
+        /// The runtime to run it on: tokio, or CPython's asyncio (python3 3.11+, through
+        /// the shipped runner; a first set of steps).
+        #[arg(long, value_enum, default_value = "tokio", conflicts_with = "console")]
+        runtime: RuntimeChoice,
         /// Print nothing but errors.
         #[arg(long, short)]
         quiet: bool,
     },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum RuntimeChoice {
+    Tokio,
+    Asyncio,
 }
 
 /// Pictures for slides.
@@ -161,12 +171,13 @@ fn main() -> ExitCode {
             picture,
             max_events,
             console,
+            runtime,
             quiet,
         } => run_command(
             &scenario,
             (chrome_trace, summary, save),
             &picture,
-            (max_events, console),
+            (max_events, console, runtime),
             quiet,
         ),
     }
@@ -220,7 +231,7 @@ fn run_command(
     path: &std::path::Path,
     (chrome_trace, summary_path, save): (Option<PathBuf>, Option<PathBuf>, Option<PathBuf>),
     picture: &Picture,
-    (max_events, console_port): (Option<u64>, Option<u16>),
+    (max_events, console_port, runtime): (Option<u64>, Option<u16>, RuntimeChoice),
     quiet: bool,
 ) -> ExitCode {
     let sc = match scenario::load(path) {
@@ -230,6 +241,25 @@ fn run_command(
             return ExitCode::from(EXIT_BAD_INPUT);
         }
     };
+    if runtime == RuntimeChoice::Asyncio {
+        return match asyncscope::asyncio_run::run_asyncio(&sc) {
+            Ok(trace) => finish_run(
+                &sc,
+                trace,
+                (chrome_trace, summary_path, save),
+                picture,
+                quiet,
+            ),
+            Err(e @ asyncscope::asyncio_run::AsyncioError::Unsupported(_)) => {
+                eprintln!("error: {e}");
+                ExitCode::from(EXIT_BAD_INPUT)
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let console = match console_port.map(asyncscope::capture::console::Console::start) {
         None => None,
         Some(Ok(c)) => {
@@ -255,6 +285,34 @@ fn run_command(
             return ExitCode::FAILURE;
         }
     };
+    let code = finish_run(
+        &sc,
+        trace,
+        (chrome_trace, summary_path, save),
+        picture,
+        quiet,
+    );
+    if let Some(c) = &console
+        && std::io::IsTerminal::is_terminal(&std::io::stdin())
+    {
+        println!(
+            "tokio-console can still look at the run on http://{}; press Enter to quit.",
+            c.addr()
+        );
+        let _ = std::io::stdin().read_line(&mut String::new());
+    }
+    code
+}
+
+/// What `run` does with a finished trace, whichever runtime made it: prints the summary,
+/// writes the exports asked for.
+fn finish_run(
+    sc: &scenario::Scenario,
+    trace: asyncscope::trace::Trace,
+    (chrome_trace, summary_path, save): (Option<PathBuf>, Option<PathBuf>, Option<PathBuf>),
+    picture: &Picture,
+    quiet: bool,
+) -> ExitCode {
     let summary = Summary::from_trace(&trace);
     if !quiet {
         print!("{}", export::text::render(&summary));
@@ -284,7 +342,7 @@ fn run_command(
                 lesson: export::slide::first_sentence(&sc.about),
                 runs: vec![
                     export::slide::SlideRun::new(trace.scenario.clone(), &trace)
-                        .with_scenario(Some(&sc)),
+                        .with_scenario(Some(sc)),
                 ],
                 range_ns: None,
             })
@@ -292,15 +350,6 @@ fn run_command(
             export::svg::render(&trace, &export::svg::SvgOptions::default())
         };
         out.picture(&doc, picture);
-    }
-    if let Some(c) = &console
-        && std::io::IsTerminal::is_terminal(&std::io::stdin())
-    {
-        println!(
-            "tokio-console can still look at the run on http://{}; press Enter to quit.",
-            c.addr()
-        );
-        let _ = std::io::stdin().read_line(&mut String::new());
     }
     out.exit_code()
 }

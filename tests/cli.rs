@@ -591,3 +591,31 @@ fn run_prints_the_scenarios_print_lines_after_the_summary() {
     assert!(lines[0].contains(" ms  slow #") && lines[0].ends_with("slow: start"));
     assert!(lines[5].ends_with("slow: got the answer"), "{stdout}");
 }
+
+#[test]
+fn run_on_asyncio_prints_the_event_loop_lane_and_names_what_it_cannot_run() {
+    let out = bin()
+        .arg("run")
+        .args(["--runtime", "asyncio"])
+        .arg(repo().join("scenarios/sequential_awaits.toml"))
+        .output()
+        .expect("run");
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.contains("\n  event-loop "), "{stdout}");
+    assert!(stdout.contains("10 requests (200: 10)"), "{stdout}");
+    let out = bin()
+        .arg("run")
+        .args(["--runtime", "asyncio"])
+        .arg(repo().join("scenarios/cpu_pool.toml"))
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out)
+            .1
+            .contains("`cpu_pool_ms` is not run on asyncio yet"),
+        "{}",
+        text(&out).1
+    );
+}

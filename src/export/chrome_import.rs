@@ -224,7 +224,12 @@ pub fn parse(text: &str) -> Result<Trace, ImportError> {
     }
     let mut lanes: Vec<(bool, Vec<RawPoll>)> = lane_names
         .iter()
-        .map(|n| (n.starts_with("blocking"), Vec::new()))
+        .map(|n| {
+            (
+                n.starts_with("blocking") || n.starts_with("executor"),
+                Vec::new(),
+            )
+        })
         .collect();
     let mut parks: Vec<Vec<(u64, u64)>> = vec![Vec::new(); lanes.len()];
     let mut wakes: Vec<(u64, WakeData)> = Vec::new();

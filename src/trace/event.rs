@@ -37,6 +37,12 @@ pub enum EventKind {
         task: TaskId,
         location: Arc<str>,
     },
+    /// An async task spawned where `location` says (a file and line of another runtime's
+    /// program: the asyncio runner's tasks).
+    SpawnAt {
+        task: TaskId,
+        location: Arc<str>,
+    },
     /// The name a task was spawned with (`tokio::task::Builder::name`).
     Name {
         task: TaskId,

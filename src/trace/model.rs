@@ -883,6 +883,13 @@ impl Trace {
                     t.set_parent(parent);
                     self.set_location(i, SpawnLocation::Static(location));
                 }
+                EventKind::SpawnAt { task, location } => {
+                    let parent = self.running_on(thread);
+                    let (i, t) = self.task_mut(task);
+                    t.spawn = ts;
+                    t.set_parent(parent);
+                    self.set_location(i, SpawnLocation::Owned(location));
+                }
                 EventKind::SpawnBlocking { task, location } => {
                     let parent = self.running_on(thread);
                     let (i, t) = self.task_mut(task);
