@@ -19,10 +19,13 @@ import asyncio
 import asyncio.tasks
 import concurrent.futures
 import json
+import os
 import selectors
 import sys
 import threading
 import time
+import urllib.error
+import urllib.request
 from urllib.parse import urlsplit
 
 T0 = time.perf_counter_ns()
@@ -32,7 +35,12 @@ LOCK = threading.Lock()
 
 def emit(kind, *args):
     """One event of the calling thread, now."""
-    line = f"{threading.get_ident()} {time.perf_counter_ns() - T0} {kind}"
+    emit_at(threading.get_ident(), time.perf_counter_ns() - T0, kind, *args)
+
+
+def emit_at(thread, ts_ns, kind, *args):
+    """One event of `thread` (an ident, or another process's id) at `ts_ns`."""
+    line = f"{thread} {ts_ns} {kind}"
     if args:
         line += " " + " ".join(str(a) for a in args)
     with LOCK:
@@ -126,8 +134,17 @@ class Run:
         self.executor = concurrent.futures.ThreadPoolExecutor(
             max_workers=scenario["max_blocking_threads"], thread_name_prefix="executor"
         )
+        self.base_url = base_url
         self.next_request = 0
         self.next_job = 1 << 40
+        # A process pool sized to the cores: threads would share the GIL with the loop.
+        self.cpu_pool = None
+        self.next_cpu_job = 1 << 48
+        self.channels = {
+            name: (c["id"], asyncio.Queue(maxsize=c["capacity"]))
+            for name, c in scenario["channels"].items()
+        }
+        self.results = {}
 
     async def steps(self, steps):
         for s in steps:
@@ -142,6 +159,13 @@ class Run:
                 emit("SE", sid + 1)
                 await self.steps(s["steps"])
                 emit("SX", sid + 1)
+            return
+        if k == "lazy":
+            emit("SE", sid)
+            coro = self.steps(s["steps"])  # a coroutine object: nothing of it runs yet
+            await asyncio.sleep(s["delay_ms"] / 1000)
+            emit("SX", sid)
+            await coro
             return
         emit("SE", sid)
         try:
@@ -171,8 +195,60 @@ class Run:
                     loop.create_task(self.steps(s["steps"]), name=s["name"])
                     for _ in range(s["count"])
                 ]
+                if s["pause_ms"] is not None:
+                    emit("SX", sid)
+                    emit("SE", sid + 1)
+                    await asyncio.sleep(s["pause_ms"] / 1000)
+                    if s["abort"]:
+                        for c in children:
+                            if not c.done():  # a child done by then is not cancelled
+                                emit("AB", c.asyncscope_id)
+                                c.cancel()
+                    emit("SX", sid + 1)
+                    emit("SE", sid)
                 if s["wait"]:
                     await asyncio.gather(*children, return_exceptions=True)
+            elif k == "timeout":
+                try:
+                    await asyncio.wait_for(self.steps(s["steps"]), s["ms"] / 1000)
+                except asyncio.TimeoutError:
+                    pass
+            elif k == "race":
+                loop = asyncio.get_running_loop()
+                branches = [loop.create_task(self.steps(b)) for b in s["branches"]]
+                _, pending = await asyncio.wait(branches, return_when=asyncio.FIRST_COMPLETED)
+                for p in pending:
+                    p.cancel()
+            elif k == "set_result":
+                fut = self.result(s["name"])
+                if not fut.done():
+                    fut.set_result(True)
+            elif k == "await_result":
+                await self.result(s["name"])
+            elif k == "send_to":
+                cid, q = self.channels[s["channel"]]
+                for i in range(s["count"]):
+                    await q.put(i)
+                    emit("CO", cid, 1)
+            elif k == "recv_from":
+                cid, q = self.channels[s["channel"]]
+                for _ in range(s["count"]):
+                    await q.get()
+                    emit("CO", cid, 0)
+            elif k == "recv_ready":
+                q = asyncio.Queue()
+                for i in range(s["count"]):
+                    q.put_nowait(i)
+                # asyncio has no coop budget: a ready get never yields.
+                for _ in range(s["count"]):
+                    await q.get()
+            elif k == "blocking_http_get":
+                self.blocking_http_get(s["path"])
+            elif k == "cpu_pool_ms":
+                await self.cpu_pool_job(s["ms"])
+            elif k == "panic":
+                emit("PN", text(s["message"]))
+                raise RuntimeError(s["message"])
             else:
                 raise ValueError(f"unknown step {k}")
         finally:
@@ -185,6 +261,13 @@ class Run:
         status = 0
         try:
             reader, writer = await asyncio.open_connection(self.host, self.port)
+        except asyncio.CancelledError:
+            emit("HE", req, 1)
+            raise
+        except OSError:
+            emit("HE", req, 0)
+            return
+        try:
             writer.write(
                 f"GET {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
                 "Connection: close\r\n\r\n".encode()
@@ -195,9 +278,47 @@ class Run:
             first = answer.split(b"\r\n", 1)[0].split(b" ")
             if len(first) >= 2 and first[0].startswith(b"HTTP/1."):
                 status = int(first[1])
+        except asyncio.CancelledError:
+            # Dropped before its answer (a timeout, a race, a cancel).
+            writer.close()
+            emit("HE", req, 1)
+            raise
         except (OSError, ValueError):
             status = 0
         emit("HE", req, status)
+
+    def result(self, name):
+        fut = self.results.get(name)
+        if fut is None:
+            fut = self.results[name] = asyncio.get_running_loop().create_future()
+        return fut
+
+    def blocking_http_get(self, path):
+        req = self.next_request
+        self.next_request += 1
+        emit("HS", req, text(path))
+        status = 0
+        try:
+            with urllib.request.urlopen(self.base_url + path, timeout=60) as r:
+                r.read()
+                status = r.status
+        except urllib.error.HTTPError as e:
+            status = e.code
+        except (OSError, ValueError):
+            status = 0
+        emit("HE", req, status)
+
+    async def cpu_pool_job(self, ms):
+        if self.cpu_pool is None:
+            self.cpu_pool = concurrent.futures.ProcessPoolExecutor(max_workers=self.sc["cpu_threads"])
+        job = self.next_cpu_job
+        self.next_cpu_job += 1
+        emit("CQ", job)
+        loop = asyncio.get_running_loop()
+        pid, start, end = await loop.run_in_executor(self.cpu_pool, cpu_job, ms, T0)
+        # The job ran in another process: its start and end on that process's lane.
+        emit_at(pid, start, "CB", job)
+        emit_at(pid, end, "CE", job)
 
     async def offload(self, name, work, ms):
         job = self.next_job
@@ -264,6 +385,14 @@ class Run:
         return wall
 
 
+def cpu_job(ms, t0):
+    """A CPU-pool job, in a worker process: its pid, start and end (ns from the run's start;
+    perf_counter is the system's monotonic clock, the same in every process)."""
+    start = time.perf_counter_ns() - t0
+    spin(ms)
+    return os.getpid(), start, time.perf_counter_ns() - t0
+
+
 def spin(ms):
     end = time.perf_counter() + ms / 1000
     x = 0
@@ -285,6 +414,8 @@ def main():
         wall = loop.run_until_complete(driver)
     finally:
         run.executor.shutdown(wait=True)
+        if run.cpu_pool is not None:
+            run.cpu_pool.shutdown(wait=True)
         loop.close()
     with LOCK:
         flush()

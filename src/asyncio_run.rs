@@ -78,9 +78,20 @@ pub fn runner_json(sc: &Scenario) -> Result<Value, AsyncioError> {
             }))
         })
         .collect::<Result<Vec<_>, AsyncioError>>()?;
+    // The channels by name, with their index in the resource table (their marks use it).
+    let channels: serde_json::Map<String, Value> = sc
+        .resource_table()
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.kind == "channel")
+        .map(|(i, r)| (r.name.clone(), json!({"id": i, "capacity": r.capacity})))
+        .collect();
     Ok(json!({
         "name": sc.name,
         "max_blocking_threads": sc.runtime.max_blocking_threads,
+        "cpu_threads": sc.runtime.cpu_threads,
+        "channels": channels,
+        "results": sc.results.keys().collect::<Vec<_>>(),
         "heartbeat_ms": sc.heartbeat_period_ms,
         "heartbeat_step": sc.heartbeat_step(),
         "semaphores": sc.semaphores,
@@ -131,26 +142,45 @@ fn step_json(step: &Step, id: u32) -> Result<Value, AsyncioError> {
             count,
             steps,
             wait,
-            wait_after_ms: None,
-            abort_after_ms: None,
-        } => json!({
-            "k": "spawn", "id": id, "name": name.as_ref(), "count": count, "wait": wait,
-            "steps": steps_json(steps, id + 1)?,
-        }),
-        Step::Spawn { .. } => return Err(AsyncioError::Unsupported("spawn with a pause")),
-        Step::BlockingHttpGet(_) => return Err(AsyncioError::Unsupported("blocking_http_get")),
-        Step::CpuPoolMs(_) => return Err(AsyncioError::Unsupported("cpu_pool_ms")),
+            ..
+        } => {
+            let pause = step.spawn_pause();
+            json!({
+                "k": "spawn", "id": id, "name": name.as_ref(), "count": count, "wait": wait,
+                "pause_ms": pause.map(|p| p.0), "abort": pause.is_some_and(|p| p.1),
+                "steps": steps_json(steps, id + 1 + u32::from(pause.is_some()))?,
+            })
+        }
+        Step::BlockingHttpGet(path) => {
+            json!({"k": "blocking_http_get", "id": id, "path": path.as_ref()})
+        }
+        Step::CpuPoolMs(ms) => json!({"k": "cpu_pool_ms", "id": id, "ms": ms}),
         Step::ForgetWake => return Err(AsyncioError::Unsupported("forget_wake")),
-        Step::Panic(_) => return Err(AsyncioError::Unsupported("panic")),
-        Step::RecvReady(_) | Step::SendTo { .. } | Step::RecvFrom { .. } => {
-            return Err(AsyncioError::Unsupported("channels"));
+        Step::Panic(message) => json!({"k": "panic", "id": id, "message": message.as_ref()}),
+        Step::RecvReady(n) => json!({"k": "recv_ready", "id": id, "count": n}),
+        Step::SendTo { channel, count } => {
+            json!({"k": "send_to", "id": id, "channel": channel.as_ref(), "count": count})
         }
-        Step::Lazy { .. } => return Err(AsyncioError::Unsupported("lazy")),
-        Step::Timeout { .. } => return Err(AsyncioError::Unsupported("timeout")),
-        Step::Race(_) => return Err(AsyncioError::Unsupported("race")),
-        Step::SetResult(_) | Step::AwaitResult(_) => {
-            return Err(AsyncioError::Unsupported("results"));
+        Step::RecvFrom { channel, count } => {
+            json!({"k": "recv_from", "id": id, "channel": channel.as_ref(), "count": count})
         }
+        Step::Lazy { delay_ms, steps } => json!({
+            "k": "lazy", "id": id, "delay_ms": delay_ms, "steps": steps_json(steps, id + 1)?,
+        }),
+        Step::Timeout { ms, steps } => json!({
+            "k": "timeout", "id": id, "ms": ms, "steps": steps_json(steps, id + 1)?,
+        }),
+        Step::Race(branches) => {
+            let mut first = id + 1;
+            let mut out = Vec::new();
+            for b in branches {
+                out.push(Value::Array(steps_json(b, first)?));
+                first += b.table_len();
+            }
+            json!({"k": "race", "id": id, "branches": out})
+        }
+        Step::SetResult(name) => json!({"k": "set_result", "id": id, "name": name.as_ref()}),
+        Step::AwaitResult(name) => json!({"k": "await_result", "id": id, "name": name.as_ref()}),
     })
 }
 
@@ -296,6 +326,15 @@ impl Ingest {
             },
             "HB" => EventKind::Heartbeat { late_ns: num(0)? },
             "PR" => EventKind::Print { text: text(0)? },
+            "AB" => EventKind::Abort { task: num(0)? },
+            "CO" => EventKind::ChannelOp {
+                channel: u32::try_from(num(0)?).ok()?,
+                sent: num(1)? == 1,
+            },
+            "CQ" => EventKind::CpuJobQueued { job: num(0)? },
+            "CB" => EventKind::CpuJobStart { job: num(0)? },
+            "CE" => EventKind::CpuJobEnd { job: num(0)? },
+            "PN" => EventKind::Panic { message: text(0)? },
             "PK" => EventKind::Park,
             "UP" => EventKind::Unpark,
             _ => return None,

@@ -117,8 +117,153 @@ fn the_semaphore_caps_requests_and_the_naive_burst_gets_429s() {
 
 #[test]
 fn a_step_asyncio_does_not_run_yet_is_named() {
-    match run_asyncio(&load("cpu_pool")) {
-        Err(AsyncioError::Unsupported(what)) => assert_eq!(what, "cpu_pool_ms"),
+    let sc = scenario::parse(
+        "t.toml",
+        "name = \"n\"\nabout = \"a\"\n[[task]]\nname = \"g\"\nsteps = [{ forget_wake = true }]\n",
+    )
+    .expect("valid");
+    match run_asyncio(&sc) {
+        Err(AsyncioError::Unsupported(what)) => assert_eq!(what, "forget_wake"),
         other => panic!("{:?}", other.map(|t| t.scenario)),
     }
+}
+
+#[test]
+fn a_coroutine_object_waits_until_awaited_and_a_task_runs_at_once() {
+    let (trace, _) = run("lazy_vs_task");
+    let start_of = |group: &str| {
+        let t = trace
+            .tasks
+            .iter()
+            .find(|t| t.name.as_deref() == Some(group))
+            .unwrap_or_else(|| panic!("{group}"));
+        trace
+            .http
+            .iter()
+            .find(|h| h.task == Some(t.id))
+            .expect("its request")
+            .start_ns
+    };
+    assert!(
+        start_of("coroutine") >= 195_000_000,
+        "the coroutine ran during its pause"
+    );
+    assert!(
+        start_of("eager") < 50_000_000,
+        "the task did not start at once"
+    );
+}
+
+#[test]
+fn wait_for_wait_and_cancel_drop_the_work_where_it_waits() {
+    let (trace, s) = run("cancel_and_timeout");
+    assert_eq!(
+        s.http.status.get("cancelled"),
+        Some(&2),
+        "{:?}",
+        s.http.status
+    );
+    assert_eq!(
+        s.tasks.cancelled, 3,
+        "the three cancelled workers: {:?}",
+        s.tasks
+    );
+    for t in trace
+        .tasks
+        .iter()
+        .filter(|t| t.name.as_deref() == Some("worker"))
+    {
+        assert_eq!(t.outcome, Some(asyncscope::trace::Outcome::Cancelled));
+    }
+    let texts: Vec<&str> = s.prints.iter().map(|p| p.text.as_str()).collect();
+    assert!(texts.contains(&"impatient: gave up, going on"), "{texts:?}");
+}
+
+#[test]
+fn a_future_from_create_future_holds_its_awaiters_until_set() {
+    let (trace, s) = run("future_handoff");
+    assert!(
+        s.groups["worker"]
+            .waits
+            .get("result")
+            .copied()
+            .unwrap_or(0.0)
+            > 0.0,
+        "{:?}",
+        s.groups["worker"]
+    );
+    let loader = trace
+        .tasks
+        .iter()
+        .find(|t| t.name.as_deref() == Some("loader"))
+        .expect("loader");
+    let set = trace
+        .http
+        .iter()
+        .find(|h| h.task == Some(loader.id))
+        .and_then(|h| h.end_ns)
+        .expect("answered");
+    for t in trace
+        .tasks
+        .iter()
+        .filter(|t| t.name.as_deref() == Some("worker"))
+    {
+        let req = trace
+            .http
+            .iter()
+            .find(|h| h.task == Some(t.id))
+            .expect("its request");
+        assert!(req.start_ns >= set, "a worker went on before the result");
+    }
+}
+
+#[test]
+fn a_blocking_client_and_a_process_pool_on_one_loop() {
+    // requests.get() in a coroutine: one request at a time for the whole loop.
+    let (_, s) = run("blocking_http_client");
+    assert_eq!(s.http.max_in_flight, 1);
+    assert!(s.wall_ms >= 950.0, "{} ms", s.wall_ms);
+    assert!(
+        s.findings
+            .iter()
+            .any(|f| f.message.contains("blocking GET /items"))
+    );
+    // A process pool sized to the cores: the jobs on cpu lanes, the loop free.
+    let (trace, s) = run("cpu_pool");
+    let cpu = trace
+        .lanes
+        .iter()
+        .filter(|l| l.kind == LaneKind::Cpu)
+        .count();
+    assert_eq!(cpu, 2, "one lane per pool process");
+    assert_eq!(s.tasks.cpu_jobs, 8);
+    assert!(
+        trace.lanes[0].busy_ns() < 100_000_000,
+        "the loop stayed free"
+    );
+    assert_eq!(s.slow_polls, 0);
+}
+
+#[test]
+fn print_lines_and_a_bounded_queue() {
+    let (_, s) = run("print_debugging");
+    let texts: Vec<&str> = s.prints.iter().map(|p| p.text.as_str()).collect();
+    assert_eq!(
+        texts,
+        [
+            "slow: start",
+            "medium: start",
+            "fast: start",
+            "fast: got the answer",
+            "medium: got the answer",
+            "slow: got the answer"
+        ]
+    );
+    let (_, s) = run("producer_consumer");
+    let jobs = &s.resources.channels["jobs"];
+    assert!(jobs.max_queued <= jobs.capacity, "{jobs:?}");
+    assert_eq!(
+        jobs.max_queued, jobs.capacity,
+        "the producer filled the queue"
+    );
 }

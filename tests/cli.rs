@@ -604,17 +604,23 @@ fn run_on_asyncio_prints_the_event_loop_lane_and_names_what_it_cannot_run() {
     assert!(out.status.success(), "{stderr}");
     assert!(stdout.contains("\n  event-loop "), "{stdout}");
     assert!(stdout.contains("10 requests (200: 10)"), "{stdout}");
+    let hang = scratch("asyncio").join("hang.toml");
+    std::fs::write(
+        &hang,
+        "name = \"n\"\nabout = \"a\"\n[[task]]\nname = \"g\"\nsteps = [{ forget_wake = true }]\n",
+    )
+    .expect("write");
     let out = bin()
         .arg("run")
         .args(["--runtime", "asyncio"])
-        .arg(repo().join("scenarios/cpu_pool.toml"))
+        .arg(&hang)
         .output()
         .expect("run");
     assert_eq!(out.status.code(), Some(2));
     assert!(
         text(&out)
             .1
-            .contains("`cpu_pool_ms` is not run on asyncio yet"),
+            .contains("`forget_wake` is not run on asyncio yet"),
         "{}",
         text(&out).1
     );

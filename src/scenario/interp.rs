@@ -467,7 +467,8 @@ async fn run_step(
                 let sleeping = InStep::enter(None, id + 1);
                 tokio::time::sleep(Duration::from_millis(ms)).await;
                 if abort {
-                    for h in &handles {
+                    // A child that is done by then is not cancelled by the abort.
+                    for h in handles.iter().filter(|h| !h.is_finished()) {
                         // Said first, so the child's unfinished end reads as cancelled.
                         record(EventKind::Abort {
                             task: crate::capture::task_id_u64(h.id()),

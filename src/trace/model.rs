@@ -990,7 +990,7 @@ impl Trace {
                     // Its end may have come in first (another thread's batch).
                     if let Some(i) = self.task_index(task) {
                         let t = &mut self.tasks[i as usize];
-                        if t.outcome == Some(Outcome::Shutdown) {
+                        if matches!(t.outcome, Some(Outcome::Shutdown | Outcome::Ok)) {
                             t.outcome = Some(Outcome::Cancelled);
                         }
                     }
@@ -1281,10 +1281,12 @@ impl Trace {
         // A blocking task terminates just after its closure ran; an async task just after
         // the poll that finished it (or inside it). Anything else was dropped unfinished.
         finished |= t.kind != TaskKind::Async && ran;
+        // An aborted task is cancelled whether it is dropped idle (tokio) or runs one last
+        // step that raises its cancellation (asyncio's `Task.cancel()`).
         t.outcome = Some(match (finished, panicked) {
+            (_, _) if aborted => Outcome::Cancelled,
             (true, true) => Outcome::Panicked,
             (true, false) => Outcome::Ok,
-            (false, _) if aborted => Outcome::Cancelled,
             (false, _) => Outcome::Shutdown,
         });
     }
