@@ -50,8 +50,12 @@ enum Command {
     Compare {
         /// The runs, the first being the baseline: scenario files (run now, one after the
         /// other) or recorded runs (.ascope, or Chrome JSON exported by asyncscope).
-        #[arg(required = true, num_args = 2..)]
+        #[arg(required = true, num_args = 1..)]
         runs: Vec<PathBuf>,
+        /// Run each scenario file on each of these runtimes (e.g. `tokio,asyncio`): one
+        /// file is then enough to compare.
+        #[arg(long, value_enum, value_delimiter = ',', value_name = "RUNTIMES")]
+        runtimes: Vec<RuntimeChoice>,
         /// The runs stacked on one time axis, with the table.
         #[command(flatten)]
         picture: Picture,
@@ -103,6 +107,15 @@ enum Command {
 enum RuntimeChoice {
     Tokio,
     Asyncio,
+}
+
+impl RuntimeChoice {
+    fn name(self) -> &'static str {
+        match self {
+            RuntimeChoice::Tokio => "tokio",
+            RuntimeChoice::Asyncio => "asyncio",
+        }
+    }
 }
 
 /// Pictures for slides.
@@ -158,11 +171,12 @@ fn main() -> ExitCode {
         }
         Command::Compare {
             runs,
+            runtimes,
             picture,
             max_events,
             summary,
             quiet,
-        } => compare_command(&runs, summary, &picture, max_events, quiet),
+        } => compare_command(&runs, &runtimes, summary, &picture, (max_events, quiet)),
         Command::Run {
             scenario,
             chrome_trace,
@@ -416,11 +430,16 @@ enum Input {
 
 fn compare_command(
     paths: &[PathBuf],
+    runtimes: &[RuntimeChoice],
     summary_path: Option<PathBuf>,
     picture: &Picture,
-    max_events: Option<u64>,
-    quiet: bool,
+    (max_events, quiet): (Option<u64>, bool),
 ) -> ExitCode {
+    let runtimes = if runtimes.is_empty() {
+        &[RuntimeChoice::Tokio][..]
+    } else {
+        runtimes
+    };
     // Check every input first: a typo in the last file should not cost the earlier runs.
     let mut inputs = Vec::with_capacity(paths.len());
     for p in paths {
@@ -439,35 +458,62 @@ fn compare_command(
             }
         }
     }
-    let mut traces = Vec::with_capacity(inputs.len());
+    let runs = inputs
+        .iter()
+        .map(|i| match i {
+            Input::Recorded(_) => 1,
+            Input::Scenario(_) => runtimes.len(),
+        })
+        .sum::<usize>();
+    if runs < 2 {
+        eprintln!(
+            "error: a comparison needs two runs or more: give two files, or one scenario and \
+             --runtimes tokio,asyncio"
+        );
+        return ExitCode::from(EXIT_BAD_INPUT);
+    }
+    let mut traces = Vec::with_capacity(runs);
     // The scenario of each run, where it was run now (its lesson and `[view]` for a slide).
     let mut lessons: Vec<Option<Box<scenario::Scenario>>> = Vec::with_capacity(inputs.len());
     for (i, input) in inputs.into_iter().enumerate() {
-        let trace = match input {
+        match input {
             Input::Recorded(t) => {
                 lessons.push(None);
-                *t
+                traces.push(*t);
             }
             Input::Scenario(sc) => {
-                if !quiet {
-                    println!("running    [{}] {}", i + 1, sc.name);
-                }
-                let options = RunOptions {
-                    max_events,
-                    ..Default::default()
-                };
-                let result = run(&sc, options);
-                lessons.push(Some(sc));
-                match result {
-                    Ok(t) => t,
-                    Err(e) => {
-                        eprintln!("error: {}: {e}", paths[i].display());
-                        return ExitCode::FAILURE;
+                for &runtime in runtimes {
+                    if !quiet {
+                        println!("running    [{}] {}", traces.len() + 1, sc.name);
                     }
+                    let result = match runtime {
+                        RuntimeChoice::Tokio => run(
+                            &sc,
+                            RunOptions {
+                                max_events,
+                                ..Default::default()
+                            },
+                        )
+                        .map_err(|e| e.to_string()),
+                        RuntimeChoice::Asyncio => {
+                            asyncscope::asyncio_run::run_asyncio(&sc).map_err(|e| e.to_string())
+                        }
+                    };
+                    let mut t = match result {
+                        Ok(t) => t,
+                        Err(e) => {
+                            eprintln!("error: {}: {e}", paths[i].display());
+                            return ExitCode::FAILURE;
+                        }
+                    };
+                    if runtimes.len() > 1 {
+                        t.scenario = format!("{} ({})", t.scenario, runtime.name());
+                    }
+                    traces.push(t);
+                    lessons.push(Some(sc.clone()));
                 }
             }
-        };
-        traces.push(trace);
+        }
     }
     let named: Vec<(String, &asyncscope::trace::Trace)> =
         traces.iter().map(|t| (t.scenario.clone(), t)).collect();

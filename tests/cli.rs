@@ -625,3 +625,51 @@ fn run_on_asyncio_prints_the_event_loop_lane_and_names_what_it_cannot_run() {
         text(&out).1
     );
 }
+
+#[test]
+fn compare_runs_one_scenario_on_tokio_and_asyncio() {
+    let dir = scratch("runtimes");
+    let summary = dir.join("both.json");
+    let out = bin()
+        .arg("compare")
+        .args(["--runtimes", "tokio,asyncio"])
+        .arg(repo().join("scenarios/cpu_misuse.toml"))
+        .arg("--summary")
+        .arg(&summary)
+        .output()
+        .expect("run");
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stdout.contains("CPU work inside async tasks (tokio)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("CPU work inside async tasks (asyncio)"),
+        "{stdout}"
+    );
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&summary).expect("written")).expect("json");
+    let lanes = |i: usize| -> Vec<String> {
+        doc["runs"][i]["lanes"]
+            .as_array()
+            .expect("lanes")
+            .iter()
+            .map(|l| l["name"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    assert!(lanes(0).iter().any(|l| l == "worker-1"), "{:?}", lanes(0));
+    assert!(lanes(1).iter().any(|l| l == "event-loop"), "{:?}", lanes(1));
+    // One file alone, on one runtime, is not a comparison.
+    let out = bin()
+        .arg("compare")
+        .arg(repo().join("scenarios/cpu_misuse.toml"))
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out).1.contains("--runtimes tokio,asyncio"),
+        "{}",
+        text(&out).1
+    );
+}
