@@ -186,6 +186,14 @@ fn step_json(step: &Step, id: u32) -> Result<Value, AsyncioError> {
 
 /// Runs `sc` once on asyncio and returns its finished trace.
 pub fn run_asyncio(sc: &Scenario) -> Result<Trace, AsyncioError> {
+    run_asyncio_until(sc, &std::sync::atomic::AtomicBool::new(false))
+}
+
+/// The same; setting `stop` ends the runner (a runaway scenario), keeping what it wrote.
+pub fn run_asyncio_until(
+    sc: &Scenario,
+    stop: &std::sync::atomic::AtomicBool,
+) -> Result<Trace, AsyncioError> {
     let scenario = runner_json(sc)?;
     let python = python()?;
     let lab = LabServer::start(sc.server.clone()).map_err(AsyncioError::LabServer)?;
@@ -219,7 +227,30 @@ pub fn run_asyncio(sc: &Scenario) -> Result<Trace, AsyncioError> {
         .ok_or_else(|| AsyncioError::Runner("no pipe".into()))?;
     let mut reader = Ingest::default();
     let mut wall_ns = 0;
-    for (n, line) in BufReader::new(stdout).lines().enumerate() {
+    let child = std::sync::Mutex::new(child);
+    let done = std::sync::atomic::AtomicBool::new(false);
+    let (lines, stopped) = std::thread::scope(|scope| {
+        // Stop kills the runner: its pipe then ends, and what it wrote is kept.
+        let watcher = scope.spawn(|| {
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    if let Ok(mut c) = child.lock() {
+                        let _ = c.kill();
+                    }
+                    return true;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            false
+        });
+        let lines: Vec<std::io::Result<String>> = BufReader::new(stdout).lines().collect();
+        done.store(true, std::sync::atomic::Ordering::Relaxed);
+        (lines, watcher.join().unwrap_or(false))
+    });
+    let child = child
+        .into_inner()
+        .map_err(|_| AsyncioError::Runner("the runner's handle".into()))?;
+    for (n, line) in lines.into_iter().enumerate() {
         let line = line.map_err(|e| AsyncioError::Runner(e.to_string()))?;
         if let Some(rest) = line.strip_prefix("END ") {
             wall_ns = rest.trim().parse().unwrap_or(0);
@@ -236,7 +267,10 @@ pub fn run_asyncio(sc: &Scenario) -> Result<Trace, AsyncioError> {
     let out = child
         .wait_with_output()
         .map_err(|e| AsyncioError::Runner(e.to_string()))?;
-    if !out.status.success() {
+    if stopped {
+        trace.stopped = true;
+        wall_ns = trace.end_ns();
+    } else if !out.status.success() {
         let err = String::from_utf8_lossy(&out.stderr);
         let last = err
             .lines()

@@ -32,6 +32,11 @@ impl StopHandle {
     pub fn is_stopped(&self) -> bool {
         self.flag.load(Ordering::SeqCst)
     }
+
+    /// The flag `stop` sets, for a run that watches it itself (the asyncio runner's).
+    pub fn flag(&self) -> &AtomicBool {
+        &self.flag
+    }
 }
 
 pub struct RunOptions {

@@ -1737,3 +1737,40 @@ fn cancelled_tasks_get_their_own_mark_in_the_legend() {
         "no cancelled task, no such entry"
     );
 }
+
+/// "Run on both" runs the scenario on tokio, then on asyncio, and opens their comparison:
+/// the tokio run first (the baseline), the asyncio run's lane the event loop.
+#[test]
+fn run_on_both_compares_tokio_and_asyncio() {
+    let mut h = harness(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"));
+    h.get_by_label("Sequential awaits").click();
+    h.step();
+    h.step();
+    h.get_by_label("Run on both").click();
+    h.step();
+    wait_for(
+        &mut h,
+        "both runs and the comparison",
+        Duration::from_secs(60),
+        |app| app.compare_view().is_some(),
+    );
+    h.step();
+    let table = h.state().compare_view().expect("open").table.clone();
+    assert_eq!(
+        table.runs,
+        ["Sequential awaits", "Sequential awaits (asyncio)"],
+        "tokio first"
+    );
+    assert_eq!(h.state().runs().len(), 2);
+    h.get_by_label("event-loop");
+    assert_eq!(
+        h.get_all_by_label("worker-0").count(),
+        1,
+        "the tokio run's lanes"
+    );
+    // The runtime Run uses switches beside it (and is kept with the state).
+    click(&mut h, "Back to the timeline");
+    click(&mut h, "on tokio");
+    assert_eq!(h.state().state.runtime, asyncscope::ui::Runtime::Asyncio);
+    h.get_by_label("on asyncio");
+}

@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-use crate::run::{LiveTrace, RunError, RunOptions, StopHandle, run_live_summarized};
+use crate::run::{LiveTrace, RunOptions, StopHandle, run_live_summarized};
 use crate::scenario::Scenario;
 use crate::trace::stats::Histograms;
 use crate::trace::{Finding, Severity, Summary, Trace};
@@ -60,6 +60,16 @@ pub struct State {
     /// the task rows get the height).
     pub present_legend: bool,
     pub present_plots: bool,
+    /// The runtime Run uses.
+    pub runtime: Runtime,
+}
+
+/// The runtime a run is on: tokio, or CPython's asyncio (through the shipped runner).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Runtime {
+    #[default]
+    Tokio,
+    Asyncio,
 }
 
 /// How many recent files the Recent menu keeps.
@@ -90,6 +100,7 @@ impl Default for State {
             export: export::ExportChoice::default(),
             present_legend: false,
             present_plots: false,
+            runtime: Runtime::Tokio,
         }
     }
 }
@@ -131,6 +142,10 @@ pub enum Command {
     SetConsole(Option<u16>),
     SetLanguage(Language),
     EndReplay,
+    /// The runtime Run uses.
+    SetRuntime(Runtime),
+    /// Run the selected scenario on tokio, then on asyncio, and compare the two.
+    RunBoth,
     /// Presentation mode: the legend, the plots under the lanes, on or off.
     TogglePresentedLegend,
     TogglePresentedPlots,
@@ -160,7 +175,7 @@ pub struct RunSlot {
     pub live: LiveTrace,
     stop: StopHandle,
     /// The run thread; it summarises the trace when the run is over.
-    thread: Option<JoinHandle<Result<Summary, RunError>>>,
+    thread: Option<JoinHandle<Result<Summary, String>>>,
     started: Instant,
     pub outcome: Option<RunOutcome>,
     /// Computed once, when the run is over (findings, histograms, the figures a
@@ -178,10 +193,14 @@ impl RunSlot {
     }
 
     fn start(
-        scenario: Scenario,
+        mut scenario: Scenario,
         ctx: &egui::Context,
         console: Option<tracing::Dispatch>,
+        runtime: Runtime,
     ) -> Result<Self, String> {
+        if runtime == Runtime::Asyncio {
+            scenario.name = format!("{} (asyncio)", scenario.name);
+        }
         let live: LiveTrace = Arc::new(Mutex::new(Trace::new(scenario.name.clone())));
         let stop = StopHandle::default();
         let options = RunOptions {
@@ -192,10 +211,24 @@ impl RunSlot {
         let (sc, sink, repaint) = (scenario.clone(), live.clone(), ctx.clone());
         let thread = std::thread::Builder::new()
             .name("asyncscope-run".into())
-            .spawn(move || {
+            .spawn(move || match runtime {
                 // The summary is built here, not on the GUI thread, and before the
                 // finished trace is published: the window never waits for either.
-                run_live_summarized(&sc, options, &sink, move || repaint.request_repaint())
+                Runtime::Tokio => {
+                    run_live_summarized(&sc, options, &sink, move || repaint.request_repaint())
+                        .map_err(|e| e.to_string())
+                }
+                // asyncio's trace comes whole, when the runner is done.
+                Runtime::Asyncio => {
+                    let trace = crate::asyncio_run::run_asyncio_until(&sc, options.stop.flag())
+                        .map_err(|e| e.to_string())?;
+                    let summary = Summary::from_trace(&trace);
+                    if let Ok(mut t) = sink.lock() {
+                        *t = trace;
+                    }
+                    repaint.request_repaint();
+                    Ok(summary)
+                }
             })
             .map_err(|e| format!("could not start the run thread: {e}"))?;
         let secs = std::time::SystemTime::now()
@@ -276,7 +309,7 @@ impl RunSlot {
         let (outcome, summary) = match thread.join() {
             Ok(Ok(s)) if s.stopped => (RunOutcome::Stopped, Some(s)),
             Ok(Ok(s)) => (RunOutcome::Finished, Some(s)),
-            Ok(Err(e)) => (RunOutcome::Failed(e.to_string()), None),
+            Ok(Err(e)) => (RunOutcome::Failed(e), None),
             Err(_) => (RunOutcome::Failed("the run thread panicked".into()), None),
         };
         self.outcome = Some(outcome);
@@ -319,6 +352,10 @@ pub struct App {
     fonts_installed: bool,
     /// The tokio-console server of the latest run, serving until the next run.
     console: Option<crate::capture::console::Console>,
+    /// The runtime of the next Run, when it is not the chosen one ("Run on both").
+    runtime_next: Option<Runtime>,
+    /// "Run on both": the tokio run's id, then the asyncio run's; compared when both end.
+    both: Option<(u64, Option<u64>)>,
 }
 
 /// The thread showing a file dialog: the picked path, if any, or why it failed.
@@ -416,6 +453,8 @@ impl App {
             next_run_id: 1,
             compare: None,
             replay: None,
+            runtime_next: None,
+            both: None,
             help_open: false,
             export_open: None,
             export_dir: export::export_dir(),
@@ -887,7 +926,8 @@ impl App {
                     }
                 }
                 let dispatch = self.console.as_ref().map(|c| c.dispatch().clone());
-                match RunSlot::start(sc, ctx, dispatch) {
+                let runtime = self.runtime_next.take().unwrap_or(self.state.runtime);
+                match RunSlot::start(sc, ctx, dispatch, runtime) {
                     Ok(slot) => {
                         self.push_run(slot);
                         self.message = None;
@@ -959,6 +999,18 @@ impl App {
             Command::ToggleTheme => self.state.light = !self.state.light,
             Command::ToggleHelp => self.help_open = !self.help_open,
             Command::SetLanguage(l) => self.state.language = l,
+            Command::SetRuntime(r) => self.state.runtime = r,
+            Command::RunBoth => {
+                if self.is_running() {
+                    return;
+                }
+                // tokio now; when it ends, asyncio; when that ends, the comparison.
+                self.runtime_next = Some(Runtime::Tokio);
+                self.apply(Command::Run, ctx);
+                if let Some(first) = self.runs.last().filter(|r| r.is_running()) {
+                    self.both = Some((first.id, None));
+                }
+            }
             Command::TogglePresentedLegend => {
                 self.state.present_legend = !self.state.present_legend;
             }
@@ -1146,6 +1198,36 @@ impl App {
         commands
     }
 
+    /// "Run on both": when its tokio run `ended`, starts the asyncio run; when that ends,
+    /// ticks the two and opens their comparison.
+    fn run_both_next(&mut self, ended: u64, ctx: &egui::Context) {
+        match self.both {
+            Some((tokio, None)) if tokio == ended => {
+                self.runtime_next = Some(Runtime::Asyncio);
+                self.apply(Command::Run, ctx);
+                match self.runs.last().filter(|r| r.is_running()) {
+                    Some(second) => self.both = Some((tokio, Some(second.id))),
+                    None => self.both = None,
+                }
+            }
+            Some((tokio, Some(asyncio))) if asyncio == ended => {
+                self.both = None;
+                // tokio first: the baseline.
+                let seq = self.runs.iter().map(|r| r.picked_seq).max().unwrap_or(0);
+                for r in &mut self.runs {
+                    r.picked = r.id == tokio || r.id == asyncio;
+                    r.picked_seq = match r.id {
+                        id if id == tokio => seq + 1,
+                        id if id == asyncio => seq + 2,
+                        _ => r.picked_seq,
+                    };
+                }
+                self.apply(Command::Compare, ctx);
+            }
+            _ => {}
+        }
+    }
+
     /// The status line; `trace` is the current run's (already locked by the caller).
     fn status_line(&self, trace: Option<&Trace>) -> String {
         match (self.current_run(), &self.message) {
@@ -1208,10 +1290,17 @@ impl App {
                 self.apply_export(action, &ctx);
             }
         }
+        let mut ended = Vec::new();
         for run in &mut self.runs {
-            if run.poll() && self.timeline.follow_live {
-                self.timeline.request_fit();
+            if run.poll() {
+                ended.push(run.id);
+                if self.timeline.follow_live {
+                    self.timeline.request_fit();
+                }
             }
+        }
+        for id in ended {
+            self.run_both_next(id, &ctx);
         }
         let theme = Theme::from_visuals(ui.visuals());
         let live = self.current_run().map(|r| r.live.clone());
@@ -1286,6 +1375,7 @@ impl App {
                         .show(ui, |ui| {
                             let status = RunStatus {
                                 running: self.is_running(),
+                                runtime: self.state.runtime,
                                 has_run: !self.runs.is_empty(),
                                 line: &line,
                                 events,

@@ -106,6 +106,8 @@ pub fn scan(dir: &Path) -> Result<Vec<ScenarioEntry>, String> {
 /// Status of the run on screen, as the panel shows it.
 pub struct RunStatus<'a> {
     pub running: bool,
+    /// The runtime Run uses (tokio or asyncio).
+    pub runtime: super::Runtime,
     pub has_run: bool,
     pub line: &'a str,
     pub events: u64,
@@ -220,6 +222,24 @@ pub fn scenario_panel_ui(
             .clicked()
         {
             command = Some(Command::Run);
+        }
+        let other = match status.runtime {
+            super::Runtime::Tokio => (super::Runtime::Asyncio, "on tokio"),
+            super::Runtime::Asyncio => (super::Runtime::Tokio, "on asyncio"),
+        };
+        if ui
+            .button(other.1)
+            .on_hover_text("The runtime Run uses: tokio, or CPython's asyncio (click to switch)")
+            .clicked()
+        {
+            command = Some(Command::SetRuntime(other.0));
+        }
+        if ui
+            .add_enabled(can_run, egui::Button::new("Run on both"))
+            .on_hover_text("Run it on tokio, then on asyncio, and compare the two runs")
+            .clicked()
+        {
+            command = Some(Command::RunBoth);
         }
         if ui
             .add_enabled(status.running, egui::Button::new("Stop"))
