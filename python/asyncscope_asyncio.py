@@ -31,6 +31,10 @@ from urllib.parse import urlsplit
 T0 = time.perf_counter_ns()
 OUT = []
 LOCK = threading.Lock()
+# Lines are handed over at least this often (ns), so that a run that is stopped (the
+# process killed) keeps what happened before, and a long step does not hide its start.
+FLUSH_NS = 20_000_000
+_last_flush = [T0]
 
 
 def emit(kind, *args):
@@ -45,7 +49,7 @@ def emit_at(thread, ts_ns, kind, *args):
         line += " " + " ".join(str(a) for a in args)
     with LOCK:
         OUT.append(line)
-        if len(OUT) >= 2048:
+        if len(OUT) >= 2048 or T0 + ts_ns - _last_flush[0] > FLUSH_NS:
             flush()
 
 
@@ -53,7 +57,16 @@ def flush():
     """Writes the lines gathered so far (call with LOCK held)."""
     if OUT:
         sys.stdout.write("\n".join(OUT) + "\n")
+        sys.stdout.flush()
         OUT.clear()
+    _last_flush[0] = time.perf_counter_ns()
+
+
+def flush_now():
+    """Hands the lines over before the thread stops writing for a while (a blocking step,
+    the loop going to sleep)."""
+    with LOCK:
+        flush()
 
 
 def text(s):
@@ -106,6 +119,7 @@ class Selector(selectors.DefaultSelector):
         if timeout is not None and timeout <= 0:
             return super().select(timeout)
         emit("PK")
+        flush_now()
         try:
             return super().select(timeout)
         finally:
@@ -168,6 +182,8 @@ class Run:
             await coro
             return
         emit("SE", sid)
+        if k in ("cpu_ms", "block_ms", "blocking_http_get"):
+            flush_now()
         try:
             if k == "http_get":
                 await self.http_get(s["path"])

@@ -267,3 +267,37 @@ fn print_lines_and_a_bounded_queue() {
         "the producer filled the queue"
     );
 }
+
+/// A runaway scenario on asyncio (ten minutes of CPU in one step) ends within seconds of
+/// Stop, and the trace keeps what the runner wrote before.
+#[test]
+fn stop_ends_a_runaway_asyncio_run_and_keeps_its_trace() {
+    let sc = scenario::parse(
+        "t.toml",
+        "name = \"runaway\"\nabout = \"a\"\n[[task]]\nname = \"spin\"\n\
+         steps = [{ print = \"starting\" }, { cpu_ms = 600000 }]\n",
+    )
+    .expect("valid");
+    let _turn = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = stop.clone();
+    let stopper = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(800));
+        flag.store(true, std::sync::atomic::Ordering::Relaxed);
+    });
+    let started = std::time::Instant::now();
+    let trace = asyncscope::asyncio_run::run_asyncio_until(&sc, &stop).expect("a stopped run");
+    let took = started.elapsed();
+    let _ = stopper.join();
+    assert!(took < std::time::Duration::from_secs(10), "took {took:?}");
+    assert!(trace.stopped);
+    assert!(
+        trace
+            .tasks
+            .iter()
+            .any(|t| t.name.as_deref() == Some("spin")),
+        "the task the runner reported before it was stopped"
+    );
+}
