@@ -602,6 +602,10 @@ fn two_runs_compare_on_one_axis_with_a_table() {
     // Both runs' lanes are on screen, one section each, under one axis.
     assert_eq!(h.get_all_by_label("worker-0").count(), 2);
     h.get_by_label_contains("[2] A polite, rate-limited client · wall time");
+    // Under each run's lanes, its resource tracks: HTTP for both, the semaphore for the
+    // polite client only.
+    assert_eq!(h.get_all_by_label("http in flight").count(), 2);
+    assert_eq!(h.get_all_by_label("semaphore api").count(), 1);
     // Under each run, its plots on scales shared by both: busy 0–100%, and one scale for
     // the scheduled tasks of both runs.
     assert_eq!(h.get_all_by_label("busy % per worker").count(), 2);

@@ -28,6 +28,8 @@ pub struct CompareView {
     fit_pending: bool,
     /// Each run's exact plot series, in the order of `entries`.
     exact: Vec<plots::ExactSeries>,
+    /// Each run's resource tracks (HTTP, semaphores, channels, pools).
+    resources: Vec<super::timeline::resource_tracks::ResourceTracks>,
 }
 
 impl CompareView {
@@ -50,6 +52,7 @@ impl CompareView {
             canvas_w: 1000.0,
             fit_pending: true,
             exact: Vec::new(),
+            resources: Vec::new(),
         }
     }
 
@@ -204,6 +207,7 @@ pub fn compare_ui(
     let vp = view.viewport;
     // The plots' scales are shared: the peaks of every run first.
     view.exact.resize_with(guards.len(), Default::default);
+    view.resources.resize_with(guards.len(), Default::default);
     let mut shared = SharedScales::default();
     for ((_, trace), exact) in guards.iter().zip(&mut view.exact) {
         plots::update_exact(exact, trace, &vp, canvas_w, trace.end_ns());
@@ -263,6 +267,18 @@ pub fn compare_ui(
                     };
                     canvases.push(response);
                 }
+                // The run's resources under its lanes: the semaphore's pacing, the HTTP in
+                // flight, on the shared axis.
+                ui.push_id(("compared tracks", ri), |ui| {
+                    canvases.extend(super::timeline::resource_tracks::resource_tracks_ui(
+                        ui,
+                        &mut view.resources[ri],
+                        trace,
+                        &vp,
+                        trace.end_ns(),
+                        theme,
+                    ));
+                });
                 ui.push_id(("compared plots", ri), |ui| {
                     plots::plots_ui(
                         ui,
