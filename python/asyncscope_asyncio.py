@@ -151,8 +151,14 @@ class Run:
         self.base_url = base_url
         self.next_request = 0
         self.next_job = 1 << 40
-        # A process pool sized to the cores: threads would share the GIL with the loop.
+        # A process pool sized to the cores: threads would share the GIL with the loop. Its
+        # processes are started here, before the loop runs, so that no step pays for them.
         self.cpu_pool = None
+        if scenario["uses_cpu_pool"]:
+            n = scenario["cpu_threads"]
+            self.cpu_pool = concurrent.futures.ProcessPoolExecutor(max_workers=n)
+            for f in [self.cpu_pool.submit(os.getpid) for _ in range(n)]:
+                f.result()
         self.next_cpu_job = 1 << 48
         self.channels = {
             name: (c["id"], asyncio.Queue(maxsize=c["capacity"]))
@@ -325,8 +331,6 @@ class Run:
         emit("HE", req, status)
 
     async def cpu_pool_job(self, ms):
-        if self.cpu_pool is None:
-            self.cpu_pool = concurrent.futures.ProcessPoolExecutor(max_workers=self.sc["cpu_threads"])
         job = self.next_cpu_job
         self.next_cpu_job += 1
         emit("CQ", job)

@@ -90,6 +90,7 @@ pub fn runner_json(sc: &Scenario) -> Result<Value, AsyncioError> {
         "name": sc.name,
         "max_blocking_threads": sc.runtime.max_blocking_threads,
         "cpu_threads": sc.runtime.cpu_threads,
+        "uses_cpu_pool": sc.uses_cpu_pool(),
         "channels": channels,
         "results": sc.results.keys().collect::<Vec<_>>(),
         "heartbeat_ms": sc.heartbeat_period_ms,
@@ -123,18 +124,17 @@ fn step_json(step: &Step, id: u32) -> Result<Value, AsyncioError> {
         Step::Print(text) => json!({"k": "print", "id": id, "text": text.as_ref()}),
         Step::Permit { semaphore, steps } => json!({
             "k": "permit", "id": id, "semaphore": semaphore.as_ref(),
-            "steps": steps_json(steps, id + 2)?,
+            "steps": steps_json(steps, step.nested_ids(id)[0])?,
         }),
         Step::Repeat { times, steps } => json!({
-            "k": "repeat", "id": id, "times": times, "steps": steps_json(steps, id + 1)?,
+            "k": "repeat", "id": id, "times": times, "steps": steps_json(steps, step.nested_ids(id)[0])?,
         }),
         Step::Join(branches) => {
-            let mut first = id + 1;
-            let mut out = Vec::new();
-            for b in branches {
-                out.push(Value::Array(steps_json(b, first)?));
-                first += b.table_len();
-            }
+            let out = branches
+                .iter()
+                .zip(step.nested_ids(id))
+                .map(|(b, first)| steps_json(b, first).map(Value::Array))
+                .collect::<Result<Vec<_>, _>>()?;
             json!({"k": "join", "id": id, "branches": out})
         }
         Step::Spawn {
@@ -148,7 +148,7 @@ fn step_json(step: &Step, id: u32) -> Result<Value, AsyncioError> {
             json!({
                 "k": "spawn", "id": id, "name": name.as_ref(), "count": count, "wait": wait,
                 "pause_ms": pause.map(|p| p.0), "abort": pause.is_some_and(|p| p.1),
-                "steps": steps_json(steps, id + 1 + u32::from(pause.is_some()))?,
+                "steps": steps_json(steps, step.nested_ids(id)[0])?,
             })
         }
         Step::BlockingHttpGet(path) => {
@@ -165,18 +165,17 @@ fn step_json(step: &Step, id: u32) -> Result<Value, AsyncioError> {
             json!({"k": "recv_from", "id": id, "channel": channel.as_ref(), "count": count})
         }
         Step::Lazy { delay_ms, steps } => json!({
-            "k": "lazy", "id": id, "delay_ms": delay_ms, "steps": steps_json(steps, id + 1)?,
+            "k": "lazy", "id": id, "delay_ms": delay_ms, "steps": steps_json(steps, step.nested_ids(id)[0])?,
         }),
         Step::Timeout { ms, steps } => json!({
-            "k": "timeout", "id": id, "ms": ms, "steps": steps_json(steps, id + 1)?,
+            "k": "timeout", "id": id, "ms": ms, "steps": steps_json(steps, step.nested_ids(id)[0])?,
         }),
         Step::Race(branches) => {
-            let mut first = id + 1;
-            let mut out = Vec::new();
-            for b in branches {
-                out.push(Value::Array(steps_json(b, first)?));
-                first += b.table_len();
-            }
+            let out = branches
+                .iter()
+                .zip(step.nested_ids(id))
+                .map(|(b, first)| steps_json(b, first).map(Value::Array))
+                .collect::<Result<Vec<_>, _>>()?;
             json!({"k": "race", "id": id, "branches": out})
         }
         Step::SetResult(name) => json!({"k": "set_result", "id": id, "name": name.as_ref()}),

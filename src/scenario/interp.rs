@@ -418,7 +418,8 @@ async fn run_step(
             // The semaphore lives as long as the run: acquire cannot fail.
             let _permit = sem.acquire().await;
             let holding = InStep::enter(Some(acquiring), id + 1);
-            drop(run_steps_after(ctx.clone(), steps.clone(), id + 2, None).await);
+            let first = step.nested_ids(id)[0];
+            drop(run_steps_after(ctx.clone(), steps.clone(), first, None).await);
             // Left as the permit is released.
             drop(holding);
             None
@@ -430,19 +431,18 @@ async fn run_step(
                 if ctx.stopped() {
                     break;
                 }
-                open = run_steps_after(ctx.clone(), steps.clone(), id + 1, open).await;
+                open =
+                    run_steps_after(ctx.clone(), steps.clone(), step.nested_ids(id)[0], open).await;
             }
             drop(open);
             Some(repeat)
         }
         Step::Join(branches) => {
             let join = InStep::enter(before, id);
-            let mut first = id + 1;
-            let futures = branches.iter().map(|b| {
-                let f = run_steps(ctx.clone(), b.clone(), first);
-                first += b.table_len();
-                f
-            });
+            let futures = branches
+                .iter()
+                .zip(step.nested_ids(id))
+                .map(|(b, first)| run_steps(ctx.clone(), b.clone(), first));
             futures_util::future::join_all(futures.collect::<Vec<_>>()).await;
             Some(join)
         }
@@ -454,10 +454,8 @@ async fn run_step(
             ..
         } => {
             drop(before);
-            // The children's steps follow the spawn's entry and its pause's (see
-            // `Step::table_len`).
             let pause_ms = step.spawn_pause();
-            let first_child = id + 1 + u32::from(pause_ms.is_some());
+            let first_child = step.nested_ids(id)[0];
             let handles: Vec<_> = (0..*count)
                 .filter_map(|_| ctx.spawn_task(name, steps, first_child))
                 .collect();
@@ -490,7 +488,7 @@ async fn run_step(
         }
         Step::Timeout { ms, steps } => {
             let within = InStep::enter(before, id);
-            let inner = run_steps_after(ctx.clone(), steps.clone(), id + 1, None);
+            let inner = run_steps_after(ctx.clone(), steps.clone(), step.nested_ids(id)[0], None);
             // At the deadline the steps are dropped where they are: their marks are left by
             // the drop, and an open request is recorded as cancelled.
             if let Ok(open) = tokio::time::timeout(Duration::from_millis(*ms), inner).await {
@@ -500,14 +498,10 @@ async fn run_step(
         }
         Step::Race(branches) => {
             let race = InStep::enter(before, id);
-            let mut first = id + 1;
             let futures: Vec<_> = branches
                 .iter()
-                .map(|b| {
-                    let f = run_steps(ctx.clone(), b.clone(), first);
-                    first += b.table_len();
-                    f
-                })
+                .zip(step.nested_ids(id))
+                .map(|(b, first)| run_steps(ctx.clone(), b.clone(), first))
                 .collect();
             // The first to finish wins; the others are dropped where they are.
             let (_, _, losers) = futures_util::future::select_all(futures).await;
@@ -517,7 +511,7 @@ async fn run_step(
         Step::Lazy { delay_ms, steps } => {
             let waiting = InStep::enter(before, id);
             // Built, not polled: nothing of it runs (no request is sent) until it is awaited.
-            let future = run_steps_after(ctx.clone(), steps.clone(), id + 1, None);
+            let future = run_steps_after(ctx.clone(), steps.clone(), step.nested_ids(id)[0], None);
             tokio::time::sleep(Duration::from_millis(*delay_ms)).await;
             drop(waiting);
             future.await

@@ -233,6 +233,23 @@ impl Step {
         }
     }
 
+    /// The id of the first step of each of [`Step::nested`]'s lists, for this step at `id`:
+    /// the step's own entries (one; two for a permit; one more for a spawn's pause) come
+    /// first, then the lists one after the other, as [`Scenario::step_table`] lays them out.
+    pub fn nested_ids(&self, id: u32) -> Vec<u32> {
+        let nested = self.nested();
+        let own = self.table_len() - nested.iter().map(Steps::table_len).sum::<u32>();
+        let mut first = id + own;
+        nested
+            .iter()
+            .map(|b| {
+                let this = first;
+                first += b.table_len();
+                this
+            })
+            .collect()
+    }
+
     /// A `spawn`'s pause after spawning, if it has one: `(ms, true)` to abort the children
     /// then, `(ms, false)` to await them (`abort_after_ms`, `wait_after_ms`).
     pub fn spawn_pause(&self) -> Option<(u64, bool)> {

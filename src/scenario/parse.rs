@@ -1387,6 +1387,14 @@ mod tests {
             6,
             "after the spawn's pause and its child's step"
         );
+        // Where each nested list starts, as the interpreters (tokio's, asyncio's) use it.
+        assert_eq!(steps[0].nested_ids(0), [1]);
+        assert_eq!(
+            steps[1].nested_ids(3),
+            [5],
+            "after the spawn's entry and its pause"
+        );
+        assert_eq!(labels[5], "GET /a");
         assert_eq!(table[0].wait, Some(crate::trace::WaitReason::Timer));
         assert_eq!(table[4].wait, Some(crate::trace::WaitReason::Timer));
         assert_eq!(table[3].wait, Some(crate::trace::WaitReason::Join));
@@ -1478,6 +1486,7 @@ mod tests {
         assert!(matches!(&steps[0], Step::Timeout { ms: 150, .. }));
         assert!(matches!(&steps[1], Step::Race(b) if b.len() == 2));
         assert_eq!(steps[2].spawn_pause(), Some((20, true)));
+        assert_eq!(steps[1].nested_ids(2), [3, 4], "the race's branches");
         let labels: Vec<String> = sc.step_table().into_iter().map(|s| s.label).collect();
         assert_eq!(
             labels,
