@@ -1382,16 +1382,16 @@ fn paint_task_row(
     }
     paint_task_workers(&painter, &vp, canvas, (trace, ti, until), (t0, t1), theme);
     paint_refused_requests(&painter, &vp, canvas, (trace, ti, until), theme);
+    // The task's print lines in view (the lines are in time order: a range, not a scan).
     let id = trace.tasks[ti as usize].id;
-    for line in trace
-        .prints
-        .iter()
-        .filter(|p| p.task == Some(id) && p.ts_ns <= until)
-    {
+    let prints = &trace.prints;
+    let (lo, hi) = (
+        prints.partition_point(|p| p.ts_ns < t0),
+        prints.partition_point(|p| p.ts_ns <= t1.min(until)),
+    );
+    for line in prints[lo..hi.max(lo)].iter().filter(|p| p.task == Some(id)) {
         let x = canvas.left() + vp.x_from_time(line.ts_ns as f64) as f32;
-        if canvas.x_range().contains(x) {
-            crate::ui::legend::paint_print_mark(&painter, pos2(x, canvas.top()), theme);
-        }
+        crate::ui::legend::paint_print_mark(&painter, pos2(x, canvas.top()), theme);
     }
     if let Some(lp) = trace.in_progress.iter().find(|lp| lp.task == ti) {
         let row = Rect::from_center_size(
