@@ -218,6 +218,7 @@ pub fn run_asyncio_until(
             .map_err(|e| AsyncioError::Runner(e.to_string()))?;
     }
     let mut trace = Trace::new(sc.name.clone());
+    trace.runtime = crate::trace::Runtime::Asyncio;
     trace.steps = sc.step_table();
     trace.resources = sc.resource_table();
     let stdout = child
@@ -283,14 +284,6 @@ pub fn run_asyncio_until(
     trace.wall_ns = wall_ns;
     trace.cpus = std::thread::available_parallelism().map_or(0, |n| n.get() as u32);
     trace.finish();
-    // asyncio's names for the lanes: the loop's thread, and the default executor's.
-    for lane in &mut trace.lanes {
-        if let Some(n) = lane.name.strip_prefix("blocking-") {
-            lane.name = format!("executor-{n}");
-        } else if lane.name == "worker-0" {
-            lane.name = "event-loop".into();
-        }
-    }
     Ok(trace)
 }
 

@@ -352,7 +352,8 @@ fn finish_run(
     if picture.wanted() {
         let doc = if picture.slide {
             export::slide::render(&export::slide::Slide {
-                title: sc.name.clone(),
+                title: export::slide::with_runtimes(vec![sc.name.clone()], &[trace.runtime])
+                    .remove(0),
                 lesson: export::slide::first_sentence(&sc.about),
                 runs: vec![
                     export::slide::SlideRun::new(trace.scenario.clone(), &trace)

@@ -36,6 +36,10 @@ fn run(name: &str) -> (Trace, Summary) {
         assert!(w[0].end_ns() <= w[1].start_ns, "{name}: steps overlap");
     }
     assert_eq!(trace.events_dropped, 0);
+    assert_eq!(
+        summary.runtime, "asyncio",
+        "{name}: marked with its runtime"
+    );
     (trace, summary)
 }
 

@@ -109,6 +109,7 @@ pub fn write(trace: &Trace, w: impl Write) -> io::Result<()> {
     http_and_heartbeat(trace, &mut out)?;
     let meta = json!({
         "scenario": trace.scenario,
+        "runtime": trace.runtime.as_str(),
         "wall_ms": trace.wall_ns as f64 / 1e6,
         "events": trace.events,
         "events_dropped": trace.events_dropped,
@@ -147,7 +148,10 @@ pub fn write_file(trace: &Trace, path: &Path) -> io::Result<()> {
 }
 
 fn metadata<W: Write>(trace: &Trace, out: &mut Out<W>) -> io::Result<()> {
-    let process = format!("{} — threads", trace.scenario);
+    let process = match trace.runtime {
+        crate::trace::Runtime::Tokio => format!("{} — threads", trace.scenario),
+        runtime => format!("{} — {} threads", trace.scenario, runtime.as_str()),
+    };
     out.push(&Ev::new("process_name", "", "M", 0, THREADS_PID, 0).args(json!({"name": process})))?;
     out.push(
         &Ev::new("process_sort_index", "", "M", 0, THREADS_PID, 0).args(json!({"sort_index": 0})),

@@ -66,6 +66,9 @@ struct RawEvent {
 #[derive(Deserialize)]
 struct Meta {
     scenario: String,
+    /// `tokio` or `asyncio`; files from before it are tokio's.
+    #[serde(default)]
+    runtime: Option<String>,
     wall_ms: f64,
     #[serde(default)]
     events: u64,
@@ -498,7 +501,16 @@ pub fn parse(text: &str) -> Result<Trace, ImportError> {
         prev[ti] = ts;
         step_marks[ti].push((delta, step, enter != 0));
     }
+    let runtime = match meta.runtime.as_deref() {
+        None => crate::trace::Runtime::Tokio,
+        Some(name) => crate::trace::Runtime::from_name(name).ok_or_else(|| {
+            ImportError::NotOurs(format!(
+                "metadata.runtime is {name:?}; expected \"tokio\" or \"asyncio\""
+            ))
+        })?,
+    };
     let data = TraceData {
+        runtime,
         scenario: meta.scenario,
         wall_ns: ns(meta.wall_ms * 1000.0)
             .ok_or_else(|| ImportError::NotOurs("metadata.wall_ms is not a duration".into()))?,
@@ -551,6 +563,33 @@ mod tests {
         assert!(matches!(err, ImportError::NotOurs(_)), "{err}");
         let err = parse(r#"[{"ph": "X"}]"#).expect_err("array form");
         assert!(matches!(err, ImportError::Json { .. }), "{err}");
+    }
+
+    #[test]
+    fn an_asyncio_run_comes_back_as_asyncio_with_its_lane_names() {
+        let mut t = Trace::new("x");
+        t.runtime = crate::trace::Runtime::Asyncio;
+        let mut events = crate::trace::event::named_spawn(0, 1, "fetch").to_vec();
+        for (ts_ns, kind) in [
+            (10, crate::trace::EventKind::PollStart { task: 1 }),
+            (20, crate::trace::EventKind::PollEnd { task: 1 }),
+        ] {
+            events.push(crate::trace::Event { ts_ns, kind });
+        }
+        t.ingest(crate::trace::Batch { thread: 0, events });
+        t.finish();
+        assert_eq!(t.lanes[0].name, "event-loop");
+        let text = export(&t);
+        assert!(text.contains("\"runtime\":\"asyncio\""));
+        let back = parse(&text).expect("imports");
+        assert_eq!(back.runtime, crate::trace::Runtime::Asyncio);
+        assert_eq!(back.lanes[0].name, "event-loop");
+        let err = parse(&text.replace("\"runtime\":\"asyncio\"", "\"runtime\":\"trio\""))
+            .expect_err("an unknown runtime");
+        assert!(err.to_string().contains("\"trio\""), "{err}");
+        // Files from before the runtime was written are tokio's.
+        let old = parse(&text.replace("\"runtime\":\"asyncio\",", "")).expect("imports");
+        assert_eq!(old.runtime, crate::trace::Runtime::Tokio);
     }
 
     #[test]

@@ -14,7 +14,7 @@ use crate::trace::Trace;
 use crate::trace::data::{DataError, TraceData};
 
 const MAGIC: &[u8; 8] = b"ASCOPETR";
-pub const VERSION: u32 = 5;
+pub const VERSION: u32 = 6;
 
 /// Version-2 additions, after the version-1 body.
 #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
@@ -58,6 +58,13 @@ struct ExtensionV5 {
     cpu_jobs: Vec<u64>,
 }
 
+/// Version-6 additions: version 5's, then the runtime the run was on.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+struct ExtensionV6 {
+    v5: ExtensionV5,
+    runtime: crate::trace::Runtime,
+}
+
 const HEADER_LEN: usize = 8 + 4 + 8 + 4;
 
 #[derive(Debug, thiserror::Error)]
@@ -96,18 +103,21 @@ pub fn to_bytes(trace: &Trace) -> Vec<u8> {
     let prints = std::mem::take(&mut data.prints);
     let cpu_jobs = std::mem::take(&mut data.cpu_jobs);
     let mut body = postcard::to_allocvec(&data).unwrap_or_default();
-    let ext = ExtensionV5 {
-        v4: ExtensionV4 {
-            truncated: trace.truncated,
-            parks,
-            cpus: trace.cpus,
-            steps,
-            step_marks,
-            resources,
-            channel_ops,
+    let ext = ExtensionV6 {
+        v5: ExtensionV5 {
+            v4: ExtensionV4 {
+                truncated: trace.truncated,
+                parks,
+                cpus: trace.cpus,
+                steps,
+                step_marks,
+                resources,
+                channel_ops,
+            },
+            prints,
+            cpu_jobs,
         },
-        prints,
-        cpu_jobs,
+        runtime: trace.runtime,
     };
     body.extend(postcard::to_allocvec(&ext).unwrap_or_default());
     framed(VERSION, &body)
@@ -158,8 +168,8 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Trace, LoadError> {
         postcard::take_from_bytes(body).map_err(|e| LoadError::Decode(e.to_string()))?;
     // Version 1 ends with the data; later versions add their extension after it.
     let decode = |e: postcard::Error| LoadError::Decode(e.to_string());
-    let (ext, rest): (ExtensionV5, &[u8]) = match version {
-        1 => (ExtensionV5::default(), rest),
+    let (ext, rest): (ExtensionV6, &[u8]) = match version {
+        1 => (ExtensionV6::default(), rest),
         2 => {
             let (v2, rest): (Extension, &[u8]) = postcard::take_from_bytes(rest).map_err(decode)?;
             let v4 = ExtensionV4 {
@@ -167,9 +177,12 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Trace, LoadError> {
                 ..ExtensionV4::default()
             };
             (
-                ExtensionV5 {
-                    v4,
-                    ..ExtensionV5::default()
+                ExtensionV6 {
+                    v5: ExtensionV5 {
+                        v4,
+                        ..ExtensionV5::default()
+                    },
+                    ..ExtensionV6::default()
                 },
                 rest,
             )
@@ -184,9 +197,12 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Trace, LoadError> {
                 ..ExtensionV4::default()
             };
             (
-                ExtensionV5 {
-                    v4,
-                    ..ExtensionV5::default()
+                ExtensionV6 {
+                    v5: ExtensionV5 {
+                        v4,
+                        ..ExtensionV5::default()
+                    },
+                    ..ExtensionV6::default()
                 },
                 rest,
             )
@@ -195,9 +211,23 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Trace, LoadError> {
             let (v4, rest): (ExtensionV4, &[u8]) =
                 postcard::take_from_bytes(rest).map_err(decode)?;
             (
-                ExtensionV5 {
-                    v4,
-                    ..ExtensionV5::default()
+                ExtensionV6 {
+                    v5: ExtensionV5 {
+                        v4,
+                        ..ExtensionV5::default()
+                    },
+                    ..ExtensionV6::default()
+                },
+                rest,
+            )
+        }
+        5 => {
+            let (v5, rest): (ExtensionV5, &[u8]) =
+                postcard::take_from_bytes(rest).map_err(decode)?;
+            (
+                ExtensionV6 {
+                    v5,
+                    ..ExtensionV6::default()
                 },
                 rest,
             )
@@ -210,6 +240,8 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Trace, LoadError> {
             rest.len()
         )));
     }
+    data.runtime = ext.runtime;
+    let ext = ext.v5;
     let (v4, prints) = (ext.v4, ext.prints);
     data.cpu_jobs = ext.cpu_jobs;
     data.truncated = v4.truncated;
@@ -320,6 +352,33 @@ mod tests {
                 Some(0)
             )
         );
+    }
+
+    #[test]
+    fn the_runtime_is_kept_and_version_5_files_are_tokio() {
+        let mut t = sample();
+        t.runtime = crate::trace::Runtime::Asyncio;
+        let back = from_bytes(&to_bytes(&t)).expect("loads");
+        assert_eq!(back.runtime, crate::trace::Runtime::Asyncio);
+        let mut data = t.to_data();
+        let ext = ExtensionV5 {
+            v4: ExtensionV4 {
+                truncated: false,
+                parks: std::mem::take(&mut data.parks),
+                cpus: 2,
+                steps: std::mem::take(&mut data.steps),
+                step_marks: std::mem::take(&mut data.step_marks),
+                resources: std::mem::take(&mut data.resources),
+                channel_ops: std::mem::take(&mut data.channel_ops),
+            },
+            prints: std::mem::take(&mut data.prints),
+            cpu_jobs: std::mem::take(&mut data.cpu_jobs),
+        };
+        let mut body = postcard::to_allocvec(&data).expect("encodes");
+        body.extend(postcard::to_allocvec(&ext).expect("encodes"));
+        let back = from_bytes(&framed(5, &body)).expect("a version-5 file loads");
+        assert_eq!(back.runtime, crate::trace::Runtime::Tokio);
+        assert_eq!(back.lanes.len(), t.lanes.len());
     }
 
     #[test]

@@ -91,6 +91,26 @@ pub struct Slide<'a> {
     pub range_ns: Option<(u64, u64)>,
 }
 
+/// Names of runs with the runtime each ran on, where that tells them apart: all on tokio
+/// stay as they are; otherwise each says its runtime ("Sequential awaits (asyncio)").
+pub fn with_runtimes(names: Vec<String>, runtimes: &[crate::trace::Runtime]) -> Vec<String> {
+    if runtimes.iter().all(|r| *r == crate::trace::Runtime::Tokio) {
+        return names;
+    }
+    names
+        .into_iter()
+        .zip(runtimes)
+        .map(|(n, r)| {
+            let tag = format!("({})", r.as_str());
+            if n.ends_with(&tag) {
+                n
+            } else {
+                format!("{n} {tag}")
+            }
+        })
+        .collect()
+}
+
 /// The first sentence of a lesson: up to the first full stop followed by a space (or a
 /// Chinese full stop), or the first line.
 pub fn first_sentence(about: &str) -> String {
@@ -1204,6 +1224,22 @@ mod tests {
         assert_eq!(
             first_sentence("Version 1.5 is here. Next"),
             "Version 1.5 is here."
+        );
+    }
+
+    #[test]
+    fn runs_on_two_runtimes_say_which_is_which() {
+        use crate::trace::Runtime::{Asyncio, Tokio};
+        let names = || vec!["Fan-out".to_string(), "Fan-out".to_string()];
+        assert_eq!(with_runtimes(names(), &[Tokio, Tokio]), names());
+        assert_eq!(
+            with_runtimes(names(), &[Tokio, Asyncio]),
+            ["Fan-out (tokio)", "Fan-out (asyncio)"]
+        );
+        assert_eq!(
+            with_runtimes(vec!["Fan-out (asyncio)".into()], &[Asyncio]),
+            ["Fan-out (asyncio)"],
+            "said once"
         );
     }
 }

@@ -58,8 +58,12 @@ pub(super) fn esc(s: &str) -> String {
 /// The SVG document.
 pub fn render(trace: &Trace, opts: &SvgOptions) -> String {
     let (start, end) = opts.range_ns.unwrap_or((0, trace.end_ns().max(1)));
+    let on = match trace.runtime {
+        crate::trace::Runtime::Tokio => String::new(),
+        other => format!("on {} · ", other.as_str()),
+    };
     let subtitle = format!(
-        "wall time {} · showing {} to {} · {} polls on {} threads",
+        "{on}wall time {} · showing {} to {} · {} polls on {} threads",
         format_ns(trace.wall_ns as f64),
         format_ns(start as f64),
         format_ns(end as f64),

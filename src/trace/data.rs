@@ -61,6 +61,9 @@ pub struct TraceData {
     /// before version 5.
     #[serde(skip)]
     pub cpu_jobs: Vec<u64>,
+    /// The runtime it ran on. Not before version 6 (read as tokio).
+    #[serde(skip)]
+    pub runtime: super::model::Runtime,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -129,6 +132,7 @@ impl Trace {
         let mut last_wake = 0;
         TraceData {
             scenario: self.scenario.clone(),
+            runtime: self.runtime,
             wall_ns: self.wall_ns,
             stopped: self.stopped,
             events: self.events,
@@ -262,6 +266,7 @@ impl Trace {
         let cpu_jobs: std::collections::HashSet<u64> = d.cpu_jobs.iter().copied().collect();
         let bad = |what: String| Err(DataError(what));
         let mut t = Trace::new(d.scenario);
+        t.runtime = d.runtime;
         t.wall_ns = d.wall_ns;
         t.stopped = d.stopped;
         t.events = d.events;

@@ -14,7 +14,7 @@ pub mod steps;
 pub use compare::Comparison;
 pub use event::{Batch, Event, EventKind, SpawnLocation, TaskId};
 pub use findings::{Finding, FindingKind, Severity};
-pub use model::{CPU_JOB_IDS, HTTP_CANCELLED};
+pub use model::{CPU_JOB_IDS, HTTP_CANCELLED, Runtime};
 pub use model::{
     GroupMetrics, HttpRequest, Lane, LaneKind, LivePoll, Outcome, ParkSpan, PollOutcome, PollRef,
     PollSpan, PrintLine, RuntimeSample, StateSpan, Task, TaskKind, TaskState, Trace, Wake,

@@ -575,10 +575,38 @@ struct ThreadState {
     wakes_after_close: Vec<u32>,
 }
 
+/// The runtime a run was on: tokio, or CPython's asyncio (through the shipped runner).
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
+pub enum Runtime {
+    #[default]
+    Tokio,
+    Asyncio,
+}
+
+impl Runtime {
+    /// As summaries and exports spell it: `tokio`, `asyncio`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Runtime::Tokio => "tokio",
+            Runtime::Asyncio => "asyncio",
+        }
+    }
+
+    pub fn from_name(s: &str) -> Option<Self> {
+        [Runtime::Tokio, Runtime::Asyncio]
+            .into_iter()
+            .find(|r| r.as_str() == s)
+    }
+}
+
 /// The model of one run.
 #[derive(Debug, Default)]
 pub struct Trace {
     pub scenario: String,
+    /// The runtime it ran on (asyncio's lanes are `event-loop` and `executor-N`).
+    pub runtime: Runtime,
     pub tasks: Vec<Task>,
     pub lanes: Vec<Lane>,
     pub wakes: Vec<Wake>,
@@ -1098,10 +1126,12 @@ impl Trace {
         }
     }
 
-    /// Names lanes `worker-N` / `blocking-N` in their order in `lanes` (creation order
-    /// while live; `finish` sorts them by first poll first).
+    /// Names lanes `worker-N` / `blocking-N` / `cpu-N` in their order in `lanes` (creation
+    /// order while live; `finish` sorts them by first poll first). On asyncio they are
+    /// the `event-loop` and the default executor's `executor-N`.
     fn name_lanes(&mut self) {
         let (mut workers, mut blocking, mut cpu) = (0, 0, 0);
+        let asyncio = self.runtime == Runtime::Asyncio;
         for lane in &mut self.lanes {
             let n = match lane.kind {
                 LaneKind::Worker => &mut workers,
@@ -1109,7 +1139,10 @@ impl Trace {
                 LaneKind::Cpu => &mut cpu,
             };
             lane.name = match lane.kind {
+                LaneKind::Worker if asyncio && *n == 0 => "event-loop".to_string(),
+                LaneKind::Worker if asyncio => format!("event-loop-{n}"),
                 LaneKind::Worker => format!("worker-{n}"),
+                LaneKind::Blocking if asyncio => format!("executor-{n}"),
                 LaneKind::Blocking => format!("blocking-{n}"),
                 LaneKind::Cpu => format!("cpu-{n}"),
             };

@@ -230,6 +230,8 @@ impl MetricsSummary {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Summary {
     pub scenario: String,
+    /// `tokio` or `asyncio`.
+    pub runtime: &'static str,
     pub wall_ms: f64,
     pub stopped: bool,
     pub tasks: TaskCounts,
@@ -541,6 +543,7 @@ impl Summary {
 
         Summary {
             scenario: trace.scenario.clone(),
+            runtime: trace.runtime.as_str(),
             wall_ms: ms(trace.wall_ns),
             stopped: trace.stopped,
             tasks,

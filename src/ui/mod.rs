@@ -64,13 +64,7 @@ pub struct State {
     pub runtime: Runtime,
 }
 
-/// The runtime a run is on: tokio, or CPython's asyncio (through the shipped runner).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Runtime {
-    #[default]
-    Tokio,
-    Asyncio,
-}
+pub use crate::trace::Runtime;
 
 /// How many recent files the Recent menu keeps.
 pub const RECENT_FILES: usize = 10;
@@ -193,15 +187,14 @@ impl RunSlot {
     }
 
     fn start(
-        mut scenario: Scenario,
+        scenario: Scenario,
         ctx: &egui::Context,
         console: Option<tracing::Dispatch>,
         runtime: Runtime,
     ) -> Result<Self, String> {
-        if runtime == Runtime::Asyncio {
-            scenario.name = format!("{} (asyncio)", scenario.name);
-        }
-        let live: LiveTrace = Arc::new(Mutex::new(Trace::new(scenario.name.clone())));
+        let mut placeholder = Trace::new(scenario.name.clone());
+        placeholder.runtime = runtime;
+        let live: LiveTrace = Arc::new(Mutex::new(placeholder));
         let stop = StopHandle::default();
         let options = RunOptions {
             stop: stop.clone(),
@@ -238,7 +231,11 @@ impl RunSlot {
             id: 0,
             picked: false,
             picked_seq: 0,
-            name: scenario.name.clone(),
+            name: match runtime {
+                Runtime::Tokio => scenario.name.clone(),
+                // Its trace keeps the scenario's name; the list and comparisons say where.
+                other => format!("{} ({})", scenario.name, other.as_str()),
+            },
             started_at: format!(
                 "{:02}:{:02}:{:02}",
                 secs / 3600 % 24,
@@ -627,8 +624,12 @@ impl App {
     /// Opens a recorded run (a `.ascope` trace file or our Chrome JSON) as the latest run.
     pub fn open_trace(&mut self, path: &std::path::Path) -> Result<(), String> {
         let trace = crate::export::load_trace(path)?;
+        let on = match trace.runtime {
+            Runtime::Tokio => String::new(),
+            other => format!(", {}", other.as_str()),
+        };
         let name = format!(
-            "{} ({})",
+            "{} ({}{on})",
             trace.scenario,
             path.file_name()
                 .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
@@ -766,6 +767,8 @@ impl App {
                 )
             })
             .collect();
+        let on: Vec<Runtime> = runs.iter().map(|r| r.trace.runtime).collect();
+        let names = slide::with_runtimes(names, &on);
         let longest = runs.iter().map(|r| r.trace.end_ns()).max().unwrap_or(0);
         let whole = a <= 0.0 && b >= longest as f64;
         slide::Slide {
