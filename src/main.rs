@@ -101,6 +101,35 @@ enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
+    /// Run a Python asyncio program under asyncscope's instrumented event loop (its own
+    /// asyncio.run included) and print a summary: every task's steps and wakes, where each
+    /// paused, what blocked the loop. Needs python3 3.11+.
+    TracePy {
+        /// The script, e.g. fetch.py.
+        script: PathBuf,
+        /// The script's own arguments.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+        /// Start the embedded lab HTTP server for the script; its URL (http://127.0.0.1:PORT)
+        /// is in the environment variable ASYNCSCOPE_LAB_URL.
+        #[arg(long)]
+        lab: bool,
+        /// Write a Chrome trace JSON (open it in ui.perfetto.dev).
+        #[arg(long, value_name = "FILE")]
+        chrome_trace: Option<PathBuf>,
+        /// Write the run summary as JSON.
+        #[arg(long, value_name = "FILE")]
+        summary: Option<PathBuf>,
+        /// Save the run as a trace file (reopen it with `asyncscope open FILE`).
+        #[arg(long, value_name = "FILE")]
+        save: Option<PathBuf>,
+        /// The timeline of the whole run.
+        #[command(flatten)]
+        picture: Picture,
+        /// Print nothing but errors (the script's own output still shows).
+        #[arg(long, short)]
+        quiet: bool,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -194,6 +223,37 @@ fn main() -> ExitCode {
             (max_events, console, runtime),
             quiet,
         ),
+        Command::TracePy {
+            script,
+            args,
+            lab,
+            chrome_trace,
+            summary,
+            save,
+            picture,
+            quiet,
+        } => {
+            let program = asyncscope::asyncio_run::Program::Script {
+                path: &script,
+                args: &args,
+                lab,
+            };
+            let trace = match asyncscope::asyncio_run::trace_script(
+                &program,
+                &std::sync::atomic::AtomicBool::new(false),
+                asyncscope::asyncio_run::Streams::Inherit,
+            ) {
+                Ok(t) => t,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::FAILURE;
+                }
+            };
+            let failed = !trace.run_errors.is_empty();
+            let code = finish_run(None, trace, (chrome_trace, summary, save), &picture, quiet);
+            // The script's failure is the command's, once what it did is written.
+            if failed { ExitCode::FAILURE } else { code }
+        }
     }
 }
 
@@ -258,7 +318,7 @@ fn run_command(
     if runtime == RuntimeChoice::Asyncio {
         return match asyncscope::asyncio_run::run_asyncio(&sc) {
             Ok(trace) => finish_run(
-                &sc,
+                Some(&sc),
                 trace,
                 (chrome_trace, summary_path, save),
                 picture,
@@ -300,7 +360,7 @@ fn run_command(
         }
     };
     let code = finish_run(
-        &sc,
+        Some(&sc),
         trace,
         (chrome_trace, summary_path, save),
         picture,
@@ -321,7 +381,7 @@ fn run_command(
 /// What `run` does with a finished trace, whichever runtime made it: prints the summary,
 /// writes the exports asked for.
 fn finish_run(
-    sc: &scenario::Scenario,
+    sc: Option<&scenario::Scenario>,
     trace: asyncscope::trace::Trace,
     (chrome_trace, summary_path, save): (Option<PathBuf>, Option<PathBuf>, Option<PathBuf>),
     picture: &Picture,
@@ -351,13 +411,12 @@ fn finish_run(
     }
     if picture.wanted() {
         let doc = if picture.slide {
+            let name = sc.map_or_else(|| trace.scenario.clone(), |sc| sc.name.clone());
             export::slide::render(&export::slide::Slide {
-                title: export::slide::with_runtimes(vec![sc.name.clone()], &[trace.runtime])
-                    .remove(0),
-                lesson: export::slide::first_sentence(&sc.about),
+                title: export::slide::with_runtimes(vec![name], &[trace.runtime]).remove(0),
+                lesson: sc.map_or_else(String::new, |sc| export::slide::first_sentence(&sc.about)),
                 runs: vec![
-                    export::slide::SlideRun::new(trace.scenario.clone(), &trace)
-                        .with_scenario(Some(sc)),
+                    export::slide::SlideRun::new(trace.scenario.clone(), &trace).with_scenario(sc),
                 ],
                 range_ns: None,
             })

@@ -305,3 +305,212 @@ fn stop_ends_a_runaway_asyncio_run_and_keeps_its_trace() {
         "the task the runner reported before it was stopped"
     );
 }
+
+fn trace_py(script: &Path) -> Trace {
+    let _turn = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let program = asyncscope::asyncio_run::Program::Script {
+        path: script,
+        args: &[],
+        lab: true,
+    };
+    asyncscope::asyncio_run::trace_script(
+        &program,
+        &std::sync::atomic::AtomicBool::new(false),
+        asyncscope::asyncio_run::Streams::Capture,
+    )
+    .unwrap_or_else(|e| panic!("{}: {e}", script.display()))
+}
+
+/// `trace-py` on the shipped test script (tests/python/lesson.py): a gather fan-out
+/// against the lab server, a time.sleep in a coroutine, a run_in_executor; each shows as the
+/// lesson says, with the line each task paused at.
+#[test]
+fn trace_py_shows_the_fan_out_the_blocked_loop_and_the_executor_on_a_script() {
+    use asyncscope::trace::{TaskState, WaitReason};
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/lesson.py");
+    let trace = trace_py(&script);
+    assert!(trace.run_errors.is_empty(), "{:?}", trace.run_errors);
+    assert_eq!(trace.runtime, asyncscope::trace::Runtime::Asyncio);
+    let lanes: Vec<&str> = trace.lanes.iter().map(|l| l.name.as_str()).collect();
+    assert_eq!(lanes, ["event-loop", "executor-0"]);
+    let s = Summary::from_trace(&trace);
+    let named = |n: &str| -> Vec<u32> {
+        (0..trace.tasks.len() as u32)
+            .filter(|&i| trace.label(&trace.tasks[i as usize]) == n)
+            .collect()
+    };
+    // Asyncio's own shutdown tasks are not the program's.
+    assert_eq!(trace.tasks.len(), 13, "main, 10 fetches, ticker, crunch");
+
+    // 1. The fan-out: ten 100 ms requests, all in flight together.
+    let fetches = named("fetch");
+    assert_eq!(fetches.len(), 10);
+    let last_spawn = fetches
+        .iter()
+        .filter_map(|&i| trace.tasks[i as usize].spawn_ns())
+        .max()
+        .expect("spawned");
+    let first_end = fetches
+        .iter()
+        .filter_map(|&i| trace.tasks[i as usize].end_ns())
+        .min()
+        .expect("ended");
+    assert!(last_spawn < first_end, "all ten started before one ended");
+    assert!(
+        s.prints[0].text.starts_with("statuses [200") && s.prints[0].time < 600.0,
+        "ten requests of 100 ms overlap: {:?}",
+        s.prints[0]
+    );
+    // Each paused at its own awaits, named by file and line, waiting on I/O.
+    let waits: std::collections::BTreeSet<(String, Option<WaitReason>)> = fetches
+        .iter()
+        .flat_map(|&i| trace.task_states(i))
+        .filter(|st| st.state == TaskState::Waiting)
+        .filter_map(|st| {
+            st.step
+                .map(|id| (trace.steps[id as usize].on.clone(), st.wait))
+        })
+        .collect();
+    assert!(
+        waits.contains(&("lesson.py:21".into(), Some(WaitReason::Io))),
+        "{waits:?}"
+    );
+
+    // 2. The time.sleep(0.3): one step of main holds the loop, named at its line.
+    assert!(s.longest_poll_ms >= 290.0, "{}", s.longest_poll_ms);
+    let slow = s
+        .findings
+        .iter()
+        .find(|f| f.kind == FindingKind::SlowPoll)
+        .expect("a slow-poll finding");
+    assert!(
+        slow.message.contains("at lesson.py:39 (`time.sleep(0.3)`)")
+            && slow.message.contains("slow callback"),
+        "{}",
+        slow.message
+    );
+
+    // 3. run_in_executor: crunch's 200 ms on executor-0 while the loop runs the ticker.
+    let crunch = named("crunch");
+    assert_eq!(crunch.len(), 1);
+    let job = trace.tasks[crunch[0] as usize].clone();
+    let (start, end) = (job.spawn_ns().expect("spawn"), job.end_ns().expect("end"));
+    assert!(end - start >= 190_000_000, "{} ns", end - start);
+    let ticker = named("ticker")[0];
+    let ticks_meanwhile = trace
+        .task_polls(ticker)
+        .iter()
+        .map(|r| trace.poll(*r))
+        .filter(|p| p.start_ns > start && p.end_ns() < end)
+        .count();
+    assert!(
+        ticks_meanwhile >= 2,
+        "{ticks_meanwhile} ticker steps during the job"
+    );
+    let main = named("main")[0];
+    let main_waits: Vec<(String, Option<WaitReason>)> = trace
+        .task_states(main)
+        .iter()
+        .filter(|st| st.state == TaskState::Waiting)
+        .filter_map(|st| {
+            st.step
+                .map(|id| (trace.steps[id as usize].on.clone(), st.wait))
+        })
+        .collect();
+    assert!(
+        main_waits.contains(&("lesson.py:41".into(), Some(WaitReason::Blocking)))
+            && main_waits.contains(&("lesson.py:37".into(), Some(WaitReason::Join))),
+        "{main_waits:?}"
+    );
+    // Its prints are the task's print marks.
+    assert_eq!(s.prints.len(), 2);
+    assert!(
+        s.prints.iter().all(|p| p.name.as_deref() == Some("main")),
+        "{:?}",
+        s.prints
+    );
+
+    // The export's state slices say where: args.on.
+    let mut json = Vec::new();
+    asyncscope::export::chrome::write(&trace, &mut json).expect("export");
+    let doc: serde_json::Value = serde_json::from_slice(&json).expect("json");
+    let on_21 = doc["traceEvents"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .any(|e| e["cat"] == "state" && e["args"]["on"] == "lesson.py:21");
+    assert!(on_21, "a state slice with args.on = lesson.py:21");
+}
+
+/// A script that fails keeps what it did, and says why.
+#[test]
+fn a_failing_script_keeps_its_trace_and_its_error() {
+    let dir = std::env::temp_dir().join(format!("asyncscope-py-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let script = dir.join("broken.py");
+    std::fs::write(
+        &script,
+        "import asyncio\n\nasync def main():\n    await asyncio.sleep(0.05)\n    1 / 0\n\nasyncio.run(main())\n",
+    )
+    .expect("written");
+    let trace = trace_py(&script);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        trace
+            .run_errors
+            .iter()
+            .any(|e| e.contains("the script exited") && e.contains("ZeroDivisionError")),
+        "{:?}",
+        trace.run_errors
+    );
+    assert_eq!(trace.tasks.len(), 1);
+    assert_eq!(trace.label(&trace.tasks[0]), "main");
+    assert_eq!(trace.lanes[0].polls.len(), 2, "its two steps");
+}
+
+/// The GUI's asyncio runs are live: the trace fills while the runner runs.
+#[test]
+fn an_asyncio_run_streams_its_events_while_it_runs() {
+    let sc = load("sequential_awaits");
+    let _turn = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let live: asyncscope::run::LiveTrace =
+        std::sync::Arc::new(std::sync::Mutex::new(Trace::new(sc.name.clone())));
+    let done = std::sync::atomic::AtomicBool::new(false);
+    let seen_live = std::thread::scope(|scope| {
+        let watcher = scope.spawn(|| {
+            let mut counts = Vec::new();
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                // Live: neither being finished nor finished (the wall time comes last).
+                if let Ok(t) = live.lock()
+                    && !t.finishing
+                    && t.wall_ns == 0
+                {
+                    counts.push(t.lanes.iter().map(|l| l.polls.len()).sum::<usize>());
+                }
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            counts
+        });
+        asyncscope::asyncio_run::run_live(
+            &asyncscope::asyncio_run::Program::Scenario(&sc),
+            &std::sync::atomic::AtomicBool::new(false),
+            asyncscope::asyncio_run::Streams::Capture,
+            &live,
+            || {},
+        )
+        .expect("runs");
+        done.store(true, std::sync::atomic::Ordering::Relaxed);
+        watcher.join().expect("watcher")
+    });
+    let finished = live.lock().expect("lock");
+    let total: usize = finished.lanes.iter().map(|l| l.polls.len()).sum();
+    // Seen part-way: some polls in, not all (the run takes a second; we look every 10 ms).
+    assert!(
+        seen_live.iter().any(|&n| n >= 5 && n < total),
+        "polls seen while it ran: {seen_live:?} of {total}"
+    );
+}

@@ -673,3 +673,75 @@ fn compare_runs_one_scenario_on_tokio_and_asyncio() {
         text(&out).1
     );
 }
+
+/// `trace-py`: a Python asyncio program under the instrumented loop, headless like `run`:
+/// its own output, then the summary and the exports; a failing script fails the command
+/// once its trace is written; a missing one is an error.
+#[test]
+fn trace_py_runs_a_script_and_writes_its_trace() {
+    let dir = scratch("trace-py");
+    let chrome = dir.join("lesson.json");
+    let saved = dir.join("lesson.ascope");
+    let out = bin()
+        .args(["trace-py", "--lab"])
+        .arg(repo().join("tests/python/lesson.py"))
+        .arg("--chrome-trace")
+        .arg(&chrome)
+        .arg("--save")
+        .arg(&saved)
+        .output()
+        .expect("run");
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stdout.contains("statuses [200, 200"),
+        "its own output: {stdout}"
+    );
+    assert!(
+        stdout.contains("at lesson.py:39 (`time.sleep(0.3)`)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("event-loop"), "{stdout}");
+    assert!(stdout.contains("by the loop (I/O, timers)"), "{stdout}");
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&chrome).expect("written")).expect("json");
+    assert_eq!(doc["metadata"]["runtime"], "asyncio");
+    let back = asyncscope::export::native::load(&saved).expect("loads");
+    assert_eq!(back.runtime, asyncscope::trace::Runtime::Asyncio);
+    assert!(back.steps.iter().any(|s| s.on == "lesson.py:21"));
+
+    let broken = dir.join("broken.py");
+    std::fs::write(
+        &broken,
+        "import asyncio\nasyncio.run(asyncio.sleep(0.01))\nraise SystemExit(3)\n",
+    )
+    .expect("written");
+    let summary = dir.join("broken.json");
+    let out = bin()
+        .arg("trace-py")
+        .arg(&broken)
+        .arg("--summary")
+        .arg(&summary)
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1), "{:?}", text(&out));
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&summary).expect("written")).expect("json");
+    assert!(
+        doc["run_errors"][0]
+            .as_str()
+            .is_some_and(|e| e.contains("the script exited with exit status: 3")),
+        "{doc}"
+    );
+
+    let out = bin()
+        .args(["trace-py", "no/such/script.py"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out).1.contains("no/such/script.py: no such file"),
+        "{:?}",
+        text(&out)
+    );
+}

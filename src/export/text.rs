@@ -171,9 +171,16 @@ pub fn render(s: &Summary) -> String {
     }
     let sc = &s.scheduler;
     let w = &sc.wakes_by_source;
+    // On asyncio, what wakes a task between steps is the loop itself (its selector, its
+    // timers), and the default executor is the blocking pool.
+    let (driver, pool) = if s.runtime == "asyncio" {
+        ("by the loop (I/O, timers)", "by the executor")
+    } else {
+        ("by the driver", "by the blocking pool")
+    };
     let _ = writeln!(
         o,
-        "scheduler  {} parks, {} migrations, {} self-wakes; wakes by another task {}, by itself {}, by the driver {}, by the blocking pool {}",
+        "scheduler  {} parks, {} migrations, {} self-wakes; wakes by another task {}, by itself {}, {driver} {}, {pool} {}",
         sc.parks, sc.migrations, sc.self_wakes, w.task, w.self_, w.driver, w.blocking
     );
     for p in &s.panics {

@@ -158,7 +158,8 @@ fn truncated(trace: &Trace, out: &mut Vec<Finding>) {
 }
 
 /// The step task `task` spent most of `[start, end)` in (the innermost of equals), as the
-/// file names it ("step `blocking GET /items` (line 12)"), and its kind.
+/// file names it ("in step `blocking GET /items` (line 12)", or for a traced script "at
+/// fetch.py:9 (`time.sleep(1)`)"), and its kind.
 fn step_during(trace: &Trace, task: u32, start: u64, end: u64) -> Option<(String, String)> {
     let best = trace
         .task_step_spans(task)
@@ -170,10 +171,13 @@ fn step_during(trace: &Trace, task: u32, start: u64, end: u64) -> Option<(String
         })
         .max_by_key(|&(overlap, depth, _)| (overlap, depth))?;
     let info = best.2;
-    let text = if info.line > 0 {
-        format!("step `{}` (line {})", info.label, info.line)
+    let text = if matches!(info.kind.as_str(), "code" | "await") {
+        // A line of a traced Python script: where the step was seen stuck.
+        format!("at {}", info.label)
+    } else if info.line > 0 {
+        format!("in step `{}` (line {})", info.label, info.line)
     } else {
-        format!("step `{}`", info.label)
+        format!("in step `{}`", info.label)
     };
     Some((text, info.kind.clone()))
 }
@@ -235,9 +239,14 @@ fn slow_polls(trace: &Trace, out: &mut Vec<Finding>) {
             let mut behind = String::new();
             let step = step_during(trace, p.task, p.start_ns, p.end_ns());
             if let Some((text, _)) = &step {
-                behind += &format!(", in {text}");
+                behind += &format!(", {text}");
             }
             let blocking_http = step.as_ref().is_some_and(|(_, k)| k == "blocking_http_get");
+            let asyncio = trace.runtime == crate::trace::Runtime::Asyncio;
+            if asyncio {
+                behind += " (asyncio calls this a slow callback: it logs those over \
+                           loop.slow_callback_duration, 100 ms, in debug mode)";
+            }
             if waited > 0 {
                 behind += &format!(
                     "; {waited} woken task{} waited behind it, up to {}",
@@ -278,7 +287,12 @@ fn slow_polls(trace: &Trace, out: &mut Vec<Finding>) {
                     Severity::Warning
                 },
                 message: format!("{what}{behind}."),
-                cause: if blocking_http {
+                cause: if asyncio && !blocking_http {
+                    "A step of a coroutine runs until it reaches an await that is not ready: \
+                     CPU work or a blocking call (time.sleep, requests.get) inside it keeps the \
+                     event loop from running any other task or callback."
+                        .into()
+                } else if blocking_http {
                     "A blocking HTTP client waits for the answer inside the poll (like \
                      requests.get() in a coroutine): the worker sleeps in read() and polls \
                      nothing else until the server answers."
@@ -288,7 +302,12 @@ fn slow_polls(trace: &Trace, out: &mut Vec<Finding>) {
                      or a blocking call inside it keeps the worker from polling anything else."
                         .into()
                 },
-                remedy: if blocking_http {
+                remedy: if asyncio && !blocking_http {
+                    "Move a blocking call off the loop with await loop.run_in_executor(None, f) \
+                     (or asyncio.to_thread), and CPU work to a ProcessPoolExecutor: threads \
+                     share the GIL with the loop."
+                        .into()
+                } else if blocking_http {
                     "Use an async client and .await the request (reqwest here; aiohttp or \
                      httpx in Python); a library that only has a blocking client goes to the \
                      blocking pool (spawn_blocking, run_in_executor)."

@@ -211,16 +211,18 @@ impl RunSlot {
                     run_live_summarized(&sc, options, &sink, move || repaint.request_repaint())
                         .map_err(|e| e.to_string())
                 }
-                // asyncio's trace comes whole, when the runner is done.
+                // asyncio's events stream in from the runner as it goes.
                 Runtime::Asyncio => {
-                    let trace = crate::asyncio_run::run_asyncio_until(&sc, options.stop.flag())
-                        .map_err(|e| e.to_string())?;
-                    let summary = Summary::from_trace(&trace);
-                    if let Ok(mut t) = sink.lock() {
-                        *t = trace;
-                    }
+                    let summary = crate::asyncio_run::run_live(
+                        &crate::asyncio_run::Program::Scenario(&sc),
+                        options.stop.flag(),
+                        crate::asyncio_run::Streams::Capture,
+                        &sink,
+                        || repaint.request_repaint(),
+                    )
+                    .map_err(|e| e.to_string());
                     repaint.request_repaint();
-                    Ok(summary)
+                    summary
                 }
             })
             .map_err(|e| format!("could not start the run thread: {e}"))?;
