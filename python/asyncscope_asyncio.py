@@ -42,8 +42,7 @@ import sys
 import sysconfig
 import threading
 import time
-import urllib.error
-import urllib.request
+import types
 import weakref
 from array import array
 from urllib.parse import urlsplit
@@ -55,8 +54,7 @@ T0 = pc()
 SPAWN, NAME, POLL, PEND, DONE, WAKE = 1, 2, 3, 4, 5, 6
 BSPAWN, BSTART, BEND = 7, 8, 9
 HSTART, HEND, SENTER, SEXIT, BEAT, PRINT, ABORT, CHAN = 10, 11, 12, 13, 14, 15, 16, 17
-CQUEUE, CSTART, CEND, PANIC, PARK, UNPARK, SUSPEND, SAMPLE, END = (
-    18, 19, 20, 21, 22, 23, 24, 25, 26)
+CQUEUE, CSTART, CEND, PANIC, PARK, UNPARK, SAMPLE, END = 18, 19, 20, 21, 22, 23, 25, 26
 
 # Lines are handed over at least this often (ns) while the loop runs steps, so a live view
 # follows and a run that is stopped (the process killed) keeps what happened before.
@@ -218,9 +216,8 @@ def run_step_traced(tid, task, cb, *args):
                 site = suspended_at(task)
             except Exception:  # never the program's problem
                 site = None
-            if site is not None:
-                ext((SUSPEND, e, tid, site))
-            ext((PEND, e, tid, 0))
+            # Where it paused rides on the step's end: the site's string id + 1.
+            ext((PEND, e, tid, 0 if site is None else site + 1))
         if e - LAST_FLUSH > FLUSH_NS or len(A) > FLUSH_LEN:
             flush()
 
@@ -406,15 +403,34 @@ def source(filename, line):
     return text if len(text) <= 60 else text[:59] + "…"
 
 
-def site_id(kind, filename, line, wait):
-    key = (kind, filename, line, wait)
-    i = SITES.get(key)
-    if i is None:
+def site_id(kind, code, line, wait):
+    """The string id of a site: `code`'s line `line`, paused there (`await`, waiting for
+    `wait`) or seen stuck there (`code`)."""
+    key = (id(code), line, wait, kind)
+    entry = SITES.get(key)
+    if entry is None or entry[0] is not code:
+        filename = code.co_filename
         base = os.path.basename(filename)
         info = {"kind": kind, "at": f"{base}:{line}", "line": line,
                 "code": source(filename, line), "wait": wait}
-        i = SITES[key] = sid(json.dumps(info, ensure_ascii=False))
-    return i
+        entry = SITES[key] = (code, sid(json.dumps(info, ensure_ascii=False)))
+    return entry[1]
+
+
+_CODE = {}  # id(code) -> (code, True for the program's own, else what asyncio's waits on)
+_CORO, _GEN = types.CoroutineType, types.GeneratorType
+
+
+def code_info(code):
+    """True for the program's own code; for asyncio's, what a task paused there waits for
+    (or False). By the code object's id: hashing a code object hashes its contents."""
+    entry = _CODE.get(id(code))
+    if entry is None or entry[0] is not code:
+        fn = code.co_filename
+        info = True if user_file(fn) else (
+            _WAITS.get((os.path.basename(fn), code.co_name)) or False)
+        entry = _CODE[id(code)] = (code, info)
+    return entry[1]
 
 
 def suspended_at(task):
@@ -423,22 +439,23 @@ def suspended_at(task):
     aw = task.get_coro()
     user = None
     wait = None
-    while aw is not None:
-        frame = getattr(aw, "cr_frame", None)
-        nxt = None
-        if frame is not None:
-            nxt = aw.cr_await
+    while True:
+        t = type(aw)
+        if t is _CORO:
+            frame, nxt = aw.cr_frame, aw.cr_await
+        elif t is _GEN:
+            frame, nxt = aw.gi_frame, aw.gi_yieldfrom
         else:
-            frame = getattr(aw, "gi_frame", None)
-            if frame is not None:
-                nxt = aw.gi_yieldfrom
+            break  # a future's iterator, or a C awaitable: the leaf
         if frame is None:
-            break  # a future, or a C awaitable: the leaf
-        code = frame.f_code
-        if user_file(code.co_filename):
+            break
+        info = code_info(frame.f_code)
+        if info is True:
             user, wait = frame, None
-        elif user is not None and wait is None:
-            wait = _WAITS.get((os.path.basename(code.co_filename), code.co_name))
+        elif info and user is not None:
+            wait = info  # the innermost of asyncio's says (sleep(0) is a yield, not a timer)
+        if nxt is None:
+            break
         aw = nxt
     if user is None:
         return None
@@ -454,7 +471,7 @@ def suspended_at(task):
             wait = "blocking"
         else:
             wait = "result"
-    return site_id("await", user.f_code.co_filename, user.f_lineno, wait)
+    return site_id("await", user.f_code, user.f_lineno, wait)
 
 
 STOP_SAMPLER = threading.Event()
@@ -483,7 +500,7 @@ def sampler():
         if step is not prev:
             prev, first_ts = step, pc()
         elif step is not reported:
-            site = site_id("code", inner.f_code.co_filename, inner.f_lineno, None)
+            site = site_id("code", inner.f_code, inner.f_lineno, None)
             SAMPLED[0] = (step, first_ts, site)
             reported = step
         del frame, inner, step
@@ -699,6 +716,9 @@ class Run:
         return fut
 
     def blocking_http_get(self, path):
+        import urllib.error  # here: it takes a while to import, and scripts never need it
+        import urllib.request
+
         req = self.next_request
         self.next_request += 1
         rec(HSTART, req, sid(path))

@@ -219,7 +219,14 @@ pub fn run_asyncio(sc: &Scenario) -> Result<Trace, AsyncioError> {
 /// The same; setting `stop` ends the runner (a runaway scenario), keeping what it wrote.
 pub fn run_asyncio_until(sc: &Scenario, stop: &AtomicBool) -> Result<Trace, AsyncioError> {
     let live: LiveTrace = Arc::new(Mutex::new(Trace::new(sc.name.clone())));
-    run_live(&Program::Scenario(sc), stop, Streams::Capture, &live, || {})?;
+    run_into(
+        &Program::Scenario(sc),
+        stop,
+        Streams::Capture,
+        &live,
+        || {},
+        false,
+    )?;
     take(&live)
 }
 
@@ -235,7 +242,7 @@ pub fn trace_script(
         Program::Script { path, .. } => script_name(path),
     };
     let live: LiveTrace = Arc::new(Mutex::new(Trace::new(name)));
-    run_live(program, stop, streams, &live, || {})?;
+    run_into(program, stop, streams, &live, || {}, false)?;
     take(&live)
 }
 
@@ -265,6 +272,18 @@ pub fn run_live(
     live: &LiveTrace,
     on_update: impl Fn(),
 ) -> Result<Summary, AsyncioError> {
+    run_into(program, stop, streams, live, on_update, true)?
+        .ok_or_else(|| AsyncioError::Runner("no summary".into()))
+}
+
+fn run_into(
+    program: &Program,
+    stop: &AtomicBool,
+    streams: Streams,
+    live: &LiveTrace,
+    on_update: impl Fn(),
+    summarize: bool,
+) -> Result<Option<Summary>, AsyncioError> {
     let python = python()?;
     let (scenario_json, lab) = match program {
         Program::Scenario(sc) => {
@@ -467,7 +486,7 @@ pub fn run_live(
         _ => trace.end_ns(),
     };
     trace.cpus = std::thread::available_parallelism().map_or(0, |n| n.get() as u32);
-    let summary = Summary::from_trace(&trace);
+    let summary = summarize.then(|| Summary::from_trace(&trace));
     *live
         .lock()
         .map_err(|_| AsyncioError::Runner("the trace's lock".into()))? = trace;

@@ -217,6 +217,16 @@ impl Decoder {
                     if let Some(step) = self.stuck.remove(&id) {
                         push(EventKind::StepExit { step });
                     }
+                    // A pending step's end carries where it paused (string id + 1).
+                    if kind == 4 && b > 0 {
+                        let step = self.site(b - 1, at, trace)?;
+                        self.paused.insert(id, step);
+                        events.push(Event {
+                            ts_ns,
+                            kind: EventKind::StepEnter { step },
+                        });
+                    }
+                    let mut push = |kind| events.push(Event { ts_ns, kind });
                     if kind == 5 {
                         push(EventKind::Terminate { task: id });
                     }
@@ -278,14 +288,6 @@ impl Decoder {
                 }),
                 22 => push(EventKind::Park),
                 23 => push(EventKind::Unpark),
-                24 => {
-                    let step = self.site(b, at, trace)?;
-                    self.paused.insert(id, step);
-                    events.push(Event {
-                        ts_ns,
-                        kind: EventKind::StepEnter { step },
-                    });
-                }
                 25 => {
                     let step = self.site(b, at, trace)?;
                     self.stuck.insert(id, step);
@@ -391,8 +393,7 @@ mod tests {
                 [2, 1010, 1, 1], // named "main"
                 [6, 1011, 1, 0], // woken
                 [3, 1020, 1, 0], // step
-                [24, 1030, 1, 2],
-                [4, 1030, 1, 0], // paused at fetch.py:14
+                [4, 1030, 1, 3], // paused at fetch.py:14 (string 2, + 1)
                 [6, 1100, 1, 0],
                 [3, 1110, 1, 0],
                 [25, 1120, 1, 3],
