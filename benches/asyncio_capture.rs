@@ -4,6 +4,7 @@
 //! - `asyncio_yield_storm_captured`: the same under `trace-py`'s instrumented loop, with the
 //!   events streamed to us and the trace model built from them as they come (what the GUI
 //!   gets), and the trace finished.
+//!
 //! Both start a python3 process (≈ 30 ms of each figure). Slowdown = captured / plain.
 //! Run: `cargo bench --bench asyncio_capture`.
 
