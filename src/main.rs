@@ -28,6 +28,10 @@ struct Cli {
     /// (io_fanout) or the path of any scenario file.
     #[arg(long, value_name = "SCENARIO")]
     run: Option<String>,
+    /// Open the GUI and trace this Python asyncio script at once, live (as `trace-py`
+    /// does headless; the lab server's URL is in ASYNCSCOPE_LAB_URL).
+    #[arg(long, value_name = "SCRIPT.py", conflicts_with = "run")]
+    trace_py: Option<PathBuf>,
     /// Open the GUI in presentation mode (large, light, high contrast; F11 leaves it).
     #[arg(long)]
     present: bool,
@@ -182,7 +186,7 @@ fn main() -> ExitCode {
     let Some(command) = cli.command else {
         return gui(
             cli.scenarios,
-            cli.run,
+            (cli.run, cli.trace_py),
             Vec::new(),
             (cli.present, cli.console),
         );
@@ -196,7 +200,12 @@ fn main() -> ExitCode {
                     return ExitCode::from(EXIT_BAD_INPUT);
                 }
             }
-            gui(cli.scenarios, None, traces, (cli.present, cli.console))
+            gui(
+                cli.scenarios,
+                (None, None),
+                traces,
+                (cli.present, cli.console),
+            )
         }
         Command::Compare {
             runs,
@@ -259,7 +268,7 @@ fn main() -> ExitCode {
 
 fn gui(
     scenarios: PathBuf,
-    run_now: Option<String>,
+    (run_now, trace_now): (Option<String>, Option<PathBuf>),
     open: Vec<PathBuf>,
     (present, console): (bool, Option<u16>),
 ) -> ExitCode {
@@ -284,6 +293,9 @@ fn gui(
             let mut app = App::new(scenarios, state);
             if let Some(name) = run_now {
                 app.run_on_start(&name, &cc.egui_ctx);
+            }
+            if let Some(script) = trace_now {
+                app.trace_python(script, &cc.egui_ctx);
             }
             if !open.is_empty() {
                 app.open_runs(&open);

@@ -1778,3 +1778,55 @@ fn run_on_both_compares_tokio_and_asyncio() {
     assert_eq!(h.state().state.runtime, asyncscope::ui::Runtime::Asyncio);
     h.get_by_label("on asyncio");
 }
+
+/// "Trace a Python script…": the script runs live on the instrumented loop; its lanes are
+/// the event loop's and the executor's, and a task's details list the lines it paused at,
+/// the one under the pointer marked (the coroutine's state machine, on the attendee's code).
+#[test]
+fn a_traced_python_script_shows_its_loop_and_where_each_task_paused() {
+    let mut h = harness(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"));
+    h.get_by_label("Trace a Python script…");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/lesson.py");
+    let ctx = h.ctx.clone();
+    h.state_mut().trace_python(script, &ctx);
+    h.step();
+    wait_for(
+        &mut h,
+        "the traced script",
+        Duration::from_secs(30),
+        finished,
+    );
+    h.get_by_label("event-loop");
+    h.get_by_label("executor-0");
+    h.get_by_label_contains("lesson.py (asyncio)");
+    let (id, paused_at) = {
+        let trace = trace_of(&h);
+        let read = trace
+            .steps
+            .iter()
+            .position(|s| s.on == "lesson.py:21")
+            .expect("the read's line") as u32;
+        trace
+            .tasks
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.name.as_deref() == Some("fetch"))
+            .find_map(|(i, t)| {
+                let s = trace
+                    .task_step_spans(i as u32)
+                    .into_iter()
+                    .find(|s| s.step == read && s.end_ns - s.start_ns > 50_000_000)?;
+                Some((t.id, (s.start_ns + s.end_ns) / 2))
+            })
+            .expect("a fetch that waited for its answer")
+    };
+    click(&mut h, &format!("  fetch #{id}"));
+    h.get_by_label("Steps");
+    let row_y = h.get_by_label(&format!("  fetch #{id}")).rect().center().y;
+    let x = h.state().timeline.x_of_time(paused_at);
+    h.hover_at(egui::pos2(x, row_y));
+    h.step();
+    h.step();
+    h.get_by_label("> lesson.py:21 (`answer = await reader.read()`)");
+    h.get_by_label_contains("at lesson.py:21 (`answer = await reader.read()`)");
+}

@@ -140,6 +140,8 @@ pub enum Command {
     SetRuntime(Runtime),
     /// Run the selected scenario on tokio, then on asyncio, and compare the two.
     RunBoth,
+    /// Ask for a Python asyncio script and trace it (`trace-py`, live).
+    TracePyDialog,
     /// Presentation mode: the legend, the plots under the lanes, on or off.
     TogglePresentedLegend,
     TogglePresentedPlots,
@@ -175,6 +177,19 @@ pub struct RunSlot {
     /// Computed once, when the run is over (findings, histograms, the figures a
     /// comparison shows).
     pub summary: Option<Summary>,
+}
+
+/// The time of day (UTC) a run started at, as the history shows it.
+fn clock_now() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    format!(
+        "{:02}:{:02}:{:02}",
+        secs / 3600 % 24,
+        secs / 60 % 60,
+        secs % 60
+    )
 }
 
 impl RunSlot {
@@ -226,9 +241,6 @@ impl RunSlot {
                 }
             })
             .map_err(|e| format!("could not start the run thread: {e}"))?;
-        let secs = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
         Ok(RunSlot {
             id: 0,
             picked: false,
@@ -238,13 +250,53 @@ impl RunSlot {
                 // Its trace keeps the scenario's name; the list and comparisons say where.
                 other => format!("{} ({})", scenario.name, other.as_str()),
             },
-            started_at: format!(
-                "{:02}:{:02}:{:02}",
-                secs / 3600 % 24,
-                secs / 60 % 60,
-                secs % 60
-            ),
+            started_at: clock_now(),
             scenario: Some(scenario),
+            live,
+            stop,
+            thread: Some(thread),
+            started: Instant::now(),
+            outcome: None,
+            summary: None,
+        })
+    }
+
+    /// A Python asyncio script traced live on the instrumented loop, with the lab server
+    /// beside it (its URL in `$ASYNCSCOPE_LAB_URL`).
+    fn start_script(path: PathBuf, ctx: &egui::Context) -> Result<Self, String> {
+        let name = crate::asyncio_run::script_name(&path);
+        let mut placeholder = Trace::new(name.clone());
+        placeholder.runtime = Runtime::Asyncio;
+        let live: LiveTrace = Arc::new(Mutex::new(placeholder));
+        let stop = StopHandle::default();
+        let (sink, repaint, flag) = (live.clone(), ctx.clone(), stop.clone());
+        let thread = std::thread::Builder::new()
+            .name("asyncscope-run".into())
+            .spawn(move || {
+                let program = crate::asyncio_run::Program::Script {
+                    path: &path,
+                    args: &[],
+                    lab: true,
+                };
+                let summary = crate::asyncio_run::run_live(
+                    &program,
+                    flag.flag(),
+                    crate::asyncio_run::Streams::Capture,
+                    &sink,
+                    || repaint.request_repaint(),
+                )
+                .map_err(|e| e.to_string());
+                repaint.request_repaint();
+                summary
+            })
+            .map_err(|e| format!("could not start the run thread: {e}"))?;
+        Ok(RunSlot {
+            id: 0,
+            picked: false,
+            picked_seq: 0,
+            name: format!("{name} (asyncio)"),
+            started_at: clock_now(),
+            scenario: None,
             live,
             stop,
             thread: Some(thread),
@@ -363,6 +415,7 @@ type DialogThread = JoinHandle<Result<Option<PathBuf>, String>>;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Dialog {
     Open,
+    TracePy,
     Export(export::ExportChoice),
     Save,
     SaveScenario,
@@ -386,6 +439,14 @@ fn file_dialog(kind: Dialog, start_dir: PathBuf) -> Result<Option<PathBuf>, Stri
                         "asyncscope scenario or recorded run",
                         &["toml", "ascope", "json"],
                     )
+                    .pick_file()
+                    .await;
+                return picked.map(|f| f.path().to_path_buf());
+            }
+            Dialog::TracePy => {
+                let picked = d
+                    .set_title("Trace a Python asyncio script")
+                    .add_filter("Python script", &["py"])
                     .pick_file()
                     .await;
                 return picked.map(|f| f.path().to_path_buf());
@@ -501,6 +562,21 @@ impl App {
                     self.scenarios_dir.display()
                 ))
             }
+        }
+    }
+
+    /// Traces a Python asyncio script on the instrumented loop, live, as the next run.
+    pub fn trace_python(&mut self, path: PathBuf, ctx: &egui::Context) {
+        if self.is_running() {
+            self.message = Some("A run is going: stop it first.".into());
+            return;
+        }
+        match RunSlot::start_script(path, ctx) {
+            Ok(slot) => {
+                self.push_run(slot);
+                self.message = None;
+            }
+            Err(e) => self.message = Some(e),
         }
     }
 
@@ -665,7 +741,7 @@ impl App {
         self.select(i);
     }
 
-    fn poll_dialog(&mut self) {
+    fn poll_dialog(&mut self, ctx: &egui::Context) {
         if !self.dialog.as_ref().is_some_and(|(_, h)| h.is_finished()) {
             return;
         }
@@ -674,6 +750,7 @@ impl App {
         };
         match (kind, handle.join()) {
             (Dialog::Open, Ok(Ok(Some(path)))) => self.open_path(path),
+            (Dialog::TracePy, Ok(Ok(Some(path)))) => self.trace_python(path, ctx),
             (Dialog::Save, Ok(Ok(Some(path)))) => {
                 self.message = Some(match self.save_run(&path) {
                     Ok(()) => format!("Saved the run to {}", path.display()),
@@ -1016,6 +1093,7 @@ impl App {
                     self.both = Some((first.id, None));
                 }
             }
+            Command::TracePyDialog => self.open_dialog(Dialog::TracePy, ctx),
             Command::TogglePresentedLegend => {
                 self.state.present_legend = !self.state.present_legend;
             }
@@ -1261,7 +1339,7 @@ impl App {
     /// The whole UI, given the root `Ui` (eframe's, or a test harness's).
     pub fn ui_root(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
-        self.poll_dialog();
+        self.poll_dialog(&ctx);
         for c in keys::shortcut_commands(&ctx, self.help_open || self.state.presenting) {
             let needs_run = matches!(c, Command::ExportDialog | Command::SaveDialog);
             if !needs_run || !self.runs.is_empty() {
@@ -1275,6 +1353,13 @@ impl App {
                 .map(|f| f.path().to_path_buf())
                 .collect()
         });
+        // A dropped Python script is traced; the rest opens.
+        let (scripts, dropped): (Vec<PathBuf>, Vec<PathBuf>) = dropped
+            .into_iter()
+            .partition(|p| p.extension().is_some_and(|e| e == "py"));
+        if let Some(script) = scripts.into_iter().next() {
+            self.trace_python(script, &ctx);
+        }
         if !dropped.is_empty() {
             self.open_dropped(dropped);
         }

@@ -173,6 +173,17 @@ pub fn scenario_panel_ui(
         {
             command = Some(Command::OpenDialog);
         }
+        if ui
+            .button("Trace a Python script…")
+            .on_hover_text(
+                "Run an asyncio program (.py) on the instrumented event loop and watch it live \
+                 (or drop it on the window). The lab server runs beside it: its URL is in \
+                 ASYNCSCOPE_LAB_URL",
+            )
+            .clicked()
+        {
+            command = Some(Command::TracePyDialog);
+        }
         ui.add_enabled_ui(!recent.is_empty(), |ui| {
             ui.menu_button("Recent", |ui| {
                 for (i, p) in recent.iter().enumerate() {

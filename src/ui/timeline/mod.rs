@@ -1146,7 +1146,10 @@ pub fn state_text(
         .find(|s| s.start_ns <= at_ns && at_ns < s.end_ns)?;
     let step = s.step.and_then(|id| trace.steps.get(id as usize));
     let step_text = step.map_or_else(String::new, |st| {
-        if st.line > 0 {
+        if matches!(st.kind.as_str(), "await" | "code") {
+            // A traced script's line: "at fetch.py:14 (`await session.get(…)`)".
+            format!(" at {}", st.label)
+        } else if st.line > 0 {
             format!(": `{}` (line {})", st.label, st.line)
         } else {
             format!(": `{}`", st.label)
