@@ -225,7 +225,7 @@ def run_step_traced(tid, task, cb, *args):
 _base_call_soon = asyncio.SelectorEventLoop.call_soon
 _base_run_in_executor = asyncio.SelectorEventLoop.run_in_executor
 EXECUTOR_FUTURES = weakref.WeakSet()
-_next_job = iter(range(1 << 40, 1 << 47)).__next__
+_next_job = _next_id  # like tokio: jobs and tasks share the ids
 _next_cpu_job = iter(range(1 << 48, 1 << 60)).__next__
 
 

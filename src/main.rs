@@ -426,7 +426,13 @@ fn finish_run(
             let name = sc.map_or_else(|| trace.scenario.clone(), |sc| sc.name.clone());
             export::slide::render(&export::slide::Slide {
                 title: export::slide::with_runtimes(vec![name], &[trace.runtime]).remove(0),
-                lesson: sc.map_or_else(String::new, |sc| export::slide::first_sentence(&sc.about)),
+                lesson: sc.map_or_else(String::new, |sc| {
+                    let about = match trace.runtime {
+                        asyncscope::trace::Runtime::Asyncio => sc.about_asyncio.as_ref(),
+                        asyncscope::trace::Runtime::Tokio => None,
+                    };
+                    export::slide::first_sentence(about.unwrap_or(&sc.about))
+                }),
                 runs: vec![
                     export::slide::SlideRun::new(trace.scenario.clone(), &trace).with_scenario(sc),
                 ],

@@ -97,6 +97,73 @@ fn cpu_work_in_a_coroutine_stalls_the_loop_and_the_heartbeat() {
     );
 }
 
+/// run_in_executor keeps the loop free for blocking calls: they release the GIL.
+#[test]
+fn run_in_executor_keeps_the_loop_free_for_blocking_calls() {
+    let (trace, s) = run("offload_blocking");
+    let executors: Vec<&str> = trace
+        .lanes
+        .iter()
+        .filter(|l| l.kind == LaneKind::Blocking)
+        .map(|l| l.name.as_str())
+        .collect();
+    assert_eq!(executors.len(), 4, "max_workers = 4: {executors:?}");
+    assert!(executors.iter().all(|l| l.starts_with("executor-")));
+    assert!(
+        (290.0..900.0).contains(&s.wall_ms),
+        "12 calls of 100 ms on 4 threads took {} ms",
+        s.wall_ms
+    );
+    let late = s.heartbeat_late_ms.as_ref().expect("a heartbeat");
+    assert!(late.max < 50.0, "the loop stays free: {late:?}");
+    assert!(
+        !s.findings
+            .iter()
+            .any(|f| matches!(f.kind, FindingKind::SharedGil | FindingKind::SlowPoll)),
+        "{:?}",
+        s.findings
+    );
+    // Executor jobs are numbered with the tasks, as tokio numbers its blocking tasks.
+    assert!(trace.tasks.iter().all(|t| t.id < 1000), "small ids");
+}
+
+/// CPU work sent to a thread with run_in_executor still shares the GIL with the loop: the
+/// heartbeat fires late, and the finding says why. The same file on tokio does not.
+#[test]
+fn cpu_work_on_an_executor_thread_shares_the_gil_with_the_loop() {
+    let (_, s) = run("hybrid_blocking_pool");
+    let gil = s
+        .findings
+        .iter()
+        .find(|f| f.kind == FindingKind::SharedGil)
+        .unwrap_or_else(|| panic!("a shared-GIL finding: {:?}", s.findings));
+    assert!(gil.message.contains("offload cpu 50 ms"), "{}", gil.message);
+    assert!(gil.remedy.contains("ProcessPoolExecutor"), "{}", gil.remedy);
+    let late = s.heartbeat_late_ms.as_ref().expect("a heartbeat");
+    assert!(late.max > 20.0, "the loop waited for the GIL: {late:?}");
+    // What asyncio does with the file's keys is in the run's notes.
+    assert!(
+        s.notes
+            .iter()
+            .any(|n| n.contains("workers") && n.contains("one event-loop thread")),
+        "{:?}",
+        s.notes
+    );
+    assert!(
+        s.notes
+            .iter()
+            .any(|n| n.contains("max_blocking_threads = 4")),
+        "{:?}",
+        s.notes
+    );
+    assert!(
+        load("hybrid_blocking_pool")
+            .about_asyncio
+            .is_some_and(|a| a.contains("GIL")),
+        "the scenario's asyncio lesson says so"
+    );
+}
+
 #[test]
 fn the_semaphore_caps_requests_and_the_naive_burst_gets_429s() {
     let (_, polite) = run("rate_limited_client");

@@ -412,6 +412,32 @@ fn offloading_keeps_worker_polls_short_and_fills_blocking_lanes() {
     );
 }
 
+/// Blocking calls on the blocking pool (`offload_block_ms`): four at a time on the
+/// blocking lanes, the one worker free, the heartbeat on time; and no GIL finding on tokio.
+#[test]
+fn blocking_calls_on_the_pool_leave_the_worker_free() {
+    let (trace, s) = run_named("offload_blocking");
+    let blocking = trace
+        .lanes
+        .iter()
+        .filter(|l| l.kind == LaneKind::Blocking)
+        .count();
+    assert_eq!(blocking, 4, "max_blocking_threads = 4");
+    assert_eq!(worker_lanes(&trace), 1);
+    let calls = tasks_named(&trace, "offload_block");
+    assert_eq!(calls.len(), 12);
+    // Twelve 100 ms calls, four at a time: three rounds, not twelve.
+    assert!(
+        (290.0..900.0).contains(&s.wall_ms),
+        "{} ms for 12 calls of 100 ms on 4 threads",
+        s.wall_ms
+    );
+    let late = s.heartbeat_late_ms.as_ref().expect("a heartbeat");
+    assert!(late.max < 50.0, "the worker stays free: {late:?}");
+    assert!(!has(&s, FindingKind::SharedGil));
+    assert!(!has(&s, FindingKind::SlowPoll), "{:?}", s.findings);
+}
+
 #[test]
 fn semaphore_caps_in_flight_and_avoids_429s() {
     let (_, s) = run_named("rate_limited_client");

@@ -1830,3 +1830,17 @@ fn a_traced_python_script_shows_its_loop_and_where_each_task_paused() {
     h.get_by_label("> lesson.py:21 (`answer = await reader.read()`)");
     h.get_by_label_contains("at lesson.py:21 (`answer = await reader.read()`)");
 }
+
+/// With asyncio chosen, a scenario that has an asyncio lesson shows it under its lesson
+/// ("On asyncio": the GIL for threads that compute); with tokio chosen it does not.
+#[test]
+fn the_asyncio_lesson_shows_when_asyncio_is_chosen() {
+    let mut h = harness(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"));
+    click(&mut h, "Download with await, parse on the blocking pool");
+    assert!(h.query_by_label("On asyncio").is_none());
+    click(&mut h, "on tokio");
+    h.get_by_label("On asyncio");
+    h.get_by_label_contains("still stalls the loop: the threads share the GIL with it");
+    click(&mut h, "中文");
+    h.get_by_label("在 asyncio 上");
+}

@@ -189,6 +189,51 @@ fn step_json(step: &Step, id: u32) -> Result<Value, AsyncioError> {
     })
 }
 
+/// What the scenario's keys and steps mean on asyncio where that differs from tokio, for
+/// the run's notes: nothing of the file is silently ignored.
+pub fn asyncio_notes(sc: &Scenario) -> Vec<String> {
+    use crate::scenario::Flavor;
+    let mut notes = Vec::new();
+    if sc.runtime.flavor == Flavor::MultiThread {
+        notes.push(format!(
+            "[runtime] multi_thread with {} worker{}: asyncio has no worker pool and no work \
+             stealing; every task runs on the one event-loop thread.",
+            sc.runtime.workers,
+            if sc.runtime.workers == 1 { "" } else { "s" }
+        ));
+    }
+    if sc.any_step(|s| matches!(s, Step::OffloadCpuMs(_) | Step::OffloadBlockMs(_))) {
+        notes.push(format!(
+            "[runtime] max_blocking_threads = {}: the executor's max_workers \
+             (run_in_executor's ThreadPoolExecutor).",
+            sc.runtime.max_blocking_threads
+        ));
+    }
+    if sc.any_step(|s| matches!(s, Step::OffloadCpuMs(_))) {
+        notes.push(
+            "offload_cpu_ms runs Python code on an executor thread: it shares the GIL with the \
+             event loop, which waits its turn (up to sys.getswitchinterval(), 5 ms, at a time) \
+             to run each step."
+                .into(),
+        );
+    }
+    if sc.uses_cpu_pool() {
+        notes.push(format!(
+            "cpu_pool_ms runs on a ProcessPoolExecutor(max_workers={}) started before the loop: \
+             processes, since threads would share the GIL with the loop.",
+            sc.runtime.cpu_threads
+        ));
+    }
+    if sc.any_step(|s| matches!(s, Step::RecvReady(_))) {
+        notes.push(
+            "recv_ready: asyncio has no cooperative budget (tokio's coop), so a get from a \
+             queue that is ready never yields to the loop."
+                .into(),
+        );
+    }
+    notes
+}
+
 /// What runs on the instrumented loop.
 pub enum Program<'a> {
     /// A validated scenario, against our lab server.
@@ -309,6 +354,7 @@ fn run_into(
         t.runtime = Runtime::Asyncio;
         t.steps = sc.step_table();
         t.resources = sc.resource_table();
+        t.notes = asyncio_notes(sc);
     } else if let Ok(mut t) = live.lock() {
         t.runtime = Runtime::Asyncio;
     }

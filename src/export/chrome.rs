@@ -121,6 +121,7 @@ pub fn write(trace: &Trace, w: impl Write) -> io::Result<()> {
             "format": IMPORT_FORMAT,
             "cpus": trace.cpus,
             "run_errors": trace.run_errors,
+            "notes": trace.notes,
             "metrics_interval_ns": trace.metrics_interval_ns,
             "metrics": trace.metrics,
             "group_metrics": trace.group_metrics,

@@ -89,6 +89,8 @@ struct Extra {
     #[serde(default)]
     run_errors: Vec<String>,
     #[serde(default)]
+    notes: Vec<String>,
+    #[serde(default)]
     metrics_interval_ns: u64,
     #[serde(default)]
     metrics: Vec<RuntimeSample>,
@@ -458,6 +460,7 @@ pub fn parse(text: &str) -> Result<Trace, ImportError> {
         .collect();
     let mut resources = Vec::new();
     let mut channel_ops = Vec::new();
+    let notes = extra.as_ref().map(|x| x.notes.clone()).unwrap_or_default();
     let (run_errors, metrics_interval_ns, metrics, group_metrics, cpus, steps, marks) = match extra
     {
         Some(x) => {
@@ -511,6 +514,7 @@ pub fn parse(text: &str) -> Result<Trace, ImportError> {
     };
     let data = TraceData {
         runtime,
+        notes,
         scenario: meta.scenario,
         wall_ns: ns(meta.wall_ms * 1000.0)
             .ok_or_else(|| ImportError::NotOurs("metadata.wall_ms is not a duration".into()))?,

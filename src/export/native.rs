@@ -63,6 +63,7 @@ struct ExtensionV5 {
 struct ExtensionV6 {
     v5: ExtensionV5,
     runtime: crate::trace::Runtime,
+    notes: Vec<String>,
 }
 
 const HEADER_LEN: usize = 8 + 4 + 8 + 4;
@@ -118,6 +119,7 @@ pub fn to_bytes(trace: &Trace) -> Vec<u8> {
             cpu_jobs,
         },
         runtime: trace.runtime,
+        notes: std::mem::take(&mut data.notes),
     };
     body.extend(postcard::to_allocvec(&ext).unwrap_or_default());
     framed(VERSION, &body)
@@ -241,6 +243,7 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Trace, LoadError> {
         )));
     }
     data.runtime = ext.runtime;
+    data.notes = ext.notes;
     let ext = ext.v5;
     let (v4, prints) = (ext.v4, ext.prints);
     data.cpu_jobs = ext.cpu_jobs;

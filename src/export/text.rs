@@ -205,6 +205,9 @@ pub fn render(s: &Summary) -> String {
     for e in &s.run_errors {
         let _ = writeln!(o, "run error  {e}");
     }
+    for n in &s.notes {
+        let _ = writeln!(o, "note       {n}");
+    }
     let _ = write!(
         o,
         "events     {} captured, {} dropped",

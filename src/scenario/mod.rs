@@ -282,6 +282,10 @@ pub struct Scenario {
     pub name_zh: Option<String>,
     /// The lesson in Chinese, shown when the GUI's language is Chinese.
     pub about_zh: Option<String>,
+    /// What the run shows on Python's asyncio, where that is a lesson of its own (the GIL,
+    /// one event loop): shown beside `about` when the scenario runs there.
+    pub about_asyncio: Option<String>,
+    pub about_asyncio_zh: Option<String>,
     /// The file it came from, when it came from one.
     pub path: Option<PathBuf>,
     /// Whether `http_get` may target hosts other than the lab server.
@@ -340,6 +344,16 @@ impl Scenario {
     /// the pool, and the views have its lanes and track.
     pub fn uses_cpu_pool(&self) -> bool {
         self.groups.iter().any(|g| steps_use_cpu_pool(&g.steps))
+    }
+
+    /// Whether some step, at any depth, is one `pred` picks.
+    pub fn any_step(&self, pred: impl Fn(&Step) -> bool + Copy) -> bool {
+        fn any(steps: &[Step], pred: impl Fn(&Step) -> bool + Copy) -> bool {
+            steps
+                .iter()
+                .any(|s| pred(s) || s.nested().iter().any(|b| any(b, pred)))
+        }
+        self.groups.iter().any(|g| any(&g.steps, pred))
     }
 
     /// The id of the heartbeat's step (see [`Scenario::step_table`]), when it has one.

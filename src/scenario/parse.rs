@@ -176,6 +176,8 @@ struct RawScenario {
     about: Spanned<String>,
     name_zh: Option<Spanned<String>>,
     about_zh: Option<Spanned<String>>,
+    about_asyncio: Option<Spanned<String>>,
+    about_asyncio_zh: Option<Spanned<String>>,
     #[serde(default)]
     allow_external: bool,
     time_limit_s: Option<Spanned<u64>>,
@@ -373,6 +375,8 @@ impl Validator<'_> {
             ("about", Some(&raw.about)),
             ("name_zh", raw.name_zh.as_ref()),
             ("about_zh", raw.about_zh.as_ref()),
+            ("about_asyncio", raw.about_asyncio.as_ref()),
+            ("about_asyncio_zh", raw.about_asyncio_zh.as_ref()),
         ];
         for (key, s) in texts {
             if let Some(s) = s.filter(|s| s.get_ref().trim().is_empty()) {
@@ -552,6 +556,8 @@ impl Validator<'_> {
             about: raw.about.into_inner(),
             name_zh: raw.name_zh.map(Spanned::into_inner),
             about_zh: raw.about_zh.map(Spanned::into_inner),
+            about_asyncio: raw.about_asyncio.map(Spanned::into_inner),
+            about_asyncio_zh: raw.about_asyncio_zh.map(Spanned::into_inner),
             path: None,
             allow_external: raw.allow_external,
             time_limit_s,
@@ -1233,6 +1239,23 @@ mod tests {
         ));
         assert!(matches!(&steps[10], Step::Join(b) if b.len() == 2));
         assert_eq!(steps[7], Step::ForgetWake);
+    }
+
+    #[test]
+    fn the_asyncio_lesson_is_read_and_must_not_be_empty() {
+        let steps = "[[task]]\nname = \"g\"\nsteps = [{ sleep_ms = 1 }]\n";
+        let sc = parse(
+            "t.toml",
+            &format!("{HEAD}about_asyncio = \"On asyncio: the GIL.\"\n{steps}"),
+        )
+        .expect("valid");
+        assert_eq!(sc.about_asyncio.as_deref(), Some("On asyncio: the GIL."));
+        assert_eq!(sc.about_asyncio_zh, None);
+        let d = err(&format!("{HEAD}about_asyncio_zh = \"  \"\n{steps}"));
+        assert_eq!(
+            (d.line, d.message.as_str()),
+            (3, "`about_asyncio_zh` must not be empty")
+        );
     }
 
     #[test]

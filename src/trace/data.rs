@@ -64,6 +64,9 @@ pub struct TraceData {
     /// The runtime it ran on. Not before version 6 (read as tokio).
     #[serde(skip)]
     pub runtime: super::model::Runtime,
+    /// The run's notes. Not before version 6.
+    #[serde(skip)]
+    pub notes: Vec<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -139,6 +142,7 @@ impl Trace {
             events_dropped: self.events_dropped,
             truncated: self.truncated,
             run_errors: self.run_errors.clone(),
+            notes: self.notes.clone(),
             tasks: self
                 .tasks
                 .iter()
@@ -274,6 +278,7 @@ impl Trace {
         t.truncated = d.truncated;
         t.cpus = d.cpus;
         t.run_errors = d.run_errors;
+        t.notes = d.notes;
         for td in d.tasks {
             let outcome = match td.outcome {
                 None => None,

@@ -34,6 +34,9 @@ pub enum FindingKind {
     Truncated,
     /// More workers than CPUs: the OS pauses workers mid-poll.
     Oversubscribed,
+    /// On asyncio, executor threads running Python CPU work hold the GIL the event loop
+    /// needs: the loop's timers fire late although no step of its own is long.
+    SharedGil,
 }
 
 /// One diagnosis.
@@ -78,6 +81,7 @@ pub fn findings(trace: &Trace) -> Vec<Finding> {
     let mut out = Vec::new();
     oversubscribed(trace, &mut out);
     slow_polls(trace, &mut out);
+    shared_gil(trace, &mut out);
     blocking_pool(trace, &mut out);
     sequential_awaits(trace, &mut out);
     rate_limited(trace, &mut out);
@@ -185,6 +189,7 @@ fn step_during(trace: &Trace, task: u32, start: u64, end: u64) -> Option<(String
 /// Polls over the budget on worker lanes: CPU work or a blocking call inside an async task.
 /// A task whose only poll is such a poll never yielded at all.
 fn slow_polls(trace: &Trace, out: &mut Vec<Finding>) {
+    let cpu_jobs = cpu_bound_executor_jobs(trace);
     for lane in trace.lanes.iter().filter(|l| l.kind == LaneKind::Worker) {
         for p in lane
             .polls
@@ -243,6 +248,13 @@ fn slow_polls(trace: &Trace, out: &mut Vec<Finding>) {
             }
             let blocking_http = step.as_ref().is_some_and(|(_, k)| k == "blocking_http_get");
             let asyncio = trace.runtime == crate::trace::Runtime::Asyncio;
+            let gil = asyncio
+                && cpu_jobs
+                    .iter()
+                    .any(|&(s, e, _)| s < p.end_ns() && p.start_ns < e);
+            if gil {
+                behind += "; executor threads running Python held the GIL meanwhile";
+            }
             if asyncio {
                 behind += " (asyncio calls this a slow callback: it logs those over \
                            loop.slow_callback_duration, 100 ms, in debug mode)";
@@ -326,6 +338,84 @@ fn slow_polls(trace: &Trace, out: &mut Vec<Finding>) {
     }
 }
 
+/// On asyncio, when each executor job that runs Python CPU work (an `offload_cpu_ms`
+/// step's) ran: `(start, end, lane)`, in time order.
+fn cpu_bound_executor_jobs(trace: &Trace) -> Vec<(u64, u64, u16)> {
+    if trace.runtime != crate::trace::Runtime::Asyncio {
+        return Vec::new();
+    }
+    let mut out: Vec<(u64, u64, u16)> = (0..trace.tasks.len() as u32)
+        .filter(|&i| trace.tasks[i as usize].kind == TaskKind::Blocking)
+        .filter(|&i| {
+            let t = &trace.tasks[i as usize];
+            let parent = t.parent().and_then(|p| trace.task_index(p));
+            match (parent, t.spawn_ns()) {
+                (Some(p), Some(at)) => step_during(trace, p, at, at + 1)
+                    .is_some_and(|(_, kind)| kind == "offload_cpu_ms"),
+                _ => false,
+            }
+        })
+        .flat_map(|i| {
+            trace.task_polls(i).iter().map(|r| {
+                let p = trace.poll(*r);
+                (p.start_ns, p.end_ns(), r.lane)
+            })
+        })
+        .collect();
+    out.sort_unstable();
+    out
+}
+
+/// Heartbeat ticks late while executor threads ran Python CPU work, on asyncio: the GIL.
+fn shared_gil(trace: &Trace, out: &mut Vec<Finding>) {
+    let jobs = cpu_bound_executor_jobs(trace);
+    let (Some(first), Some(last_end)) = (jobs.first(), jobs.iter().map(|j| j.1).max()) else {
+        return;
+    };
+    let during = |ts: u64| jobs.iter().any(|&(s, e, _)| s <= ts && ts <= e);
+    let late: Vec<&crate::trace::model::Heartbeat> = trace
+        .heartbeats
+        .iter()
+        .filter(|h| h.late_ns > POLL_BUDGET_NS && during(h.ts_ns.saturating_sub(h.late_ns)))
+        .collect();
+    let Some(worst) = late.iter().max_by_key(|h| h.late_ns) else {
+        return;
+    };
+    let threads: std::collections::BTreeSet<u16> = jobs.iter().map(|j| j.2).collect();
+    let step = trace
+        .steps
+        .iter()
+        .find(|s| s.kind == "offload_cpu_ms")
+        .map(|s| format!(" `{}` (line {})", s.label, s.line))
+        .unwrap_or_default();
+    out.push(Finding {
+        kind: FindingKind::SharedGil,
+        severity: Severity::Error,
+        message: format!(
+            "The heartbeat fired up to {} late ({} of its ticks over {}) while {} executor \
+             thread{} ran Python CPU work{step}: they hold the GIL the event loop needs",
+            fmt_ms(worst.late_ns),
+            late.len(),
+            fmt_ms(POLL_BUDGET_NS),
+            threads.len(),
+            if threads.len() == 1 { "" } else { "s" },
+        ),
+        cause: "CPython runs one thread's Python code at a time (the GIL): run_in_executor \
+                moves CPU work off the loop's thread but not off the GIL, so the loop waits its \
+                turn (sys.getswitchinterval(), 5 ms) for every step and every timer fires late."
+            .into(),
+        remedy: "Send CPU-bound Python work to a ProcessPoolExecutor \
+                 (loop.run_in_executor(pool, f); the cpu_pool_ms step), or to code that \
+                 releases the GIL; keep threads for blocking I/O, which releases it while it \
+                 waits."
+            .into(),
+        task: None,
+        lane: trace.lanes.get(first.2 as usize).map(|l| l.name.clone()),
+        at_ms: ms(worst.ts_ns.saturating_sub(worst.late_ns)),
+        range_ns: (first.0, last_end),
+    });
+}
+
 /// Offloaded work that waited for a blocking thread because all of them were busy.
 fn blocking_pool(trace: &Trace, out: &mut Vec<Finding>) {
     let threads = trace
@@ -354,24 +444,37 @@ fn blocking_pool(trace: &Trace, out: &mut Vec<Finding>) {
         return;
     };
     let t = &trace.tasks[task as usize];
+    let asyncio = trace.runtime == crate::trace::Runtime::Asyncio;
+    let pool = if asyncio { "executor" } else { "blocking" };
     out.push(Finding {
         kind: FindingKind::BlockingPoolSaturated,
         severity: Severity::Warning,
         message: format!(
-            "{queued} offloaded job{} waited for a blocking thread, up to {} (`{}` #{}); all {threads} \
-             blocking thread{} were busy",
+            "{queued} offloaded job{} waited for {} {pool} thread, up to {} (`{}` #{}); all \
+             {threads} {pool} thread{} were busy",
             if queued == 1 { "" } else { "s" },
+            if asyncio { "an" } else { "a" },
             fmt_ms(wait),
             trace.label(t),
             t.id,
             if threads == 1 { "" } else { "s" }
         ),
-        cause: "spawn_blocking queues work when every thread of the blocking pool is busy \
-                (max_blocking_threads)."
-            .into(),
-        remedy: "Raise max_blocking_threads if the work blocks on I/O; for CPU work, size a \
-                 dedicated pool (e.g. rayon) to the cores instead."
-            .into(),
+        cause: if asyncio {
+            "run_in_executor queues work when every thread of the executor is busy \
+             (ThreadPoolExecutor's max_workers; max_blocking_threads in the scenario)."
+        } else {
+            "spawn_blocking queues work when every thread of the blocking pool is busy \
+             (max_blocking_threads)."
+        }
+        .into(),
+        remedy: if asyncio {
+            "Give the executor more threads if the work blocks on I/O; for CPU work, a \
+             ProcessPoolExecutor sized to the cores."
+        } else {
+            "Raise max_blocking_threads if the work blocks on I/O; for CPU work, size a \
+             dedicated pool (e.g. rayon) to the cores instead."
+        }
+        .into(),
         task: Some(t.id),
         lane: None,
         at_ms: ms(spawn),

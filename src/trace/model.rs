@@ -637,6 +637,9 @@ pub struct Trace {
     pub cpus: u32,
     /// Errors of the run itself (not of the scenario's tasks), e.g. a failed spawn.
     pub run_errors: Vec<String>,
+    /// What the reader of the run should know that is not an error: e.g. on asyncio, a
+    /// scenario key that has no meaning there, or what it maps to.
+    pub notes: Vec<String>,
     /// Polls in progress while the run is live (empty once it is finished).
     pub in_progress: Vec<LivePoll>,
     /// Runtime metrics sampled during the run (every `metrics_interval_ns`).

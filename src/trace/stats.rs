@@ -256,6 +256,8 @@ pub struct Summary {
     /// The `print` steps' lines, in time order.
     pub prints: Vec<PrintSummary>,
     pub run_errors: Vec<String>,
+    /// What to know about the run that is not an error (e.g. a key asyncio has no use for).
+    pub notes: Vec<String>,
     /// Diagnoses, most severe first (see `trace::findings`).
     pub findings: Vec<super::findings::Finding>,
     pub metrics: MetricsSummary,
@@ -591,6 +593,7 @@ impl Summary {
                 })
                 .collect(),
             run_errors: trace.run_errors.clone(),
+            notes: trace.notes.clone(),
             findings: super::findings::findings(trace),
             metrics: MetricsSummary::from_trace(trace),
             histograms: Histograms::from_trace(trace),

@@ -26,7 +26,7 @@ use crate::run::{LiveTrace, RunOptions, StopHandle, run_live_summarized};
 use crate::scenario::Scenario;
 use crate::trace::stats::Histograms;
 use crate::trace::{Finding, Severity, Summary, Trace};
-use scenarios::{RunStatus, ScenarioEntry, about_in, name_in, scenario_panel_ui};
+use scenarios::{RunStatus, ScenarioEntry, name_in, scenario_panel_ui};
 use theme::Theme;
 use timeline::axis::format_ns;
 use timeline::{RunView, TimelineState, timeline_ui};
@@ -857,7 +857,12 @@ impl App {
                 .flatten()
                 .next()
                 .map_or_else(String::new, |sc| {
-                    slide::first_sentence(scenarios::about_in(sc, language))
+                    // One run on asyncio: its own lesson; a comparison: the scenario's.
+                    let runtime = match on.as_slice() {
+                        [only] => *only,
+                        _ => Runtime::Tokio,
+                    };
+                    slide::first_sentence(scenarios::lesson_for(sc, language, runtime))
                 }),
             runs,
             range_ns: if whole {
@@ -1274,7 +1279,14 @@ impl App {
                 });
             });
             if let Some(sc) = selected.and_then(|e| e.current().ok()) {
-                let lesson = crate::export::slide::first_sentence(about_in(sc, language));
+                // The lesson of the run on screen's runtime (else the one Run uses).
+                let runtime = self
+                    .current_run()
+                    .and_then(|r| r.live.lock().ok().map(|t| t.runtime))
+                    .unwrap_or(self.state.runtime);
+                let lesson = crate::export::slide::first_sentence(scenarios::lesson_for(
+                    sc, language, runtime,
+                ));
                 ui.add(egui::Label::new(egui::RichText::new(lesson).size(17.0).strong()).wrap());
             }
         });
@@ -1699,6 +1711,15 @@ fn findings_ui(ui: &mut egui::Ui, run: &RunSlot, timeline: &mut TimelineState) {
     if run.is_running() {
         ui.weak("Computed when the run ends.");
         return;
+    }
+    // What went wrong with the run itself (a script that failed), and what to know.
+    if let Some(s) = &run.summary {
+        for e in &s.run_errors {
+            ui.colored_label(ui.visuals().error_fg_color, format!("run error: {e}"));
+        }
+        for n in &s.notes {
+            ui.add(egui::Label::new(egui::RichText::new(format!("note: {n}")).weak()).wrap());
+        }
     }
     if run.findings().is_empty() {
         ui.weak("None: nothing stalled, queued, repeated or was refused.");

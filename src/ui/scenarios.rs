@@ -131,6 +131,24 @@ pub(crate) fn about_in(sc: &Scenario, language: Language) -> &str {
     }
 }
 
+/// The asyncio lesson in `language` (English where untranslated), if the file has one.
+pub(crate) fn asyncio_about_in(sc: &Scenario, language: Language) -> Option<&str> {
+    match (language, &sc.about_asyncio_zh, &sc.about_asyncio) {
+        (Language::Chinese, Some(a), _) => Some(a),
+        (_, _, Some(a)) => Some(a),
+        _ => None,
+    }
+}
+
+/// The lesson of a run on `runtime`: on asyncio its own where the file has one.
+pub(crate) fn lesson_for(sc: &Scenario, language: Language, runtime: super::Runtime) -> &str {
+    match runtime {
+        super::Runtime::Asyncio => asyncio_about_in(sc, language),
+        super::Runtime::Tokio => None,
+    }
+    .unwrap_or_else(|| about_in(sc, language))
+}
+
 #[must_use]
 pub fn scenario_panel_ui(
     ui: &mut Ui,
@@ -290,7 +308,7 @@ pub fn scenario_panel_ui(
     ui.separator();
 
     match entry.map(ScenarioEntry::current) {
-        Some(Ok(sc)) => scenario_facts_ui(ui, sc, language),
+        Some(Ok(sc)) => scenario_facts_ui(ui, sc, language, status.runtime),
         Some(Err(e)) => {
             ui.colored_label(ui.visuals().error_fg_color, e);
         }
@@ -301,7 +319,7 @@ pub fn scenario_panel_ui(
     command
 }
 
-fn scenario_facts_ui(ui: &mut Ui, sc: &Scenario, language: Language) {
+fn scenario_facts_ui(ui: &mut Ui, sc: &Scenario, language: Language, runtime: super::Runtime) {
     ui.strong(name_in(sc, language));
     match (language, &sc.about_zh) {
         (Language::Chinese, Some(about)) => {
@@ -314,6 +332,17 @@ fn scenario_facts_ui(ui: &mut Ui, sc: &Scenario, language: Language) {
         (Language::English, _) => {
             ui.label(&sc.about);
         }
+    }
+    // On asyncio, what the run shows there (the GIL, one loop), where the file says.
+    if runtime == super::Runtime::Asyncio
+        && let Some(about) = asyncio_about_in(sc, language)
+    {
+        ui.add_space(4.0);
+        ui.strong(match language {
+            Language::Chinese => "在 asyncio 上",
+            Language::English => "On asyncio",
+        });
+        ui.label(about);
     }
     if sc.allow_external {
         ui.colored_label(
