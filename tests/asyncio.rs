@@ -581,3 +581,107 @@ fn an_asyncio_run_streams_its_events_while_it_runs() {
         "polls seen while it ran: {seen_live:?} of {total}"
     );
 }
+
+/// A time.sleep in a coroutine (block_ms) stops the loop for its whole length.
+#[test]
+fn a_blocking_call_in_a_coroutine_stops_the_loop() {
+    let (_, s) = run("blocking_misuse");
+    let slow = s
+        .findings
+        .iter()
+        .find(|f| f.kind == FindingKind::SlowPoll)
+        .unwrap_or_else(|| panic!("a slow callback: {:?}", s.findings));
+    assert!(slow.message.contains("block 300 ms"), "{}", slow.message);
+    assert!(s.longest_poll_ms >= 290.0, "{}", s.longest_poll_ms);
+    let late = s.heartbeat_late_ms.as_ref().expect("a heartbeat");
+    assert!(late.max >= 250.0, "the loop stopped: {late:?}");
+}
+
+/// asyncio has no coop budget: a drain of 20 000 ready items is one step of the task, and
+/// the loop runs nothing else meanwhile (tokio's budget makes it yield every 128).
+#[test]
+fn without_a_coop_budget_a_ready_drain_is_one_step() {
+    let (trace, s) = run("coop_budget");
+    let drainer = (0..trace.tasks.len() as u32)
+        .find(|&i| trace.label(&trace.tasks[i as usize]) == "drainer")
+        .expect("the drainer");
+    let polls = trace.task_polls(drainer).len();
+    assert!(polls <= 4, "sleep, the whole drain, sleep: {polls} steps");
+    assert!(
+        s.notes.iter().any(|n| n.contains("no cooperative budget")),
+        "{:?}",
+        s.notes
+    );
+}
+
+/// `join` is asyncio.gather: its branches are tasks, children of the joiner; both ways take
+/// about one latency.
+#[test]
+fn join_is_gather_and_its_branches_are_tasks() {
+    let (trace, s) = run("join_vs_spawn");
+    let joiner = trace
+        .tasks
+        .iter()
+        .find(|t| t.name.as_deref() == Some("joiner"))
+        .expect("joiner")
+        .id;
+    let branches = trace
+        .tasks
+        .iter()
+        .filter(|t| t.parent() == Some(joiner))
+        .count();
+    assert_eq!(branches, 5, "gather's tasks");
+    assert!(
+        (100.0..400.0).contains(&s.wall_ms),
+        "both overlap their requests: {} ms",
+        s.wall_ms
+    );
+    assert!(
+        s.notes.iter().any(|n| n.contains("asyncio.gather")),
+        "{:?}",
+        s.notes
+    );
+}
+
+/// One thread, one loop: the 50 fetches interleave at their awaits, and the slow callback
+/// holds everything for its 100 ms.
+#[test]
+fn one_slow_callback_delays_the_whole_loop() {
+    let (_, s) = run("single_thread_loop");
+    assert_eq!(s.http.requests, 50);
+    assert!(s.http.max_in_flight >= 40, "{}", s.http.max_in_flight);
+    let late = s.heartbeat_late_ms.as_ref().expect("a heartbeat");
+    assert!(late.max >= 90.0, "{late:?}");
+    assert!(
+        s.notes.is_empty(),
+        "current_thread is asyncio's model: {:?}",
+        s.notes
+    );
+}
+
+/// A scenario about tokio's workers (work stealing) runs on the one loop, and its notes
+/// say that asyncio has no workers to steal between.
+#[test]
+fn a_scenario_about_workers_says_what_asyncio_makes_of_it() {
+    let (trace, s) = run("work_stealing");
+    assert_eq!(s.tasks.spawned, 201);
+    assert_eq!(trace.lanes.len(), 1);
+    assert!(
+        s.notes
+            .iter()
+            .any(|n| n.contains("4 workers") && n.contains("no work stealing")),
+        "{:?}",
+        s.notes
+    );
+}
+
+/// The stress scenario (350 000 steps) on asyncio: every step arrives, none is dropped.
+#[test]
+fn every_step_of_the_stress_scenario_arrives() {
+    let (trace, s) = run("stress");
+    let polls: usize = trace.lanes.iter().map(|l| l.polls.len()).sum();
+    // 14 000 tasks × (25 yields + the last step), and the heartbeat's.
+    assert!(polls >= 14_000 * 26, "{polls} steps");
+    assert_eq!(s.tasks.spawned, 14_001);
+    assert_eq!(s.events_dropped, 0);
+}

@@ -224,6 +224,13 @@ pub fn asyncio_notes(sc: &Scenario) -> Vec<String> {
             sc.runtime.cpu_threads
         ));
     }
+    if sc.any_step(|s| matches!(s, Step::Join(_))) {
+        notes.push(
+            "join is asyncio.gather, which wraps each branch in a Task of its own: here the \
+             branches are tasks (tokio's join polls them inside the one task)."
+                .into(),
+        );
+    }
     if sc.any_step(|s| matches!(s, Step::RecvReady(_))) {
         notes.push(
             "recv_ready: asyncio has no cooperative budget (tokio's coop), so a get from a \
