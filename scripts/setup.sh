@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the system packages asyncscope needs on a fresh Debian/Ubuntu machine
 # (idempotent; installs only what is missing). Rust itself comes from rustup.
-#   python3                         runs tools/check_trace.py, the export-contract checker
+#   python3                         the asyncio runner and trace-py (3.11+), and
+#                                   tools/check_trace.py, the export-contract checker
 #   libxkbcommon-x11-0 libxcursor1  loaded at run time by the window (winit, X11)
 #   libxrandr2 libxi6
 #   libegl1 libgl1-mesa-dri         OpenGL through EGL for wgpu; Mesa's software renderer
