@@ -528,9 +528,23 @@ class Stdout(io.TextIOBase):
     def fileno(self):
         return self.real.fileno()
 
+    def isatty(self):
+        return self.real.isatty()
+
+    def writable(self):
+        return True
+
     @property
     def encoding(self):
         return self.real.encoding
+
+    @property
+    def errors(self):
+        return self.real.errors
+
+    def __getattr__(self, name):
+        # The rest (`buffer`, `reconfigure`, …) is the real stream's.
+        return getattr(self.real, name)
 
 
 # ---------------------------------------------------------------------------------------

@@ -1762,8 +1762,8 @@ fn run_on_both_compares_tokio_and_asyncio() {
     let table = h.state().compare_view().expect("open").table.clone();
     assert_eq!(
         table.runs,
-        ["Sequential awaits", "Sequential awaits (asyncio)"],
-        "tokio first"
+        ["Sequential awaits (tokio)", "Sequential awaits (asyncio)"],
+        "tokio first, each named with its runtime"
     );
     assert_eq!(h.state().runs().len(), 2);
     h.get_by_label("event-loop");

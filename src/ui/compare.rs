@@ -35,14 +35,24 @@ pub struct CompareView {
 impl CompareView {
     /// Compares finished runs, from the summaries they made when they ended.
     pub fn new(runs: &[&RunSlot]) -> Self {
+        // Runs on different runtimes each say theirs ("… (tokio)" beside "… (asyncio)").
+        let runtimes: Vec<crate::trace::Runtime> = runs
+            .iter()
+            .map(|r| r.live.lock().map_or(Default::default(), |t| t.runtime))
+            .collect();
+        let names = crate::export::slide::with_runtimes(
+            runs.iter().map(|r| r.name.clone()).collect(),
+            &runtimes,
+        );
         let entries: Vec<(u64, String, Summary)> = runs
             .iter()
-            .map(|r| {
+            .zip(names)
+            .map(|(r, name)| {
                 let summary = r
                     .summary
                     .clone()
                     .unwrap_or_else(|| Summary::from_trace(&Trace::new(r.name.clone())));
-                (r.id, r.name.clone(), summary)
+                (r.id, name, summary)
             })
             .collect();
         CompareView {
