@@ -77,15 +77,8 @@ enum Command {
     Run {
         /// The scenario file (TOML), e.g. scenarios/io_fanout.toml.
         scenario: PathBuf,
-        /// Write a Chrome trace JSON (open it in ui.perfetto.dev).
-        #[arg(long, value_name = "FILE")]
-        chrome_trace: Option<PathBuf>,
-        /// Write the run summary as JSON.
-        #[arg(long, value_name = "FILE")]
-        summary: Option<PathBuf>,
-        /// Save the run as a trace file (reopen it with `asyncscope open FILE`).
-        #[arg(long, value_name = "FILE")]
-        save: Option<PathBuf>,
+        #[command(flatten)]
+        outputs: Outputs,
         /// The timeline of the whole run.
         #[command(flatten)]
         picture: Picture,
@@ -118,15 +111,8 @@ enum Command {
         /// is in the environment variable ASYNCSCOPE_LAB_URL.
         #[arg(long)]
         lab: bool,
-        /// Write a Chrome trace JSON (open it in ui.perfetto.dev).
-        #[arg(long, value_name = "FILE")]
-        chrome_trace: Option<PathBuf>,
-        /// Write the run summary as JSON.
-        #[arg(long, value_name = "FILE")]
-        summary: Option<PathBuf>,
-        /// Save the run as a trace file (reopen it with `asyncscope open FILE`).
-        #[arg(long, value_name = "FILE")]
-        save: Option<PathBuf>,
+        #[command(flatten)]
+        outputs: Outputs,
         /// The timeline of the whole run.
         #[command(flatten)]
         picture: Picture,
@@ -149,6 +135,20 @@ impl RuntimeChoice {
             RuntimeChoice::Asyncio => "asyncio",
         }
     }
+}
+
+/// The files a headless run writes.
+#[derive(clap::Args)]
+struct Outputs {
+    /// Write a Chrome trace JSON (open it in ui.perfetto.dev).
+    #[arg(long, value_name = "FILE")]
+    chrome_trace: Option<PathBuf>,
+    /// Write the run summary as JSON.
+    #[arg(long, value_name = "FILE")]
+    summary: Option<PathBuf>,
+    /// Save the run as a trace file (reopen it with `asyncscope open FILE`).
+    #[arg(long, value_name = "FILE")]
+    save: Option<PathBuf>,
 }
 
 /// Pictures for slides.
@@ -217,9 +217,7 @@ fn main() -> ExitCode {
         } => compare_command(&runs, &runtimes, summary, &picture, (max_events, quiet)),
         Command::Run {
             scenario,
-            chrome_trace,
-            summary,
-            save,
+            outputs,
             picture,
             max_events,
             console,
@@ -227,7 +225,7 @@ fn main() -> ExitCode {
             quiet,
         } => run_command(
             &scenario,
-            (chrome_trace, summary, save),
+            outputs,
             &picture,
             (max_events, console, runtime),
             quiet,
@@ -236,9 +234,7 @@ fn main() -> ExitCode {
             script,
             args,
             lab,
-            chrome_trace,
-            summary,
-            save,
+            outputs,
             picture,
             quiet,
         } => {
@@ -259,7 +255,7 @@ fn main() -> ExitCode {
                 }
             };
             let failed = !trace.run_errors.is_empty();
-            let code = finish_run(None, trace, (chrome_trace, summary, save), &picture, quiet);
+            let code = finish_run(None, trace, outputs, &picture, quiet);
             // The script's failure is the command's, once what it did is written.
             if failed { ExitCode::FAILURE } else { code }
         }
@@ -315,7 +311,7 @@ fn gui(
 
 fn run_command(
     path: &std::path::Path,
-    (chrome_trace, summary_path, save): (Option<PathBuf>, Option<PathBuf>, Option<PathBuf>),
+    outputs: Outputs,
     picture: &Picture,
     (max_events, console_port, runtime): (Option<u64>, Option<u16>, RuntimeChoice),
     quiet: bool,
@@ -329,13 +325,7 @@ fn run_command(
     };
     if runtime == RuntimeChoice::Asyncio {
         return match asyncscope::asyncio_run::run_asyncio(&sc) {
-            Ok(trace) => finish_run(
-                Some(&sc),
-                trace,
-                (chrome_trace, summary_path, save),
-                picture,
-                quiet,
-            ),
+            Ok(trace) => finish_run(Some(&sc), trace, outputs, picture, quiet),
             Err(e @ asyncscope::asyncio_run::AsyncioError::Unsupported(_)) => {
                 eprintln!("error: {e}");
                 ExitCode::from(EXIT_BAD_INPUT)
@@ -371,13 +361,7 @@ fn run_command(
             return ExitCode::FAILURE;
         }
     };
-    let code = finish_run(
-        Some(&sc),
-        trace,
-        (chrome_trace, summary_path, save),
-        picture,
-        quiet,
-    );
+    let code = finish_run(Some(&sc), trace, outputs, picture, quiet);
     if let Some(c) = &console
         && std::io::IsTerminal::is_terminal(&std::io::stdin())
     {
@@ -395,7 +379,11 @@ fn run_command(
 fn finish_run(
     sc: Option<&scenario::Scenario>,
     trace: asyncscope::trace::Trace,
-    (chrome_trace, summary_path, save): (Option<PathBuf>, Option<PathBuf>, Option<PathBuf>),
+    Outputs {
+        chrome_trace,
+        summary: summary_path,
+        save,
+    }: Outputs,
     picture: &Picture,
     quiet: bool,
 ) -> ExitCode {

@@ -1566,8 +1566,10 @@ fn a_first_launch_gives_the_timeline_the_width_and_shows_every_lesson() {
             .next()
             .expect("the scenario in the list")
             .scroll_to_me();
-        h.step();
-        h.step();
+        // The scroll is animated: let it settle before clicking where the entry is.
+        for _ in 0..10 {
+            h.step();
+        }
         h.query_all_by_label(&sc.name)
             .next()
             .expect("the scenario in the list")

@@ -135,13 +135,18 @@ fn step_json(step: &Step, id: u32) -> Result<Value, AsyncioError> {
         Step::Repeat { times, steps } => json!({
             "k": "repeat", "id": id, "times": times, "steps": steps_json(steps, step.nested_ids(id)[0])?,
         }),
-        Step::Join(branches) => {
+        Step::Join(branches) | Step::Race(branches) => {
             let out = branches
                 .iter()
                 .zip(step.nested_ids(id))
                 .map(|(b, first)| steps_json(b, first).map(Value::Array))
                 .collect::<Result<Vec<_>, _>>()?;
-            json!({"k": "join", "id": id, "branches": out})
+            let k = if matches!(step, Step::Join(_)) {
+                "join"
+            } else {
+                "race"
+            };
+            json!({"k": k, "id": id, "branches": out})
         }
         Step::Spawn {
             name,
@@ -176,14 +181,6 @@ fn step_json(step: &Step, id: u32) -> Result<Value, AsyncioError> {
         Step::Timeout { ms, steps } => json!({
             "k": "timeout", "id": id, "ms": ms, "steps": steps_json(steps, step.nested_ids(id)[0])?,
         }),
-        Step::Race(branches) => {
-            let out = branches
-                .iter()
-                .zip(step.nested_ids(id))
-                .map(|(b, first)| steps_json(b, first).map(Value::Array))
-                .collect::<Result<Vec<_>, _>>()?;
-            json!({"k": "race", "id": id, "branches": out})
-        }
         Step::SetResult(name) => json!({"k": "set_result", "id": id, "name": name.as_ref()}),
         Step::AwaitResult(name) => json!({"k": "await_result", "id": id, "name": name.as_ref()}),
     })

@@ -66,6 +66,24 @@ struct ExtensionV6 {
     notes: Vec<String>,
 }
 
+impl From<ExtensionV4> for ExtensionV5 {
+    fn from(v4: ExtensionV4) -> Self {
+        ExtensionV5 {
+            v4,
+            ..Default::default()
+        }
+    }
+}
+
+impl From<ExtensionV5> for ExtensionV6 {
+    fn from(v5: ExtensionV5) -> Self {
+        ExtensionV6 {
+            v5,
+            ..Default::default()
+        }
+    }
+}
+
 const HEADER_LEN: usize = 8 + 4 + 8 + 4;
 
 #[derive(Debug, thiserror::Error)]
@@ -178,16 +196,7 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Trace, LoadError> {
                 truncated: v2.truncated,
                 ..ExtensionV4::default()
             };
-            (
-                ExtensionV6 {
-                    v5: ExtensionV5 {
-                        v4,
-                        ..ExtensionV5::default()
-                    },
-                    ..ExtensionV6::default()
-                },
-                rest,
-            )
+            (ExtensionV5::from(v4).into(), rest)
         }
         3 => {
             let (v3, rest): (ExtensionV3, &[u8]) =
@@ -198,41 +207,17 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Trace, LoadError> {
                 cpus: v3.cpus,
                 ..ExtensionV4::default()
             };
-            (
-                ExtensionV6 {
-                    v5: ExtensionV5 {
-                        v4,
-                        ..ExtensionV5::default()
-                    },
-                    ..ExtensionV6::default()
-                },
-                rest,
-            )
+            (ExtensionV5::from(v4).into(), rest)
         }
         4 => {
             let (v4, rest): (ExtensionV4, &[u8]) =
                 postcard::take_from_bytes(rest).map_err(decode)?;
-            (
-                ExtensionV6 {
-                    v5: ExtensionV5 {
-                        v4,
-                        ..ExtensionV5::default()
-                    },
-                    ..ExtensionV6::default()
-                },
-                rest,
-            )
+            (ExtensionV5::from(v4).into(), rest)
         }
         5 => {
             let (v5, rest): (ExtensionV5, &[u8]) =
                 postcard::take_from_bytes(rest).map_err(decode)?;
-            (
-                ExtensionV6 {
-                    v5,
-                    ..ExtensionV6::default()
-                },
-                rest,
-            )
+            (v5.into(), rest)
         }
         _ => postcard::take_from_bytes(rest).map_err(decode)?,
     };

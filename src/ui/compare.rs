@@ -36,10 +36,7 @@ impl CompareView {
     /// Compares finished runs, from the summaries they made when they ended.
     pub fn new(runs: &[&RunSlot]) -> Self {
         // Runs on different runtimes each say theirs ("… (tokio)" beside "… (asyncio)").
-        let runtimes: Vec<crate::trace::Runtime> = runs
-            .iter()
-            .map(|r| r.live.lock().map_or(Default::default(), |t| t.runtime))
-            .collect();
+        let runtimes: Vec<crate::trace::Runtime> = runs.iter().map(|r| r.runtime).collect();
         let names = crate::export::slide::with_runtimes(
             runs.iter().map(|r| r.name.clone()).collect(),
             &runtimes,

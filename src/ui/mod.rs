@@ -168,6 +168,8 @@ pub struct RunSlot {
     pub started_at: String,
     /// None for a run opened from a trace file.
     pub scenario: Option<Scenario>,
+    /// The runtime it ran on (kept here so that asking never takes the trace's lock).
+    pub runtime: Runtime,
     pub live: LiveTrace,
     stop: StopHandle,
     /// The run thread; it summarises the trace when the run is over.
@@ -177,6 +179,25 @@ pub struct RunSlot {
     /// Computed once, when the run is over (findings, histograms, the figures a
     /// comparison shows).
     pub summary: Option<Summary>,
+}
+
+/// Runs `program` on asyncio into `sink`, repainting as its events arrive and at its end.
+fn asyncio_live(
+    program: &crate::asyncio_run::Program,
+    stop: &StopHandle,
+    sink: &LiveTrace,
+    repaint: &egui::Context,
+) -> Result<Summary, String> {
+    let summary = crate::asyncio_run::run_live(
+        program,
+        stop.flag(),
+        crate::asyncio_run::Streams::Capture,
+        sink,
+        || repaint.request_repaint(),
+    )
+    .map_err(|e| e.to_string());
+    repaint.request_repaint();
+    summary
 }
 
 /// The time of day (UTC) a run started at, as the history shows it.
@@ -227,38 +248,49 @@ impl RunSlot {
                         .map_err(|e| e.to_string())
                 }
                 // asyncio's events stream in from the runner as it goes.
-                Runtime::Asyncio => {
-                    let summary = crate::asyncio_run::run_live(
-                        &crate::asyncio_run::Program::Scenario(&sc),
-                        options.stop.flag(),
-                        crate::asyncio_run::Streams::Capture,
-                        &sink,
-                        || repaint.request_repaint(),
-                    )
-                    .map_err(|e| e.to_string());
-                    repaint.request_repaint();
-                    summary
-                }
+                Runtime::Asyncio => asyncio_live(
+                    &crate::asyncio_run::Program::Scenario(&sc),
+                    &options.stop,
+                    &sink,
+                    &repaint,
+                ),
             })
             .map_err(|e| format!("could not start the run thread: {e}"))?;
-        Ok(RunSlot {
+        let name = match runtime {
+            Runtime::Tokio => scenario.name.clone(),
+            // Its trace keeps the scenario's name; the list and comparisons say where.
+            other => format!("{} ({})", scenario.name, other.as_str()),
+        };
+        Ok(RunSlot::running(
+            name,
+            Some(scenario),
+            runtime,
+            (live, stop, thread),
+        ))
+    }
+
+    /// A run just started on `thread`, recording into `live`.
+    fn running(
+        name: String,
+        scenario: Option<Scenario>,
+        runtime: Runtime,
+        (live, stop, thread): (LiveTrace, StopHandle, JoinHandle<Result<Summary, String>>),
+    ) -> Self {
+        RunSlot {
             id: 0,
             picked: false,
             picked_seq: 0,
-            name: match runtime {
-                Runtime::Tokio => scenario.name.clone(),
-                // Its trace keeps the scenario's name; the list and comparisons say where.
-                other => format!("{} ({})", scenario.name, other.as_str()),
-            },
+            name,
             started_at: clock_now(),
-            scenario: Some(scenario),
+            scenario,
+            runtime,
             live,
             stop,
             thread: Some(thread),
             started: Instant::now(),
             outcome: None,
             summary: None,
-        })
+        }
     }
 
     /// A Python asyncio script traced live on the instrumented loop, with the lab server
@@ -278,32 +310,15 @@ impl RunSlot {
                     args: &[],
                     lab: true,
                 };
-                let summary = crate::asyncio_run::run_live(
-                    &program,
-                    flag.flag(),
-                    crate::asyncio_run::Streams::Capture,
-                    &sink,
-                    || repaint.request_repaint(),
-                )
-                .map_err(|e| e.to_string());
-                repaint.request_repaint();
-                summary
+                asyncio_live(&program, &flag, &sink, &repaint)
             })
             .map_err(|e| format!("could not start the run thread: {e}"))?;
-        Ok(RunSlot {
-            id: 0,
-            picked: false,
-            picked_seq: 0,
-            name: format!("{name} (asyncio)"),
-            started_at: clock_now(),
-            scenario: None,
-            live,
-            stop,
-            thread: Some(thread),
-            started: Instant::now(),
-            outcome: None,
-            summary: None,
-        })
+        Ok(RunSlot::running(
+            format!("{name} (asyncio)"),
+            None,
+            Runtime::Asyncio,
+            (live, stop, thread),
+        ))
     }
 
     /// A finished run read from a trace file.
@@ -320,6 +335,7 @@ impl RunSlot {
             name,
             started_at: "file".into(),
             scenario: None,
+            runtime: trace.runtime,
             summary: Some(Summary::from_trace(&trace)),
             live: Arc::new(Mutex::new(trace)),
             stop: StopHandle::default(),
@@ -1280,10 +1296,7 @@ impl App {
             });
             if let Some(sc) = selected.and_then(|e| e.current().ok()) {
                 // The lesson of the run on screen's runtime (else the one Run uses).
-                let runtime = self
-                    .current_run()
-                    .and_then(|r| r.live.lock().ok().map(|t| t.runtime))
-                    .unwrap_or(self.state.runtime);
+                let runtime = self.current_run().map_or(self.state.runtime, |r| r.runtime);
                 let lesson = crate::export::slide::first_sentence(scenarios::lesson_for(
                     sc, language, runtime,
                 ));

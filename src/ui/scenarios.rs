@@ -160,7 +160,8 @@ pub fn scenario_panel_ui(
     recent: &[PathBuf],
 ) -> Option<Command> {
     let mut command = None;
-    ui.horizontal(|ui| {
+    // Wrapped: the buttons go on a second line rather than widen the panel.
+    ui.horizontal_wrapped(|ui| {
         ui.heading("Scenarios");
         for (l, text, hover) in [
             (
