@@ -78,11 +78,33 @@ fn press_run_and_wait(h: &mut Harness<'static, App>, what: &str) {
     wait_for(h, what, Duration::from_secs(20), finished);
 }
 
+/// Selects the scenario titled `title` in the list, scrolled into view first (the list
+/// scrolls; its scroll is animated) and checked.
+fn select_scenario(h: &mut Harness<'static, App>, title: &str) {
+    h.query_all_by_label(title)
+        .next()
+        .expect("the scenario in the list")
+        .scroll_to_me();
+    for _ in 0..10 {
+        h.step();
+    }
+    h.query_all_by_label(title)
+        .next()
+        .expect("the scenario in the list")
+        .click();
+    h.step();
+    h.step();
+    let selected = h
+        .state()
+        .selected_entry()
+        .and_then(|e| e.current().ok().map(|sc| sc.name.clone()));
+    assert_eq!(selected.as_deref(), Some(title), "selected");
+}
+
 /// The app on the shipped scenarios, with the one titled `title` selected, run to the end.
 fn run_shipped(title: &str) -> Harness<'static, App> {
     let mut h = harness(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"));
-    h.get_by_label(title).click();
-    h.step();
+    select_scenario(&mut h, title);
     press_run_and_wait(&mut h, "the run to finish");
     h.step();
     h
@@ -750,8 +772,7 @@ fn a_finished_run_replays_slowly_pauses_and_scrubs() {
 #[test]
 fn stress_runs_live_and_the_memory_cap_is_shown() {
     let mut h = harness(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"));
-    h.get_by_label("Stress: a million events").click();
-    h.step();
+    select_scenario(&mut h, "Stress: a million events");
     h.get_by_label("Run").click();
     h.step();
     let mut live_frames = 0;

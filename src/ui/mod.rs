@@ -683,6 +683,11 @@ impl App {
         Ok(())
     }
 
+    /// The selected scenario's entry.
+    pub fn selected_entry(&self) -> Option<&ScenarioEntry> {
+        self.selected.and_then(|i| self.entries.get(i))
+    }
+
     /// The selected scenario's entry, to edit its parameters.
     pub fn selected_entry_mut(&mut self) -> Option<&mut ScenarioEntry> {
         self.selected.and_then(|i| self.entries.get_mut(i))
