@@ -186,10 +186,16 @@ struct Local {
     /// The clock reading of the newest event in the buffer (see [`record_untimed`]).
     last_raw: u64,
     marker: Arc<ThreadMarker>,
+    /// A poll entered whose start is not in the buffer yet: `(task, start raw)`. If the
+    /// poll ends before anything else is recorded on this thread, it goes in as one
+    /// [`EventKind::Poll`]; otherwise its `PollStart` goes in first.
+    open: Option<(crate::trace::TaskId, u64)>,
 }
 
 impl Local {
     fn flush(&mut self) {
+        // Nothing is held back past a hand-over (a thread stopping mid-poll included).
+        self.put_open();
         if self.events.is_empty() {
             return;
         }
@@ -197,6 +203,9 @@ impl Local {
         let (clock, start) = (self.cap.clock, self.cap.start_raw);
         for e in &mut events {
             e.ts_ns = clock.delta_as_nanos(start, e.ts_ns);
+            if let EventKind::Poll { end_ns, .. } = &mut e.kind {
+                *end_ns = clock.delta_as_nanos(start, *end_ns);
+            }
         }
         self.cap.send(Batch {
             thread: self.thread,
@@ -234,6 +243,7 @@ pub fn attach_thread(cap: &Arc<Capture>) {
         first_raw: 0,
         last_raw: 0,
         marker,
+        open: None,
     };
     LOCAL.with(|l| {
         if let Ok(mut l) = l.try_borrow_mut() {
@@ -289,30 +299,143 @@ fn record_at(kind: EventKind, timed: bool) {
         let Some(local) = l.as_mut() else {
             return;
         };
-        let raw = if timed || local.events.is_empty() {
+        let raw = if timed || (local.events.is_empty() && local.open.is_none()) {
             local.cap.clock.raw()
         } else {
             local.last_raw
         };
         local.last_raw = raw;
-        if local.events.is_empty() {
-            local.first_raw = raw;
-        }
         match kind {
-            EventKind::PollStart { task } | EventKind::BlockingStart { task } => {
+            EventKind::PollStart { task } => {
+                local.marker.start_raw.store(raw, Ordering::Relaxed);
+                local.marker.task.store(task, Ordering::Release);
+                // Held back: if nothing else happens in the poll, its end writes it whole.
+                local.put_open();
+                local.open = Some((task, raw));
+                return;
+            }
+            EventKind::PollEnd { task } => {
+                local.marker.task.store(0, Ordering::Release);
+                let kind = match local.open.take() {
+                    Some((t, start)) if t == task => {
+                        local.push(start, EventKind::Poll { task, end_ns: raw });
+                        return local.check(raw);
+                    }
+                    other => {
+                        local.open = other;
+                        EventKind::PollEnd { task }
+                    }
+                };
+                local.put_open();
+                local.push(raw, kind);
+                return local.check(raw);
+            }
+            EventKind::BlockingStart { task } => {
                 local.marker.start_raw.store(raw, Ordering::Relaxed);
                 local.marker.task.store(task, Ordering::Release);
             }
-            EventKind::PollEnd { .. } | EventKind::BlockingEnd { .. } => {
+            EventKind::BlockingEnd { .. } => {
                 local.marker.task.store(0, Ordering::Release);
             }
             _ => {}
         }
-        local.events.push(Event { ts_ns: raw, kind });
-        if local.events.len() >= BATCH_EVENTS
-            || raw.wrapping_sub(local.first_raw) > local.cap.batch_age_ticks
-        {
-            local.flush();
-        }
+        local.put_open();
+        local.push(raw, kind);
+        local.check(raw);
     });
+}
+
+impl Local {
+    #[inline]
+    fn push(&mut self, raw: u64, kind: EventKind) {
+        if self.events.is_empty() {
+            self.first_raw = raw;
+        }
+        self.events.push(Event { ts_ns: raw, kind });
+    }
+
+    /// Something else is recorded while a poll is open: its start goes in first.
+    #[inline]
+    fn put_open(&mut self) {
+        if let Some((task, start)) = self.open.take() {
+            self.push(start, EventKind::PollStart { task });
+        }
+    }
+
+    /// Hands the buffer over when it is full or its oldest event is old.
+    #[inline]
+    fn check(&mut self, raw: u64) {
+        if self.events.len() >= BATCH_EVENTS
+            || raw.wrapping_sub(self.first_raw) > self.cap.batch_age_ticks
+        {
+            self.flush();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What one thread recorded, as the collector gets it.
+    fn recorded(f: impl FnOnce() + Send + 'static) -> Vec<EventKind> {
+        let (tx, rx) = crossbeam_channel::unbounded();
+        let cap = Capture::new(tx);
+        let c = cap.clone();
+        std::thread::spawn(move || {
+            attach_thread(&c);
+            f();
+            detach_thread();
+        })
+        .join()
+        .expect("thread");
+        cap.close();
+        rx.iter()
+            .take_while(|m| !matches!(m, Msg::End))
+            .filter_map(|m| match m {
+                Msg::Batch(b) => Some(b.events),
+                _ => None,
+            })
+            .flatten()
+            .map(|e| e.kind)
+            .collect()
+    }
+
+    fn names(kinds: &[EventKind]) -> Vec<&'static str> {
+        kinds
+            .iter()
+            .map(|k| match k {
+                EventKind::Poll { .. } => "poll",
+                EventKind::PollStart { .. } => "start",
+                EventKind::PollEnd { .. } => "end",
+                EventKind::Wake { .. } => "wake",
+                _ => "other",
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_poll_with_nothing_inside_is_one_event_and_one_with_a_wake_keeps_its_start() {
+        let kinds = recorded(|| {
+            record(EventKind::PollStart { task: 1 });
+            record(EventKind::PollEnd { task: 1 });
+            record(EventKind::PollStart { task: 2 });
+            record(EventKind::Wake { task: 1 });
+            record(EventKind::PollEnd { task: 2 });
+            record(EventKind::Wake { task: 2 });
+            // Still open when the thread stops: its start is kept.
+            record(EventKind::PollStart { task: 3 });
+        });
+        assert_eq!(
+            names(&kinds),
+            ["poll", "start", "wake", "end", "wake", "start"]
+        );
+        let EventKind::Poll { task: 1, end_ns } = kinds[0] else {
+            panic!("{:?}", kinds[0]);
+        };
+        assert!(
+            end_ns < 60_000_000_000,
+            "converted to ns from the start: {end_ns}"
+        );
+    }
 }

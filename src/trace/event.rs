@@ -51,6 +51,13 @@ pub enum EventKind {
     PollStart {
         task: TaskId,
     },
+    /// A whole poll in which nothing else was recorded on its thread, as one event stamped
+    /// with its start: capture writes it at the poll's end instead of a `PollStart` and a
+    /// `PollEnd` (half the events of a yield storm's polls).
+    Poll {
+        task: TaskId,
+        end_ns: u64,
+    },
     PollEnd {
         task: TaskId,
     },

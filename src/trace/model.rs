@@ -933,6 +933,10 @@ impl Trace {
                     self.task_mut(task).1.name = Some(name);
                 }
                 EventKind::PollStart { task } => self.open_poll(thread, task, ts, LaneKind::Worker),
+                EventKind::Poll { task, end_ns } => {
+                    self.open_poll(thread, task, ts, LaneKind::Worker);
+                    self.close_poll(thread, task, end_ns, LaneKind::Worker);
+                }
                 EventKind::BlockingStart { task } => {
                     let (i, t) = self.task_mut(task);
                     t.kind = TaskKind::Blocking;
@@ -1859,6 +1863,55 @@ mod tests {
         t.ingest(batch(0, a));
         t.finish();
         t
+    }
+
+    #[test]
+    fn a_whole_poll_event_is_a_start_and_an_end() {
+        let whole = {
+            let mut t = Trace::new("t");
+            t.ingest(batch(
+                0,
+                vec![
+                    spawn(0, 1),
+                    ev(
+                        10,
+                        EventKind::Poll {
+                            task: 1,
+                            end_ns: 25,
+                        },
+                    ),
+                    ev(30, EventKind::Wake { task: 1 }),
+                    ev(
+                        40,
+                        EventKind::Poll {
+                            task: 1,
+                            end_ns: 44,
+                        },
+                    ),
+                ],
+            ));
+            t.finish();
+            t
+        };
+        let pairs = {
+            let mut t = Trace::new("t");
+            t.ingest(batch(
+                0,
+                vec![
+                    spawn(0, 1),
+                    ev(10, EventKind::PollStart { task: 1 }),
+                    ev(25, EventKind::PollEnd { task: 1 }),
+                    ev(30, EventKind::Wake { task: 1 }),
+                    ev(40, EventKind::PollStart { task: 1 }),
+                    ev(44, EventKind::PollEnd { task: 1 }),
+                ],
+            ));
+            t.finish();
+            t
+        };
+        assert_eq!(whole.lanes.len(), 1);
+        assert_eq!(whole.lanes[0].polls, pairs.lanes[0].polls);
+        assert_eq!(whole.wakes, pairs.wakes);
     }
 
     #[test]
