@@ -342,6 +342,19 @@ mod tests {
         );
     }
 
+    /// A version-4 extension of `data`'s parts (taken out of it), as older builds wrote.
+    fn v4_of(data: &mut TraceData) -> ExtensionV4 {
+        ExtensionV4 {
+            truncated: false,
+            parks: std::mem::take(&mut data.parks),
+            cpus: 2,
+            steps: std::mem::take(&mut data.steps),
+            step_marks: std::mem::take(&mut data.step_marks),
+            resources: std::mem::take(&mut data.resources),
+            channel_ops: std::mem::take(&mut data.channel_ops),
+        }
+    }
+
     #[test]
     fn the_runtime_is_kept_and_version_5_files_are_tokio() {
         let mut t = sample();
@@ -350,15 +363,7 @@ mod tests {
         assert_eq!(back.runtime, crate::trace::Runtime::Asyncio);
         let mut data = t.to_data();
         let ext = ExtensionV5 {
-            v4: ExtensionV4 {
-                truncated: false,
-                parks: std::mem::take(&mut data.parks),
-                cpus: 2,
-                steps: std::mem::take(&mut data.steps),
-                step_marks: std::mem::take(&mut data.step_marks),
-                resources: std::mem::take(&mut data.resources),
-                channel_ops: std::mem::take(&mut data.channel_ops),
-            },
+            v4: v4_of(&mut data),
             prints: std::mem::take(&mut data.prints),
             cpu_jobs: std::mem::take(&mut data.cpu_jobs),
         };
@@ -379,15 +384,7 @@ mod tests {
         });
         assert_eq!(from_bytes(&to_bytes(&t)).expect("loads").prints, t.prints);
         let mut data = t.to_data();
-        let ext = ExtensionV4 {
-            truncated: false,
-            parks: std::mem::take(&mut data.parks),
-            cpus: 2,
-            steps: std::mem::take(&mut data.steps),
-            step_marks: std::mem::take(&mut data.step_marks),
-            resources: std::mem::take(&mut data.resources),
-            channel_ops: std::mem::take(&mut data.channel_ops),
-        };
+        let ext = v4_of(&mut data);
         data.prints.clear();
         let mut body = postcard::to_allocvec(&data).expect("encodes");
         body.extend(postcard::to_allocvec(&ext).expect("encodes"));
