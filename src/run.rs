@@ -196,25 +196,39 @@ fn run_live_then(
     drop(lab);
 
     collector.join().map_err(|_| RunError::CollectorPanicked)?;
-    // Finished outside the lock, so a viewer never waits for it (sorting millions of
-    // events takes a while): meanwhile it sees a placeholder that says so.
+    finish_live(live, summarize, |trace| {
+        trace.wall_ns = wall_ns;
+        trace.stopped = stopped;
+        trace.events_dropped = cap.stats().dropped + trace.dropped_over_cap;
+        trace.run_errors = ctx.take_errors();
+        trace.group_metrics = ctx.group_metrics();
+        trace.finish();
+    })
+    .ok_or(RunError::CollectorPanicked)
+}
+
+/// Finishes a live trace outside its lock, so a viewer never waits for it (sorting
+/// millions of events takes a while): meanwhile it sees a placeholder that says so.
+/// `complete` adds what the run knows and calls `Trace::finish`; the summary (if asked
+/// for) is built before the finished trace is published. None: the lock was poisoned.
+pub(crate) fn finish_live(
+    live: &LiveTrace,
+    summarize: bool,
+    complete: impl FnOnce(&mut Trace),
+) -> Option<Option<crate::trace::Summary>> {
     let mut trace = {
-        let mut guard = live.lock().map_err(|_| RunError::CollectorPanicked)?;
+        let mut guard = live.lock().ok()?;
         let mut placeholder = Trace::new(guard.scenario.clone());
+        placeholder.runtime = guard.runtime;
         placeholder.finishing = true;
         placeholder.events = guard.events;
         std::mem::replace(&mut *guard, placeholder)
     };
-    trace.wall_ns = wall_ns;
-    trace.stopped = stopped;
     trace.cpus = thread::available_parallelism().map_or(0, |n| n.get() as u32);
-    trace.events_dropped = cap.stats().dropped + trace.dropped_over_cap;
-    trace.run_errors = ctx.take_errors();
-    trace.group_metrics = ctx.group_metrics();
-    trace.finish();
+    complete(&mut trace);
     let summary = summarize.then(|| crate::trace::Summary::from_trace(&trace));
-    *live.lock().map_err(|_| RunError::CollectorPanicked)? = trace;
-    Ok(summary)
+    *live.lock().ok()? = trace;
+    Some(summary)
 }
 
 fn build_runtime(

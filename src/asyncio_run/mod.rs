@@ -116,6 +116,18 @@ fn steps_json(steps: &Steps, first: u32) -> Result<Vec<Value>, AsyncioError> {
 }
 
 fn step_json(step: &Step, id: u32) -> Result<Value, AsyncioError> {
+    // The step's nested lists (a permit's body, a join's branches, …), each with its ids.
+    let mut nested = step
+        .nested()
+        .iter()
+        .zip(step.nested_ids(id))
+        .map(|(b, first)| steps_json(b, first).map(Value::Array))
+        .collect::<Result<Vec<_>, _>>()?;
+    // The one list of a permit, repeat, spawn, lazy or timeout (join and race keep theirs).
+    let body = match step {
+        Step::Join(_) | Step::Race(_) => Value::Null,
+        _ => nested.pop().unwrap_or(Value::Null),
+    };
     Ok(match step {
         Step::HttpGet(path) if path.starts_with('/') => {
             json!({"k": "http_get", "id": id, "path": path.as_ref()})
@@ -128,38 +140,29 @@ fn step_json(step: &Step, id: u32) -> Result<Value, AsyncioError> {
         Step::OffloadBlockMs(ms) => json!({"k": "offload_block_ms", "id": id, "ms": ms}),
         Step::YieldNow => json!({"k": "yield_now", "id": id}),
         Step::Print(text) => json!({"k": "print", "id": id, "text": text.as_ref()}),
-        Step::Permit { semaphore, steps } => json!({
+        Step::Permit { semaphore, .. } => json!({
             "k": "permit", "id": id, "semaphore": semaphore.as_ref(),
-            "steps": steps_json(steps, step.nested_ids(id)[0])?,
+            "steps": body,
         }),
-        Step::Repeat { times, steps } => json!({
-            "k": "repeat", "id": id, "times": times, "steps": steps_json(steps, step.nested_ids(id)[0])?,
+        Step::Repeat { times, .. } => json!({
+            "k": "repeat", "id": id, "times": times, "steps": body,
         }),
-        Step::Join(branches) | Step::Race(branches) => {
-            let out = branches
-                .iter()
-                .zip(step.nested_ids(id))
-                .map(|(b, first)| steps_json(b, first).map(Value::Array))
-                .collect::<Result<Vec<_>, _>>()?;
+        Step::Join(_) | Step::Race(_) => {
             let k = if matches!(step, Step::Join(_)) {
                 "join"
             } else {
                 "race"
             };
-            json!({"k": k, "id": id, "branches": out})
+            json!({"k": k, "id": id, "branches": std::mem::take(&mut nested)})
         }
         Step::Spawn {
-            name,
-            count,
-            steps,
-            wait,
-            ..
+            name, count, wait, ..
         } => {
             let pause = step.spawn_pause();
             json!({
                 "k": "spawn", "id": id, "name": name.as_ref(), "count": count, "wait": wait,
                 "pause_ms": pause.map(|p| p.0), "abort": pause.is_some_and(|p| p.1),
-                "steps": steps_json(steps, step.nested_ids(id)[0])?,
+                "steps": body,
             })
         }
         Step::BlockingHttpGet(path) => {
@@ -175,11 +178,11 @@ fn step_json(step: &Step, id: u32) -> Result<Value, AsyncioError> {
         Step::RecvFrom { channel, count } => {
             json!({"k": "recv_from", "id": id, "channel": channel.as_ref(), "count": count})
         }
-        Step::Lazy { delay_ms, steps } => json!({
-            "k": "lazy", "id": id, "delay_ms": delay_ms, "steps": steps_json(steps, step.nested_ids(id)[0])?,
+        Step::Lazy { delay_ms, .. } => json!({
+            "k": "lazy", "id": id, "delay_ms": delay_ms, "steps": body,
         }),
-        Step::Timeout { ms, steps } => json!({
-            "k": "timeout", "id": id, "ms": ms, "steps": steps_json(steps, step.nested_ids(id)[0])?,
+        Step::Timeout { ms, .. } => json!({
+            "k": "timeout", "id": id, "ms": ms, "steps": body,
         }),
         Step::SetResult(name) => json!({"k": "set_result", "id": id, "name": name.as_ref()}),
         Step::AwaitResult(name) => json!({"k": "await_result", "id": id, "name": name.as_ref()}),
@@ -354,13 +357,13 @@ fn run_into(
             (None, lab)
         }
     };
-    if let (Ok(mut t), Program::Scenario(sc)) = (live.lock(), program) {
+    if let Ok(mut t) = live.lock() {
         t.runtime = Runtime::Asyncio;
-        t.steps = sc.step_table();
-        t.resources = sc.resource_table();
-        t.notes = asyncio_notes(sc);
-    } else if let Ok(mut t) = live.lock() {
-        t.runtime = Runtime::Asyncio;
+        if let Program::Scenario(sc) = program {
+            t.steps = sc.step_table();
+            t.resources = sc.resource_table();
+            t.notes = asyncio_notes(sc);
+        }
     }
     static RUNS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let n = RUNS.fetch_add(1, Ordering::Relaxed);
@@ -496,51 +499,40 @@ fn run_into(
     drop(lab);
     drop(dir);
 
-    // Finished outside the lock: meanwhile a viewer sees a placeholder that says so.
-    let mut trace = {
-        let mut guard = live
-            .lock()
-            .map_err(|_| AsyncioError::Runner("the trace's lock".into()))?;
-        let mut placeholder = Trace::new(guard.scenario.clone());
-        placeholder.runtime = Runtime::Asyncio;
-        placeholder.finishing = true;
-        placeholder.events = guard.events;
-        std::mem::replace(&mut *guard, placeholder)
+    let errors = {
+        let mut errors = Vec::new();
+        if let Some(e) = wire_error {
+            errors.push(format!("the asyncio runner's events: {e}"));
+        } else if decoder.pending() > 0 && !stopped {
+            errors.push(format!(
+                "the asyncio runner's events end in the middle of a frame ({} bytes)",
+                decoder.pending()
+            ));
+        }
+        if !stopped && !status.success() {
+            let what = match program {
+                Program::Scenario(_) => "the asyncio runner",
+                Program::Script { .. } => "the script",
+            };
+            errors.push(if last.is_empty() {
+                format!("{what} exited with {status}")
+            } else {
+                format!("{what} exited with {status}: {last}")
+            });
+        }
+        errors
     };
-    if let Some(e) = wire_error {
-        trace
-            .run_errors
-            .push(format!("the asyncio runner's events: {e}"));
-    } else if decoder.pending() > 0 && !stopped {
-        trace.run_errors.push(format!(
-            "the asyncio runner's events end in the middle of a frame ({} bytes)",
-            decoder.pending()
-        ));
-    }
-    if !stopped && !status.success() {
-        let what = match program {
-            Program::Scenario(_) => "the asyncio runner",
-            Program::Script { .. } => "the script",
+    crate::run::finish_live(live, summarize, |trace| {
+        trace.run_errors.extend(errors);
+        trace.runtime = Runtime::Asyncio;
+        trace.stopped = stopped || decoder.wall_ns.is_none();
+        trace.finish();
+        trace.wall_ns = match decoder.wall_ns {
+            Some(w) if !stopped => w,
+            _ => trace.end_ns(),
         };
-        trace.run_errors.push(if last.is_empty() {
-            format!("{what} exited with {status}")
-        } else {
-            format!("{what} exited with {status}: {last}")
-        });
-    }
-    trace.runtime = Runtime::Asyncio;
-    trace.stopped = stopped || decoder.wall_ns.is_none();
-    trace.finish();
-    trace.wall_ns = match decoder.wall_ns {
-        Some(w) if !stopped => w,
-        _ => trace.end_ns(),
-    };
-    trace.cpus = std::thread::available_parallelism().map_or(0, |n| n.get() as u32);
-    let summary = summarize.then(|| Summary::from_trace(&trace));
-    *live
-        .lock()
-        .map_err(|_| AsyncioError::Runner("the trace's lock".into()))? = trace;
-    Ok(summary)
+    })
+    .ok_or_else(|| AsyncioError::Runner("the trace's lock".into()))
 }
 
 fn kill(child: &Mutex<Child>) {

@@ -70,10 +70,22 @@ pub struct Decoder {
 impl Decoder {
     /// Takes `bytes`, and ingests every frame they complete into `trace`.
     pub fn feed(&mut self, bytes: &[u8], trace: &mut Trace) -> Result<(), WireError> {
-        self.buf.extend_from_slice(bytes);
+        // Taken out while its frames are read (they borrow it), put back with what is left.
+        let mut buf = std::mem::take(&mut self.buf);
+        buf.extend_from_slice(bytes);
+        let result = self.frames(&buf, trace);
+        let used = *result.as_ref().unwrap_or(&0);
+        buf.drain(..used);
+        self.offset += used as u64;
+        self.buf = buf;
+        result.map(drop)
+    }
+
+    /// Reads the complete frames at the start of `buf`; returns how many bytes they took.
+    fn frames(&mut self, buf: &[u8], trace: &mut Trace) -> Result<usize, WireError> {
         let mut pos = 0;
-        while self.buf.len() - pos >= HEADER {
-            let h = &self.buf[pos..pos + HEADER];
+        while buf.len() - pos >= HEADER {
+            let h = &buf[pos..pos + HEADER];
             let kind = u32::from_le_bytes([h[0], h[1], h[2], h[3]]);
             let len = u32::from_le_bytes([h[4], h[5], h[6], h[7]]) as usize;
             let mut ident = [0u8; 8];
@@ -83,16 +95,16 @@ impl Decoder {
             if len > MAX_FRAME {
                 return Err(WireError::FrameSize { at, len });
             }
-            if self.buf.len() - pos - HEADER < len {
+            if buf.len() - pos - HEADER < len {
                 break;
             }
             let start = pos + HEADER;
-            let payload = self.buf[start..start + len].to_vec();
+            let payload = &buf[start..start + len];
             let payload_at = at + HEADER as u64;
             match kind {
                 0 => {
                     let hello: Hello =
-                        serde_json::from_slice(&payload).map_err(|e| WireError::Bad {
+                        serde_json::from_slice(payload).map_err(|e| WireError::Bad {
                             at: payload_at,
                             what: format!("the hello is not the runner's JSON: {e}"),
                         })?;
@@ -101,15 +113,13 @@ impl Decoder {
                     }
                     self.hello = Some(hello);
                 }
-                1 => self.records(&payload, payload_at, ident, trace)?,
-                2 => self.strings(&payload, payload_at)?,
+                1 => self.records(payload, payload_at, ident, trace)?,
+                2 => self.strings(payload, payload_at)?,
                 _ => return Err(WireError::FrameType { at, kind }),
             }
             pos = start + len;
         }
-        self.buf.drain(..pos);
-        self.offset += pos as u64;
-        Ok(())
+        Ok(pos)
     }
 
     /// Bytes of a frame not yet complete (a stream that ends with some is cut short).

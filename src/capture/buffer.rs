@@ -316,18 +316,17 @@ fn record_at(kind: EventKind, timed: bool) {
             }
             EventKind::PollEnd { task } => {
                 local.marker.task.store(0, Ordering::Release);
-                let kind = match local.open.take() {
+                match local.open {
+                    // Nothing happened in the poll: one event, stamped with its start.
                     Some((t, start)) if t == task => {
+                        local.open = None;
                         local.push(start, EventKind::Poll { task, end_ns: raw });
-                        return local.check(raw);
                     }
-                    other => {
-                        local.open = other;
-                        EventKind::PollEnd { task }
+                    _ => {
+                        local.put_open();
+                        local.push(raw, EventKind::PollEnd { task });
                     }
-                };
-                local.put_open();
-                local.push(raw, kind);
+                }
                 return local.check(raw);
             }
             EventKind::BlockingStart { task } => {

@@ -80,8 +80,10 @@ fn fmt_ms(ns: u64) -> String {
 pub fn findings(trace: &Trace) -> Vec<Finding> {
     let mut out = Vec::new();
     oversubscribed(trace, &mut out);
-    slow_polls(trace, &mut out);
-    shared_gil(trace, &mut out);
+    // On asyncio, when executor threads ran Python CPU work (both findings ask).
+    let cpu_jobs = cpu_bound_executor_jobs(trace);
+    slow_polls(trace, &cpu_jobs, &mut out);
+    shared_gil(trace, &cpu_jobs, &mut out);
     blocking_pool(trace, &mut out);
     sequential_awaits(trace, &mut out);
     rate_limited(trace, &mut out);
@@ -188,8 +190,7 @@ fn step_during(trace: &Trace, task: u32, start: u64, end: u64) -> Option<(String
 
 /// Polls over the budget on worker lanes: CPU work or a blocking call inside an async task.
 /// A task whose only poll is such a poll never yielded at all.
-fn slow_polls(trace: &Trace, out: &mut Vec<Finding>) {
-    let cpu_jobs = cpu_bound_executor_jobs(trace);
+fn slow_polls(trace: &Trace, cpu_jobs: &[(u64, u64, u16)], out: &mut Vec<Finding>) {
     for lane in trace.lanes.iter().filter(|l| l.kind == LaneKind::Worker) {
         for p in lane
             .polls
@@ -367,8 +368,7 @@ fn cpu_bound_executor_jobs(trace: &Trace) -> Vec<(u64, u64, u16)> {
 }
 
 /// Heartbeat ticks late while executor threads ran Python CPU work, on asyncio: the GIL.
-fn shared_gil(trace: &Trace, out: &mut Vec<Finding>) {
-    let jobs = cpu_bound_executor_jobs(trace);
+fn shared_gil(trace: &Trace, jobs: &[(u64, u64, u16)], out: &mut Vec<Finding>) {
     let (Some(first), Some(last_end)) = (jobs.first(), jobs.iter().map(|j| j.1).max()) else {
         return;
     };
