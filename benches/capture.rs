@@ -27,8 +27,8 @@ fn captured_storm_marked(build_model: bool, mark: Option<fn(usize)>) -> u64 {
             let mut events = 0u64;
             for msg in rx.iter() {
                 match msg {
-                    Msg::Batch(b) if build_model => trace.ingest(b),
-                    Msg::Batch(b) => events += b.events.len() as u64,
+                    Msg::Batch(b) if build_model => trace.ingest(b.decode()),
+                    Msg::Batch(b) => events += b.len() as u64,
                     Msg::Sample { .. } => {}
                     Msg::End => break,
                 }

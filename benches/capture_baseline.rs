@@ -25,7 +25,7 @@ fn yield_storm_hooks_only() {
         let mut n = 0u64;
         for msg in rx.iter() {
             match msg {
-                Msg::Batch(b) => n += b.events.len() as u64,
+                Msg::Batch(b) => n += b.len() as u64,
                 Msg::Sample { .. } => {}
                 Msg::End => break,
             }

@@ -51,7 +51,7 @@ fn batches() -> &'static [Batch] {
             let mut out = Vec::new();
             for msg in rx.iter() {
                 match msg {
-                    Msg::Batch(b) => out.push(b),
+                    Msg::Batch(b) => out.push(b.decode()),
                     Msg::Sample { .. } => {}
                     Msg::End => break,
                 }

@@ -392,7 +392,7 @@ fn collect(
         Msg::Batch(b) => {
             let recording = live
                 .lock()
-                .is_ok_and(|mut t| t.ingest_capped(b, max_events));
+                .is_ok_and(|mut t| t.ingest_capped(b.decode(), max_events));
             if !recording && let Some(cap) = capture.upgrade() {
                 // The trace is full: the threads stop sending (and count what they drop).
                 cap.stop_recording();

@@ -1,6 +1,6 @@
 //! Per-thread event buffers and the batch channel to the collector.
 
-use std::cell::RefCell;
+use std::cell::{RefCell, UnsafeCell};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock};
@@ -17,7 +17,7 @@ const BATCH_AGE_NS: u64 = 20_000_000;
 /// What the collector receives: it is the only writer of the trace.
 #[derive(Debug)]
 pub enum Msg {
-    Batch(Batch),
+    Batch(Captured),
     /// A runtime-metrics sample (from the sampler thread), taken every `interval_ns`.
     Sample {
         sample: Box<crate::trace::RuntimeSample>,
@@ -112,8 +112,8 @@ impl Capture {
         }
     }
 
-    fn send(&self, batch: Batch) {
-        let n = batch.events.len() as u64;
+    fn send(&self, batch: Captured) {
+        let n = batch.len() as u64;
         if self.closed.load(Ordering::Relaxed) || !self.recording.load(Ordering::Relaxed) {
             self.dropped.fetch_add(n, Ordering::Relaxed);
             return;
@@ -177,51 +177,361 @@ impl Capture {
     }
 }
 
+/// One record of a thread's buffer: 16 bytes, a raw clock reading and a packed word (a tag
+/// in the top four bits, its payload below). Rare or large events go beside the records, in
+/// the buffer's `side` list, with a [`tag::SIDE`] record keeping their place and time.
+#[derive(Clone, Copy, Debug)]
+struct Rec {
+    raw: u64,
+    word: u64,
+}
+
+/// The records' tags.
+mod tag {
+    pub const SHIFT: u32 = 60;
+    /// A whole poll: `word` = duration in ticks << [`TASK_BITS`] | task; `raw` is its start.
+    pub const POLL: u64 = 0;
+    pub const POLL_START: u64 = 1;
+    pub const POLL_END: u64 = 2;
+    pub const WAKE: u64 = 3;
+    pub const BLOCKING_START: u64 = 4;
+    pub const BLOCKING_END: u64 = 5;
+    pub const TERMINATE: u64 = 6;
+    pub const PARK: u64 = 7;
+    pub const UNPARK: u64 = 8;
+    pub const STEP_ENTER: u64 = 9;
+    pub const STEP_EXIT: u64 = 10;
+    /// `word` = exit << 30 | enter.
+    pub const STEP_NEXT: u64 = 11;
+    /// The next event of the buffer's side list.
+    pub const SIDE: u64 = 15;
+
+    pub const PAYLOAD: u64 = (1 << SHIFT) - 1;
+    /// A whole poll's task id fits in this many bits, its duration (ticks) in the rest.
+    pub const TASK_BITS: u32 = 38;
+    pub const TASK_MASK: u64 = (1 << TASK_BITS) - 1;
+    pub const DUR_MAX: u64 = (1 << (SHIFT - TASK_BITS)) - 1;
+    pub const STEP_BITS: u32 = 30;
+    pub const STEP_MASK: u64 = (1 << STEP_BITS) - 1;
+}
+
+/// A thread's buffer as the collector receives it: raw ticks, decoded there
+/// ([`Captured::decode`]), so the thread under study never converts or formats.
+#[derive(Debug)]
+pub struct Captured {
+    /// Per-run index of the thread (order of attachment).
+    pub thread: u32,
+    recs: Vec<Rec>,
+    side: Vec<EventKind>,
+    clock: &'static quanta::Clock,
+    start_raw: u64,
+}
+
+impl Captured {
+    /// How many events this batch holds.
+    pub fn len(&self) -> usize {
+        self.recs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.recs.is_empty()
+    }
+
+    /// The events, with times in ns from the run's start.
+    pub fn decode(self) -> Batch {
+        let (clock, start) = (self.clock, self.start_raw);
+        let ns = |raw: u64| clock.delta_as_nanos(start, raw);
+        let mut side = self.side.into_iter();
+        let mut events = Vec::with_capacity(self.recs.len());
+        for r in &self.recs {
+            let payload = r.word & tag::PAYLOAD;
+            let kind = match r.word >> tag::SHIFT {
+                tag::POLL => EventKind::Poll {
+                    task: payload & tag::TASK_MASK,
+                    end_ns: ns(r.raw.wrapping_add(payload >> tag::TASK_BITS)),
+                },
+                tag::POLL_START => EventKind::PollStart { task: payload },
+                tag::POLL_END => EventKind::PollEnd { task: payload },
+                tag::WAKE => EventKind::Wake { task: payload },
+                tag::BLOCKING_START => EventKind::BlockingStart { task: payload },
+                tag::BLOCKING_END => EventKind::BlockingEnd { task: payload },
+                tag::TERMINATE => EventKind::Terminate { task: payload },
+                tag::PARK => EventKind::Park,
+                tag::UNPARK => EventKind::Unpark,
+                tag::STEP_ENTER => EventKind::StepEnter {
+                    step: payload as u32,
+                },
+                tag::STEP_EXIT => EventKind::StepExit {
+                    step: payload as u32,
+                },
+                tag::STEP_NEXT => EventKind::StepNext {
+                    exit: (payload >> tag::STEP_BITS) as u32,
+                    enter: (payload & tag::STEP_MASK) as u32,
+                },
+                _ => match side.next() {
+                    Some(kind) => kind,
+                    None => continue,
+                },
+            };
+            events.push(Event {
+                ts_ns: ns(r.raw),
+                kind,
+            });
+        }
+        Batch {
+            thread: self.thread,
+            events,
+        }
+    }
+}
+
+/// The hot half of a thread's buffer state: plain data with a const initialiser and no
+/// destructor, so reaching it is one thread-pointer offset (no lazy-init check, no
+/// `RefCell`), and recording is a store and one compare. `ptr` is null on threads that
+/// record nothing. Everything that owns memory is in [`Local`], touched only when a buffer
+/// is handed over.
+struct Hot {
+    /// Where the next record goes, inside `Local::recs`' allocation, and its end.
+    ptr: *mut Rec,
+    end: *mut Rec,
+    /// The buffer is handed over at the first record after this clock reading.
+    flush_at: u64,
+    /// The clock reading of the newest event (see [`record_untimed`]).
+    last_raw: u64,
+    /// A poll entered whose start is not in the buffer yet (task 0: none). If the poll
+    /// ends before anything else is recorded on this thread, it goes in as one
+    /// [`EventKind::Poll`]; otherwise its `PollStart` goes in first.
+    open_task: u64,
+    open_raw: u64,
+    clock: Option<&'static quanta::Clock>,
+    marker: *const ThreadMarker,
+}
+
+impl Hot {
+    const DETACHED: Hot = Hot {
+        ptr: std::ptr::null_mut(),
+        end: std::ptr::null_mut(),
+        flush_at: 0,
+        last_raw: 0,
+        open_task: 0,
+        open_raw: 0,
+        clock: None,
+        marker: std::ptr::null(),
+    };
+}
+
+/// The cold half: what owns the buffer, and the side list of rare events.
 struct Local {
     cap: Arc<Capture>,
     thread: u32,
-    /// Timestamps are raw clock ticks until [`Local::flush`].
-    events: Vec<Event>,
-    first_raw: u64,
-    /// The clock reading of the newest event in the buffer (see [`record_untimed`]).
-    last_raw: u64,
+    /// The records' allocation; its length is set from `Hot::ptr` at hand-over.
+    recs: Vec<Rec>,
+    side: Vec<EventKind>,
     marker: Arc<ThreadMarker>,
-    /// A poll entered whose start is not in the buffer yet: `(task, start raw)`. If the
-    /// poll ends before anything else is recorded on this thread, it goes in as one
-    /// [`EventKind::Poll`]; otherwise its `PollStart` goes in first.
-    open: Option<(crate::trace::TaskId, u64)>,
+}
+
+thread_local! {
+    static HOT: UnsafeCell<Hot> = const { UnsafeCell::new(Hot::DETACHED) };
+    static LOCAL: RefCell<Option<Local>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` on this thread's hot state if the thread records.
+///
+/// SAFETY of the `&mut`: the state is this thread's own, and nothing reached from `f`
+/// records again (the hand-over sends on a channel and allocates, which records nothing),
+/// so no second reference exists while `f` runs.
+#[inline(always)]
+fn with_hot(f: impl FnOnce(&mut Hot)) {
+    let _ = HOT.try_with(|h| {
+        // SAFETY: see above.
+        let h = unsafe { &mut *h.get() };
+        if !h.ptr.is_null() {
+            f(h);
+        }
+    });
+}
+
+impl Hot {
+    #[inline(always)]
+    fn now(&mut self) -> u64 {
+        let raw = self.clock.map_or(0, quanta::Clock::raw);
+        self.last_raw = raw;
+        raw
+    }
+
+    /// Appends a record; hands the buffer over when it is full or old.
+    #[inline(always)]
+    fn push(&mut self, raw: u64, word: u64) {
+        // SAFETY: `ptr` is inside the buffer (it is handed over when `ptr` reaches `end`).
+        unsafe {
+            self.ptr.write(Rec { raw, word });
+            self.ptr = self.ptr.add(1);
+        }
+        if self.ptr == self.end || raw > self.flush_at {
+            self.hand_over();
+        }
+    }
+
+    /// A record carrying a task id, or the whole event beside the records when the id
+    /// does not fit in the payload.
+    #[inline(always)]
+    fn push_task(&mut self, raw: u64, tag: u64, task: u64) {
+        if task <= tag::PAYLOAD {
+            self.push(raw, tag << tag::SHIFT | task);
+        } else {
+            self.push_side(raw, task_kind(tag, task));
+        }
+    }
+
+    /// Something else is recorded while a poll is open: its start goes in first.
+    #[inline(always)]
+    fn put_open(&mut self) {
+        if self.open_task != 0 {
+            let (task, raw) = (self.open_task, self.open_raw);
+            self.open_task = 0;
+            self.push_task(raw, tag::POLL_START, task);
+        }
+    }
+
+    #[inline(always)]
+    fn poll_start(&mut self, task: u64) {
+        let raw = self.now();
+        // SAFETY: the marker lives as long as the thread's `Local`, which detaches (nulls
+        // `ptr`) before it drops.
+        let marker = unsafe { &*self.marker };
+        marker.start_raw.store(raw, Ordering::Relaxed);
+        marker.task.store(task, Ordering::Release);
+        // Held back: if nothing else happens in the poll, its end writes it whole.
+        self.put_open();
+        self.open_task = task;
+        self.open_raw = raw;
+    }
+
+    #[inline(always)]
+    fn poll_end(&mut self, task: u64) {
+        let raw = self.now();
+        // SAFETY: as in `poll_start`.
+        unsafe { &*self.marker }.task.store(0, Ordering::Release);
+        let dur = raw.wrapping_sub(self.open_raw);
+        if self.open_task == task && task <= tag::TASK_MASK && dur <= tag::DUR_MAX {
+            // Nothing happened in the poll: one record, stamped with its start.
+            self.open_task = 0;
+            self.push(self.open_raw, dur << tag::TASK_BITS | task);
+        } else {
+            self.put_open();
+            self.push_task(raw, tag::POLL_END, task);
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn push_side(&mut self, raw: u64, kind: EventKind) {
+        let pushed = LOCAL.with(|l| match l.try_borrow_mut() {
+            Ok(mut l) => l.as_mut().map(|l| l.side.push(kind)).is_some(),
+            Err(_) => false,
+        });
+        if pushed {
+            self.push(raw, tag::SIDE << tag::SHIFT);
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn hand_over(&mut self) {
+        LOCAL.with(|l| {
+            if let Ok(mut l) = l.try_borrow_mut()
+                && let Some(local) = l.as_mut()
+            {
+                local.flush(self);
+            }
+        });
+    }
+}
+
+/// The event of a task-carrying tag, for an id too large to pack.
+fn task_kind(tag: u64, task: u64) -> EventKind {
+    match tag {
+        tag::POLL_START => EventKind::PollStart { task },
+        tag::POLL_END => EventKind::PollEnd { task },
+        tag::WAKE => EventKind::Wake { task },
+        tag::BLOCKING_START => EventKind::BlockingStart { task },
+        tag::BLOCKING_END => EventKind::BlockingEnd { task },
+        _ => EventKind::Terminate { task },
+    }
 }
 
 impl Local {
-    fn flush(&mut self) {
-        // Nothing is held back past a hand-over (a thread stopping mid-poll included).
-        self.put_open();
-        if self.events.is_empty() {
-            return;
-        }
-        let mut events = std::mem::replace(&mut self.events, Vec::with_capacity(BATCH_EVENTS));
-        let (clock, start) = (self.cap.clock, self.cap.start_raw);
-        for e in &mut events {
-            e.ts_ns = clock.delta_as_nanos(start, e.ts_ns);
-            if let EventKind::Poll { end_ns, .. } = &mut e.kind {
-                *end_ns = clock.delta_as_nanos(start, *end_ns);
+    /// Hands the buffer over and gives `hot` a fresh one. Nothing is held back past a
+    /// hand-over (a thread stopping mid-poll included).
+    fn flush(&mut self, hot: &mut Hot) {
+        if hot.open_task != 0 {
+            // Room is kept for it: a full buffer is handed over before `ptr` reaches `end`.
+            let (task, raw) = (hot.open_task, hot.open_raw);
+            hot.open_task = 0;
+            if task <= tag::PAYLOAD {
+                // SAFETY: `ptr` < `end` here (see `Hot::push`).
+                unsafe {
+                    hot.ptr.write(Rec {
+                        raw,
+                        word: tag::POLL_START << tag::SHIFT | task,
+                    });
+                    hot.ptr = hot.ptr.add(1);
+                }
+            } else {
+                self.side.push(EventKind::PollStart { task });
+                // SAFETY: as above.
+                unsafe {
+                    hot.ptr.write(Rec {
+                        raw,
+                        word: tag::SIDE << tag::SHIFT,
+                    });
+                    hot.ptr = hot.ptr.add(1);
+                }
             }
         }
-        self.cap.send(Batch {
+        // SAFETY: `ptr` is inside (or one past) `recs`' allocation, every record before it
+        // written.
+        let len = unsafe { hot.ptr.offset_from(self.recs.as_ptr()) } as usize;
+        hot.flush_at = hot.last_raw.saturating_add(self.cap.batch_age_ticks);
+        if len == 0 {
+            return;
+        }
+        // SAFETY: as above.
+        unsafe { self.recs.set_len(len) };
+        let recs = std::mem::replace(&mut self.recs, Vec::with_capacity(BATCH_EVENTS + 1));
+        self.arm(hot);
+        let side = std::mem::take(&mut self.side);
+        self.cap.send(Captured {
             thread: self.thread,
-            events,
+            recs,
+            side,
+            clock: self.cap.clock,
+            start_raw: self.cap.start_raw,
         });
+    }
+
+    /// Points `hot` at this buffer. One slot past `BATCH_EVENTS` stays free for a poll
+    /// start that a hand-over writes.
+    fn arm(&mut self, hot: &mut Hot) {
+        let base = self.recs.as_mut_ptr();
+        hot.ptr = base;
+        // SAFETY: the allocation holds BATCH_EVENTS + 1 records.
+        hot.end = unsafe { base.add(BATCH_EVENTS) };
     }
 }
 
 impl Drop for Local {
     fn drop(&mut self) {
-        self.flush();
+        let _ = HOT.try_with(|h| {
+            // SAFETY: this thread's own state; nothing else holds it while a thread's
+            // `Local` drops.
+            let hot = unsafe { &mut *h.get() };
+            if !hot.ptr.is_null() {
+                self.flush(hot);
+            }
+            *hot = Hot::DETACHED;
+        });
     }
-}
-
-thread_local! {
-    static LOCAL: RefCell<Option<Local>> = const { RefCell::new(None) };
 }
 
 /// Makes this thread record into `cap` (a runtime thread starting, or the thread that
@@ -236,18 +546,27 @@ pub fn attach_thread(cap: &Arc<Capture>) {
     if let Ok(mut m) = cap.markers.lock() {
         m.push(marker.clone());
     }
-    let local = Local {
+    // Replacing an older attachment flushes it (its Drop) and detaches.
+    detach_thread();
+    let mut local = Local {
         cap: cap.clone(),
         thread,
-        events: Vec::with_capacity(BATCH_EVENTS),
-        first_raw: 0,
-        last_raw: 0,
+        recs: Vec::with_capacity(BATCH_EVENTS + 1),
+        side: Vec::new(),
         marker,
-        open: None,
     };
+    let _ = HOT.try_with(|h| {
+        // SAFETY: this thread's own state, not borrowed anywhere now.
+        let hot = unsafe { &mut *h.get() };
+        *hot = Hot::DETACHED;
+        local.arm(hot);
+        hot.clock = Some(cap.clock);
+        hot.marker = Arc::as_ptr(&local.marker);
+        hot.last_raw = cap.clock.raw();
+        hot.flush_at = hot.last_raw.saturating_add(cap.batch_age_ticks);
+    });
     LOCAL.with(|l| {
         if let Ok(mut l) = l.try_borrow_mut() {
-            // Replacing an older attachment flushes it (its Drop).
             *l = Some(local);
         }
     });
@@ -261,18 +580,39 @@ pub fn detach_thread() {
 
 /// Hands this thread's buffer to the collector now.
 pub fn flush() {
-    LOCAL.with(|l| {
-        if let Ok(mut l) = l.try_borrow_mut()
-            && let Some(local) = l.as_mut()
-        {
-            local.flush();
-        }
-    });
+    with_hot(Hot::hand_over);
 }
 
 /// Whether this thread records into a run.
+#[inline]
 pub fn is_attached() -> bool {
-    LOCAL.with(|l| l.try_borrow().map(|l| l.is_some()).unwrap_or(false))
+    HOT.try_with(|h| {
+        // SAFETY: a read of this thread's own state.
+        !unsafe { &*h.get() }.ptr.is_null()
+    })
+    .unwrap_or(false)
+}
+
+/// A task's poll begins on this thread (the hot path: no event is built).
+#[inline]
+pub fn poll_start(task: crate::trace::TaskId) {
+    with_hot(|h| h.poll_start(task));
+}
+
+/// A task's poll ends on this thread.
+#[inline]
+pub fn poll_end(task: crate::trace::TaskId) {
+    with_hot(|h| h.poll_end(task));
+}
+
+/// `task` is woken on this thread.
+#[inline]
+pub fn wake(task: crate::trace::TaskId) {
+    with_hot(|h| {
+        let raw = h.now();
+        h.put_open();
+        h.push_task(raw, tag::WAKE, task);
+    });
 }
 
 /// Appends one event to this thread's buffer (a no-op on threads outside any run).
@@ -281,10 +621,10 @@ pub fn record(kind: EventKind) {
     record_at(kind, true)
 }
 
-/// Appends an event stamped with the time of the newest event this thread recorded (the
-/// clock is read only when the buffer is empty): for marks that come right after
-/// another event with no work in between, which saves the clock read (a third of what an
-/// event costs). The time can only be early, by whatever ran since that event.
+/// Appends an event stamped with the time of the newest event this thread recorded, so
+/// the clock is not read: for marks that come right after another event with no work in
+/// between, which saves the clock read (a third of what an event costs). The time can
+/// only be early, by whatever ran since that event.
 #[inline]
 pub fn record_untimed(kind: EventKind) {
     record_at(kind, false)
@@ -292,84 +632,70 @@ pub fn record_untimed(kind: EventKind) {
 
 #[inline]
 fn record_at(kind: EventKind, timed: bool) {
-    LOCAL.with(|l| {
-        let Ok(mut l) = l.try_borrow_mut() else {
-            return;
+    with_hot(|h| {
+        let kind = match kind {
+            EventKind::PollStart { task } => return h.poll_start(task),
+            EventKind::PollEnd { task } => return h.poll_end(task),
+            kind => kind,
         };
-        let Some(local) = l.as_mut() else {
-            return;
-        };
-        let raw = if timed || (local.events.is_empty() && local.open.is_none()) {
-            local.cap.clock.raw()
+        let raw = if timed || h.last_raw == 0 {
+            h.now()
         } else {
-            local.last_raw
+            h.last_raw
         };
-        local.last_raw = raw;
+        let word = |t: u64, payload: u64| t << tag::SHIFT | payload;
         match kind {
-            EventKind::PollStart { task } => {
-                local.marker.start_raw.store(raw, Ordering::Relaxed);
-                local.marker.task.store(task, Ordering::Release);
-                // Held back: if nothing else happens in the poll, its end writes it whole.
-                local.put_open();
-                local.open = Some((task, raw));
-                return;
-            }
-            EventKind::PollEnd { task } => {
-                local.marker.task.store(0, Ordering::Release);
-                match local.open {
-                    // Nothing happened in the poll: one event, stamped with its start.
-                    Some((t, start)) if t == task => {
-                        local.open = None;
-                        local.push(start, EventKind::Poll { task, end_ns: raw });
-                    }
-                    _ => {
-                        local.put_open();
-                        local.push(raw, EventKind::PollEnd { task });
-                    }
-                }
-                return local.check(raw);
-            }
             EventKind::BlockingStart { task } => {
-                local.marker.start_raw.store(raw, Ordering::Relaxed);
-                local.marker.task.store(task, Ordering::Release);
+                // SAFETY: as in `Hot::poll_start`.
+                let marker = unsafe { &*h.marker };
+                marker.start_raw.store(raw, Ordering::Relaxed);
+                marker.task.store(task, Ordering::Release);
+                h.put_open();
+                h.push_task(raw, tag::BLOCKING_START, task);
             }
-            EventKind::BlockingEnd { .. } => {
-                local.marker.task.store(0, Ordering::Release);
+            EventKind::BlockingEnd { task } => {
+                // SAFETY: as in `Hot::poll_start`.
+                unsafe { &*h.marker }.task.store(0, Ordering::Release);
+                h.put_open();
+                h.push_task(raw, tag::BLOCKING_END, task);
             }
-            _ => {}
+            EventKind::Wake { task } => {
+                h.put_open();
+                h.push_task(raw, tag::WAKE, task);
+            }
+            EventKind::Terminate { task } => {
+                h.put_open();
+                h.push_task(raw, tag::TERMINATE, task);
+            }
+            EventKind::Park => {
+                h.put_open();
+                h.push(raw, word(tag::PARK, 0));
+            }
+            EventKind::Unpark => {
+                h.put_open();
+                h.push(raw, word(tag::UNPARK, 0));
+            }
+            EventKind::StepEnter { step } => {
+                h.put_open();
+                h.push(raw, word(tag::STEP_ENTER, u64::from(step)));
+            }
+            EventKind::StepExit { step } => {
+                h.put_open();
+                h.push(raw, word(tag::STEP_EXIT, u64::from(step)));
+            }
+            EventKind::StepNext { exit, enter }
+                if u64::from(exit) <= tag::STEP_MASK && u64::from(enter) <= tag::STEP_MASK =>
+            {
+                h.put_open();
+                let packed = u64::from(exit) << tag::STEP_BITS | u64::from(enter);
+                h.push(raw, word(tag::STEP_NEXT, packed));
+            }
+            kind => {
+                h.put_open();
+                h.push_side(raw, kind);
+            }
         }
-        local.put_open();
-        local.push(raw, kind);
-        local.check(raw);
     });
-}
-
-impl Local {
-    #[inline]
-    fn push(&mut self, raw: u64, kind: EventKind) {
-        if self.events.is_empty() {
-            self.first_raw = raw;
-        }
-        self.events.push(Event { ts_ns: raw, kind });
-    }
-
-    /// Something else is recorded while a poll is open: its start goes in first.
-    #[inline]
-    fn put_open(&mut self) {
-        if let Some((task, start)) = self.open.take() {
-            self.push(start, EventKind::PollStart { task });
-        }
-    }
-
-    /// Hands the buffer over when it is full or its oldest event is old.
-    #[inline]
-    fn check(&mut self, raw: u64) {
-        if self.events.len() >= BATCH_EVENTS
-            || raw.wrapping_sub(self.first_raw) > self.cap.batch_age_ticks
-        {
-            self.flush();
-        }
-    }
 }
 
 #[cfg(test)]
@@ -392,7 +718,7 @@ mod tests {
         rx.iter()
             .take_while(|m| !matches!(m, Msg::End))
             .filter_map(|m| match m {
-                Msg::Batch(b) => Some(b.events),
+                Msg::Batch(b) => Some(b.decode().events),
                 _ => None,
             })
             .flatten()
@@ -436,5 +762,192 @@ mod tests {
             end_ns < 60_000_000_000,
             "converted to ns from the start: {end_ns}"
         );
+    }
+
+    /// The decoded events of one thread, as `(kind's Debug text)`, for kinds without
+    /// `PartialEq`.
+    fn texts(kinds: &[EventKind]) -> Vec<String> {
+        kinds.iter().map(|k| format!("{k:?}")).collect()
+    }
+
+    #[test]
+    fn every_kind_comes_out_of_the_compact_records_as_it_went_in_and_in_order() {
+        let big = 1u64 << 40; // too large for a whole poll's packed id
+        let huge = 1u64 << 61; // too large for any packed id: goes beside the records
+        let kinds = recorded(move || {
+            record(EventKind::Spawn {
+                task: 5,
+                location: std::panic::Location::caller(),
+            });
+            record(EventKind::Name {
+                task: 5,
+                name: "five".into(),
+            });
+            record(EventKind::Unpark);
+            record(EventKind::PollStart { task: 5 });
+            record_untimed(EventKind::StepEnter { step: 3 });
+            record_untimed(EventKind::StepNext { exit: 3, enter: 4 });
+            record(EventKind::Print {
+                text: "hello".into(),
+            });
+            record_untimed(EventKind::StepExit { step: 4 });
+            record(EventKind::Wake { task: huge });
+            record(EventKind::Terminate { task: 5 });
+            record(EventKind::PollEnd { task: 5 });
+            record(EventKind::PollStart { task: big });
+            record(EventKind::PollEnd { task: big });
+            record(EventKind::PollStart { task: huge });
+            record(EventKind::PollEnd { task: huge });
+            record(EventKind::StepNext {
+                exit: u32::MAX,
+                enter: 1,
+            });
+            record(EventKind::BlockingStart { task: 9 });
+            record(EventKind::Heartbeat { late_ns: 7 });
+            record(EventKind::BlockingEnd { task: 9 });
+            record(EventKind::Park);
+        });
+        let location = format!("{:?}", std::panic::Location::caller());
+        let spawn = texts(&kinds)[0].clone();
+        assert!(spawn.starts_with("Spawn { task: 5, location: "), "{spawn}");
+        assert!(
+            !spawn.contains(&location),
+            "the spawn keeps its own location"
+        );
+        assert_eq!(
+            texts(&kinds[1..]),
+            [
+                "Name { task: 5, name: \"five\" }".to_string(),
+                "Unpark".into(),
+                "PollStart { task: 5 }".into(),
+                "StepEnter { step: 3 }".into(),
+                "StepNext { exit: 3, enter: 4 }".into(),
+                "Print { text: \"hello\" }".into(),
+                "StepExit { step: 4 }".into(),
+                format!("Wake {{ task: {huge} }}"),
+                "Terminate { task: 5 }".into(),
+                "PollEnd { task: 5 }".into(),
+                format!("PollStart {{ task: {big} }}"),
+                format!("PollEnd {{ task: {big} }}"),
+                format!("PollStart {{ task: {huge} }}"),
+                format!("PollEnd {{ task: {huge} }}"),
+                format!("StepNext {{ exit: {}, enter: 1 }}", u32::MAX),
+                "BlockingStart { task: 9 }".into(),
+                "Heartbeat { late_ns: 7 }".into(),
+                "BlockingEnd { task: 9 }".into(),
+                "Park".into(),
+            ]
+        );
+    }
+
+    /// What one thread recorded, with times.
+    fn recorded_events(f: impl FnOnce() + Send + 'static) -> Vec<Event> {
+        let (tx, rx) = crossbeam_channel::unbounded();
+        let cap = Capture::new(tx);
+        let c = cap.clone();
+        std::thread::spawn(move || {
+            attach_thread(&c);
+            f();
+            detach_thread();
+        })
+        .join()
+        .expect("thread");
+        cap.close();
+        rx.iter()
+            .take_while(|m| !matches!(m, Msg::End))
+            .filter_map(|m| match m {
+                Msg::Batch(b) => Some(b.decode().events),
+                _ => None,
+            })
+            .flatten()
+            .collect()
+    }
+
+    #[test]
+    fn a_poll_too_long_to_pack_keeps_its_start_and_end_and_times_rise() {
+        let events = recorded_events(|| {
+            record(EventKind::PollStart { task: 1 });
+            record(EventKind::PollEnd { task: 1 });
+            record(EventKind::PollStart { task: 2 });
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            record(EventKind::PollEnd { task: 2 });
+            wake(2);
+        });
+        assert_eq!(
+            names(&events.iter().map(|e| e.kind.clone()).collect::<Vec<_>>()),
+            ["poll", "start", "end", "wake"]
+        );
+        let EventKind::Poll { end_ns, .. } = events[0].kind else {
+            panic!("{:?}", events[0]);
+        };
+        assert!(events[0].ts_ns <= end_ns && end_ns <= events[1].ts_ns);
+        let long = events[2].ts_ns - events[1].ts_ns;
+        assert!(long >= 20_000_000, "the long poll lasted {long} ns");
+        assert!(events[2].ts_ns <= events[3].ts_ns);
+    }
+
+    #[test]
+    fn many_buffers_arrive_whole_and_in_order_and_a_detached_thread_records_nothing() {
+        let n = BATCH_EVENTS as u64 * 3 + 17;
+        let (tx, rx) = crossbeam_channel::unbounded();
+        let cap = Capture::new(tx);
+        let c = cap.clone();
+        std::thread::spawn(move || {
+            attach_thread(&c);
+            for task in 1..=n {
+                wake(task);
+            }
+            // A poll open when the thread stops: its start is handed over.
+            poll_start(n + 1);
+            detach_thread();
+            assert!(!is_attached());
+            wake(1);
+            record(EventKind::Park);
+        })
+        .join()
+        .expect("thread");
+        cap.close();
+        let batches: Vec<Batch> = rx
+            .iter()
+            .take_while(|m| !matches!(m, Msg::End))
+            .filter_map(|m| match m {
+                Msg::Batch(b) => Some(b.decode()),
+                _ => None,
+            })
+            .collect();
+        assert!(batches.len() >= 4, "{} batches", batches.len());
+        let tasks: Vec<u64> = batches
+            .iter()
+            .flat_map(|b| &b.events)
+            .map(|e| match e.kind {
+                EventKind::Wake { task } | EventKind::PollStart { task } => task,
+                ref k => panic!("{k:?}"),
+            })
+            .collect();
+        assert_eq!(tasks, (1..=n + 1).collect::<Vec<_>>());
+        assert_eq!(cap.stats().sent, n + 1);
+    }
+
+    #[test]
+    fn a_thread_that_ends_without_detaching_still_hands_its_events_over() {
+        let (tx, rx) = crossbeam_channel::unbounded();
+        let cap = Capture::new(tx);
+        let c = cap.clone();
+        std::thread::spawn(move || {
+            attach_thread(&c);
+            wake(3);
+        })
+        .join()
+        .expect("thread");
+        cap.close();
+        let n: usize = rx
+            .iter()
+            .take_while(|m| !matches!(m, Msg::End))
+            .filter_map(|m| match m {
+                Msg::Batch(b) => Some(b.len()),
+                _ => None,
+            })
+            .sum();
+        assert_eq!(n, 1);
     }
 }

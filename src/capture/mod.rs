@@ -16,8 +16,8 @@ mod subscriber;
 use std::hash::{Hash, Hasher};
 
 pub use buffer::{
-    Capture, CaptureStats, InProgress, Msg, attach_thread, detach_thread, flush, record,
-    record_untimed,
+    Capture, CaptureStats, Captured, InProgress, Msg, attach_thread, detach_thread, flush,
+    poll_end, poll_start, record, record_untimed, wake,
 };
 pub use subscriber::{install_global, muted_waker_callsites};
 

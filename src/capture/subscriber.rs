@@ -18,7 +18,7 @@ use tracing::span;
 use tracing::subscriber::Interest;
 use tracing::{Metadata, Subscriber};
 
-use super::buffer::{flush, is_attached, record};
+use super::buffer::{flush, is_attached, poll_end, poll_start, record, wake};
 use super::current_task;
 use crate::trace::EventKind;
 
@@ -338,10 +338,12 @@ impl Subscriber for ScopeSubscriber {
     fn record_follows_from(&self, _: &span::Id, _: &span::Id) {}
 
     fn event(&self, event: &tracing::Event<'_>) {
-        if let Some(id) = woken_span(event)
+        // Threads outside the run (the lab server's) cost one thread-local read.
+        if is_attached()
+            && let Some(id) = woken_span(event)
             && id & OTHER_BIT == 0
         {
-            record(EventKind::Wake { task: id & !FLAGS });
+            wake(id & !FLAGS);
         }
     }
 
@@ -353,7 +355,7 @@ impl Subscriber for ScopeSubscriber {
     fn enter(&self, span: &span::Id) {
         let id = span.into_u64();
         if id & FLAGS == 0 {
-            record(EventKind::PollStart { task: id });
+            poll_start(id);
         } else if id & BLOCKING_BIT != 0 {
             record(EventKind::BlockingStart { task: id & !FLAGS });
         }
@@ -362,7 +364,7 @@ impl Subscriber for ScopeSubscriber {
     fn exit(&self, span: &span::Id) {
         let id = span.into_u64();
         if id & FLAGS == 0 {
-            record(EventKind::PollEnd { task: id });
+            poll_end(id);
         } else if id & BLOCKING_BIT != 0 {
             record(EventKind::BlockingEnd { task: id & !FLAGS });
             // A blocking thread may sit idle for seconds: hand its events over now.
