@@ -1,7 +1,8 @@
-//! tokio's own share of the capture cost: the yield storm with a global tracing subscriber
-//! that wants the same callsites as ours (each task's `runtime.spawn` span, entered and left
-//! around every poll, and the waker events) and does nothing with them. Its own process,
-//! as the subscriber is process-wide. Run with the others:
+//! tokio's own share of the capture cost, from above: the yield storm with a global
+//! tracing subscriber that wants the same callsites as ours (each task's `runtime.spawn`
+//! span, entered and left around every poll, and the waker events) and does nothing with
+//! them. Unlike ours it leaves the waker clone and drop callsites on, so it receives twice
+//! the waker events. Its own process, as the subscriber is process-wide. Run with the others:
 //! `cargo bench --bench capture_baseline --bench capture_floor --bench capture`.
 
 #[path = "common/storm.rs"]
@@ -9,17 +10,14 @@ mod storm;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use asyncscope::capture::wanted_callsite as wanted;
+
 use tracing::level_filters::LevelFilter;
 use tracing::subscriber::Interest;
 use tracing::{Metadata, Subscriber, span};
 
 /// Wants what `capture::subscriber` wants, and records nothing.
 struct Null(AtomicU64);
-
-fn wanted(meta: &Metadata<'_>) -> bool {
-    (meta.is_span() && meta.name() == "runtime.spawn" && meta.target().starts_with("tokio::task"))
-        || (meta.is_event() && meta.target() == "tokio::task::waker")
-}
 
 impl Subscriber for Null {
     fn register_callsite(&self, meta: &'static Metadata<'static>) -> Interest {

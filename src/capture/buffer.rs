@@ -711,26 +711,7 @@ mod tests {
 
     /// What one thread recorded, as the collector gets it.
     fn recorded(f: impl FnOnce() + Send + 'static) -> Vec<EventKind> {
-        let (tx, rx) = crossbeam_channel::unbounded();
-        let cap = Capture::new(tx);
-        let c = cap.clone();
-        std::thread::spawn(move || {
-            attach_thread(&c);
-            f();
-            detach_thread();
-        })
-        .join()
-        .expect("thread");
-        cap.close();
-        rx.iter()
-            .take_while(|m| !matches!(m, Msg::End))
-            .filter_map(|m| match m {
-                Msg::Batch(b) => Some(b.decode().events),
-                _ => None,
-            })
-            .flatten()
-            .map(|e| e.kind)
-            .collect()
+        recorded_events(f).into_iter().map(|e| e.kind).collect()
     }
 
     fn names(kinds: &[EventKind]) -> Vec<&'static str> {
@@ -860,13 +841,17 @@ mod tests {
         .join()
         .expect("thread");
         cap.close();
+        received(&rx).into_iter().flat_map(|b| b.events).collect()
+    }
+
+    /// The batches a closed capture sent, decoded.
+    fn received(rx: &crossbeam_channel::Receiver<Msg>) -> Vec<Batch> {
         rx.iter()
             .take_while(|m| !matches!(m, Msg::End))
             .filter_map(|m| match m {
-                Msg::Batch(b) => Some(b.decode().events),
+                Msg::Batch(b) => Some(b.decode()),
                 _ => None,
             })
-            .flatten()
             .collect()
     }
 
@@ -914,14 +899,7 @@ mod tests {
         .join()
         .expect("thread");
         cap.close();
-        let batches: Vec<Batch> = rx
-            .iter()
-            .take_while(|m| !matches!(m, Msg::End))
-            .filter_map(|m| match m {
-                Msg::Batch(b) => Some(b.decode()),
-                _ => None,
-            })
-            .collect();
+        let batches = received(&rx);
         assert!(batches.len() >= 4, "{} batches", batches.len());
         let tasks: Vec<u64> = batches
             .iter()
@@ -947,14 +925,7 @@ mod tests {
         .join()
         .expect("thread");
         cap.close();
-        let n: usize = rx
-            .iter()
-            .take_while(|m| !matches!(m, Msg::End))
-            .filter_map(|m| match m {
-                Msg::Batch(b) => Some(b.len()),
-                _ => None,
-            })
-            .sum();
+        let n: usize = received(&rx).iter().map(|b| b.events.len()).sum();
         assert_eq!(n, 1);
     }
 

@@ -19,7 +19,7 @@ pub use buffer::{
     Capture, CaptureStats, Captured, InProgress, Msg, attach_thread, detach_thread, flush,
     poll_end, poll_start, record, record_untimed, wake,
 };
-pub use subscriber::{install_global, muted_waker_callsites};
+pub use subscriber::{install_global, muted_waker_callsites, wanted as wanted_callsite};
 
 use crate::trace::{EventKind, TaskId};
 

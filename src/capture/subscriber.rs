@@ -95,7 +95,9 @@ fn install_panic_hook() {
     }));
 }
 
-pub(super) fn wanted(meta: &Metadata<'_>) -> bool {
+/// The callsites the subscriber listens to: each task's `runtime.spawn` span and tokio's
+/// waker events (public for `benches/capture_floor.rs`, which wants the same).
+pub fn wanted(meta: &Metadata<'_>) -> bool {
     (meta.is_span() && meta.name() == "runtime.spawn" && meta.target().starts_with("tokio::task"))
         || (meta.is_event() && meta.target() == "tokio::task::waker")
 }
