@@ -21,16 +21,31 @@ pub fn run_marked<R: Send + 'static>(
     collect: impl FnOnce(crossbeam_channel::Receiver<Msg>) -> R + Send + 'static,
     mark: Option<fn(usize)>,
 ) -> R {
+    run_full(collect, mark, None)
+}
+
+/// The same, with the runtime's threads on `console`'s subscriber (the app's `--console`).
+pub fn run_full<R: Send + 'static>(
+    collect: impl FnOnce(crossbeam_channel::Receiver<Msg>) -> R + Send + 'static,
+    mark: Option<fn(usize)>,
+    console: Option<&tracing::Dispatch>,
+) -> R {
     let (tx, rx) = crossbeam_channel::bounded(4096);
     let collector = thread::spawn(move || collect(rx));
     let cap: Arc<Capture> = Capture::new(tx);
     let mut b = tokio::runtime::Builder::new_multi_thread();
-    capture::instrument(&mut b, &cap, None);
+    capture::instrument(&mut b, &cap, console);
     capture::attach_thread(&cap);
+    // As `run::run_into` does: the thread that drives `block_on` (and spawns the storm's
+    // tasks, whose spans belong to the subscriber current there) is on the console's too.
+    if let Some(d) = console {
+        capture::console::enter(d);
+    }
     match mark {
         Some(m) => storm::run_marked(b, m),
         None => storm::run(b),
     }
+    capture::console::leave();
     capture::detach_thread();
     cap.close();
     let out = collector.join().expect("collector");

@@ -120,6 +120,16 @@ pub struct Console {
 impl Console {
     /// Starts serving on 127.0.0.1:`port`. The error says why not (the port is taken).
     pub fn start(port: u16) -> Result<Self, String> {
+        Self::start_with(port, true)
+    }
+
+    /// console-subscriber alone, with nothing of capture in its subscriber: what a user of
+    /// tokio-console runs without asyncscope (the benchmarks' reference point).
+    pub fn start_alone(port: u16) -> Result<Self, String> {
+        Self::start_with(port, false)
+    }
+
+    fn start_with(port: u16, with_capture: bool) -> Result<Self, String> {
         let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
         // Bound here, so a taken port is an error now, not on the server's thread later.
         let listener = TcpListener::bind(addr)
@@ -129,11 +139,12 @@ impl Console {
             .server_addr(addr)
             .publish_interval(Duration::from_millis(200))
             .build();
-        let dispatch = Dispatch::new(
-            tracing_subscriber::registry()
-                .with(layer)
-                .with(CaptureLayer),
-        );
+        let registry = tracing_subscriber::registry().with(layer);
+        let dispatch = if with_capture {
+            Dispatch::new(registry.with(CaptureLayer))
+        } else {
+            Dispatch::new(registry)
+        };
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
         let thread = std::thread::Builder::new()
             .name("asyncscope-console".into())
