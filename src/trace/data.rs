@@ -2,7 +2,7 @@
 //! and the conversions both ways. Times within a lane and the wakes are delta-encoded so
 //! that variable-length integers stay short.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};

@@ -1,7 +1,9 @@
 //! The trace model: tasks, per-thread lanes of poll spans, wakes and scenario marks, built
 //! incrementally from capture batches. Plain data: no tokio, no egui.
 
-use std::collections::{HashMap, HashSet};
+// Integer keys (task ids, threads, requests): FxHash, not SipHash, which was a fifth of
+// the ingest time (no untrusted keys here).
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::Arc;
 
 use super::event::{Batch, EventKind, SpawnLocation, TaskId};
@@ -716,7 +718,7 @@ impl Trace {
             .unwrap_or(0);
         self.tasks_sorted_by_id = self.tasks.windows(2).all(|w| w[0].id < w[1].id);
         self.task_index = if self.tasks_sorted_by_id {
-            HashMap::new()
+            HashMap::default()
         } else {
             super::data::index_of_ids(&self.tasks)
         };
@@ -727,7 +729,7 @@ impl Trace {
             .map(|(i, h)| (h.req, i))
             .collect();
         self.index_task_lists();
-        self.location_index = HashMap::new();
+        self.location_index = HashMap::default();
     }
 
     /// Index of the task with tokio id `id`, if it appeared in this run.
@@ -1476,7 +1478,7 @@ impl Trace {
         self.wakes.shrink_to_fit();
         self.threads.shrink_to_fit();
         self.task_index.shrink_to_fit();
-        self.location_index = HashMap::new();
+        self.location_index = HashMap::default();
         self.locations.shrink_to_fit();
     }
 
@@ -1514,7 +1516,7 @@ impl Trace {
         let any_phantom = self.lanes.iter().any(|l| l.polls.iter().any(phantom));
         let sorted = self.tasks.windows(2).all(|w| w[0].id < w[1].id);
         if keep.iter().all(|&k| k) && !any_phantom && sorted {
-            self.task_index = HashMap::new();
+            self.task_index = HashMap::default();
             self.tasks_sorted_by_id = true;
             return;
         }
@@ -1579,7 +1581,7 @@ impl Trace {
                 }
             }
         }
-        self.task_index = HashMap::new();
+        self.task_index = HashMap::default();
         self.tasks_sorted_by_id = true;
     }
 
