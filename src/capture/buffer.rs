@@ -303,9 +303,6 @@ struct Hot {
     /// [`EventKind::Poll`]; otherwise its `PollStart` goes in first.
     open_task: u64,
     open_raw: u64,
-    /// The newest event is a poll's end: a wake now (tokio's deferred wakes, drained
-    /// between polls) is stamped with it instead of reading the clock.
-    after_poll: bool,
     clock: Option<&'static quanta::Clock>,
     marker: *const ThreadMarker,
 }
@@ -318,7 +315,6 @@ impl Hot {
         last_raw: 0,
         open_task: 0,
         open_raw: 0,
-        after_poll: false,
         clock: None,
         marker: std::ptr::null(),
     };
@@ -400,7 +396,6 @@ impl Hot {
     #[inline(always)]
     fn poll_start(&mut self, task: u64) {
         let raw = self.now();
-        self.after_poll = false;
         // SAFETY: the marker lives as long as the thread's `Local`, which detaches (nulls
         // `ptr`) before it drops.
         let marker = unsafe { &*self.marker };
@@ -415,7 +410,6 @@ impl Hot {
     #[inline(always)]
     fn poll_end(&mut self, task: u64) {
         let raw = self.now();
-        self.after_poll = true;
         // SAFETY: as in `poll_start`.
         unsafe { &*self.marker }.task.store(0, Ordering::Release);
         let dur = raw.wrapping_sub(self.open_raw);
@@ -615,7 +609,7 @@ pub fn poll_end(task: crate::trace::TaskId) {
 #[inline]
 pub fn wake(task: crate::trace::TaskId) {
     with_hot(|h| {
-        let raw = if h.after_poll { h.last_raw } else { h.now() };
+        let raw = h.now();
         h.put_open();
         h.push_task(raw, tag::WAKE, task);
     });
@@ -674,7 +668,6 @@ fn record_at(kind: EventKind, timed: bool) {
                 h.push_task(raw, tag::TERMINATE, task);
             }
             EventKind::Park => {
-                h.after_poll = false;
                 h.put_open();
                 h.push(raw, word(tag::PARK, 0));
             }
@@ -927,35 +920,5 @@ mod tests {
         cap.close();
         let n: usize = received(&rx).iter().map(|b| b.events.len()).sum();
         assert_eq!(n, 1);
-    }
-
-    #[test]
-    fn a_wake_right_after_a_poll_takes_the_polls_end_and_one_after_a_sleep_reads_the_clock() {
-        let ms5 = std::time::Duration::from_millis(5);
-        let events = recorded_events(move || {
-            poll_start(1);
-            poll_end(1);
-            // tokio drains deferred wakes here; the gap stands for its bookkeeping.
-            std::thread::sleep(ms5);
-            wake(1);
-            record(EventKind::Park);
-            std::thread::sleep(ms5);
-            // The timer driver wakes a task while the worker sleeps.
-            wake(2);
-            poll_start(2);
-            wake(3);
-            std::thread::sleep(ms5);
-            poll_end(2);
-        });
-        let ts: Vec<u64> = events.iter().map(|e| e.ts_ns).collect();
-        let EventKind::Poll { end_ns, .. } = events[0].kind else {
-            panic!("{:?}", events[0]);
-        };
-        assert_eq!(ts[1], end_ns, "stamped with the poll's end: {events:?}");
-        assert!(ts[3] >= ts[2] + 5_000_000, "after a sleep: {events:?}");
-        assert!(
-            matches!(events[5].kind, EventKind::Wake { task: 3 }) && ts[5] >= ts[4],
-            "inside a poll: {events:?}"
-        );
     }
 }
