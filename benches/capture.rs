@@ -3,7 +3,6 @@
 //! ns per event = (captured − plain) / events. Divan's items/s counter is events/s.
 //! Run both: `cargo bench --bench capture_baseline --bench capture`.
 
-use asyncscope::capture::Msg;
 use asyncscope::trace::Trace;
 
 #[path = "common/captured.rs"]
@@ -17,20 +16,7 @@ fn main() {
 
 /// One captured storm; the collector counts the batches and drops them.
 fn captured_storm(mark: Option<fn(usize)>) -> u64 {
-    captured::run_marked(
-        move |rx| {
-            let mut events = 0u64;
-            for msg in rx.iter() {
-                match msg {
-                    Msg::Batch(b) => events += b.len() as u64,
-                    Msg::Sample { .. } => {}
-                    Msg::End => break,
-                }
-            }
-            events
-        },
-        mark,
-    )
+    captured::run_marked(captured::count, mark)
 }
 
 /// What the step interpreter records for `repeat ×10 [yield_now]`: entering the first

@@ -3,6 +3,8 @@
 //! in its own process, because capture installs a process-wide tracing subscriber.
 //! Run both: `cargo bench --bench capture_baseline --bench capture`.
 
+#[path = "common/captured.rs"]
+mod captured;
 #[path = "common/storm.rs"]
 mod storm;
 
@@ -19,19 +21,9 @@ fn yield_storm_plain() {
 /// buffers, with no tracing subscriber: what capture costs apart from the wakes.
 #[divan::bench(sample_count = 15, sample_size = 1)]
 fn yield_storm_hooks_only() {
-    use asyncscope::capture::{self, Capture, Msg};
+    use asyncscope::capture::{self, Capture};
     let (tx, rx) = crossbeam_channel::bounded(4096);
-    let collector = std::thread::spawn(move || {
-        let mut n = 0u64;
-        for msg in rx.iter() {
-            match msg {
-                Msg::Batch(b) => n += b.len() as u64,
-                Msg::Sample { .. } => {}
-                Msg::End => break,
-            }
-        }
-        n
-    });
+    let collector = std::thread::spawn(move || captured::count(rx));
     let cap = Capture::new(tx);
     let mut b = tokio::runtime::Builder::new_multi_thread();
     capture::instrument_hooks(&mut b, &cap, None);

@@ -5,7 +5,6 @@
 //! `cargo bench --bench capture_baseline --bench capture_floor --bench capture
 //! --bench capture_console`.
 
-use asyncscope::capture::Msg;
 use asyncscope::capture::console::{self, Console};
 
 #[path = "common/captured.rs"]
@@ -27,21 +26,7 @@ fn yield_storm_captured_with_console(bencher: divan::Bencher) {
     bencher
         .with_inputs(|| Console::start(0).expect("the console starts"))
         .bench_local_values(|c| {
-            let events = captured::run_full(
-                |rx| {
-                    let mut n = 0u64;
-                    for msg in rx.iter() {
-                        match msg {
-                            Msg::Batch(b) => n += b.len() as u64,
-                            Msg::Sample { .. } => {}
-                            Msg::End => break,
-                        }
-                    }
-                    n
-                },
-                None,
-                Some(c.dispatch()),
-            );
+            let events = captured::run_full(captured::count, None, Some(c.dispatch()));
             assert!(events > 0);
             c
         });

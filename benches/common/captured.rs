@@ -52,3 +52,17 @@ pub fn run_full<R: Send + 'static>(
     assert_eq!(cap.stats().dropped, 0, "the bench must not drop events");
     out
 }
+
+/// A collector that counts the events it receives and drops them.
+#[allow(dead_code)] // `benches/model.rs` keeps its batches
+pub fn count(rx: crossbeam_channel::Receiver<Msg>) -> u64 {
+    let mut events = 0u64;
+    for msg in rx.iter() {
+        match msg {
+            Msg::Batch(b) => events += b.len() as u64,
+            Msg::Sample { .. } => {}
+            Msg::End => break,
+        }
+    }
+    events
+}
