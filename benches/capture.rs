@@ -36,6 +36,19 @@ fn events_per_storm() -> u64 {
     *EVENTS.get_or_init(|| captured_storm(None))
 }
 
+/// The plain storm in this process, seconds before the captured ones: divan runs a file's
+/// benches in name order, so this runs first, before any capture installs the global
+/// subscriber (it checks that none is set: then tokio's instrumentation reaches nothing, as
+/// in `capture_baseline`). A ratio against it is free of the drift between processes.
+#[divan::bench(sample_count = 15, sample_size = 1)]
+fn yield_storm_anchor_plain() {
+    assert!(
+        !tracing::dispatcher::has_been_set(),
+        "the anchor must run before any capture installs its subscriber"
+    );
+    storm::run(tokio::runtime::Builder::new_multi_thread());
+}
+
 #[divan::bench(sample_count = 15, sample_size = 1)]
 fn yield_storm_captured(bencher: divan::Bencher) {
     bencher
