@@ -211,11 +211,25 @@ pub(super) fn woken_span(event: &tracing::Event<'_>) -> Option<u64> {
     if known == Some(false) {
         return None;
     }
+    if known == Some(true) {
+        // A known wake: only the task id is read (its `op` was read once, to learn).
+        struct TaskId(Option<u64>);
+        impl Visit for TaskId {
+            fn record_u64(&mut self, field: &Field, value: u64) {
+                if field.name() == "task.id" {
+                    self.0 = Some(value);
+                }
+            }
+            fn record_str(&mut self, _: &Field, _: &str) {}
+            fn record_debug(&mut self, _: &Field, _: &dyn std::fmt::Debug) {}
+        }
+        let mut t = TaskId(None);
+        event.record(&mut t);
+        return t.0;
+    }
     let mut f = WakerFields::default();
     event.record(&mut f);
-    if known.is_none() {
-        WAKER_OPS.learn(meta, f.wake);
-    }
+    WAKER_OPS.learn(meta, f.wake);
     f.task.filter(|_| f.wake)
 }
 
