@@ -354,12 +354,16 @@ impl Subscriber for ScopeSubscriber {
     fn record_follows_from(&self, _: &span::Id, _: &span::Id) {}
 
     fn event(&self, event: &tracing::Event<'_>) {
-        // Threads outside the run (the lab server's) cost one thread-local read.
-        if is_attached()
-            && let Some(id) = woken_span(event)
-            && id & OTHER_BIT == 0
-        {
-            wake(id & !FLAGS);
+        if is_attached() {
+            if let Some(id) = woken_span(event)
+                && id & OTHER_BIT == 0
+            {
+                wake(id & !FLAGS);
+            }
+        } else if WAKER_OPS.get(event.metadata()).is_none() {
+            // Outside a run (the lab server's threads, `learn_waker_ops`' probe) a waker
+            // event is only read to learn its callsite: one lookup once it is known.
+            woken_span(event);
         }
     }
 
