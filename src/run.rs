@@ -385,7 +385,7 @@ const LIVE_TICK: Duration = Duration::from_millis(10);
 /// yield storm of `benches/capture.rs` took 143 ms with the model built alongside at full
 /// speed, 120 ms with this budget and 115 ms with every batch set aside until the end.
 /// Batches beyond the budget wait, raw (16 bytes an event), and the view lags until the
-/// run ends or its rate drops; a run of ordinary rate (up to ≈ 1.5 M events/s) stays
+/// run ends or its rate drops; a run of ordinary rate (up to ≈ 2.5 M events/s) stays
 /// current. Nothing is dropped for it: the channel is drained at every wake-up.
 pub const INGEST_WINDOW: Duration = Duration::from_millis(16);
 pub const INGEST_BUDGET: Duration = Duration::from_millis(2);
