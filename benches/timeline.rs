@@ -30,6 +30,7 @@ fn frame(ctx: &egui::Context, state: &mut TimelineState, trace: &Trace) -> usize
             let view = RunView {
                 trace,
                 now_ns: trace.end_ns(),
+                catching_up_to: None,
                 live: false,
                 until_ns: None,
                 offer_replay: true,

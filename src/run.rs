@@ -380,15 +380,16 @@ const LIVE_REFRESH: Duration = Duration::from_millis(50);
 const LIVE_TICK: Duration = Duration::from_millis(10);
 
 /// While a run is live, the collector builds the model for at most [`INGEST_BUDGET`] of
-/// every [`INGEST_WINDOW`] (an eighth of one core). On a machine with fewer cores than
+/// every [`INGEST_WINDOW`] (a quarter of one core). On a machine with fewer cores than
 /// busy threads, ingesting at full speed takes the CPU from the workers under study: the
-/// yield storm of `benches/capture.rs` took 143 ms with the model built alongside at full
-/// speed, 120 ms with this budget and 115 ms with every batch set aside until the end.
+/// yield storm of `benches/capture.rs` took 154–176 ms with the model built alongside at
+/// full speed, 130–139 ms with this budget (131–142 ms with half of it) and 116–133 ms
+/// with the batches dropped unread.
 /// Batches beyond the budget wait, raw (16 bytes an event), and the view lags until the
-/// run ends or its rate drops; a run of ordinary rate (up to ≈ 2.5 M events/s) stays
+/// run ends or its rate drops; a run of ordinary rate (up to ≈ 5 M events/s) stays
 /// current. Nothing is dropped for it: the channel is drained at every wake-up.
 pub const INGEST_WINDOW: Duration = Duration::from_millis(16);
-pub const INGEST_BUDGET: Duration = Duration::from_millis(2);
+pub const INGEST_BUDGET: Duration = Duration::from_millis(4);
 /// Past this many events set aside, the budget is ignored (memory before fidelity).
 const MAX_SET_ASIDE: usize = 8 << 20;
 
@@ -497,9 +498,18 @@ fn collect_budgeted(
         let Some(cap) = capture.upgrade() else { break };
         let (now, dropped) = (cap.in_progress(), cap.stats().dropped);
         drop(cap);
+        // Each thread's batches come in order, so whatever waits starts after the model.
+        let frontier = waiting
+            .iter()
+            .filter_map(|m| match m {
+                Msg::Batch(b) => b.first_ns(),
+                _ => None,
+            })
+            .min();
         if let Ok(mut t) = live.lock() {
             t.set_in_progress(now.iter().map(|p| (p.thread, p.task, p.start_ns)));
             t.events_dropped = dropped + t.dropped_over_cap;
+            t.live_frontier_ns = frontier;
         }
         on_update();
         (last_refresh, owed) = (Instant::now(), false);
@@ -508,6 +518,9 @@ fn collect_budgeted(
     // as dropped by the capture.
     for msg in waiting {
         ingest(msg);
+    }
+    if let Ok(mut t) = live.lock() {
+        t.live_frontier_ns = None;
     }
     on_update();
 }
@@ -573,9 +586,17 @@ mod tests {
         );
         thread::sleep(Duration::from_millis(50));
         assert_eq!(live_events(&live), 0);
+        // The viewer is told where the model stops: at the first event set aside.
+        let frontier = || live.lock().ok().and_then(|t| t.live_frontier_ns);
+        assert!(
+            eventually(|| frontier().is_some()),
+            "no frontier while live"
+        );
+        assert!(frontier().is_some_and(|f| f <= cap.now_ns()));
         cap.close();
         collector.join().expect("collector");
         assert_eq!(live_events(&live), n, "all of it goes in when the run ends");
+        assert_eq!(frontier(), None, "a finished model has no frontier");
         assert_eq!(cap.stats().dropped, 0);
     }
 

@@ -1867,3 +1867,56 @@ fn the_asyncio_lesson_shows_when_asyncio_is_chosen() {
     click(&mut h, "中文");
     h.get_by_label("在 asyncio 上");
 }
+
+/// A live view whose model is behind the run (the collector's CPU budget) draws up to the
+/// model and says so over the rest, rather than showing the workers idle there.
+#[test]
+fn a_live_view_behind_its_model_says_how_far_and_that_nothing_is_lost() {
+    use asyncscope::trace::{Batch, Event, EventKind, Trace};
+    use asyncscope::ui::theme::Theme;
+    use asyncscope::ui::timeline::{RunView, TimelineState, timeline_ui};
+    let mut trace = Trace::new("storm");
+    let ev = |ts_ns, kind| Event { ts_ns, kind };
+    trace.ingest(Batch {
+        thread: 0,
+        events: vec![
+            ev(
+                0,
+                EventKind::Spawn {
+                    task: 1,
+                    location: std::panic::Location::caller(),
+                },
+            ),
+            ev(1_000_000, EventKind::PollStart { task: 1 }),
+            ev(2_000_000, EventKind::PollEnd { task: 1 }),
+        ],
+    });
+    let render = |behind: Option<u64>| {
+        let mut h = Harness::builder()
+            .with_size(egui::vec2(1400.0, 800.0))
+            .build_ui_state(
+                move |ui, (trace, state): &mut (&Trace, TimelineState)| {
+                    let theme = Theme::from_visuals(ui.visuals());
+                    let view = RunView {
+                        trace,
+                        now_ns: 5_000_000,
+                        catching_up_to: behind,
+                        live: true,
+                        until_ns: None,
+                        offer_replay: false,
+                    };
+                    let _ = timeline_ui(ui, state, &view, &theme);
+                },
+                (&trace, TimelineState::default()),
+            );
+        h.run();
+        h.query_by_label_contains("modelling:").map(|n| {
+            let node = n.accesskit_node();
+            node.label().or_else(|| node.value()).unwrap_or_default()
+        })
+    };
+    let said = render(Some(50_000_000)).expect("the band says the model is behind");
+    assert!(said.contains("modelling: 45 ms behind the run"), "{said}");
+    assert!(said.contains("every event is kept"), "{said}");
+    assert_eq!(render(None), None, "a current view says nothing");
+}

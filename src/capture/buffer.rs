@@ -237,6 +237,13 @@ impl Captured {
         self.recs.is_empty()
     }
 
+    /// The time of the batch's first event, in ns from the run's start.
+    pub fn first_ns(&self) -> Option<u64> {
+        self.recs
+            .first()
+            .map(|r| self.clock.delta_as_nanos(self.start_raw, r.raw))
+    }
+
     /// The events, with times in ns from the run's start.
     pub fn decode(self) -> Batch {
         let (clock, start) = (self.clock, self.start_raw);

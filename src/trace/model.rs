@@ -644,6 +644,10 @@ pub struct Trace {
     pub notes: Vec<String>,
     /// Polls in progress while the run is live (empty once it is finished).
     pub in_progress: Vec<LivePoll>,
+    /// While the run is live and the collector has batches set aside (its CPU budget, see
+    /// `run::collect`): every event before this time is in the model, later ones may not
+    /// be. A view draws the run up to here and shows the rest as not modelled yet.
+    pub live_frontier_ns: Option<u64>,
     /// Runtime metrics sampled during the run (every `metrics_interval_ns`).
     pub metrics: Vec<RuntimeSample>,
     pub metrics_interval_ns: u64,

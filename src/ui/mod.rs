@@ -1642,11 +1642,18 @@ impl App {
                     } else {
                         t.end_ns()
                     };
+                    // The model may be behind a busy run: draw up to where it is.
+                    let mut catching_up_to = None;
+                    if let Some(frontier) = t.live_frontier_ns.filter(|&f| live && f < now_ns) {
+                        catching_up_to = Some(now_ns);
+                        now_ns = frontier;
+                    }
                     let mut until_ns = None;
                     if let Some(r) = replay.as_mut().filter(|r| r.run_id == run.id) {
                         commands.extend(replay::replay_bar_ui(ui, r));
                         now_ns = r.until_ns();
                         until_ns = Some(now_ns);
+                        catching_up_to = None;
                     }
                     if let Some(text) = &other_scenario {
                         other_scenario_ui(ui, text, can_run, &mut commands);
@@ -1654,6 +1661,7 @@ impl App {
                     let view = RunView {
                         trace: t,
                         now_ns,
+                        catching_up_to,
                         live: live || until_ns.is_some(),
                         until_ns,
                         offer_replay: !live && until_ns.is_none(),

@@ -386,8 +386,11 @@ impl TimelineState {
 /// What the timeline needs to know about the run besides its trace.
 pub struct RunView<'a> {
     pub trace: &'a Trace,
-    /// ns since run start "now" (the run's latest time while it is live).
+    /// ns since run start "now" (the run's latest time while it is live): what is drawn.
     pub now_ns: u64,
+    /// While the live model is behind the run (the collector's CPU budget): the run's own
+    /// "now". The view follows it and shows `now_ns..` as not modelled yet.
+    pub catching_up_to: Option<u64>,
     pub live: bool,
     /// Replay: show only what had happened by this time, as it looked live then.
     pub until_ns: Option<u64>,
@@ -422,7 +425,8 @@ pub fn timeline_ui(
     if state.follow_live && run.live {
         // Keep the newest time near the right edge; never scroll before 0.
         let span = canvas_w * state.viewport.ns_per_px;
-        state.viewport.start_ns = (run.now_ns as f64 - span * 0.95).max(-span * 0.02);
+        let newest = run.catching_up_to.unwrap_or(run.now_ns).max(run.now_ns);
+        state.viewport.start_ns = (newest as f64 - span * 0.95).max(-span * 0.02);
     }
 
     // Set again below by whatever row or poll the pointer is over.
@@ -461,6 +465,9 @@ pub fn timeline_ui(
 
     wake_arrows(ui, state, trace, &lane_rects, theme, until);
     recording_stopped_mark(ui, state, trace, &lane_rects, theme);
+    if let Some(wall) = run.catching_up_to {
+        catching_up_band(ui, &state.viewport, axis_rect, (run.now_ns, wall), theme);
+    }
     pointer(ui, state, &canvases, axis_rect);
     if let Some(t) = state.marked_ns {
         let x = axis_rect.left() + state.viewport.x_from_time(t as f64) as f32;
@@ -474,6 +481,46 @@ pub fn timeline_ui(
         }
     }
     replay
+}
+
+/// The part of a live run that the model has not reached yet (the collector models
+/// within a CPU budget, so as not to slow the run it shows): shaded over the whole
+/// timeline, and said in words, so that no lane reads as idle there.
+fn catching_up_band(
+    ui: &mut Ui,
+    vp: &Viewport,
+    axis_rect: Rect,
+    (modelled, wall): (u64, u64),
+    theme: &Theme,
+) {
+    if wall <= modelled {
+        return;
+    }
+    let bottom = ui.min_rect().bottom();
+    let x0 = (axis_rect.left() + vp.x_from_time(modelled as f64) as f32).max(axis_rect.left());
+    let x1 = (axis_rect.left() + vp.x_from_time(wall as f64) as f32).min(axis_rect.right());
+    if x1 <= x0 {
+        return;
+    }
+    let band = Rect::from_min_max(pos2(x0, axis_rect.bottom()), pos2(x1, bottom));
+    let painter = ui.painter_at(band);
+    painter.rect_filled(band, 0.0, ui.visuals().panel_fill.gamma_multiply(0.92));
+    painter.vline(
+        x0,
+        band.y_range(),
+        Stroke::new(1.5, theme.text.gamma_multiply(0.6)),
+    );
+    let text = format!(
+        "modelling: {} behind the run\n(every event is kept; it catches up when the run ends)",
+        axis::format_ns((wall - modelled) as f64)
+    );
+    let at = Rect::from_min_max(band.left_top() + vec2(8.0, 8.0), band.right_bottom());
+    ui.put(
+        at,
+        egui::Label::new(egui::RichText::new(text).size(14.0).color(theme.text))
+            .wrap()
+            .selectable(false),
+    );
 }
 
 /// Replay (when offered), Follow live, Fit and the zoom hint; true when Replay was clicked.
@@ -665,11 +712,12 @@ fn lanes_ui(
         );
         let painter = ui.painter_at(canvas);
         let vp = state.viewport;
+        // Live, nothing is known past `at_ns` (a worker's line must not run on to the edge).
         paint_lane(
             &painter,
             canvas,
             &vp,
-            (trace, until),
+            (trace, at_ns),
             li,
             theme,
             selected,
