@@ -366,14 +366,21 @@ impl Hot {
         raw
     }
 
-    /// Appends a record; hands the buffer over when it is full or old.
+    /// Writes a record at `ptr`. `ptr` is always below `end` between calls: a buffer is
+    /// handed over as soon as `ptr` reaches `end`, and the allocation has one slot more.
     #[inline(always)]
-    fn push(&mut self, raw: u64, word: u64) {
-        // SAFETY: `ptr` is inside the buffer (it is handed over when `ptr` reaches `end`).
+    fn append(&mut self, raw: u64, word: u64) {
+        // SAFETY: see above.
         unsafe {
             self.ptr.write(Rec { raw, word });
             self.ptr = self.ptr.add(1);
         }
+    }
+
+    /// Appends a record; hands the buffer over when it is full or old.
+    #[inline(always)]
+    fn push(&mut self, raw: u64, word: u64) {
+        self.append(raw, word);
         if self.ptr == self.end || raw > self.flush_at {
             self.hand_over();
         }
@@ -472,29 +479,16 @@ impl Local {
     /// hand-over (a thread stopping mid-poll included).
     fn flush(&mut self, hot: &mut Hot) {
         if hot.open_task != 0 {
-            // Room is kept for it: a full buffer is handed over before `ptr` reaches `end`.
+            // Written in place (not pushed: this is the hand-over already).
             let (task, raw) = (hot.open_task, hot.open_raw);
             hot.open_task = 0;
-            if task <= tag::PAYLOAD {
-                // SAFETY: `ptr` < `end` here (see `Hot::push`).
-                unsafe {
-                    hot.ptr.write(Rec {
-                        raw,
-                        word: tag::POLL_START << tag::SHIFT | task,
-                    });
-                    hot.ptr = hot.ptr.add(1);
-                }
+            let word = if task <= tag::PAYLOAD {
+                tag::POLL_START << tag::SHIFT | task
             } else {
                 self.side.push(EventKind::PollStart { task });
-                // SAFETY: as above.
-                unsafe {
-                    hot.ptr.write(Rec {
-                        raw,
-                        word: tag::SIDE << tag::SHIFT,
-                    });
-                    hot.ptr = hot.ptr.add(1);
-                }
-            }
+                tag::SIDE << tag::SHIFT
+            };
+            hot.append(raw, word);
         }
         // SAFETY: `ptr` is inside (or one past) `recs`' allocation, every record before it
         // written.
@@ -650,6 +644,8 @@ fn record_at(kind: EventKind, timed: bool) {
         } else {
             h.last_raw
         };
+        // Whatever comes next on this thread, an open poll's start goes in before it.
+        h.put_open();
         let word = |t: u64, payload: u64| t << tag::SHIFT | payload;
         match kind {
             EventKind::BlockingStart { task } => {
@@ -657,50 +653,26 @@ fn record_at(kind: EventKind, timed: bool) {
                 let marker = unsafe { &*h.marker };
                 marker.start_raw.store(raw, Ordering::Relaxed);
                 marker.task.store(task, Ordering::Release);
-                h.put_open();
                 h.push_task(raw, tag::BLOCKING_START, task);
             }
             EventKind::BlockingEnd { task } => {
                 // SAFETY: as in `Hot::poll_start`.
                 unsafe { &*h.marker }.task.store(0, Ordering::Release);
-                h.put_open();
                 h.push_task(raw, tag::BLOCKING_END, task);
             }
-            EventKind::Wake { task } => {
-                h.put_open();
-                h.push_task(raw, tag::WAKE, task);
-            }
-            EventKind::Terminate { task } => {
-                h.put_open();
-                h.push_task(raw, tag::TERMINATE, task);
-            }
-            EventKind::Park => {
-                h.put_open();
-                h.push(raw, word(tag::PARK, 0));
-            }
-            EventKind::Unpark => {
-                h.put_open();
-                h.push(raw, word(tag::UNPARK, 0));
-            }
-            EventKind::StepEnter { step } => {
-                h.put_open();
-                h.push(raw, word(tag::STEP_ENTER, u64::from(step)));
-            }
-            EventKind::StepExit { step } => {
-                h.put_open();
-                h.push(raw, word(tag::STEP_EXIT, u64::from(step)));
-            }
+            EventKind::Wake { task } => h.push_task(raw, tag::WAKE, task),
+            EventKind::Terminate { task } => h.push_task(raw, tag::TERMINATE, task),
+            EventKind::Park => h.push(raw, word(tag::PARK, 0)),
+            EventKind::Unpark => h.push(raw, word(tag::UNPARK, 0)),
+            EventKind::StepEnter { step } => h.push(raw, word(tag::STEP_ENTER, u64::from(step))),
+            EventKind::StepExit { step } => h.push(raw, word(tag::STEP_EXIT, u64::from(step))),
             EventKind::StepNext { exit, enter }
                 if u64::from(exit) <= tag::STEP_MASK && u64::from(enter) <= tag::STEP_MASK =>
             {
-                h.put_open();
                 let packed = u64::from(exit) << tag::STEP_BITS | u64::from(enter);
                 h.push(raw, word(tag::STEP_NEXT, packed));
             }
-            kind => {
-                h.put_open();
-                h.push_side(raw, kind);
-            }
+            kind => h.push_side(raw, kind),
         }
     });
 }
