@@ -5,6 +5,7 @@ pub mod asyncio_run;
 pub mod capture;
 pub mod export;
 pub mod fonts;
+pub mod i18n;
 pub mod lab_server;
 pub mod metrics;
 pub mod run;

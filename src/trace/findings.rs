@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::model::{LaneKind, Outcome, PollOutcome, TaskKind, Trace};
+use crate::i18n::Language;
+use crate::t;
 
 /// Polls longer than this hold a worker too long (tokio's guidance: 10–100 µs between
 /// awaits; 10 ms is already a stall anyone can see).
@@ -39,7 +41,16 @@ pub enum FindingKind {
     SharedGil,
 }
 
-/// One diagnosis.
+/// A finding's words in one language.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FindingText {
+    pub message: String,
+    pub cause: String,
+    pub remedy: String,
+}
+
+/// One diagnosis. `message`, `cause` and `remedy` are English (the JSON summary's, for
+/// machines); [`Finding::text`] has them in any language.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Finding {
     pub kind: FindingKind,
@@ -50,6 +61,9 @@ pub struct Finding {
     pub cause: String,
     /// One sentence: what to do instead.
     pub remedy: String,
+    /// The same in the other languages.
+    #[serde(skip)]
+    pub translated: Vec<(Language, FindingText)>,
     /// The task at fault, if one is.
     pub task: Option<u64>,
     /// The lane the evidence is on.
@@ -59,6 +73,48 @@ pub struct Finding {
     /// The evidence's time range (ns), for a viewer to zoom to.
     #[serde(skip)]
     pub range_ns: (u64, u64),
+}
+
+impl Finding {
+    /// A finding whose words `text` gives in each language.
+    fn new(
+        kind: FindingKind,
+        severity: Severity,
+        text: impl Fn(Language) -> FindingText,
+        task: Option<u64>,
+        lane: Option<String>,
+        range_ns: (u64, u64),
+    ) -> Finding {
+        let en = text(Language::English);
+        Finding {
+            kind,
+            severity,
+            message: en.message,
+            cause: en.cause,
+            remedy: en.remedy,
+            translated: Language::ALL
+                .into_iter()
+                .filter(|&l| l != Language::English)
+                .map(|l| (l, text(l)))
+                .collect(),
+            task,
+            lane,
+            at_ms: ms(range_ns.0),
+            range_ns,
+        }
+    }
+
+    /// The finding's words in `lang`.
+    pub fn text(&self, lang: Language) -> FindingText {
+        match self.translated.iter().find(|(l, _)| *l == lang) {
+            Some((_, text)) => text.clone(),
+            None => FindingText {
+                message: self.message.clone(),
+                cause: self.cause.clone(),
+                remedy: self.remedy.clone(),
+            },
+        }
+    }
 }
 
 fn ms(ns: u64) -> f64 {
@@ -116,57 +172,75 @@ fn oversubscribed(trace: &Trace, out: &mut Vec<Finding>) {
     let Some((workers, cpus)) = oversubscription(trace) else {
         return;
     };
-    out.push(Finding {
-        kind: FindingKind::Oversubscribed,
-        severity: Severity::Warning,
-        message: format!(
-            "{workers} workers ran on {cpus} CPUs: the OS paused workers in the middle of \
-             polls, so polls and scheduling delays can look longer than the work in them"
-        ),
-        cause: "A poll's length is wall time: while the OS runs another worker on the CPU, the \
-                paused worker's poll goes on counting."
-            .into(),
-        remedy: format!(
-            "Read the slow polls with that in mind, or run with no more workers than CPUs \
-             (`workers = {cpus}`) to see the work alone."
-        ),
-        task: None,
-        lane: None,
-        at_ms: 0.0,
-        range_ns: (0, trace.wall_ns.max(1)),
-    });
+    out.push(Finding::new(
+        FindingKind::Oversubscribed,
+        Severity::Warning,
+        |l| FindingText {
+            message: t!(l, "finding-oversubscribed", workers = workers, cpus = cpus),
+            cause: t!(l, "finding-oversubscribed-cause"),
+            remedy: t!(l, "finding-oversubscribed-remedy", cpus = cpus),
+        },
+        None,
+        None,
+        (0, trace.wall_ns.max(1)),
+    ));
 }
 
 /// The trace stops at the memory cap: say where, and what is missing.
 fn truncated(trace: &Trace, out: &mut Vec<Finding>) {
     let at = trace.recorded_until_ns().unwrap_or(0);
-    out.push(Finding {
-        kind: FindingKind::Truncated,
-        severity: Severity::Warning,
-        message: format!(
-            "Recording stopped at {} events, {} into the run (the memory cap); {} more events \
-             were not recorded",
-            trace.events,
-            fmt_ms(at),
-            trace.events_dropped
-        ),
-        cause: "A run that makes more events than `max_events` is recorded up to the cap, so \
-                memory stays bounded; what happened later is not on the timeline."
-            .into(),
-        remedy: "Raise `max_events` in the scenario (or `--max-events`), or make the scenario \
-                 smaller; tasks still waiting at the cut are not lost wake-ups."
-            .into(),
-        task: None,
-        lane: None,
-        at_ms: ms(at),
-        range_ns: (at.saturating_sub(1_000_000), at + 1_000_000),
-    });
+    let mut f = Finding::new(
+        FindingKind::Truncated,
+        Severity::Warning,
+        |l| FindingText {
+            message: t!(
+                l,
+                "finding-truncated",
+                events = trace.events,
+                at = fmt_ms(at),
+                dropped = trace.events_dropped
+            ),
+            cause: t!(l, "finding-truncated-cause"),
+            remedy: t!(l, "finding-truncated-remedy"),
+        },
+        None,
+        None,
+        (at.saturating_sub(1_000_000), at + 1_000_000),
+    );
+    f.at_ms = ms(at);
+    out.push(f);
 }
 
-/// The step task `task` spent most of `[start, end)` in (the innermost of equals), as the
-/// file names it ("in step `blocking GET /items` (line 12)", or for a traced script "at
-/// fetch.py:9 (`time.sleep(1)`)"), and its kind.
-fn step_during(trace: &Trace, task: u32, start: u64, end: u64) -> Option<(String, String)> {
+/// Where a task was, as the file names it: a step and its line, or for a traced script a
+/// line of code.
+struct StepAt<'a> {
+    label: &'a str,
+    line: u32,
+    /// A line of a traced Python script, where the step was seen stuck.
+    code: bool,
+}
+
+impl StepAt<'_> {
+    /// "in step `blocking GET /items` (line 12)", or "at fetch.py:9 (`time.sleep(1)`)".
+    fn text(&self, l: Language) -> String {
+        if self.code {
+            t!(l, "finding-at-code", code = self.label)
+        } else if self.line > 0 {
+            t!(
+                l,
+                "finding-in-step-line",
+                step = self.label,
+                line = self.line
+            )
+        } else {
+            t!(l, "finding-in-step", step = self.label)
+        }
+    }
+}
+
+/// The step task `task` spent most of `[start, end)` in (the innermost of equals), and its
+/// kind.
+fn step_during(trace: &Trace, task: u32, start: u64, end: u64) -> Option<(StepAt<'_>, &str)> {
     let best = trace
         .task_step_spans(task)
         .into_iter()
@@ -177,15 +251,12 @@ fn step_during(trace: &Trace, task: u32, start: u64, end: u64) -> Option<(String
         })
         .max_by_key(|&(overlap, depth, _)| (overlap, depth))?;
     let info = best.2;
-    let text = if matches!(info.kind.as_str(), "code" | "await") {
-        // A line of a traced Python script: where the step was seen stuck.
-        format!("at {}", info.label)
-    } else if info.line > 0 {
-        format!("in step `{}` (line {})", info.label, info.line)
-    } else {
-        format!("in step `{}`", info.label)
+    let at = StepAt {
+        label: &info.label,
+        line: info.line,
+        code: matches!(info.kind.as_str(), "code" | "await"),
     };
-    Some((text, info.kind.clone()))
+    Some((at, info.kind.as_str()))
 }
 
 /// Polls over the budget on worker lanes: CPU work or a blocking call inside an async task.
@@ -218,55 +289,43 @@ fn slow_polls(trace: &Trace, cpu_jobs: &[(u64, u64, u16)], out: &mut Vec<Finding
             }
             let only_poll =
                 trace.task_polls(p.task).len() == 1 && p.outcome() == PollOutcome::Ready;
-            let (kind, what) = if only_poll {
-                (
-                    FindingKind::NeverYielded,
-                    format!(
-                        "Task `{}` #{} never yielded: it ran its whole life in one {} poll on {}",
-                        trace.label(t),
-                        t.id,
-                        fmt_ms(p.duration_ns()),
-                        lane.name
-                    ),
-                )
+            let kind = if only_poll {
+                FindingKind::NeverYielded
             } else {
-                (
-                    FindingKind::SlowPoll,
-                    format!(
-                        "Task `{}` #{} held {} for {} in one poll (budget {})",
-                        trace.label(t),
-                        t.id,
-                        lane.name,
-                        fmt_ms(p.duration_ns()),
-                        fmt_ms(POLL_BUDGET_NS)
-                    ),
-                )
+                FindingKind::SlowPoll
             };
-            let mut behind = String::new();
+            let label = trace.label(t);
+            let what = |l: Language| {
+                if only_poll {
+                    t!(
+                        l,
+                        "finding-never-yielded",
+                        task = label.as_str(),
+                        id = t.id,
+                        duration = fmt_ms(p.duration_ns()),
+                        lane = lane.name.as_str()
+                    )
+                } else {
+                    t!(
+                        l,
+                        "finding-slow-poll",
+                        task = label.as_str(),
+                        id = t.id,
+                        lane = lane.name.as_str(),
+                        duration = fmt_ms(p.duration_ns()),
+                        budget = fmt_ms(POLL_BUDGET_NS)
+                    )
+                }
+            };
             let step = step_during(trace, p.task, p.start_ns, p.end_ns());
-            if let Some((text, _)) = &step {
-                behind += &format!(", {text}");
-            }
-            let blocking_http = step.as_ref().is_some_and(|(_, k)| k == "blocking_http_get");
+            let blocking_http = step
+                .as_ref()
+                .is_some_and(|(_, k)| *k == "blocking_http_get");
             let asyncio = trace.runtime == crate::trace::Runtime::Asyncio;
             let gil = asyncio
                 && cpu_jobs
                     .iter()
                     .any(|&(s, e, _)| s < p.end_ns() && p.start_ns < e);
-            if gil {
-                behind += "; executor threads running Python held the GIL meanwhile";
-            }
-            if asyncio {
-                behind += " (asyncio calls this a slow callback: it logs those over \
-                           loop.slow_callback_duration, 100 ms, in debug mode)";
-            }
-            if waited > 0 {
-                behind += &format!(
-                    "; {waited} woken task{} waited behind it, up to {}",
-                    if waited == 1 { "" } else { "s" },
-                    fmt_ms(longest_wait)
-                );
-            }
             // Ticks due during the poll: with the worker busy, often nobody ran the timer.
             let heartbeat_late = trace
                 .heartbeats
@@ -278,63 +337,72 @@ fn slow_polls(trace: &Trace, cpu_jobs: &[(u64, u64, u16)], out: &mut Vec<Finding
                 .map(|h| h.late_ns)
                 .max()
                 .unwrap_or(0);
-            if heartbeat_late > POLL_BUDGET_NS {
-                behind += &format!(
-                    "; the heartbeat fired up to {} late",
-                    fmt_ms(heartbeat_late)
-                );
-            }
-            if let Some((workers, cpus)) = oversubscription(trace) {
-                behind += &format!(
-                    " ({workers} workers on {cpus} CPUs: part of it may be the OS pausing the \
-                     worker)"
-                );
-            }
-            out.push(Finding {
+            let over = oversubscription(trace);
+            let text = |l: Language| {
+                let mut details = String::new();
+                if let Some((at, _)) = &step {
+                    details += &t!(l, "finding-detail-step", step = at.text(l));
+                }
+                if gil {
+                    details += &t!(l, "finding-detail-gil");
+                }
+                if asyncio {
+                    details += &t!(l, "finding-detail-slow-callback");
+                }
+                if waited > 0 {
+                    details += &t!(
+                        l,
+                        "finding-detail-waited",
+                        count = waited,
+                        longest = fmt_ms(longest_wait)
+                    );
+                }
+                if heartbeat_late > POLL_BUDGET_NS {
+                    details += &t!(l, "finding-detail-heartbeat", late = fmt_ms(heartbeat_late));
+                }
+                if let Some((workers, cpus)) = over {
+                    details += &t!(
+                        l,
+                        "finding-detail-oversubscribed",
+                        workers = workers,
+                        cpus = cpus
+                    );
+                }
+                let (cause, remedy) = if asyncio && !blocking_http {
+                    (
+                        t!(l, "finding-slow-poll-asyncio-cause"),
+                        t!(l, "finding-slow-poll-asyncio-remedy"),
+                    )
+                } else if blocking_http {
+                    (
+                        t!(l, "finding-slow-poll-blocking-http-cause"),
+                        t!(l, "finding-slow-poll-blocking-http-remedy"),
+                    )
+                } else {
+                    (
+                        t!(l, "finding-slow-poll-cause"),
+                        t!(l, "finding-slow-poll-remedy"),
+                    )
+                };
+                FindingText {
+                    message: t!(l, "finding-sentence", what = what(l), details = details),
+                    cause,
+                    remedy,
+                }
+            };
+            let severity = if (waited > 0 || heartbeat_late > POLL_BUDGET_NS) && over.is_none() {
+                Severity::Error
+            } else {
+                Severity::Warning
+            };
+            out.push(Finding::new(
                 kind,
-                severity: if (waited > 0 || heartbeat_late > POLL_BUDGET_NS)
-                    && oversubscription(trace).is_none()
-                {
-                    Severity::Error
-                } else {
-                    Severity::Warning
-                },
-                message: format!("{what}{behind}."),
-                cause: if asyncio && !blocking_http {
-                    "A step of a coroutine runs until it reaches an await that is not ready: \
-                     CPU work or a blocking call (time.sleep, requests.get) inside it keeps the \
-                     event loop from running any other task or callback."
-                        .into()
-                } else if blocking_http {
-                    "A blocking HTTP client waits for the answer inside the poll (like \
-                     requests.get() in a coroutine): the worker sleeps in read() and polls \
-                     nothing else until the server answers."
-                        .into()
-                } else {
-                    "A poll runs until the task reaches an .await that is not ready: CPU work \
-                     or a blocking call inside it keeps the worker from polling anything else."
-                        .into()
-                },
-                remedy: if asyncio && !blocking_http {
-                    "Move a blocking call off the loop with await loop.run_in_executor(None, f) \
-                     (or asyncio.to_thread), and CPU work to a ProcessPoolExecutor: threads \
-                     share the GIL with the loop."
-                        .into()
-                } else if blocking_http {
-                    "Use an async client and .await the request (reqwest here; aiohttp or \
-                     httpx in Python); a library that only has a blocking client goes to the \
-                     blocking pool (spawn_blocking, run_in_executor)."
-                        .into()
-                } else {
-                    "Move the work to the blocking pool (tokio::task::spawn_blocking, like \
-                     Python's run_in_executor) or a CPU pool, and await its result."
-                        .into()
-                },
-                task: Some(t.id),
-                lane: Some(lane.name.clone()),
-                at_ms: ms(p.start_ns),
-                range_ns: (p.start_ns, p.end_ns()),
-            });
+                severity,
+                text,
+                Some(t.id),
+                Some(lane.name.clone()),
+                (p.start_ns, p.end_ns()),
+            ));
         }
     }
 }
@@ -382,38 +450,34 @@ fn shared_gil(trace: &Trace, jobs: &[(u64, u64, u16)], out: &mut Vec<Finding>) {
         return;
     };
     let threads: std::collections::BTreeSet<u16> = jobs.iter().map(|j| j.2).collect();
-    let step = trace
-        .steps
-        .iter()
-        .find(|s| s.kind == "offload_cpu_ms")
-        .map(|s| format!(" `{}` (line {})", s.label, s.line))
-        .unwrap_or_default();
-    out.push(Finding {
-        kind: FindingKind::SharedGil,
-        severity: Severity::Error,
-        message: format!(
-            "The heartbeat fired up to {} late ({} of its ticks over {}) while {} executor \
-             thread{} ran Python CPU work{step}: they hold the GIL the event loop needs",
-            fmt_ms(worst.late_ns),
-            late.len(),
-            fmt_ms(POLL_BUDGET_NS),
-            threads.len(),
-            if threads.len() == 1 { "" } else { "s" },
-        ),
-        cause: "CPython runs one thread's Python code at a time (the GIL): run_in_executor \
-                moves CPU work off the loop's thread but not off the GIL, so the loop waits its \
-                turn (sys.getswitchinterval(), 5 ms) for every step and every timer fires late."
-            .into(),
-        remedy: "Send CPU-bound Python work to a ProcessPoolExecutor \
-                 (loop.run_in_executor(pool, f); the cpu_pool_ms step), or to code that \
-                 releases the GIL; keep threads for blocking I/O, which releases it while it \
-                 waits."
-            .into(),
-        task: None,
-        lane: trace.lanes.get(first.2 as usize).map(|l| l.name.clone()),
-        at_ms: ms(worst.ts_ns.saturating_sub(worst.late_ns)),
-        range_ns: (first.0, last_end),
-    });
+    let step = trace.steps.iter().find(|s| s.kind == "offload_cpu_ms");
+    let mut f = Finding::new(
+        FindingKind::SharedGil,
+        Severity::Error,
+        |l| FindingText {
+            message: t!(
+                l,
+                "finding-shared-gil",
+                late = fmt_ms(worst.late_ns),
+                ticks = late.len(),
+                budget = fmt_ms(POLL_BUDGET_NS),
+                threads = threads.len(),
+                step = step.map_or(String::new(), |s| t!(
+                    l,
+                    "finding-gil-step",
+                    step = s.label.as_str(),
+                    line = s.line
+                ))
+            ),
+            cause: t!(l, "finding-shared-gil-cause"),
+            remedy: t!(l, "finding-shared-gil-remedy"),
+        },
+        None,
+        trace.lanes.get(first.2 as usize).map(|l| l.name.clone()),
+        (first.0, last_end),
+    );
+    f.at_ms = ms(worst.ts_ns.saturating_sub(worst.late_ns));
+    out.push(f);
 }
 
 /// Offloaded work that waited for a blocking thread because all of them were busy.
@@ -445,41 +509,46 @@ fn blocking_pool(trace: &Trace, out: &mut Vec<Finding>) {
     };
     let t = &trace.tasks[task as usize];
     let asyncio = trace.runtime == crate::trace::Runtime::Asyncio;
-    let pool = if asyncio { "executor" } else { "blocking" };
-    out.push(Finding {
-        kind: FindingKind::BlockingPoolSaturated,
-        severity: Severity::Warning,
-        message: format!(
-            "{queued} offloaded job{} waited for {} {pool} thread, up to {} (`{}` #{}); all \
-             {threads} {pool} thread{} were busy",
-            if queued == 1 { "" } else { "s" },
-            if asyncio { "an" } else { "a" },
-            fmt_ms(wait),
-            trace.label(t),
-            t.id,
-            if threads == 1 { "" } else { "s" }
-        ),
-        cause: if asyncio {
-            "run_in_executor queues work when every thread of the executor is busy \
-             (ThreadPoolExecutor's max_workers; max_blocking_threads in the scenario)."
-        } else {
-            "spawn_blocking queues work when every thread of the blocking pool is busy \
-             (max_blocking_threads)."
-        }
-        .into(),
-        remedy: if asyncio {
-            "Give the executor more threads if the work blocks on I/O; for CPU work, a \
-             ProcessPoolExecutor sized to the cores."
-        } else {
-            "Raise max_blocking_threads if the work blocks on I/O; for CPU work, size a \
-             dedicated pool (e.g. rayon) to the cores instead."
-        }
-        .into(),
-        task: Some(t.id),
-        lane: None,
-        at_ms: ms(spawn),
-        range_ns: (spawn, spawn + wait),
-    });
+    let label = trace.label(t);
+    out.push(Finding::new(
+        FindingKind::BlockingPoolSaturated,
+        Severity::Warning,
+        |l| {
+            let args = (queued, fmt_ms(wait), label.as_str(), t.id, threads);
+            if asyncio {
+                FindingText {
+                    message: t!(
+                        l,
+                        "finding-executor-saturated",
+                        jobs = args.0,
+                        wait = args.1,
+                        task = args.2,
+                        id = args.3,
+                        threads = args.4
+                    ),
+                    cause: t!(l, "finding-executor-saturated-cause"),
+                    remedy: t!(l, "finding-executor-saturated-remedy"),
+                }
+            } else {
+                FindingText {
+                    message: t!(
+                        l,
+                        "finding-blocking-saturated",
+                        jobs = args.0,
+                        wait = args.1,
+                        task = args.2,
+                        id = args.3,
+                        threads = args.4
+                    ),
+                    cause: t!(l, "finding-blocking-saturated-cause"),
+                    remedy: t!(l, "finding-blocking-saturated-remedy"),
+                }
+            }
+        },
+        Some(t.id),
+        None,
+        (spawn, spawn + wait),
+    ));
 }
 
 /// A task whose HTTP requests ran one after another, for most of the run.
@@ -501,32 +570,33 @@ fn sequential_awaits(trace: &Trace, out: &mut Vec<Finding>) {
         if !sequential || waited * 2 < wall {
             continue;
         }
-        let label = trace
-            .task_by_id(task)
-            .map_or_else(|| format!("task {task}"), |t| trace.label(t));
+        let label = trace.task_by_id(task).map(|t| trace.label(t));
         let longest = reqs.iter().map(|(s, e)| e - s).max().unwrap_or(0);
-        out.push(Finding {
-            kind: FindingKind::SequentialAwaits,
-            severity: Severity::Warning,
-            message: format!(
-                "Task `{label}` #{task} awaited {} requests one after another: {} of waiting, {:.0}% of \
-                 the run; overlapped, they would take about {}",
-                reqs.len(),
-                fmt_ms(waited),
-                waited as f64 * 100.0 / wall as f64,
-                fmt_ms(longest)
-            ),
-            cause: "Each .await waits for one response before the next request is even sent, so \
-                    the latencies add up."
-                .into(),
-            remedy: "Start independent requests together (join_all, or spawn a task each) and \
-                     await them as a group; bound the fan-out with a semaphore."
-                .into(),
-            task: Some(task),
-            lane: None,
-            at_ms: ms(reqs[0].0),
-            range_ns: (reqs[0].0, reqs[reqs.len() - 1].1),
-        });
+        let share = format!("{:.0}", waited as f64 * 100.0 / wall as f64);
+        out.push(Finding::new(
+            FindingKind::SequentialAwaits,
+            Severity::Warning,
+            |l| FindingText {
+                message: t!(
+                    l,
+                    "finding-sequential-awaits",
+                    task =
+                        label
+                            .clone()
+                            .unwrap_or_else(|| t!(l, "finding-task-fallback", id = task)),
+                    id = task,
+                    requests = reqs.len(),
+                    waited = fmt_ms(waited),
+                    share = share.as_str(),
+                    overlapped = fmt_ms(longest)
+                ),
+                cause: t!(l, "finding-sequential-awaits-cause"),
+                remedy: t!(l, "finding-sequential-awaits-remedy"),
+            },
+            Some(task),
+            None,
+            (reqs[0].0, reqs[reqs.len() - 1].1),
+        ));
     }
 }
 
@@ -541,27 +611,31 @@ fn rate_limited(trace: &Trace, out: &mut Vec<Finding>) {
         return;
     };
     let peak = super::stats::http_summary(trace).max_in_flight;
-    out.push(Finding {
-        kind: FindingKind::RateLimited,
-        severity: Severity::Error,
-        message: format!(
-            "{} of {} requests were refused with 429 Too Many Requests; up to {peak} were in flight \
-             at once",
-            rejected.len(),
-            trace.http.len()
-        ),
-        cause: "The client sent requests faster than the server's rate limit allows.".into(),
-        remedy: "Bound concurrency with a Semaphore and pace the requests (or honour Retry-After \
-                 with a backoff)."
-            .into(),
-        task: first.task,
-        lane: None,
-        at_ms: ms(first.start_ns),
-        range_ns: (
+    out.push(Finding::new(
+        FindingKind::RateLimited,
+        Severity::Error,
+        |l| FindingText {
+            message: t!(
+                l,
+                "finding-rate-limited",
+                refused = rejected.len(),
+                requests = trace.http.len(),
+                peak = peak
+            ),
+            cause: t!(l, "finding-rate-limited-cause"),
+            remedy: t!(l, "finding-rate-limited-remedy"),
+        },
+        first.task,
+        None,
+        (
             first.start_ns,
-            rejected.iter().filter_map(|h| h.end_ns).max().unwrap_or(first.start_ns),
+            rejected
+                .iter()
+                .filter_map(|h| h.end_ns)
+                .max()
+                .unwrap_or(first.start_ns),
         ),
-    });
+    ));
 }
 
 /// A scenario task left pending with no wake until the end of a run that finished: nothing
@@ -592,29 +666,26 @@ fn lost_wakeups(trace: &Trace, out: &mut Vec<Finding>) {
             continue;
         }
         let end = t.end_ns().unwrap_or_else(|| trace.end_ns());
-        out.push(Finding {
-            kind: FindingKind::LostWakeup,
-            severity: Severity::Error,
-            message: format!(
-                "Task `{}` #{} went back to wait at {} and was never woken again ({} until the \
-                 runtime shut down)",
-                trace.label(t),
-                t.id,
-                fmt_ms(last.end_ns()),
-                fmt_ms(end.saturating_sub(last.end_ns()))
-            ),
-            cause:
-                "A future returned Pending without arranging a wake-up (its waker was dropped or \
-                    never registered), so the task hangs forever."
-                    .into(),
-            remedy: "Make sure every Pending has a registered waker that something will call; \
-                     prefer tokio's primitives over hand-written futures."
-                .into(),
-            task: Some(t.id),
-            lane: None,
-            at_ms: ms(last.end_ns()),
-            range_ns: (last.end_ns(), end),
-        });
+        let label = trace.label(t);
+        out.push(Finding::new(
+            FindingKind::LostWakeup,
+            Severity::Error,
+            |l| FindingText {
+                message: t!(
+                    l,
+                    "finding-lost-wakeup",
+                    task = label.as_str(),
+                    id = t.id,
+                    at = fmt_ms(last.end_ns()),
+                    waited = fmt_ms(end.saturating_sub(last.end_ns()))
+                ),
+                cause: t!(l, "finding-lost-wakeup-cause"),
+                remedy: t!(l, "finding-lost-wakeup-remedy"),
+            },
+            Some(t.id),
+            None,
+            (last.end_ns(), end),
+        ));
     }
 }
 

@@ -24,6 +24,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::run::{LiveTrace, RunOptions, StopHandle, run_live_summarized};
 use crate::scenario::Scenario;
+use crate::t;
 use crate::trace::stats::Histograms;
 use crate::trace::{Finding, Severity, Summary, Trace};
 use scenarios::{RunStatus, ScenarioEntry, name_in, scenario_panel_ui};
@@ -69,13 +70,9 @@ pub use crate::trace::Runtime;
 /// How many recent files the Recent menu keeps.
 pub const RECENT_FILES: usize = 10;
 
-/// The language of the scenarios' names and lessons (`name_zh`, `about_zh` in the files).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Language {
-    #[default]
-    English,
-    Chinese,
-}
+/// The interface's language: every word of the window, and the scenarios' names and
+/// lessons (`name_zh`, `about_zh` in the files).
+pub use crate::i18n::Language;
 
 impl Default for State {
     fn default() -> Self {
@@ -1214,10 +1211,12 @@ impl App {
             .scenario
             .as_ref()
             .map_or(trace.scenario.as_str(), |s| name_in(s, language));
-        Some(format!(
-            "On screen: run #{} of “{run_title}”, not of the selected “{}”.",
-            shown.id,
-            name_in(sc, language)
+        Some(t!(
+            language,
+            "other-scenario-note",
+            run = shown.id,
+            shown = run_title,
+            selected = name_in(sc, language)
         ))
     }
 
@@ -1245,16 +1244,16 @@ impl App {
                         }
                     })
                     .response
-                    .on_hover_text("The scenario to run: pick another here");
+                    .on_hover_text(t!(language, "presented-scenario-hover"));
                 if ui
-                    .add_enabled(self.can_run(), egui::Button::new("Run"))
-                    .on_hover_text("Run the scenario (F5)")
+                    .add_enabled(self.can_run(), egui::Button::new(t!(language, "run")))
+                    .on_hover_text(t!(language, "run-hover"))
                     .clicked()
                 {
                     commands.push(Command::Run);
                 }
                 if ui
-                    .add_enabled(self.is_running(), egui::Button::new("Stop"))
+                    .add_enabled(self.is_running(), egui::Button::new(t!(language, "stop")))
                     .clicked()
                 {
                     commands.push(Command::Stop);
@@ -1262,10 +1261,8 @@ impl App {
                 ui.label(line);
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     if ui
-                        .button("Leave (F11)")
-                        .on_hover_text(
-                            "Leave presentation mode: back to the panels (F11, Ctrl+P or Esc)",
-                        )
+                        .button(t!(language, "leave-presentation"))
+                        .on_hover_text(t!(language, "leave-presentation-hover"))
                         .clicked()
                     {
                         commands.push(Command::TogglePresentation);
@@ -1276,23 +1273,21 @@ impl App {
                     };
                     if ui
                         .button(other.1)
-                        .on_hover_text("The scenarios' names and lessons in this language")
+                        .on_hover_text(t!(language, "language-hover"))
                         .clicked()
                     {
                         commands.push(Command::SetLanguage(other.0));
                     }
                     if ui
-                        .selectable_label(self.state.present_plots, "Plots")
-                        .on_hover_text(
-                            "Show the plots under the lanes (busy %, scheduled tasks, heartbeat)",
-                        )
+                        .selectable_label(self.state.present_plots, t!(language, "plots"))
+                        .on_hover_text(t!(language, "plots-hover"))
                         .clicked()
                     {
                         commands.push(Command::TogglePresentedPlots);
                     }
                     if ui
-                        .selectable_label(self.state.present_legend, "Legend")
-                        .on_hover_text("Show the legend at the bottom")
+                        .selectable_label(self.state.present_legend, t!(language, "legend"))
+                        .on_hover_text(t!(language, "legend-hover"))
                         .clicked()
                     {
                         commands.push(Command::TogglePresentedLegend);
@@ -1343,24 +1338,25 @@ impl App {
 
     /// The status line; `trace` is the current run's (already locked by the caller).
     fn status_line(&self, trace: Option<&Trace>) -> String {
+        let lang = self.state.language;
         match (self.current_run(), &self.message) {
             (_, Some(m)) => m.clone(),
-            (None, None) => "No run yet.".to_string(),
+            (None, None) => t!(lang, "no-run-yet"),
             (Some(r), None) => {
                 let wall = trace.map_or(0, |t| t.wall_ns) as f64;
                 match &r.outcome {
-                    None => format!(
-                        "Running · {}",
-                        format_ns(r.started.elapsed().as_nanos() as f64)
+                    None => t!(
+                        lang,
+                        "status-running",
+                        elapsed = format_ns(r.started.elapsed().as_nanos() as f64)
                     ),
                     Some(RunOutcome::Finished) => {
-                        format!("Finished · wall time {}", format_ns(wall))
+                        t!(lang, "status-finished", wall = format_ns(wall))
                     }
-                    Some(RunOutcome::Stopped) => format!(
-                        "Stopped after {} · the trace so far is kept",
-                        format_ns(wall)
-                    ),
-                    Some(RunOutcome::Failed(e)) => format!("Failed: {e}"),
+                    Some(RunOutcome::Stopped) => {
+                        t!(lang, "status-stopped", wall = format_ns(wall))
+                    }
+                    Some(RunOutcome::Failed(e)) => t!(lang, "status-failed", error = e.as_str()),
                 }
             }
         }
@@ -1394,7 +1390,7 @@ impl App {
             self.open_dropped(dropped);
         }
         if ctx.input(|i| !i.raw.hovered_files.is_empty()) {
-            drop_hint(&ctx);
+            drop_hint(&ctx, self.state.language);
         }
         if !self.fonts_installed {
             ctx.set_fonts(crate::fonts::egui_fonts());
@@ -1429,6 +1425,7 @@ impl App {
         let (events, dropped, truncated) =
             trace.map_or((0, 0, false), |t| (t.events, t.events_dropped, t.truncated));
         let line = self.status_line(trace);
+        let lang = self.state.language;
         let mut commands = Vec::new();
 
         if self.state.presenting {
@@ -1441,7 +1438,7 @@ impl App {
                 .show(ui, |ui| {
                     if ui
                         .button("»")
-                        .on_hover_text("Show the scenario panel")
+                        .on_hover_text(t!(lang, "show-scenario-panel"))
                         .clicked()
                     {
                         self.state.hide_left = false;
@@ -1459,7 +1456,7 @@ impl App {
                 .show(ui, |ui| {
                     if ui
                         .button("«")
-                        .on_hover_text("Show the findings and details")
+                        .on_hover_text(t!(lang, "show-details-panel"))
                         .clicked()
                     {
                         self.state.hide_right = false;
@@ -1468,10 +1465,7 @@ impl App {
                         // What waits behind the strip, so it is not missed.
                         let count = ui
                             .colored_label(ui.visuals().warn_fg_color, format!("{findings}!"))
-                            .on_hover_text(format!(
-                                "{findings} finding{}: « shows them",
-                                if findings == 1 { "" } else { "s" }
-                            ));
+                            .on_hover_text(t!(lang, "findings-folded", count = findings));
                         if count.clicked() {
                             self.state.hide_right = false;
                         }
@@ -1484,8 +1478,8 @@ impl App {
                 .min_size(240.0)
                 .show(ui, |ui| {
                     if ui
-                        .small_button("« hide")
-                        .on_hover_text("Hide the scenario panel (the timeline takes the width)")
+                        .small_button(t!(lang, "hide-left"))
+                        .on_hover_text(t!(lang, "hide-left-hover"))
                         .clicked()
                     {
                         self.state.hide_left = true;
@@ -1532,23 +1526,21 @@ impl App {
                 .min_size(260.0)
                 .show(ui, |ui| {
                     if ui
-                        .small_button("hide »")
-                        .on_hover_text(
-                            "Hide the findings and details (the timeline takes the width)",
-                        )
+                        .small_button(t!(lang, "hide-right"))
+                        .on_hover_text(t!(lang, "hide-right-hover"))
                         .clicked()
                     {
                         self.state.hide_right = true;
                     }
                     if let Some(run) = shown_run(&self.runs, self.shown_run) {
-                        findings_ui(ui, run, &mut self.timeline);
+                        findings_ui(ui, run, &mut self.timeline, lang);
                         ui.separator();
                         if let Some(h) = run.histograms() {
-                            egui::CollapsingHeader::new("Histograms").show(ui, |ui| {
+                            egui::CollapsingHeader::new(t!(lang, "histograms")).show(ui, |ui| {
                                 histograms::histograms_ui(ui, h, &mut self.histogram_group);
                             });
                             if let Some(t) = trace {
-                                egui::CollapsingHeader::new("Task groups (tokio-metrics)")
+                                egui::CollapsingHeader::new(t!(lang, "task-groups"))
                                     .show(ui, |ui| {
                                         histograms::group_metrics_ui(ui, &t.group_metrics)
                                     });
@@ -1556,7 +1548,7 @@ impl App {
                             ui.separator();
                         }
                     }
-                    ui.heading("Details");
+                    ui.heading(t!(lang, "details"));
                     egui::ScrollArea::vertical()
                         .id_salt("details")
                         .show(ui, |ui| match trace {
@@ -1572,7 +1564,7 @@ impl App {
                                 }
                             }
                             None => {
-                                ui.weak("No run yet.");
+                                ui.weak(t!(lang, "no-run-yet"));
                             }
                         });
                 });
@@ -1628,10 +1620,7 @@ impl App {
             egui::CentralPanel::default().show(ui, |ui| match (trace, shown) {
                 (Some(t), Some(_)) if t.finishing => {
                     ui.centered_and_justified(|ui| {
-                        ui.label(format!(
-                            "Finishing the run: sorting and resolving {} events…",
-                            t.events
-                        ));
+                        ui.label(t!(lang, "finishing-run", events = t.events));
                     });
                     ui.ctx().request_repaint_after(Duration::from_millis(30));
                 }
@@ -1656,7 +1645,7 @@ impl App {
                         catching_up_to = None;
                     }
                     if let Some(text) = &other_scenario {
-                        other_scenario_ui(ui, text, can_run, &mut commands);
+                        other_scenario_ui(ui, text, can_run, lang, &mut commands);
                     }
                     let view = RunView {
                         trace: t,
@@ -1672,7 +1661,7 @@ impl App {
                 }
                 _ => {
                     ui.centered_and_justified(|ui| {
-                        ui.weak("Select a scenario on the left and press Run.");
+                        ui.weak(t!(lang, "select-and-run"));
                     });
                 }
             });
@@ -1690,7 +1679,13 @@ impl App {
 
 /// Over the timeline when it shows a run of another scenario than the selected one: says
 /// so, with a Run button for the selected one.
-fn other_scenario_ui(ui: &mut egui::Ui, text: &str, can_run: bool, commands: &mut Vec<Command>) {
+fn other_scenario_ui(
+    ui: &mut egui::Ui,
+    text: &str,
+    can_run: bool,
+    lang: Language,
+    commands: &mut Vec<Command>,
+) {
     egui::Frame::new()
         .fill(ui.visuals().warn_fg_color.gamma_multiply(0.25))
         .inner_margin(egui::Margin::symmetric(8, 4))
@@ -1699,7 +1694,7 @@ fn other_scenario_ui(ui: &mut egui::Ui, text: &str, can_run: bool, commands: &mu
             ui.horizontal_wrapped(|ui| {
                 ui.label(egui::RichText::new(text).strong());
                 if ui
-                    .add_enabled(can_run, egui::Button::new("Run the selected scenario"))
+                    .add_enabled(can_run, egui::Button::new(t!(lang, "run-selected")))
                     .clicked()
                 {
                     commands.push(Command::Run);
@@ -1709,7 +1704,7 @@ fn other_scenario_ui(ui: &mut egui::Ui, text: &str, can_run: bool, commands: &mu
 }
 
 /// Over the whole window while files are dragged over it: what dropping them does.
-fn drop_hint(ctx: &egui::Context) {
+fn drop_hint(ctx: &egui::Context, lang: Language) {
     let screen = ctx.content_rect();
     let painter = ctx.layer_painter(egui::LayerId::new(
         egui::Order::Foreground,
@@ -1719,7 +1714,7 @@ fn drop_hint(ctx: &egui::Context) {
     painter.text(
         screen.center(),
         egui::Align2::CENTER_CENTER,
-        "Drop a scenario (.toml) or recorded runs (.ascope, .json) to open them",
+        t!(lang, "drop-hint"),
         egui::FontId::proportional(22.0),
         egui::Color32::WHITE,
     );
@@ -1732,23 +1727,27 @@ fn shown_run(runs: &[RunSlot], picked: Option<usize>) -> Option<&RunSlot> {
 }
 
 /// The run's findings; clicking one selects its task and zooms to the evidence.
-fn findings_ui(ui: &mut egui::Ui, run: &RunSlot, timeline: &mut TimelineState) {
-    ui.heading("Findings");
+fn findings_ui(ui: &mut egui::Ui, run: &RunSlot, timeline: &mut TimelineState, lang: Language) {
+    ui.heading(t!(lang, "findings"));
     if run.is_running() {
-        ui.weak("Computed when the run ends.");
+        ui.weak(t!(lang, "findings-when-run-ends"));
         return;
     }
     // What went wrong with the run itself (a script that failed), and what to know.
     if let Some(s) = &run.summary {
         for e in &s.run_errors {
-            ui.colored_label(ui.visuals().error_fg_color, format!("run error: {e}"));
+            ui.colored_label(
+                ui.visuals().error_fg_color,
+                t!(lang, "run-error", error = e.as_str()),
+            );
         }
         for n in &s.notes {
-            ui.add(egui::Label::new(egui::RichText::new(format!("note: {n}")).weak()).wrap());
+            let note = t!(lang, "run-note", note = n.as_str());
+            ui.add(egui::Label::new(egui::RichText::new(note).weak()).wrap());
         }
     }
     if run.findings().is_empty() {
-        ui.weak("None: nothing stalled, queued, repeated or was refused.");
+        ui.weak(t!(lang, "findings-none"));
         return;
     }
     egui::ScrollArea::vertical()
@@ -1757,16 +1756,19 @@ fn findings_ui(ui: &mut egui::Ui, run: &RunSlot, timeline: &mut TimelineState) {
         .show(ui, |ui| {
             for f in run.findings() {
                 let (mark, color) = match f.severity {
-                    Severity::Error => ("error", ui.visuals().error_fg_color),
-                    Severity::Warning => ("warning", ui.visuals().warn_fg_color),
-                    Severity::Info => ("info", ui.visuals().text_color()),
+                    Severity::Error => (t!(lang, "severity-error"), ui.visuals().error_fg_color),
+                    Severity::Warning => (t!(lang, "severity-warning"), ui.visuals().warn_fg_color),
+                    Severity::Info => (t!(lang, "severity-info"), ui.visuals().text_color()),
                 };
+                let text = f.text(lang);
                 ui.colored_label(color, mark);
                 let r = ui
-                    .add(egui::Button::new(f.message.as_str()).wrap().frame(false))
-                    .on_hover_text(format!(
-                        "Why: {}\nFix: {}\n(click: show it)",
-                        f.cause, f.remedy
+                    .add(egui::Button::new(text.message.as_str()).wrap().frame(false))
+                    .on_hover_text(t!(
+                        lang,
+                        "finding-hover",
+                        cause = text.cause.as_str(),
+                        remedy = text.remedy.as_str()
                     ));
                 if r.clicked() {
                     if let Some(task) = f.task {
@@ -1774,7 +1776,7 @@ fn findings_ui(ui: &mut egui::Ui, run: &RunSlot, timeline: &mut TimelineState) {
                     }
                     timeline.zoom_to(f.range_ns.0, f.range_ns.1);
                 }
-                ui.weak(format!("Fix: {}", f.remedy));
+                ui.weak(t!(lang, "finding-fix", remedy = text.remedy.as_str()));
                 ui.add_space(6.0);
             }
         });

@@ -1,0 +1,120 @@
+# asyncscope's words in English. One message per id; the code names the ids with t!().
+# Zh.ftl has the same ids with the same arguments (a test checks it).
+# A value that must begin with a space or punctuation that Fluent would trim starts with {""}.
+
+## The main window
+
+run = Run
+run-hover = Run the scenario (F5)
+stop = Stop
+run-selected = Run the selected scenario
+presented-scenario-hover = The scenario to run: pick another here
+leave-presentation = Leave (F11)
+leave-presentation-hover = Leave presentation mode: back to the panels (F11, Ctrl+P or Esc)
+language-hover = The window's words, and the scenarios' names and lessons, in this language
+plots = Plots
+plots-hover = Show the plots under the lanes (busy %, scheduled tasks, heartbeat)
+legend = Legend
+legend-hover = Show the legend at the bottom
+no-run-yet = No run yet.
+status-running = Running · { $elapsed }
+status-finished = Finished · wall time { $wall }
+status-stopped = Stopped after { $wall } · the trace so far is kept
+status-failed = Failed: { $error }
+other-scenario-note = On screen: run #{ $run } of “{ $shown }”, not of the selected “{ $selected }”.
+show-scenario-panel = Show the scenario panel
+show-details-panel = Show the findings and details
+findings-folded = { $count } { $count ->
+    [one] finding
+   *[other] findings
+    }: « shows them
+hide-left = « hide
+hide-left-hover = Hide the scenario panel (the timeline takes the width)
+hide-right = hide »
+hide-right-hover = Hide the findings and details (the timeline takes the width)
+histograms = Histograms
+task-groups = Task groups (tokio-metrics)
+details = Details
+finishing-run = Finishing the run: sorting and resolving { $events } events…
+select-and-run = Select a scenario on the left and press Run.
+drop-hint = Drop a scenario (.toml) or recorded runs (.ascope, .json) to open them
+
+## The findings panel
+
+findings = Findings
+findings-when-run-ends = Computed when the run ends.
+findings-none = None: nothing stalled, queued, repeated or was refused.
+run-error = run error: { $error }
+run-note = note: { $note }
+severity-error = error
+severity-warning = warning
+severity-info = info
+finding-hover = Why: { $cause }
+    Fix: { $remedy }
+    (click: show it)
+finding-fix = Fix: { $remedy }
+
+## Findings (the JSON summary keeps the English ones)
+
+finding-sentence = { $what }{ $details }.
+finding-oversubscribed = { $workers } workers ran on { $cpus } CPUs: the OS paused workers in the middle of polls, so polls and scheduling delays can look longer than the work in them
+finding-oversubscribed-cause = A poll's length is wall time: while the OS runs another worker on the CPU, the paused worker's poll goes on counting.
+finding-oversubscribed-remedy = Read the slow polls with that in mind, or run with no more workers than CPUs (`workers = { $cpus }`) to see the work alone.
+finding-truncated = Recording stopped at { $events } events, { $at } into the run (the memory cap); { $dropped } more events were not recorded
+finding-truncated-cause = A run that makes more events than `max_events` is recorded up to the cap, so memory stays bounded; what happened later is not on the timeline.
+finding-truncated-remedy = Raise `max_events` in the scenario (or `--max-events`), or make the scenario smaller; tasks still waiting at the cut are not lost wake-ups.
+finding-at-code = at { $code }
+finding-in-step-line = in step `{ $step }` (line { $line })
+finding-in-step = in step `{ $step }`
+finding-never-yielded = Task `{ $task }` #{ $id } never yielded: it ran its whole life in one { $duration } poll on { $lane }
+finding-slow-poll = Task `{ $task }` #{ $id } held { $lane } for { $duration } in one poll (budget { $budget })
+finding-detail-step = , { $step }
+finding-detail-gil = ; executor threads running Python held the GIL meanwhile
+finding-detail-slow-callback = {""} (asyncio calls this a slow callback: it logs those over loop.slow_callback_duration, 100 ms, in debug mode)
+finding-detail-waited = ; { $count } woken { $count ->
+    [one] task
+   *[other] tasks
+    } waited behind it, up to { $longest }
+finding-detail-heartbeat = ; the heartbeat fired up to { $late } late
+finding-detail-oversubscribed = {""} ({ $workers } workers on { $cpus } CPUs: part of it may be the OS pausing the worker)
+finding-slow-poll-cause = A poll runs until the task reaches an .await that is not ready: CPU work or a blocking call inside it keeps the worker from polling anything else.
+finding-slow-poll-remedy = Move the work to the blocking pool (tokio::task::spawn_blocking, like Python's run_in_executor) or a CPU pool, and await its result.
+finding-slow-poll-asyncio-cause = A step of a coroutine runs until it reaches an await that is not ready: CPU work or a blocking call (time.sleep, requests.get) inside it keeps the event loop from running any other task or callback.
+finding-slow-poll-asyncio-remedy = Move a blocking call off the loop with await loop.run_in_executor(None, f) (or asyncio.to_thread), and CPU work to a ProcessPoolExecutor: threads share the GIL with the loop.
+finding-slow-poll-blocking-http-cause = A blocking HTTP client waits for the answer inside the poll (like requests.get() in a coroutine): the worker sleeps in read() and polls nothing else until the server answers.
+finding-slow-poll-blocking-http-remedy = Use an async client and .await the request (reqwest here; aiohttp or httpx in Python); a library that only has a blocking client goes to the blocking pool (spawn_blocking, run_in_executor).
+finding-shared-gil = The heartbeat fired up to { $late } late ({ $ticks } of its ticks over { $budget }) while { $threads } executor { $threads ->
+    [one] thread
+   *[other] threads
+    } ran Python CPU work{ $step }: they hold the GIL the event loop needs
+finding-gil-step = {""} `{ $step }` (line { $line })
+finding-shared-gil-cause = CPython runs one thread's Python code at a time (the GIL): run_in_executor moves CPU work off the loop's thread but not off the GIL, so the loop waits its turn (sys.getswitchinterval(), 5 ms) for every step and every timer fires late.
+finding-shared-gil-remedy = Send CPU-bound Python work to a ProcessPoolExecutor (loop.run_in_executor(pool, f); the cpu_pool_ms step), or to code that releases the GIL; keep threads for blocking I/O, which releases it while it waits.
+finding-blocking-saturated = { $jobs } offloaded { $jobs ->
+    [one] job
+   *[other] jobs
+    } waited for a blocking thread, up to { $wait } (`{ $task }` #{ $id }); all { $threads } blocking { $threads ->
+    [one] thread
+   *[other] threads
+    } were busy
+finding-blocking-saturated-cause = spawn_blocking queues work when every thread of the blocking pool is busy (max_blocking_threads).
+finding-blocking-saturated-remedy = Raise max_blocking_threads if the work blocks on I/O; for CPU work, size a dedicated pool (e.g. rayon) to the cores instead.
+finding-executor-saturated = { $jobs } offloaded { $jobs ->
+    [one] job
+   *[other] jobs
+    } waited for an executor thread, up to { $wait } (`{ $task }` #{ $id }); all { $threads } executor { $threads ->
+    [one] thread
+   *[other] threads
+    } were busy
+finding-executor-saturated-cause = run_in_executor queues work when every thread of the executor is busy (ThreadPoolExecutor's max_workers; max_blocking_threads in the scenario).
+finding-executor-saturated-remedy = Give the executor more threads if the work blocks on I/O; for CPU work, a ProcessPoolExecutor sized to the cores.
+finding-task-fallback = task { $id }
+finding-sequential-awaits = Task `{ $task }` #{ $id } awaited { $requests } requests one after another: { $waited } of waiting, { $share }% of the run; overlapped, they would take about { $overlapped }
+finding-sequential-awaits-cause = Each .await waits for one response before the next request is even sent, so the latencies add up.
+finding-sequential-awaits-remedy = Start independent requests together (join_all, or spawn a task each) and await them as a group; bound the fan-out with a semaphore.
+finding-rate-limited = { $refused } of { $requests } requests were refused with 429 Too Many Requests; up to { $peak } were in flight at once
+finding-rate-limited-cause = The client sent requests faster than the server's rate limit allows.
+finding-rate-limited-remedy = Bound concurrency with a Semaphore and pace the requests (or honour Retry-After with a backoff).
+finding-lost-wakeup = Task `{ $task }` #{ $id } went back to wait at { $at } and was never woken again ({ $waited } until the runtime shut down)
+finding-lost-wakeup-cause = A future returned Pending without arranging a wake-up (its waker was dropped or never registered), so the task hangs forever.
+finding-lost-wakeup-remedy = Make sure every Pending has a registered waker that something will call; prefer tokio's primitives over hand-written futures.
