@@ -118,3 +118,136 @@ finding-rate-limited-remedy = Bound concurrency with a Semaphore and pace the re
 finding-lost-wakeup = Task `{ $task }` #{ $id } went back to wait at { $at } and was never woken again ({ $waited } until the runtime shut down)
 finding-lost-wakeup-cause = A future returned Pending without arranging a wake-up (its waker was dropped or never registered), so the task hangs forever.
 finding-lost-wakeup-remedy = Make sure every Pending has a registered waker that something will call; prefer tokio's primitives over hand-written futures.
+
+## The legend
+
+legend-wait-http = for HTTP
+legend-wait-timer = for a timer (sleep)
+legend-wait-permit = for a semaphore permit
+legend-wait-join = for joined work / children
+legend-wait-send = for room to send
+legend-wait-recv = for a message
+legend-wait-blocking = for the blocking pool
+legend-wait-cpu-pool = for the CPU pool
+legend-wait-result = for a result another task sets
+legend-wait-yield = after a yield
+legend-wait-never = for a wake that never comes
+legend-wait-io = for I/O (library tasks)
+legend-poll = poll (colour = task group)
+legend-ready = end mark = Ready: the task finished in this poll; no mark = Pending: back to wait at an .await
+legend-scheduled = scheduled: woken, waiting for a worker
+legend-dimmed = dimmed: several polls closer than a pixel (zoom in)
+legend-parked = worker parked: asleep, nothing to run
+legend-runtime-work = worker between polls: the runtime's own work (searching, stealing, timers, I/O)
+legend-worker-strip = under a task's poll: the worker that ran it (its colour by the worker's name); a tick: the task moved to another worker
+legend-spawned = spawned
+legend-completed = completed
+legend-panicked = panicked
+legend-wake-arrow = wake -> the poll it caused (hover or select a task)
+legend-waiting = waiting at an .await
+legend-refused = red bar under an HTTP wait: the request was refused (429) or failed
+legend-print = a print line of the task (listed in Output; click one to find it)
+legend-cancelled = cancelled: aborted by the scenario (a small grey x: still alive at shutdown)
+
+## The scenario panel
+
+scenarios = Scenarios
+language-english-hover = The window's words, and the scenarios' names and lessons, in English
+language-chinese-hover = The window's words, and the scenarios' names and lessons, in Chinese (where the file has them)
+open = Open…
+open-hover = Open a scenario (.toml) or a recorded run (Ctrl+O; or drop files on the window)
+trace-python = Trace a Python script…
+trace-python-hover = Run an asyncio program (.py) on the instrumented event loop and watch it live (or drop it on the window). The lab server runs beside it: its URL is in ASYNCSCOPE_LAB_URL
+recent = Recent
+run-fresh-hover = Run the selected scenario on a fresh runtime
+on-tokio = on tokio
+on-asyncio = on asyncio
+runtime-hover = The runtime Run uses: tokio, or CPython's asyncio (click to switch)
+run-both = Run on both
+run-both-hover = Run it on tokio, then on asyncio, and compare the two runs
+stop-hover = Stop the run; the trace so far is kept
+export-view = Export view…
+export-view-hover = Save the timeline as you see it, as SVG or PNG, for slides (Ctrl+E)
+events-captured = { $events } events captured, { $dropped } dropped
+truncated-status = Truncated at { $events } events: the memory cap (max_events) was reached and the rest of the run was not recorded
+dropped-status = Events were dropped (the capture channel was full): the trace is incomplete
+select-scenario = Select a scenario.
+no-chinese-about = (this file has no Chinese text: about_zh)
+on-asyncio-heading = On asyncio
+allow-external-warning = allow_external = true: this scenario may send requests beyond 127.0.0.1
+fact-runtime = runtime
+fact-current-thread = current_thread (one thread)
+fact-multi-thread = multi_thread, { $workers } workers
+fact-network = network
+fact-network-external = external URLs allowed (allow_external = true)
+fact-network-local = 127.0.0.1 only (the lab server)
+fact-blocking-pool = blocking pool
+fact-blocking-threads = up to { $threads } threads
+fact-rate-limit = {""}, 429 above { $rate }/s
+fact-lab-server = lab server
+fact-heartbeat = heartbeat
+fact-every = every { $ms } ms
+fact-semaphore = semaphore
+fact-permits = { $name }: { $permits } permits
+fact-channel = channel
+fact-room = { $name }: room for { $capacity } messages
+fact-cpu-pool = cpu pool
+fact-cpu-threads = { $threads } threads (cpu_threads)
+fact-result = result
+fact-set-once = { $name }: { $what } (set once)
+fact-spawn-interval = {""} (one every { $ms } ms)
+fact-task-group = task `{ $name }`
+step-blocking-get = blocking GET { $url } (inside the poll)
+step-sleep = sleep { $ms } ms
+step-cpu = cpu { $ms } ms
+step-block = block { $ms } ms
+step-offload-cpu = offload cpu { $ms } ms
+step-offload-block = offload block { $ms } ms
+step-cpu-pool = cpu { $ms } ms on the CPU pool
+step-yield = yield
+step-forget-wake = forget its wake-up (hangs)
+step-permit = with { $semaphore } permit [{ $steps }]
+step-join = join [{ $branches }]
+step-spawn-await = spawn { $count } `{ $name }` [{ $steps }], sleep { $ms } ms, await them
+step-spawn-abort = spawn { $count } `{ $name }` [{ $steps }], abort them after { $ms } ms
+step-spawn = spawn { $count } `{ $name }` [{ $steps }]
+step-timeout = within { $ms } ms [{ $steps }], else drop it
+step-race = race [{ $branches }], the first wins
+step-lazy = build [{ $steps }], await it after { $ms } ms
+step-set-result = set result `{ $name }`
+step-await-result = await result `{ $name }`
+step-recv-ready = receive { $count } ready messages
+step-send = send { $count } to `{ $channel }`
+step-recv = receive { $count } from `{ $channel }`
+knob-in-file = { $value } in the file
+parameters = Parameters
+parameters-hint = Turn a knob, then Run: the run uses these values.
+as-in-file = As in the file.
+changed = Changed: { $changes }
+reset = Reset
+reset-hover = Back to the file's values
+save-as = Save as…
+save-as-hover = Write the edited scenario to a new TOML file (comments and layout kept)
+console-hover = Serve each run to tokio-console (console-subscriber) on 127.0.0.1
+port-prefix = port {""}
+console-serving = Serving the latest run: tokio-console http://{ $addr }
+console-next = The next run is served on 127.0.0.1:{ $port }
+
+## The run history
+
+runs = Runs
+no-runs-yet = No runs yet.
+run-status-running = running
+run-status-done = done
+run-status-stopped = stopped
+run-status-failed = failed
+pick-run-hover = Pick this run for the comparison (the first ticked is the baseline)
+delete = Delete
+delete-hover = Forget this run
+opened-from-file = Opened from a file
+compare-button = Compare ({ $count })
+compare-hover = Show the ticked runs stacked on one time axis, with a table of figures
+run-name = Name
+run-name-hover = Rename the run on screen
+save-run = Save run…
+save-run-hover = Save the run on screen as a trace file (.ascope) to reopen later

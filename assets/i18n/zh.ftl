@@ -96,3 +96,136 @@ finding-rate-limited-remedy = 用 Semaphore 限制并发，并控制请求节奏
 finding-lost-wakeup = 任务 `{ $task }` #{ $id } 在 { $at } 回去等待，之后再也没有被唤醒（直到运行时关闭还有 { $waited }）
 finding-lost-wakeup-cause = 一个 future 返回了 Pending 却没有安排唤醒（它的 waker 被丢弃或从未注册），所以任务会永远挂起。
 finding-lost-wakeup-remedy = 确保每个 Pending 都注册了一个之后会被调用的 waker；优先用 tokio 的原语，而不是手写的 future。
+
+## 图例
+
+legend-wait-http = 等待 HTTP
+legend-wait-timer = 等待定时器（sleep）
+legend-wait-permit = 等待信号量许可
+legend-wait-join = 等待 join 的工作 / 子任务
+legend-wait-send = 等待发送空间
+legend-wait-recv = 等待消息
+legend-wait-blocking = 等待阻塞线程池
+legend-wait-cpu-pool = 等待 CPU 线程池
+legend-wait-result = 等待另一个任务设置的结果
+legend-wait-yield = 让出（yield）之后
+legend-wait-never = 等待永远不会来的唤醒
+legend-wait-io = 等待 I/O（库的任务）
+legend-poll = 轮询（颜色 = 任务组）
+legend-ready = 末端标记 = Ready：任务在这次轮询中完成；无标记 = Pending：回到某个 .await 继续等待
+legend-scheduled = 已调度：已被唤醒，等待工作线程
+legend-dimmed = 变暗：多个轮询挤在一个像素内（放大查看）
+legend-parked = 工作线程休眠：没有可运行的任务
+legend-runtime-work = 工作线程在两次轮询之间：运行时自己的工作（查找、窃取、定时器、I/O）
+legend-worker-strip = 任务轮询下方：运行它的工作线程（颜色按线程名）；竖线：任务换到了另一个工作线程
+legend-spawned = 已创建（spawn）
+legend-completed = 已完成
+legend-panicked = 已 panic
+legend-wake-arrow = 唤醒 -> 它引起的轮询（悬停或选中任务）
+legend-waiting = 在 .await 处等待
+legend-refused = HTTP 等待下方的红条：请求被拒绝（429）或失败
+legend-print = 任务打印的一行（列在“输出”里；点击可定位）
+legend-cancelled = 已取消：被场景中止（灰色小 x：关闭时仍存活）
+
+## 场景面板
+
+scenarios = 场景
+language-english-hover = 窗口文字、场景名称和课程用英文显示
+language-chinese-hover = 窗口文字、场景名称和课程用中文显示（场景文件有中文时）
+open = 打开…
+open-hover = 打开场景（.toml）或录制的运行（Ctrl+O；也可以把文件拖到窗口上）
+trace-python = 追踪 Python 脚本…
+trace-python-hover = 在插桩的事件循环上运行 asyncio 程序（.py）并实时观察（也可以把它拖到窗口上）。实验服务器同时运行，地址在 ASYNCSCOPE_LAB_URL 里
+recent = 最近
+run-fresh-hover = 在一个全新的运行时上运行选中的场景
+on-tokio = 在 tokio 上
+on-asyncio = 在 asyncio 上
+runtime-hover = “运行”使用的运行时：tokio，或 CPython 的 asyncio（点击切换）
+run-both = 两边都运行
+run-both-hover = 先在 tokio 上运行，再在 asyncio 上运行，然后比较两次运行
+stop-hover = 停止运行；保留到此为止的轨迹
+export-view = 导出视图…
+export-view-hover = 把看到的时间线保存为 SVG 或 PNG，用于幻灯片（Ctrl+E）
+events-captured = 已捕获 { $events } 个事件，丢弃 { $dropped } 个
+truncated-status = 在 { $events } 个事件处截断：达到内存上限（max_events），运行的其余部分没有记录
+dropped-status = 有事件被丢弃（捕获通道已满）：轨迹不完整
+select-scenario = 请选择一个场景。
+no-chinese-about = （这个文件没有中文说明：about_zh）
+on-asyncio-heading = 在 asyncio 上
+allow-external-warning = allow_external = true：这个场景可能向 127.0.0.1 以外发送请求
+fact-runtime = 运行时
+fact-current-thread = current_thread（单线程）
+fact-multi-thread = multi_thread，{ $workers } 个工作线程
+fact-network = 网络
+fact-network-external = 允许外部地址（allow_external = true）
+fact-network-local = 只访问 127.0.0.1（实验服务器）
+fact-blocking-pool = 阻塞线程池
+fact-blocking-threads = 最多 { $threads } 个线程
+fact-rate-limit = {""}，超过 { $rate }/s 返回 429
+fact-lab-server = 实验服务器
+fact-heartbeat = 心跳
+fact-every = 每 { $ms } ms
+fact-semaphore = 信号量
+fact-permits = { $name }：{ $permits } 个许可
+fact-channel = 通道
+fact-room = { $name }：可容纳 { $capacity } 条消息
+fact-cpu-pool = CPU 线程池
+fact-cpu-threads = { $threads } 个线程（cpu_threads）
+fact-result = 结果
+fact-set-once = { $name }：{ $what }（只设置一次）
+fact-spawn-interval = {""}（每 { $ms } ms 一个）
+fact-task-group = 任务 `{ $name }`
+step-blocking-get = 阻塞 GET { $url }（在轮询里）
+step-sleep = sleep { $ms } ms
+step-cpu = CPU { $ms } ms
+step-block = 阻塞 { $ms } ms
+step-offload-cpu = 卸载 CPU { $ms } ms
+step-offload-block = 卸载阻塞 { $ms } ms
+step-cpu-pool = 在 CPU 线程池上 CPU { $ms } ms
+step-yield = 让出（yield）
+step-forget-wake = 忘掉自己的唤醒（挂起）
+step-permit = 持有 { $semaphore } 许可 [{ $steps }]
+step-join = join [{ $branches }]
+step-spawn-await = spawn { $count } 个 `{ $name }` [{ $steps }]，sleep { $ms } ms，再 await 它们
+step-spawn-abort = spawn { $count } 个 `{ $name }` [{ $steps }]，{ $ms } ms 后中止它们
+step-spawn = spawn { $count } 个 `{ $name }` [{ $steps }]
+step-timeout = { $ms } ms 内 [{ $steps }]，否则丢弃
+step-race = 竞速 [{ $branches }]，先完成者胜
+step-lazy = 构建 [{ $steps }]，{ $ms } ms 后再 await
+step-set-result = 设置结果 `{ $name }`
+step-await-result = await 结果 `{ $name }`
+step-recv-ready = 接收 { $count } 条已就绪的消息
+step-send = 向 `{ $channel }` 发送 { $count } 条
+step-recv = 从 `{ $channel }` 接收 { $count } 条
+knob-in-file = 文件里是 { $value }
+parameters = 参数
+parameters-hint = 调整参数后点“运行”：这次运行会使用这些值。
+as-in-file = 与文件相同。
+changed = 已修改：{ $changes }
+reset = 重置
+reset-hover = 恢复为文件里的值
+save-as = 另存为…
+save-as-hover = 把修改后的场景写入新的 TOML 文件（保留注释和排版）
+console-hover = 在 127.0.0.1 上把每次运行提供给 tokio-console（console-subscriber）
+port-prefix = 端口 {""}
+console-serving = 正在提供最新一次运行：tokio-console http://{ $addr }
+console-next = 下一次运行将在 127.0.0.1:{ $port } 上提供
+
+## 运行记录
+
+runs = 运行记录
+no-runs-yet = 还没有运行。
+run-status-running = 运行中
+run-status-done = 完成
+run-status-stopped = 已停止
+run-status-failed = 失败
+pick-run-hover = 选这次运行参与比较（第一个勾选的是基线）
+delete = 删除
+delete-hover = 删掉这次运行
+opened-from-file = 从文件打开
+compare-button = 比较（{ $count }）
+compare-hover = 把勾选的运行叠放在同一条时间轴上，并附数据表
+run-name = 名称
+run-name-hover = 重命名屏幕上的这次运行
+save-run = 保存运行…
+save-run-hover = 把屏幕上的运行保存为轨迹文件（.ascope），以后再打开

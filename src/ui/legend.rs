@@ -3,6 +3,7 @@
 use egui::{CornerRadius, Rect, Sense, Stroke, Ui, pos2, vec2};
 
 use super::theme::Theme;
+use crate::t;
 use crate::trace::WaitReason;
 
 enum Swatch {
@@ -36,78 +37,58 @@ pub fn legend_ui(
     refused: bool,
     printed: bool,
     cancelled: bool,
+    lang: crate::i18n::Language,
 ) {
     let sample = theme.group_color("fetch");
     let wait_items = [
-        (WaitReason::Http, "for HTTP"),
-        (WaitReason::Timer, "for a timer (sleep)"),
-        (WaitReason::Permit, "for a semaphore permit"),
-        (WaitReason::Join, "for joined work / children"),
-        (WaitReason::ChannelSend, "for room to send"),
-        (WaitReason::ChannelRecv, "for a message"),
-        (WaitReason::Blocking, "for the blocking pool"),
-        (WaitReason::CpuPool, "for the CPU pool"),
-        (WaitReason::Result, "for a result another task sets"),
-        (WaitReason::Yield, "after a yield"),
-        (WaitReason::Never, "for a wake that never comes"),
-        (WaitReason::Io, "for I/O (library tasks)"),
+        (WaitReason::Http, t!(lang, "legend-wait-http")),
+        (WaitReason::Timer, t!(lang, "legend-wait-timer")),
+        (WaitReason::Permit, t!(lang, "legend-wait-permit")),
+        (WaitReason::Join, t!(lang, "legend-wait-join")),
+        (WaitReason::ChannelSend, t!(lang, "legend-wait-send")),
+        (WaitReason::ChannelRecv, t!(lang, "legend-wait-recv")),
+        (WaitReason::Blocking, t!(lang, "legend-wait-blocking")),
+        (WaitReason::CpuPool, t!(lang, "legend-wait-cpu-pool")),
+        (WaitReason::Result, t!(lang, "legend-wait-result")),
+        (WaitReason::Yield, t!(lang, "legend-wait-yield")),
+        (WaitReason::Never, t!(lang, "legend-wait-never")),
+        (WaitReason::Io, t!(lang, "legend-wait-io")),
     ];
     let waits_shown = wait_items
         .into_iter()
         .filter(|(w, _)| waits.contains(w))
         .map(|(w, text)| (Swatch::Band(w), text));
     let items = [
-        (Swatch::Bar(sample), "poll (colour = task group)"),
-        (
-            Swatch::ReadyBar(sample),
-            "end mark = Ready: the task finished in this poll; no mark = Pending: back to wait at an .await",
-        ),
-        (
-            Swatch::Bar(theme.scheduled),
-            "scheduled: woken, waiting for a worker",
-        ),
+        (Swatch::Bar(sample), t!(lang, "legend-poll")),
+        (Swatch::ReadyBar(sample), t!(lang, "legend-ready")),
+        (Swatch::Bar(theme.scheduled), t!(lang, "legend-scheduled")),
         (
             Swatch::Bar(sample.gamma_multiply(0.55)),
-            "dimmed: several polls closer than a pixel (zoom in)",
+            t!(lang, "legend-dimmed"),
         ),
-        (
-            Swatch::Low(theme.parked),
-            "worker parked: asleep, nothing to run",
-        ),
+        (Swatch::Low(theme.parked), t!(lang, "legend-parked")),
         (
             Swatch::Thin(theme.runtime_work),
-            "worker between polls: the runtime's own work (searching, stealing, timers, I/O)",
+            t!(lang, "legend-runtime-work"),
         ),
         (
             Swatch::Strip(theme.worker_color(0), theme.worker_color(1)),
-            "under a task's poll: the worker that ran it (its colour by the worker's name); a tick: the task moved to another worker",
+            t!(lang, "legend-worker-strip"),
         ),
-        (Swatch::Spawn, "spawned"),
-        (Swatch::Done, "completed"),
-        (Swatch::Panic, "panicked"),
-        (
-            Swatch::Arrow,
-            "wake -> the poll it caused (hover or select a task)",
-        ),
+        (Swatch::Spawn, t!(lang, "legend-spawned")),
+        (Swatch::Done, t!(lang, "legend-completed")),
+        (Swatch::Panic, t!(lang, "legend-panicked")),
+        (Swatch::Arrow, t!(lang, "legend-wake-arrow")),
     ];
     // The waits go right after "scheduled", where a task's life continues.
     let mut items = items.into_iter();
     let first: Vec<_> = items.by_ref().take(3).collect();
-    let waiting = std::iter::once((Swatch::Thin(theme.idle), "waiting at an .await"));
-    let refused = refused.then_some((
-        Swatch::Refused,
-        "red bar under an HTTP wait: the request was refused (429) or failed",
-    ));
-    let printed = printed.then_some((
-        Swatch::Print,
-        "a print line of the task (listed in Output; click one to find it)",
-    ));
-    let cancelled = cancelled.then_some((
-        Swatch::Cancelled,
-        "cancelled: aborted by the scenario (a small grey x: still alive at shutdown)",
-    ));
+    let waiting = std::iter::once((Swatch::Thin(theme.idle), t!(lang, "legend-waiting")));
+    let refused = refused.then_some((Swatch::Refused, t!(lang, "legend-refused")));
+    let printed = printed.then_some((Swatch::Print, t!(lang, "legend-print")));
+    let cancelled = cancelled.then_some((Swatch::Cancelled, t!(lang, "legend-cancelled")));
     ui.horizontal_wrapped(|ui| {
-        ui.strong("Legend");
+        ui.strong(t!(lang, "legend"));
         for (swatch, text) in first
             .into_iter()
             .chain(waiting)

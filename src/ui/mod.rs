@@ -1509,14 +1509,15 @@ impl App {
                                 ui,
                                 self.state.console_port,
                                 self.console.as_ref().map(|c| c.addr()),
+                                lang,
                             ));
                             if let Some(entry) = self.selected.and_then(|i| self.entries.get_mut(i))
                             {
-                                commands.extend(scenarios::editor_ui(ui, entry));
+                                commands.extend(scenarios::editor_ui(ui, entry, lang));
                             }
                             ui.separator();
                             let shown = self.shown_run.or(self.runs.len().checked_sub(1));
-                            commands.extend(runs::runs_ui(ui, &mut self.runs, shown));
+                            commands.extend(runs::runs_ui(ui, &mut self.runs, shown, lang));
                         });
                 });
         }
@@ -1589,7 +1590,7 @@ impl App {
             .is_some_and(|s| s.tasks.cancelled > 0);
         if !self.state.presenting || self.state.present_legend {
             egui::Panel::bottom("legend").show(ui, |ui| {
-                legend::legend_ui(ui, &theme, &waits, refused, printed, cancelled)
+                legend::legend_ui(ui, &theme, &waits, refused, printed, cancelled, lang)
             });
         }
         if let Some(t) = trace.filter(|_| printed && self.compare.is_none()) {

@@ -5,14 +5,20 @@ use egui::Ui;
 
 use super::scenarios::scenario_facts;
 use super::timeline::axis::format_ns;
-use super::{Command, RunOutcome, RunSlot};
+use super::{Command, Language, RunOutcome, RunSlot};
+use crate::t;
 
 #[must_use]
-pub fn runs_ui(ui: &mut Ui, runs: &mut [RunSlot], shown: Option<usize>) -> Option<Command> {
+pub fn runs_ui(
+    ui: &mut Ui,
+    runs: &mut [RunSlot],
+    shown: Option<usize>,
+    lang: Language,
+) -> Option<Command> {
     let mut command = None;
-    ui.heading("Runs");
+    ui.heading(t!(lang, "runs"));
     if runs.is_empty() {
-        ui.weak("No runs yet.");
+        ui.weak(t!(lang, "no-runs-yet"));
         return None;
     }
     // No scroll of its own (the panel scrolls): an inner scroll shrank to three rows when
@@ -21,10 +27,10 @@ pub fn runs_ui(ui: &mut Ui, runs: &mut [RunSlot], shown: Option<usize>) -> Optio
     let mut next_seq = runs.iter().map(|r| r.picked_seq).max().unwrap_or(0) + 1;
     for (i, r) in runs.iter_mut().enumerate().rev() {
         let status = match &r.outcome {
-            None => "running",
-            Some(RunOutcome::Finished) => "done",
-            Some(RunOutcome::Stopped) => "stopped",
-            Some(RunOutcome::Failed(_)) => "failed",
+            None => t!(lang, "run-status-running"),
+            Some(RunOutcome::Finished) => t!(lang, "run-status-done"),
+            Some(RunOutcome::Stopped) => t!(lang, "run-status-stopped"),
+            Some(RunOutcome::Failed(_)) => t!(lang, "run-status-failed"),
         };
         ui.horizontal(|ui| {
             if ui
@@ -32,9 +38,7 @@ pub fn runs_ui(ui: &mut Ui, runs: &mut [RunSlot], shown: Option<usize>) -> Optio
                     r.outcome.is_some(),
                     egui::Checkbox::new(&mut r.picked, format!("#{}", r.id)),
                 )
-                .on_hover_text(
-                    "Pick this run for the comparison (the first ticked is the baseline)",
-                )
+                .on_hover_text(t!(lang, "pick-run-hover"))
                 .changed()
                 && r.picked
             {
@@ -43,8 +47,11 @@ pub fn runs_ui(ui: &mut Ui, runs: &mut [RunSlot], shown: Option<usize>) -> Optio
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if ui
-                    .add_enabled(r.outcome.is_some(), egui::Button::new("Delete").small())
-                    .on_hover_text("Forget this run")
+                    .add_enabled(
+                        r.outcome.is_some(),
+                        egui::Button::new(t!(lang, "delete")).small(),
+                    )
+                    .on_hover_text(t!(lang, "delete-hover"))
                     .clicked()
                 {
                     command = Some(Command::DeleteRun(i));
@@ -67,12 +74,12 @@ pub fn runs_ui(ui: &mut Ui, runs: &mut [RunSlot], shown: Option<usize>) -> Optio
                             }
                             match scenario {
                                 Some(sc) => {
-                                    for (k, v) in scenario_facts(sc) {
+                                    for (k, v) in scenario_facts(sc, lang) {
                                         ui.label(format!("{k}: {v}"));
                                     }
                                 }
                                 None => {
-                                    ui.label("Opened from a file");
+                                    ui.label(t!(lang, "opened-from-file"));
                                 }
                             }
                         })
@@ -91,22 +98,22 @@ pub fn runs_ui(ui: &mut Ui, runs: &mut [RunSlot], shown: Option<usize>) -> Optio
     if ui
         .add_enabled(
             picked >= 2,
-            egui::Button::new(format!("Compare ({picked})")),
+            egui::Button::new(t!(lang, "compare-button", count = picked)),
         )
-        .on_hover_text("Show the ticked runs stacked on one time axis, with a table of figures")
+        .on_hover_text(t!(lang, "compare-hover"))
         .clicked()
     {
         command = Some(Command::Compare);
     }
     if let Some(r) = shown.and_then(|i| runs.get_mut(i)) {
         ui.horizontal(|ui| {
-            ui.label("Name");
+            ui.label(t!(lang, "run-name"));
             ui.text_edit_singleline(&mut r.name)
-                .on_hover_text("Rename the run on screen");
+                .on_hover_text(t!(lang, "run-name-hover"));
         });
         if ui
-            .add_enabled(r.outcome.is_some(), egui::Button::new("Save run…"))
-            .on_hover_text("Save the run on screen as a trace file (.ascope) to reopen later")
+            .add_enabled(r.outcome.is_some(), egui::Button::new(t!(lang, "save-run")))
+            .on_hover_text(t!(lang, "save-run-hover"))
             .clicked()
         {
             command = Some(Command::SaveDialog);

@@ -8,6 +8,7 @@ use egui::Ui;
 use super::{Command, Language};
 use crate::scenario::edit::{Knob, KnobKind, KnobValue, ScenarioEdit};
 use crate::scenario::{self, Flavor, Scenario, Step};
+use crate::t;
 
 /// One scenario file: loaded, or the error that says why not; and its parameters as edited
 /// in the panel.
@@ -162,17 +163,17 @@ pub fn scenario_panel_ui(
     let mut command = None;
     // Wrapped: the buttons go on a second line rather than widen the panel.
     ui.horizontal_wrapped(|ui| {
-        ui.heading("Scenarios");
+        ui.heading(t!(language, "scenarios"));
         for (l, text, hover) in [
             (
                 Language::English,
                 "English",
-                "Scenario names and lessons in English",
+                t!(language, "language-english-hover"),
             ),
             (
                 Language::Chinese,
                 "中文",
-                "Scenario names and lessons in Chinese (where the file has them)",
+                t!(language, "language-chinese-hover"),
             ),
         ] {
             if ui
@@ -184,27 +185,21 @@ pub fn scenario_panel_ui(
             }
         }
         if ui
-            .button("Open…")
-            .on_hover_text(
-                "Open a scenario (.toml) or a recorded run (Ctrl+O; or drop files on the window)",
-            )
+            .button(t!(language, "open"))
+            .on_hover_text(t!(language, "open-hover"))
             .clicked()
         {
             command = Some(Command::OpenDialog);
         }
         if ui
-            .button("Trace a Python script…")
-            .on_hover_text(
-                "Run an asyncio program (.py) on the instrumented event loop and watch it live \
-                 (or drop it on the window). The lab server runs beside it: its URL is in \
-                 ASYNCSCOPE_LAB_URL",
-            )
+            .button(t!(language, "trace-python"))
+            .on_hover_text(t!(language, "trace-python-hover"))
             .clicked()
         {
             command = Some(Command::TracePyDialog);
         }
         ui.add_enabled_ui(!recent.is_empty(), |ui| {
-            ui.menu_button("Recent", |ui| {
+            ui.menu_button(t!(language, "recent"), |ui| {
                 for (i, p) in recent.iter().enumerate() {
                     let name = p.file_name().map_or_else(
                         || p.display().to_string(),
@@ -247,64 +242,62 @@ pub fn scenario_panel_ui(
     ui.horizontal(|ui| {
         let can_run = entry.is_some_and(|e| e.current().is_ok()) && !status.running;
         if ui
-            .add_enabled(can_run, egui::Button::new("Run"))
-            .on_hover_text("Run the selected scenario on a fresh runtime")
+            .add_enabled(can_run, egui::Button::new(t!(language, "run")))
+            .on_hover_text(t!(language, "run-fresh-hover"))
             .clicked()
         {
             command = Some(Command::Run);
         }
         let other = match status.runtime {
-            super::Runtime::Tokio => (super::Runtime::Asyncio, "on tokio"),
-            super::Runtime::Asyncio => (super::Runtime::Tokio, "on asyncio"),
+            super::Runtime::Tokio => (super::Runtime::Asyncio, t!(language, "on-tokio")),
+            super::Runtime::Asyncio => (super::Runtime::Tokio, t!(language, "on-asyncio")),
         };
         if ui
             .button(other.1)
-            .on_hover_text("The runtime Run uses: tokio, or CPython's asyncio (click to switch)")
+            .on_hover_text(t!(language, "runtime-hover"))
             .clicked()
         {
             command = Some(Command::SetRuntime(other.0));
         }
         if ui
-            .add_enabled(can_run, egui::Button::new("Run on both"))
-            .on_hover_text("Run it on tokio, then on asyncio, and compare the two runs")
+            .add_enabled(can_run, egui::Button::new(t!(language, "run-both")))
+            .on_hover_text(t!(language, "run-both-hover"))
             .clicked()
         {
             command = Some(Command::RunBoth);
         }
         if ui
-            .add_enabled(status.running, egui::Button::new("Stop"))
-            .on_hover_text("Stop the run; the trace so far is kept")
+            .add_enabled(status.running, egui::Button::new(t!(language, "stop")))
+            .on_hover_text(t!(language, "stop-hover"))
             .clicked()
         {
             command = Some(Command::Stop);
         }
         if ui
-            .add_enabled(status.has_run, egui::Button::new("Export view…"))
-            .on_hover_text("Save the timeline as you see it, as SVG or PNG, for slides (Ctrl+E)")
+            .add_enabled(
+                status.has_run,
+                egui::Button::new(t!(language, "export-view")),
+            )
+            .on_hover_text(t!(language, "export-view-hover"))
             .clicked()
         {
             command = Some(Command::ExportDialog);
         }
     });
     ui.label(status.line);
-    ui.weak(format!(
-        "{} events captured, {} dropped",
-        status.events, status.dropped
+    ui.weak(t!(
+        language,
+        "events-captured",
+        events = status.events,
+        dropped = status.dropped
     ));
     if status.truncated {
         ui.colored_label(
             ui.visuals().warn_fg_color,
-            format!(
-                "Truncated at {} events: the memory cap (max_events) was reached and the rest \
-                 of the run was not recorded",
-                status.events
-            ),
+            t!(language, "truncated-status", events = status.events),
         );
     } else if status.dropped > 0 {
-        ui.colored_label(
-            ui.visuals().warn_fg_color,
-            "Events were dropped (the capture channel was full): the trace is incomplete",
-        );
+        ui.colored_label(ui.visuals().warn_fg_color, t!(language, "dropped-status"));
     }
     ui.separator();
 
@@ -314,7 +307,7 @@ pub fn scenario_panel_ui(
             ui.colored_label(ui.visuals().error_fg_color, e);
         }
         None => {
-            ui.weak("Select a scenario.");
+            ui.weak(t!(language, "select-scenario"));
         }
     }
     command
@@ -328,7 +321,7 @@ fn scenario_facts_ui(ui: &mut Ui, sc: &Scenario, language: Language, runtime: su
         }
         (Language::Chinese, None) => {
             ui.label(&sc.about);
-            ui.weak("(this file has no Chinese text: about_zh)");
+            ui.weak(t!(language, "no-chinese-about"));
         }
         (Language::English, _) => {
             ui.label(&sc.about);
@@ -339,16 +332,13 @@ fn scenario_facts_ui(ui: &mut Ui, sc: &Scenario, language: Language, runtime: su
         && let Some(about) = asyncio_about_in(sc, language)
     {
         ui.add_space(4.0);
-        ui.strong(match language {
-            Language::Chinese => "在 asyncio 上",
-            Language::English => "On asyncio",
-        });
+        ui.strong(t!(language, "on-asyncio-heading"));
         ui.label(about);
     }
     if sc.allow_external {
         ui.colored_label(
             ui.visuals().warn_fg_color,
-            "allow_external = true: this scenario may send requests beyond 127.0.0.1",
+            t!(language, "allow-external-warning"),
         );
     }
     ui.add_space(6.0);
@@ -360,7 +350,7 @@ fn scenario_facts_ui(ui: &mut Ui, sc: &Scenario, language: Language, runtime: su
         .striped(true)
         .max_col_width(value_w)
         .show(ui, |ui| {
-            for (k, v) in scenario_facts(sc) {
+            for (k, v) in scenario_facts(sc, language) {
                 ui.label(k);
                 ui.add(egui::Label::new(v).wrap());
                 ui.end_row();
@@ -369,27 +359,31 @@ fn scenario_facts_ui(ui: &mut Ui, sc: &Scenario, language: Language, runtime: su
 }
 
 /// The scenario's parameters as (what, value) rows: runtime, pool, server, task groups.
-pub fn scenario_facts(sc: &Scenario) -> Vec<(String, String)> {
+pub fn scenario_facts(sc: &Scenario, l: Language) -> Vec<(String, String)> {
     let mut rows = Vec::new();
-    let mut row = |k: &str, v: String| rows.push((k.to_string(), v));
+    let mut row = |k: String, v: String| rows.push((k, v));
     row(
-        "runtime",
+        t!(l, "fact-runtime"),
         match sc.runtime.flavor {
-            Flavor::CurrentThread => "current_thread (one thread)".to_string(),
-            Flavor::MultiThread => format!("multi_thread, {} workers", sc.runtime.workers),
+            Flavor::CurrentThread => t!(l, "fact-current-thread"),
+            Flavor::MultiThread => t!(l, "fact-multi-thread", workers = sc.runtime.workers),
         },
     );
     row(
-        "network",
+        t!(l, "fact-network"),
         if sc.allow_external {
-            "external URLs allowed (allow_external = true)".to_string()
+            t!(l, "fact-network-external")
         } else {
-            "127.0.0.1 only (the lab server)".to_string()
+            t!(l, "fact-network-local")
         },
     );
     row(
-        "blocking pool",
-        format!("up to {} threads", sc.runtime.max_blocking_threads),
+        t!(l, "fact-blocking-pool"),
+        t!(
+            l,
+            "fact-blocking-threads",
+            threads = sc.runtime.max_blocking_threads
+        ),
     );
     let s = &sc.server;
     let mut server = format!("{} ms", s.latency_ms);
@@ -397,111 +391,165 @@ pub fn scenario_facts(sc: &Scenario) -> Vec<(String, String)> {
         server += &format!(" ± {} ms", s.jitter_ms);
     }
     if s.rate_limit_per_s > 0 {
-        server += &format!(", 429 above {}/s", s.rate_limit_per_s);
+        server += &t!(l, "fact-rate-limit", rate = s.rate_limit_per_s);
     }
-    row("lab server", server);
+    row(t!(l, "fact-lab-server"), server);
     if let Some(p) = sc.heartbeat_period_ms {
-        row("heartbeat", format!("every {p} ms"));
+        row(t!(l, "fact-heartbeat"), t!(l, "fact-every", ms = p));
     }
     for (name, permits) in &sc.semaphores {
-        row("semaphore", format!("{name}: {permits} permits"));
+        row(
+            t!(l, "fact-semaphore"),
+            t!(
+                l,
+                "fact-permits",
+                name = name.to_string(),
+                permits = *permits
+            ),
+        );
     }
     for (name, capacity) in &sc.channels {
-        row("channel", format!("{name}: room for {capacity} messages"));
+        row(
+            t!(l, "fact-channel"),
+            t!(
+                l,
+                "fact-room",
+                name = name.to_string(),
+                capacity = *capacity
+            ),
+        );
     }
     if sc.uses_cpu_pool() {
         row(
-            "cpu pool",
-            format!("{} threads (cpu_threads)", sc.runtime.cpu_threads),
+            t!(l, "fact-cpu-pool"),
+            t!(l, "fact-cpu-threads", threads = sc.runtime.cpu_threads),
         );
     }
     for (name, what) in &sc.results {
-        row("result", format!("{name}: {what} (set once)"));
+        row(
+            t!(l, "fact-result"),
+            t!(
+                l,
+                "fact-set-once",
+                name = name.to_string(),
+                what = what.to_string()
+            ),
+        );
     }
     for g in &sc.groups {
-        let mut v = format!("{} × {}", g.count, steps_summary(&g.steps));
+        let mut v = format!("{} × {}", g.count, steps_summary(&g.steps, l));
         if g.spawn_interval_ms > 0 {
-            v += &format!(" (one every {} ms)", g.spawn_interval_ms);
+            v += &t!(l, "fact-spawn-interval", ms = g.spawn_interval_ms);
         }
-        row(&format!("task `{}`", g.name), v);
+        row(t!(l, "fact-task-group", name = g.name.to_string()), v);
     }
     rows
 }
 
 /// `http_get /items, cpu 2 ms` — a short description of a step list.
-pub fn steps_summary(steps: &[Step]) -> String {
+pub fn steps_summary(steps: &[Step], l: Language) -> String {
+    let branches = |b: &[scenario::Steps]| {
+        b.iter()
+            .map(|s| steps_summary(s, l))
+            .collect::<Vec<_>>()
+            .join(" | ")
+    };
     steps
         .iter()
         .map(|s| match s {
             Step::HttpGet(u) => format!("GET {u}"),
-            Step::BlockingHttpGet(u) => format!("blocking GET {u} (inside the poll)"),
-            Step::SleepMs(ms) => format!("sleep {ms} ms"),
-            Step::CpuMs(ms) => format!("cpu {ms} ms"),
-            Step::BlockMs(ms) => format!("block {ms} ms"),
-            Step::OffloadCpuMs(ms) => format!("offload cpu {ms} ms"),
-            Step::OffloadBlockMs(ms) => format!("offload block {ms} ms"),
-            Step::CpuPoolMs(ms) => format!("cpu {ms} ms on the CPU pool"),
-            Step::YieldNow => "yield".to_string(),
-            Step::ForgetWake => "forget its wake-up (hangs)".to_string(),
-            Step::Permit { semaphore, steps } => {
-                format!("with {semaphore} permit [{}]", steps_summary(steps))
-            }
-            Step::Repeat { times, steps } => format!("{times} × [{}]", steps_summary(steps)),
-            Step::Join(b) => format!(
-                "join [{}]",
-                b.iter()
-                    .map(|s| steps_summary(s))
-                    .collect::<Vec<_>>()
-                    .join(" | ")
+            Step::BlockingHttpGet(u) => t!(l, "step-blocking-get", url = u.to_string()),
+            Step::SleepMs(ms) => t!(l, "step-sleep", ms = *ms),
+            Step::CpuMs(ms) => t!(l, "step-cpu", ms = *ms),
+            Step::BlockMs(ms) => t!(l, "step-block", ms = *ms),
+            Step::OffloadCpuMs(ms) => t!(l, "step-offload-cpu", ms = *ms),
+            Step::OffloadBlockMs(ms) => t!(l, "step-offload-block", ms = *ms),
+            Step::CpuPoolMs(ms) => t!(l, "step-cpu-pool", ms = *ms),
+            Step::YieldNow => t!(l, "step-yield"),
+            Step::ForgetWake => t!(l, "step-forget-wake"),
+            Step::Permit { semaphore, steps } => t!(
+                l,
+                "step-permit",
+                semaphore = semaphore.to_string(),
+                steps = steps_summary(steps, l)
             ),
+            Step::Repeat { times, steps } => format!("{times} × [{}]", steps_summary(steps, l)),
+            Step::Join(b) => t!(l, "step-join", branches = branches(b)),
             Step::Spawn {
                 name, count, steps, ..
-            } => match s.spawn_pause() {
-                Some((ms, false)) => format!(
-                    "spawn {count} `{name}` [{}], sleep {ms} ms, await them",
-                    steps_summary(steps)
-                ),
-                Some((ms, true)) => format!(
-                    "spawn {count} `{name}` [{}], abort them after {ms} ms",
-                    steps_summary(steps)
-                ),
-                None => format!("spawn {count} `{name}` [{}]", steps_summary(steps)),
-            },
-            Step::Timeout { ms, steps } => {
-                format!("within {ms} ms [{}], else drop it", steps_summary(steps))
+            } => {
+                let (name, inner) = (name.to_string(), steps_summary(steps, l));
+                match s.spawn_pause() {
+                    Some((ms, false)) => t!(
+                        l,
+                        "step-spawn-await",
+                        count = *count,
+                        name = name.as_str(),
+                        steps = inner.as_str(),
+                        ms = ms
+                    ),
+                    Some((ms, true)) => t!(
+                        l,
+                        "step-spawn-abort",
+                        count = *count,
+                        name = name.as_str(),
+                        steps = inner.as_str(),
+                        ms = ms
+                    ),
+                    None => t!(
+                        l,
+                        "step-spawn",
+                        count = *count,
+                        name = name.as_str(),
+                        steps = inner.as_str()
+                    ),
+                }
             }
-            Step::Race(b) => format!(
-                "race [{}], the first wins",
-                b.iter()
-                    .map(|s| steps_summary(s))
-                    .collect::<Vec<_>>()
-                    .join(" | ")
-            ),
-            Step::Lazy { delay_ms, steps } => format!(
-                "build [{}], await it after {delay_ms} ms",
-                steps_summary(steps)
+            Step::Timeout { ms, steps } => {
+                t!(l, "step-timeout", ms = *ms, steps = steps_summary(steps, l))
+            }
+            Step::Race(b) => t!(l, "step-race", branches = branches(b)),
+            Step::Lazy { delay_ms, steps } => t!(
+                l,
+                "step-lazy",
+                steps = steps_summary(steps, l),
+                ms = *delay_ms
             ),
             Step::Panic(_) => "panic".to_string(),
             Step::Print(text) => format!("print {text:?}"),
-            Step::SetResult(name) => format!("set result `{name}`"),
-            Step::AwaitResult(name) => format!("await result `{name}`"),
-            Step::RecvReady(n) => format!("receive {n} ready messages"),
-            Step::SendTo { channel, count } => format!("send {count} to `{channel}`"),
-            Step::RecvFrom { channel, count } => format!("receive {count} from `{channel}`"),
+            Step::SetResult(name) => t!(l, "step-set-result", name = name.to_string()),
+            Step::AwaitResult(name) => t!(l, "step-await-result", name = name.to_string()),
+            Step::RecvReady(n) => t!(l, "step-recv-ready", count = *n),
+            Step::SendTo { channel, count } => {
+                t!(
+                    l,
+                    "step-send",
+                    count = *count,
+                    channel = channel.to_string()
+                )
+            }
+            Step::RecvFrom { channel, count } => {
+                t!(
+                    l,
+                    "step-recv",
+                    count = *count,
+                    channel = channel.to_string()
+                )
+            }
         })
         .collect::<Vec<_>>()
         .join(", ")
 }
 
 /// One knob's label and field; the new value when the user changed it.
-fn knob_ui(ui: &mut Ui, i: usize, k: &Knob) -> Option<KnobValue> {
+fn knob_ui(ui: &mut Ui, i: usize, k: &Knob, lang: Language) -> Option<KnobValue> {
     let short = k
         .label
         .strip_prefix(&format!("{} · ", k.section))
         .unwrap_or(&k.label);
     let label = ui.label(short);
     let label = if k.value != k.original {
-        label.on_hover_text(format!("{} in the file", k.original))
+        label.on_hover_text(t!(lang, "knob-in-file", value = k.original.to_string()))
     } else {
         label
     };
@@ -548,16 +596,17 @@ fn knob_ui(ui: &mut Ui, i: usize, k: &Knob) -> Option<KnobValue> {
 /// differs from the file, Reset, and Save as… (a TOML file that keeps the original's
 /// comments and layout).
 #[must_use]
-pub fn editor_ui(ui: &mut Ui, entry: &mut ScenarioEntry) -> Option<Command> {
+pub fn editor_ui(ui: &mut Ui, entry: &mut ScenarioEntry, lang: Language) -> Option<Command> {
     let edit = entry.edit.as_mut()?;
     let mut command = None;
     let mut changed = false;
     // Closed at first: the run history stays in view below; the facts above already say
     // the values.
-    egui::CollapsingHeader::new("Parameters")
+    egui::CollapsingHeader::new(t!(lang, "parameters"))
+        .id_salt("parameters")
         .default_open(false)
         .show(ui, |ui| {
-            ui.weak("Turn a knob, then Run: the run uses these values.");
+            ui.weak(t!(lang, "parameters-hint"));
             egui::Grid::new("knobs")
                 .num_columns(2)
                 .striped(true)
@@ -570,7 +619,7 @@ pub fn editor_ui(ui: &mut Ui, entry: &mut ScenarioEntry) -> Option<Command> {
                             ui.end_row();
                             section = Some(&k.section);
                         }
-                        if let Some(v) = knob_ui(ui, i, k) {
+                        if let Some(v) = knob_ui(ui, i, k, lang) {
                             edited = Some((i, v));
                         }
                         ui.end_row();
@@ -582,24 +631,22 @@ pub fn editor_ui(ui: &mut Ui, entry: &mut ScenarioEntry) -> Option<Command> {
                 });
             let changes = edit.changes();
             if changes.is_empty() {
-                ui.weak("As in the file.");
+                ui.weak(t!(lang, "as-in-file"));
             } else {
-                ui.label(format!("Changed: {}", changes.join("; ")));
+                ui.label(t!(lang, "changed", changes = changes.join("; ")));
             }
             ui.horizontal(|ui| {
                 if ui
-                    .add_enabled(!changes.is_empty(), egui::Button::new("Reset"))
-                    .on_hover_text("Back to the file's values")
+                    .add_enabled(!changes.is_empty(), egui::Button::new(t!(lang, "reset")))
+                    .on_hover_text(t!(lang, "reset-hover"))
                     .clicked()
                 {
                     edit.reset();
                     changed = true;
                 }
                 if ui
-                    .button("Save as…")
-                    .on_hover_text(
-                        "Write the edited scenario to a new TOML file (comments and layout kept)",
-                    )
+                    .button(t!(lang, "save-as"))
+                    .on_hover_text(t!(lang, "save-as-hover"))
                     .clicked()
                 {
                     command = Some(Command::SaveScenarioDialog);
@@ -619,19 +666,20 @@ pub fn console_ui(
     ui: &mut Ui,
     port: Option<u16>,
     serving: Option<std::net::SocketAddr>,
+    lang: Language,
 ) -> Option<Command> {
     let mut command = None;
     ui.horizontal(|ui| {
         let mut on = port.is_some();
         let r = ui
             .checkbox(&mut on, "tokio-console")
-            .on_hover_text("Serve each run to tokio-console (console-subscriber) on 127.0.0.1");
+            .on_hover_text(t!(lang, "console-hover"));
         let mut p = port.unwrap_or(crate::capture::console::DEFAULT_PORT);
         let field = ui.add_enabled(
             on,
             egui::DragValue::new(&mut p)
                 .range(1024..=65535)
-                .prefix("port "),
+                .prefix(t!(lang, "port-prefix")),
         );
         let field = field.labelled_by(r.id);
         if r.changed() || field.changed() {
@@ -639,11 +687,9 @@ pub fn console_ui(
         }
     });
     if let Some(addr) = serving {
-        ui.weak(format!(
-            "Serving the latest run: tokio-console http://{addr}"
-        ));
+        ui.weak(t!(lang, "console-serving", addr = addr.to_string()));
     } else if let Some(p) = port {
-        ui.weak(format!("The next run is served on 127.0.0.1:{p}"));
+        ui.weak(t!(lang, "console-next", port = p.to_string()));
     }
     command
 }
