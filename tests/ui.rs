@@ -1865,7 +1865,7 @@ fn the_asyncio_lesson_shows_when_asyncio_is_chosen() {
     h.get_by_label("On asyncio");
     h.get_by_label_contains("still stalls the loop: the threads share the GIL with it");
     click(&mut h, "中文");
-    h.get_by_label("在 asyncio 上");
+    h.get_by_label("在 asyncio 上会怎样");
 }
 
 /// A live view whose model is behind the run (the collector's CPU budget) draws up to the

@@ -251,3 +251,147 @@ run-name = Name
 run-name-hover = Rename the run on screen
 save-run = Save run…
 save-run-hover = Save the run on screen as a trace file (.ascope) to reopen later
+
+## The timeline
+
+lane-shares-worker = busy { $busy }% · parked { $parked }% · other { $other }%
+lane-shares = busy { $busy }%
+catching-up = modelling: { $behind } behind the run
+    (every event is kept; it catches up when the run ends)
+replay = Replay
+replay-hover = Play the run back slowly, growing as it did live
+follow-live = Follow live
+follow-live-hover = Keep the newest time in view while a run is live
+fit = Fit (F)
+fit-hover = Show the whole run
+zoom-hint = 100 px = { $scale } · zoom: Ctrl+wheel or W/S · pan: drag, wheel or A/D
+lane-worker-hover = A worker thread: each bar is one poll of a task. Low blue bars: parked (asleep, nothing to run). Thin line: between polls, the runtime's own work (searching, stealing, driving timers and I/O)
+lane-blocking-hover = A blocking-pool thread: each bar is one spawn_blocking closure
+lane-cpu-hover = A thread of the scenario's CPU pool: each bar is one cpu_pool_ms job
+live-poll-hover = { $task } #{ $id }: polling for { $duration } and counting
+no-polls-yet = No polls yet: press Run.
+poll-tooltip = poll on { $lane } at { $at }, lasted { $duration }
+poll-ended-pending = ended Pending: went back to wait at an .await
+poll-ended-ready = ended Ready: the task finished in this poll
+poll-click-hint = click: select · double-click: zoom to it
+group-counted-at-end = counted by state when the run ends
+state-at-code = {""} at { $code }
+state-step-line = {""}: `{ $step }` (line { $line })
+state-step = {""}: `{ $step }`
+state-took = {""} for { $duration }
+state-a-worker = a worker
+state-running = running on { $lane }{ $took }
+state-woken-by-task = woken by { $task }
+state-woken-by-itself = woken by itself
+state-woken-by-driver = woken by the timer / I/O driver
+state-woken-by-blocking = woken by the blocking pool
+state-spawned = spawned
+state-scheduled = scheduled ({ $by }), waiting for a worker{ $took }
+state-answered = {""}, answered { $outcome }
+state-ahead = {""} ({ $count } ahead)
+http-refused = 429 Too Many Requests (refused)
+http-failed = nothing: the request failed
+http-not-yet = not yet
+http-failed-mark = failed
+recording-stopped = recording stopped (memory cap)
+task-kind-async = async
+task-kind-blocking = blocking (spawn_blocking)
+task-kind-cpu-job = a CPU-pool job (cpu_pool_ms)
+
+## States and waits
+
+wait-http = in HTTP
+wait-timer = sleeping
+wait-permit = waiting for a permit
+wait-join = waiting for joined work
+wait-send = waiting to send
+wait-recv = waiting to receive
+wait-blocking = waiting for the blocking pool
+wait-yield = yielded
+wait-never = never woken
+wait-io = waiting for I/O or a timer
+wait-other = waiting
+wait-result = waiting for a result
+wait-cpu-pool = waiting for the CPU pool
+count-running = running
+count-scheduled = scheduled (waiting for a worker)
+count-part = { $count } { $what }
+counts-at = at { $at }: { $counts }
+count-none-alive = none alive
+list-separator = {", "}
+group-by-state-at-end = by state when the run ends
+
+## Details
+
+steps = Steps
+steps-marker = > marks where the task is at { $at } (the time under the pointer on the timeline)
+steps-point = Point at the timeline to see where the task is at that time
+step-line = line { $line }
+details-hint = Click a poll on a worker lane, or a task row, to see its details.
+details-not-in-run = The selected task is not in this run.
+details-summary = { $polls } polls · { $wakes } wakes · busy { $busy }
+fact-kind = kind
+fact-spawned-at = spawned at
+fact-spawn-time = spawn time
+fact-parent = parent
+fact-no-parent = none (spawned by the scenario)
+fact-polls = polls
+fact-wakes = wakes
+fact-wakes-value = { $wakes } ({ $itself } by itself)
+fact-migrations = migrations
+fact-busy = busy
+fact-longest-poll = longest poll
+fact-scheduling-delay = scheduling delay
+fact-mean-max = mean { $mean } · max { $max }
+fact-outcome-at = { $outcome } at { $at }
+fact-still-running = still running
+fact-outcome = outcome
+fact-no-message = (no message)
+outcome-ok = ok
+outcome-panicked = panicked
+outcome-cancelled = cancelled
+selected-poll = Selected poll
+selected-poll-text = on { $lane } at { $at }, lasted { $duration }, ended { $ended }
+selected-poll-pending = Pending (back to wait at an .await)
+selected-poll-ready = Ready (the task finished)
+woken-by-cpu-job = { $task }, on the CPU pool
+woken-by-other-task = { $task } (another task)
+woken-by-itself = itself, during its previous poll
+woken-by-blocking-task = { $task } on the blocking pool
+woken-by-blocking-thread = a blocking-pool thread
+woken-by-driver = the timer / I/O driver
+woken-by-spawn = its spawn
+selected-poll-wake = woken by { $who } at { $at }, waited { $delay } in the queue, polled on { $lane }
+spawned-by-heartbeat = asyncscope's heartbeat
+spawned-by-scenario-line = the scenario: its first step, line { $line }
+spawned-by-scenario = the scenario's run
+outcome-shutdown = shutdown
+
+## Comparison
+
+cmp-wall-time = wall time
+cmp-tasks = tasks
+cmp-polls = polls
+cmp-wakes = wakes
+cmp-longest-poll = longest poll
+cmp-slow-polls = slow polls (> 10 ms)
+cmp-sched-p50 = sched delay p50
+cmp-sched-p99 = sched delay p99
+cmp-worker-busy = worker busy
+cmp-heartbeat-p99 = heartbeat late p99
+cmp-http-429 = HTTP 429s
+cmp-peak-in-flight = peak in flight
+cmp-state-running = running
+cmp-state-scheduled = scheduled
+cmp-group-row = { $group }: { $what }
+mark-better = better than [1] by more than 10%
+mark-worse = worse than [1] by more than 10%
+mark-differs = differs from [1] by more than 10%
+mark-same = within 10% (or the noise margin) of [1]
+mark-baseline = the baseline
+compare-highlight = Highlighted: differs from [1] by more than 10% and more than the noise margin; green better, red worse, amber different.
+back-to-timeline = Back to the timeline
+fit-longest-hover = Show the longest run whole
+compare-zoom-hint = one time axis for all runs · 100 px = { $scale } · zoom: Ctrl+wheel or W/S · pan: drag, wheel or A/D
+figures = Figures
+compared-run = [{ $index }] { $name } · wall time { $wall }

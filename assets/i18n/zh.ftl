@@ -151,7 +151,7 @@ truncated-status = 在 { $events } 个事件处截断：达到内存上限（max
 dropped-status = 有事件被丢弃（捕获通道已满）：轨迹不完整
 select-scenario = 请选择一个场景。
 no-chinese-about = （这个文件没有中文说明：about_zh）
-on-asyncio-heading = 在 asyncio 上
+on-asyncio-heading = 在 asyncio 上会怎样
 allow-external-warning = allow_external = true：这个场景可能向 127.0.0.1 以外发送请求
 fact-runtime = 运行时
 fact-current-thread = current_thread（单线程）
@@ -229,3 +229,147 @@ run-name = 名称
 run-name-hover = 重命名屏幕上的这次运行
 save-run = 保存运行…
 save-run-hover = 把屏幕上的运行保存为轨迹文件（.ascope），以后再打开
+
+## 时间线
+
+lane-shares-worker = 忙碌 { $busy }% · 休眠 { $parked }% · 其他 { $other }%
+lane-shares = 忙碌 { $busy }%
+catching-up = 建模中：落后运行 { $behind }
+    （每个事件都会保留；运行结束时会追上）
+replay = 回放
+replay-hover = 慢速回放这次运行，像实时那样逐步展开
+follow-live = 跟随实时
+follow-live-hover = 运行进行时，让最新的时间保持在视图里
+fit = 适应（F）
+fit-hover = 显示整个运行
+zoom-hint = 100 px = { $scale } · 缩放：Ctrl+滚轮 或 W/S · 平移：拖动、滚轮 或 A/D
+lane-worker-hover = 工作线程：每一条是任务的一次轮询。低矮的蓝条：休眠（没有可运行的任务）。细线：两次轮询之间运行时自己的工作（查找、窃取、驱动定时器和 I/O）
+lane-blocking-hover = 阻塞线程池的线程：每一条是一个 spawn_blocking 闭包
+lane-cpu-hover = 场景 CPU 线程池的线程：每一条是一个 cpu_pool_ms 作业
+live-poll-hover = { $task } #{ $id }：已轮询 { $duration }，仍在继续
+no-polls-yet = 还没有轮询：请点“运行”。
+poll-tooltip = 在 { $lane } 上的轮询，开始于 { $at }，持续 { $duration }
+poll-ended-pending = 以 Pending 结束：回到某个 .await 继续等待
+poll-ended-ready = 以 Ready 结束：任务在这次轮询中完成
+poll-click-hint = 单击：选中 · 双击：放大到它
+group-counted-at-end = 运行结束时按状态统计
+state-at-code = {""} 在 { $code }
+state-step-line = ：`{ $step }`（第 { $line } 行）
+state-step = ：`{ $step }`
+state-took = ，持续 { $duration }
+state-a-worker = 某个工作线程
+state-running = 在 { $lane } 上运行{ $took }
+state-woken-by-task = 被 { $task } 唤醒
+state-woken-by-itself = 被自己唤醒
+state-woken-by-driver = 被定时器 / I/O 驱动唤醒
+state-woken-by-blocking = 被阻塞线程池唤醒
+state-spawned = 刚创建
+state-scheduled = 已调度（{ $by }），等待工作线程{ $took }
+state-answered = ，响应：{ $outcome }
+state-ahead = （前面还有 { $count } 个）
+http-refused = 429 Too Many Requests（被拒绝）
+http-failed = 没有响应：请求失败
+http-not-yet = 还没有
+http-failed-mark = 失败
+recording-stopped = 记录已停止（内存上限）
+task-kind-async = 异步（async）
+task-kind-blocking = 阻塞（spawn_blocking）
+task-kind-cpu-job = CPU 线程池作业（cpu_pool_ms）
+
+## 状态和等待
+
+wait-http = 在等 HTTP
+wait-timer = 在休眠
+wait-permit = 在等许可
+wait-join = 在等 join 的工作
+wait-send = 在等发送
+wait-recv = 在等接收
+wait-blocking = 在等阻塞线程池
+wait-yield = 已让出
+wait-never = 从未被唤醒
+wait-io = 在等 I/O 或定时器
+wait-other = 在等待
+wait-result = 在等结果
+wait-cpu-pool = 在等 CPU 线程池
+count-running = 在运行
+count-scheduled = 已调度（等待工作线程）
+count-part = { $count } 个{ $what }
+counts-at = 在 { $at }：{ $counts }
+count-none-alive = 没有存活的任务
+list-separator = {"，"}
+group-by-state-at-end = 运行结束时按状态统计
+
+## 详情
+
+steps = 步骤
+steps-marker = > 标出任务在 { $at } 时所在的位置（时间线上指针所指的时间）
+steps-point = 把指针指向时间线，查看任务在那一刻的位置
+step-line = 第 { $line } 行
+details-hint = 点击工作线程泳道上的某次轮询，或某个任务行，查看详情。
+details-not-in-run = 选中的任务不在这次运行里。
+details-summary = { $polls } 次轮询 · { $wakes } 次唤醒 · 忙碌 { $busy }
+fact-kind = 类型
+fact-spawned-at = 创建位置
+fact-spawn-time = 创建时间
+fact-parent = 父任务
+fact-no-parent = 无（由场景创建）
+fact-polls = 轮询
+fact-wakes = 唤醒
+fact-wakes-value = { $wakes }（其中自己唤醒 { $itself } 次）
+fact-migrations = 迁移
+fact-busy = 忙碌
+fact-longest-poll = 最长轮询
+fact-scheduling-delay = 调度延迟
+fact-mean-max = 平均 { $mean } · 最大 { $max }
+fact-outcome-at = { $at } 时{ $outcome }
+fact-still-running = 仍在运行
+fact-outcome = 结果
+fact-no-message = （没有消息）
+outcome-ok = 正常完成
+outcome-panicked = panic
+outcome-cancelled = 被取消
+selected-poll = 选中的轮询
+selected-poll-text = 在 { $lane } 上，开始于 { $at }，持续 { $duration }，以 { $ended } 结束
+selected-poll-pending = Pending（回到某个 .await 等待）
+selected-poll-ready = Ready（任务完成）
+woken-by-cpu-job = { $task }（在 CPU 线程池上）
+woken-by-other-task = { $task }（另一个任务）
+woken-by-itself = 它自己，在上一次轮询中
+woken-by-blocking-task = 阻塞线程池上的 { $task }
+woken-by-blocking-thread = 一个阻塞线程池线程
+woken-by-driver = 定时器 / I/O 驱动
+woken-by-spawn = 它的创建（spawn）
+selected-poll-wake = 在 { $at } 被 { $who } 唤醒，在队列里等了 { $delay }，在 { $lane } 上轮询
+spawned-by-heartbeat = asyncscope 的心跳
+spawned-by-scenario-line = 场景：它的第一步，第 { $line } 行
+spawned-by-scenario = 场景的运行
+outcome-shutdown = 关闭时被丢弃
+
+## 比较
+
+cmp-wall-time = 总耗时
+cmp-tasks = 任务数
+cmp-polls = 轮询数
+cmp-wakes = 唤醒数
+cmp-longest-poll = 最长轮询
+cmp-slow-polls = 慢轮询（> 10 ms）
+cmp-sched-p50 = 调度延迟 p50
+cmp-sched-p99 = 调度延迟 p99
+cmp-worker-busy = 工作线程忙碌
+cmp-heartbeat-p99 = 心跳延迟 p99
+cmp-http-429 = HTTP 429 次数
+cmp-peak-in-flight = 在途请求峰值
+cmp-state-running = 在运行
+cmp-state-scheduled = 已调度
+cmp-group-row = { $group }：{ $what }
+mark-better = 比 [1] 好 10% 以上
+mark-worse = 比 [1] 差 10% 以上
+mark-differs = 与 [1] 相差 10% 以上
+mark-same = 与 [1] 相差在 10%（或噪声范围）以内
+mark-baseline = 基线
+compare-highlight = 高亮：与 [1] 相差超过 10% 且超过噪声范围；绿色更好，红色更差，琥珀色表示不同。
+back-to-timeline = 返回时间线
+fit-longest-hover = 完整显示最长的一次运行
+compare-zoom-hint = 所有运行共用一条时间轴 · 100 px = { $scale } · 缩放：Ctrl+滚轮 或 W/S · 平移：拖动、滚轮 或 A/D
+figures = 数据
+compared-run = [{ $index }] { $name } · 总耗时 { $wall }

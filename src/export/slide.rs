@@ -1081,7 +1081,7 @@ fn legend_items(d: &Drawn) -> Vec<Item> {
         ));
     }
     for w in &d.waits {
-        items.push(item(wait_fill(*w), w.phrase().to_string()));
+        items.push(item(wait_fill(*w), w.phrase()));
     }
     if d.parked {
         items.push(item(PARKED.into(), "worker parked (asleep)".into()));

@@ -2,6 +2,8 @@
 //! 429s, …), one row per figure and one column per run, each later run marked against the
 //! first (the baseline) when it differs enough to matter.
 
+use crate::i18n::Language;
+use crate::t;
 use serde::Serialize;
 
 use super::stats::Summary;
@@ -114,7 +116,7 @@ pub struct Comparison {
 
 struct Figure {
     key: &'static str,
-    label: &'static str,
+    label: fn(Language) -> String,
     unit: Unit,
     better: Better,
     /// Differences smaller than this (in the figure's unit) are noise, whatever the ratio.
@@ -128,7 +130,7 @@ const RELATIVE_NOISE: f64 = 0.10;
 const FIGURES: &[Figure] = &[
     Figure {
         key: "wall_ms",
-        label: "wall time",
+        label: |l| t!(l, "cmp-wall-time"),
         unit: Unit::Ms,
         better: Better::Lower,
         noise: 1.0,
@@ -136,7 +138,7 @@ const FIGURES: &[Figure] = &[
     },
     Figure {
         key: "tasks",
-        label: "tasks",
+        label: |l| t!(l, "cmp-tasks"),
         unit: Unit::Count,
         better: Better::Neither,
         noise: 0.5,
@@ -144,7 +146,7 @@ const FIGURES: &[Figure] = &[
     },
     Figure {
         key: "polls",
-        label: "polls",
+        label: |l| t!(l, "cmp-polls"),
         unit: Unit::Count,
         better: Better::Neither,
         noise: 0.5,
@@ -152,7 +154,7 @@ const FIGURES: &[Figure] = &[
     },
     Figure {
         key: "wakes",
-        label: "wakes",
+        label: |l| t!(l, "cmp-wakes"),
         unit: Unit::Count,
         better: Better::Neither,
         noise: 0.5,
@@ -160,7 +162,7 @@ const FIGURES: &[Figure] = &[
     },
     Figure {
         key: "longest_poll_ms",
-        label: "longest poll",
+        label: |l| t!(l, "cmp-longest-poll"),
         unit: Unit::Ms,
         better: Better::Lower,
         noise: 1.0,
@@ -168,7 +170,7 @@ const FIGURES: &[Figure] = &[
     },
     Figure {
         key: "slow_polls",
-        label: "slow polls (> 10 ms)",
+        label: |l| t!(l, "cmp-slow-polls"),
         unit: Unit::Count,
         better: Better::Lower,
         noise: 0.5,
@@ -176,7 +178,7 @@ const FIGURES: &[Figure] = &[
     },
     Figure {
         key: "sched_delay_p50_ms",
-        label: "sched delay p50",
+        label: |l| t!(l, "cmp-sched-p50"),
         unit: Unit::Ms,
         better: Better::Lower,
         noise: 0.05,
@@ -184,7 +186,7 @@ const FIGURES: &[Figure] = &[
     },
     Figure {
         key: "sched_delay_p99_ms",
-        label: "sched delay p99",
+        label: |l| t!(l, "cmp-sched-p99"),
         unit: Unit::Ms,
         better: Better::Lower,
         noise: 0.2,
@@ -192,7 +194,7 @@ const FIGURES: &[Figure] = &[
     },
     Figure {
         key: "worker_busy_pct",
-        label: "worker busy",
+        label: |l| t!(l, "cmp-worker-busy"),
         unit: Unit::Percent,
         better: Better::Neither,
         noise: 5.0,
@@ -200,7 +202,7 @@ const FIGURES: &[Figure] = &[
     },
     Figure {
         key: "heartbeat_late_p99_ms",
-        label: "heartbeat late p99",
+        label: |l| t!(l, "cmp-heartbeat-p99"),
         unit: Unit::Ms,
         better: Better::Lower,
         noise: 1.0,
@@ -208,7 +210,7 @@ const FIGURES: &[Figure] = &[
     },
     Figure {
         key: "http_429",
-        label: "HTTP 429s",
+        label: |l| t!(l, "cmp-http-429"),
         unit: Unit::Count,
         better: Better::Lower,
         noise: 0.5,
@@ -216,7 +218,7 @@ const FIGURES: &[Figure] = &[
     },
     Figure {
         key: "peak_in_flight",
-        label: "peak in flight",
+        label: |l| t!(l, "cmp-peak-in-flight"),
         unit: Unit::Count,
         better: Better::Neither,
         noise: 0.5,
@@ -273,6 +275,11 @@ fn mark(better: Better, noise: f64, base: Option<f64>, v: Option<f64>) -> Mark {
 impl Comparison {
     /// Compares runs by their summaries; the first is the baseline.
     pub fn new(runs: &[(String, &Summary)]) -> Self {
+        Self::new_in(runs, Language::English)
+    }
+
+    /// The same, with the labels in `lang`.
+    pub fn new_in(runs: &[(String, &Summary)], lang: Language) -> Self {
         let rows = FIGURES
             .iter()
             .map(|f| {
@@ -280,14 +287,14 @@ impl Comparison {
                 let marks = marks_against_first(&values, f.better, f.noise);
                 Row {
                     key: f.key.to_string(),
-                    label: f.label.to_string(),
+                    label: (f.label)(lang),
                     unit: f.unit,
                     better: f.better,
                     values,
                     marks,
                 }
             })
-            .chain(Self::group_rows(runs))
+            .chain(Self::group_rows(runs, lang))
             .collect();
         Comparison {
             runs: runs.iter().map(|(n, _)| n.clone()).collect(),
@@ -298,7 +305,7 @@ impl Comparison {
     /// Each task group's share of its task-time in each state and wait (`client · waiting
     /// for a permit`), for the groups the runs have (the scenario's; library tasks, named
     /// by where they were spawned, are left out).
-    fn group_rows(runs: &[(String, &Summary)]) -> Vec<Row> {
+    fn group_rows(runs: &[(String, &Summary)], lang: Language) -> Vec<Row> {
         let mut keys: std::collections::BTreeSet<(String, &'static str, String)> =
             Default::default();
         for (_, s) in runs {
@@ -329,14 +336,16 @@ impl Comparison {
                 };
                 let values: Vec<Option<f64>> = runs.iter().map(|(_, s)| share(s)).collect();
                 let marks = marks_against_first(&values, Better::Neither, 2.0);
-                let phrase = match kind {
-                    "state" => what.clone(),
+                let phrase = match (kind, what.as_str()) {
+                    ("state", "running") => t!(lang, "cmp-state-running"),
+                    ("state", "scheduled") => t!(lang, "cmp-state-scheduled"),
+                    ("state", _) => what.clone(),
                     _ => super::steps::WaitReason::from_name(&what)
-                        .map_or_else(|| what.clone(), |r| r.phrase().to_string()),
+                        .map_or_else(|| what.clone(), |r| r.phrase_in(lang)),
                 };
                 Row {
                     key: format!("group.{group}.{what}"),
-                    label: format!("{group}: {phrase}"),
+                    label: t!(lang, "cmp-group-row", group = group.as_str(), what = phrase),
                     unit: Unit::Percent,
                     better: Better::Neither,
                     values,

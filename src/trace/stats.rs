@@ -430,7 +430,9 @@ impl GroupSummary {
             }
         }
         for (reason, &v) in &self.waits {
-            let phrase = WaitReason::from_name(reason).map_or("waiting", WaitReason::phrase);
+            let phrase = WaitReason::from_name(reason)
+                .unwrap_or(WaitReason::Other)
+                .phrase();
             // The step most of it was spent in, when the reason has a resource.
             let on = self
                 .waits_on

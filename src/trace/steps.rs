@@ -79,22 +79,28 @@ impl WaitReason {
     }
 
     /// In a sentence: "62% waiting for a permit".
-    pub fn phrase(self) -> &'static str {
+    pub fn phrase_in(self, l: crate::i18n::Language) -> String {
+        use crate::t;
         match self {
-            WaitReason::Http => "in HTTP",
-            WaitReason::Timer => "sleeping",
-            WaitReason::Permit => "waiting for a permit",
-            WaitReason::Join => "waiting for joined work",
-            WaitReason::ChannelSend => "waiting to send",
-            WaitReason::ChannelRecv => "waiting to receive",
-            WaitReason::Blocking => "waiting for the blocking pool",
-            WaitReason::Yield => "yielded",
-            WaitReason::Never => "never woken",
-            WaitReason::Io => "waiting for I/O or a timer",
-            WaitReason::Other => "waiting",
-            WaitReason::Result => "waiting for a result",
-            WaitReason::CpuPool => "waiting for the CPU pool",
+            WaitReason::Http => t!(l, "wait-http"),
+            WaitReason::Timer => t!(l, "wait-timer"),
+            WaitReason::Permit => t!(l, "wait-permit"),
+            WaitReason::Join => t!(l, "wait-join"),
+            WaitReason::ChannelSend => t!(l, "wait-send"),
+            WaitReason::ChannelRecv => t!(l, "wait-recv"),
+            WaitReason::Blocking => t!(l, "wait-blocking"),
+            WaitReason::Yield => t!(l, "wait-yield"),
+            WaitReason::Never => t!(l, "wait-never"),
+            WaitReason::Io => t!(l, "wait-io"),
+            WaitReason::Other => t!(l, "wait-other"),
+            WaitReason::Result => t!(l, "wait-result"),
+            WaitReason::CpuPool => t!(l, "wait-cpu-pool"),
         }
+    }
+
+    /// The same in English (summaries for machines, and English texts).
+    pub fn phrase(self) -> String {
+        self.phrase_in(crate::i18n::Language::English)
     }
 }
 

@@ -6,6 +6,7 @@
 use egui::{Color32, RichText, Sense, Stroke, Ui};
 
 use super::Command;
+use super::Language;
 use super::RunSlot;
 use super::theme::Theme;
 use super::timeline::plots::{self, SharedScales};
@@ -13,6 +14,7 @@ use super::timeline::{
     GUTTER_W, Viewport, axis, axis_ui, keys_pan_zoom, label_cell, paint_lane, pan_zoom, poll_at,
     poll_tooltip, row_cells,
 };
+use crate::t;
 use crate::trace::compare::{Comparison, Mark};
 use crate::trace::{Summary, Trace};
 
@@ -30,6 +32,8 @@ pub struct CompareView {
     exact: Vec<plots::ExactSeries>,
     /// Each run's resource tracks (HTTP, semaphores, channels, pools).
     resources: Vec<super::timeline::resource_tracks::ResourceTracks>,
+    /// The language of the table's labels (rebuilt when the window's changes).
+    lang: Language,
 }
 
 impl CompareView {
@@ -53,7 +57,8 @@ impl CompareView {
             })
             .collect();
         CompareView {
-            table: table_of(&entries),
+            table: table_of(&entries, Language::English),
+            lang: Language::English,
             entries,
             viewport: Viewport::default(),
             canvas_w: 1000.0,
@@ -75,7 +80,7 @@ impl CompareView {
     /// fewer than two runs are left to compare.
     pub fn remove_run(&mut self, id: u64) -> bool {
         self.entries.retain(|(i, ..)| *i != id);
-        self.table = table_of(&self.entries);
+        self.table = table_of(&self.entries, self.lang);
         self.entries.len() >= 2
     }
 
@@ -88,9 +93,9 @@ impl CompareView {
     }
 }
 
-fn table_of(entries: &[(u64, String, Summary)]) -> Comparison {
+fn table_of(entries: &[(u64, String, Summary)], lang: Language) -> Comparison {
     let refs: Vec<(String, &Summary)> = entries.iter().map(|(_, n, s)| (n.clone(), s)).collect();
-    Comparison::new(&refs)
+    Comparison::new_in(&refs, lang)
 }
 
 /// Highlight colours of the table: better than the baseline, worse, or just different.
@@ -104,7 +109,7 @@ fn mark_fill(mark: Mark, dark: bool) -> Option<Color32> {
     }
 }
 
-fn table_ui(ui: &mut Ui, table: &Comparison) {
+fn table_ui(ui: &mut Ui, table: &Comparison, l: Language) {
     let dark = ui.visuals().dark_mode;
     egui::Grid::new("comparison table")
         .striped(true)
@@ -126,11 +131,11 @@ fn table_ui(ui: &mut Ui, table: &Comparison) {
                     };
                     let mark = row.marks[i];
                     let hover = match mark {
-                        Mark::Better => "better than [1] by more than 10%",
-                        Mark::Worse => "worse than [1] by more than 10%",
-                        Mark::Differs => "differs from [1] by more than 10%",
-                        Mark::Same => "within 10% (or the noise margin) of [1]",
-                        Mark::Baseline => "the baseline",
+                        Mark::Better => t!(l, "mark-better"),
+                        Mark::Worse => t!(l, "mark-worse"),
+                        Mark::Differs => t!(l, "mark-differs"),
+                        Mark::Same => t!(l, "mark-same"),
+                        Mark::Baseline => t!(l, "mark-baseline"),
                     };
                     match mark_fill(mark, dark) {
                         Some(fill) => {
@@ -149,10 +154,7 @@ fn table_ui(ui: &mut Ui, table: &Comparison) {
                 ui.end_row();
             }
         });
-    ui.weak(
-        "Highlighted: differs from [1] by more than 10% and more than the noise margin; \
-         green better, red worse, amber different.",
-    );
+    ui.weak(t!(l, "compare-highlight"));
 }
 
 /// Draws the comparison and handles its input.
@@ -162,8 +164,13 @@ pub fn compare_ui(
     view: &mut CompareView,
     runs: &[RunSlot],
     theme: &Theme,
+    lang: Language,
 ) -> Option<Command> {
     let mut command = None;
+    if view.lang != lang {
+        view.lang = lang;
+        view.table = table_of(&view.entries, lang);
+    }
     let canvas_w = (ui.available_width() - GUTTER_W).max(50.0) as f64;
     view.canvas_w = canvas_w;
     let guards: Vec<_> = view
@@ -179,34 +186,32 @@ pub fn compare_ui(
         .max(1);
 
     ui.horizontal(|ui| {
-        if ui.button("Back to the timeline").clicked() {
+        if ui.button(t!(lang, "back-to-timeline")).clicked() {
             command = Some(Command::CloseCompare);
         }
         if ui
-            .button("Fit (F)")
-            .on_hover_text("Show the longest run whole")
+            .button(t!(lang, "fit"))
+            .on_hover_text(t!(lang, "fit-longest-hover"))
             .clicked()
         {
             view.fit_pending = true;
         }
         let per_100px = axis::format_ns(view.viewport.ns_per_px * 100.0);
-        ui.weak(format!(
-            "one time axis for all runs · 100 px = {per_100px} · zoom: Ctrl+wheel or W/S · pan: drag, wheel or A/D"
-        ));
+        ui.weak(t!(lang, "compare-zoom-hint", scale = per_100px));
     });
     let (_, fit) = keys_pan_zoom(ui, &mut view.viewport, canvas_w);
     if fit || view.fit_pending {
         view.fit_pending = false;
         view.viewport.fit(0.0, longest as f64, canvas_w, 0.02);
     }
-    egui::CollapsingHeader::new("Figures")
+    egui::CollapsingHeader::new(t!(lang, "figures"))
         .default_open(true)
         .show(ui, |ui| {
             // The runs below stay in view: the table scrolls within a third of the height.
             egui::ScrollArea::vertical()
                 .id_salt("figures")
                 .max_height(ui.available_height() * 0.33)
-                .show(ui, |ui| table_ui(ui, &view.table));
+                .show(ui, |ui| table_ui(ui, &view.table, lang));
         });
     ui.separator();
 
@@ -229,11 +234,12 @@ pub fn compare_ui(
                 ui.horizontal(|ui| {
                     ui.add_space(4.0);
                     ui.label(
-                        RichText::new(format!(
-                            "[{}] {} · wall time {}",
-                            ri + 1,
-                            run.name,
-                            axis::format_ns(trace.wall_ns as f64)
+                        RichText::new(t!(
+                            lang,
+                            "compared-run",
+                            index = ri + 1,
+                            name = run.name.as_str(),
+                            wall = axis::format_ns(trace.wall_ns as f64)
                         ))
                         .strong()
                         .size(14.0),
@@ -267,9 +273,8 @@ pub fn compare_ui(
                         .hover_pos()
                         .and_then(|pos| poll_at(trace, li, &vp, (pos.x - canvas.left()) as f64));
                     let response = match hit {
-                        Some(p) => {
-                            response.on_hover_ui_at_pointer(|ui| poll_tooltip(ui, trace, li, p))
-                        }
+                        Some(p) => response
+                            .on_hover_ui_at_pointer(|ui| poll_tooltip(ui, trace, li, p, lang)),
                         None => response,
                     };
                     canvases.push(response);

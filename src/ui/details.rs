@@ -4,6 +4,8 @@ use egui::Ui;
 
 use super::timeline::axis::format_ns;
 use super::timeline::{Selection, task_kind};
+use crate::i18n::Language;
+use crate::t;
 use crate::trace::{Outcome, PollOutcome, TaskState, Trace, WakeSource};
 
 /// Facts about one task, computed from the trace (kept apart from drawing for tests).
@@ -109,15 +111,12 @@ pub fn step_rows(trace: &Trace, task: u32, at_ns: Option<u64>) -> Vec<StepRow> {
 }
 
 /// The step list: a row per step, indented as in the file, the current one marked.
-fn steps_ui(ui: &mut Ui, rows: &[StepRow], at_ns: Option<u64>) {
+fn steps_ui(ui: &mut Ui, rows: &[StepRow], at_ns: Option<u64>, l: Language) {
     ui.separator();
-    ui.strong("Steps");
+    ui.strong(t!(l, "steps"));
     ui.weak(match at_ns {
-        Some(t) => format!(
-            "> marks where the task is at {} (the time under the pointer on the timeline)",
-            format_ns(t as f64)
-        ),
-        None => "Point at the timeline to see where the task is at that time".to_string(),
+        Some(at) => t!(l, "steps-marker", at = format_ns(at as f64)),
+        None => t!(l, "steps-point"),
     });
     egui::Grid::new("task steps")
         .num_columns(3)
@@ -140,7 +139,7 @@ fn steps_ui(ui: &mut Ui, rows: &[StepRow], at_ns: Option<u64>) {
                 };
                 ui.label(label);
                 ui.weak(if r.line > 0 {
-                    format!("line {}", r.line)
+                    t!(l, "step-line", line = r.line)
                 } else {
                     String::new()
                 });
@@ -163,43 +162,49 @@ pub fn details_ui(
     trace: &Trace,
     selection: Option<Selection>,
     at_ns: Option<u64>,
+    l: Language,
 ) -> Option<Selection> {
     let Some(sel) = selection else {
-        ui.weak("Click a poll on a worker lane, or a task row, to see its details.");
+        ui.weak(t!(l, "details-hint"));
         return None;
     };
     let Some(ti) = trace.task_index(sel.task()) else {
-        ui.weak("The selected task is not in this run.");
+        ui.weak(t!(l, "details-not-in-run"));
         return None;
     };
     let t = &trace.tasks[ti as usize];
     let mut jump = None;
     ui.heading(trace.title(t));
     let facts = task_facts(trace, ti);
-    ui.label(format!(
-        "{} polls · {} wakes · busy {}",
-        facts.polls,
-        facts.wakes,
-        format_ns(facts.busy_ns as f64)
+    ui.label(t!(
+        l,
+        "details-summary",
+        polls = facts.polls,
+        wakes = facts.wakes,
+        busy = format_ns(facts.busy_ns as f64)
     ));
     egui::Grid::new("task facts")
         .num_columns(2)
         .striped(true)
         .show(ui, |ui| {
-            let row = |ui: &mut Ui, k: &str, v: String| {
+            let row = |ui: &mut Ui, k: String, v: String| {
                 ui.label(k);
                 ui.label(v);
                 ui.end_row();
             };
-            row(ui, "id", t.id.to_string());
-            row(ui, "kind", task_kind(t.kind).to_string());
+            row(ui, "id".into(), t.id.to_string());
+            row(ui, t!(l, "fact-kind"), task_kind(t.kind, l));
             if let Some(loc) = trace.location(t) {
-                row(ui, "spawned at", spawned_at(trace, t, &loc.to_string()));
+                row(
+                    ui,
+                    t!(l, "fact-spawned-at"),
+                    spawned_at(trace, t, &loc.to_string(), l),
+                );
             }
             if let Some(s) = t.spawn_ns() {
-                row(ui, "spawn time", format_ns(s as f64));
+                row(ui, t!(l, "fact-spawn-time"), format_ns(s as f64));
             }
-            ui.label("parent");
+            ui.label(t!(l, "fact-parent"));
             match t.parent().and_then(|p| trace.task_by_id(p)) {
                 Some(p) => {
                     if ui.link(trace.title(p)).clicked() {
@@ -207,45 +212,62 @@ pub fn details_ui(
                     }
                 }
                 None => {
-                    ui.label("none (spawned by the scenario)");
+                    ui.label(t!(l, "fact-no-parent"));
                 }
             }
             ui.end_row();
-            row(ui, "polls", facts.polls.to_string());
+            row(ui, t!(l, "fact-polls"), facts.polls.to_string());
             row(
                 ui,
-                "wakes",
-                format!("{} ({} by itself)", facts.wakes, facts.self_wakes),
+                t!(l, "fact-wakes"),
+                t!(
+                    l,
+                    "fact-wakes-value",
+                    wakes = facts.wakes,
+                    itself = facts.self_wakes
+                ),
             );
-            row(ui, "migrations", facts.migrations.to_string());
-            row(ui, "busy", format_ns(facts.busy_ns as f64));
-            row(ui, "longest poll", format_ns(facts.longest_poll_ns as f64));
+            row(ui, t!(l, "fact-migrations"), facts.migrations.to_string());
+            row(ui, t!(l, "fact-busy"), format_ns(facts.busy_ns as f64));
             row(
                 ui,
-                "scheduling delay",
-                format!(
-                    "mean {} · max {}",
-                    format_ns(facts.mean_sched_delay_ns as f64),
-                    format_ns(facts.max_sched_delay_ns as f64)
+                t!(l, "fact-longest-poll"),
+                format_ns(facts.longest_poll_ns as f64),
+            );
+            row(
+                ui,
+                t!(l, "fact-scheduling-delay"),
+                t!(
+                    l,
+                    "fact-mean-max",
+                    mean = format_ns(facts.mean_sched_delay_ns as f64),
+                    max = format_ns(facts.max_sched_delay_ns as f64)
                 ),
             );
             let outcome = match (t.outcome, t.end_ns()) {
-                (Some(o), Some(end)) => format!("{} at {}", o.as_str(), format_ns(end as f64)),
-                _ => "still running".to_string(),
+                (Some(o), Some(end)) => t!(
+                    l,
+                    "fact-outcome-at",
+                    outcome = outcome_word(o, l),
+                    at = format_ns(end as f64)
+                ),
+                _ => t!(l, "fact-still-running"),
             };
-            row(ui, "outcome", outcome);
+            row(ui, t!(l, "fact-outcome"), outcome);
             if t.outcome == Some(Outcome::Panicked) {
                 row(
                     ui,
-                    "panic",
-                    trace.panic_message(t).unwrap_or("(no message)").to_string(),
+                    "panic".into(),
+                    trace
+                        .panic_message(t)
+                        .map_or_else(|| t!(l, "fact-no-message"), str::to_string),
                 );
             }
         });
 
     let rows = step_rows(trace, ti, at_ns);
     if !rows.is_empty() {
-        steps_ui(ui, &rows, at_ns);
+        steps_ui(ui, &rows, at_ns, l);
     }
 
     if let Selection::Poll { start_ns, .. } = sel
@@ -256,15 +278,16 @@ pub fn details_ui(
     {
         let p = trace.poll(*r);
         ui.separator();
-        ui.strong("Selected poll");
-        ui.label(format!(
-            "on {} at {}, lasted {}, ended {}",
-            trace.lanes[r.lane as usize].name,
-            format_ns(p.start_ns as f64),
-            format_ns(p.duration_ns() as f64),
-            match p.outcome() {
-                PollOutcome::Pending => "Pending (back to wait at an .await)",
-                PollOutcome::Ready => "Ready (the task finished)",
+        ui.strong(t!(l, "selected-poll"));
+        ui.label(t!(
+            l,
+            "selected-poll-text",
+            lane = trace.lanes[r.lane as usize].name.as_str(),
+            at = format_ns(p.start_ns as f64),
+            duration = format_ns(p.duration_ns() as f64),
+            ended = match p.outcome() {
+                PollOutcome::Pending => t!(l, "selected-poll-pending"),
+                PollOutcome::Ready => t!(l, "selected-poll-ready"),
             }
         ));
         let wake = trace
@@ -281,37 +304,49 @@ pub fn details_ui(
             Some((_, WakeSource::Task(b))) => {
                 let b = &trace.tasks[b as usize];
                 if b.kind == crate::trace::TaskKind::CpuJob {
-                    format!("{}, on the CPU pool", trace.title(b))
+                    t!(l, "woken-by-cpu-job", task = trace.title(b))
                 } else {
-                    format!("{} (another task)", trace.title(b))
+                    t!(l, "woken-by-other-task", task = trace.title(b))
                 }
             }
-            Some((_, WakeSource::SelfWake)) => "itself, during its previous poll".to_string(),
+            Some((_, WakeSource::SelfWake)) => t!(l, "woken-by-itself"),
             Some((w, WakeSource::Blocking)) => match w.by() {
                 Some(b) => {
                     let b = &trace.tasks[b as usize];
-                    format!("{} on the blocking pool", trace.title(b))
+                    t!(l, "woken-by-blocking-task", task = trace.title(b))
                 }
-                None => "a blocking-pool thread".to_string(),
+                None => t!(l, "woken-by-blocking-thread"),
             },
-            Some((_, WakeSource::Driver)) => "the timer / I/O driver".to_string(),
-            None => "its spawn".to_string(),
+            Some((_, WakeSource::Driver)) => t!(l, "woken-by-driver"),
+            None => t!(l, "woken-by-spawn"),
         };
         let at = wake.map_or(t.spawn_ns().unwrap_or(0), |w| w.ts_ns());
-        ui.label(format!(
-            "woken by {who} at {}, waited {} in the queue, polled on {}",
-            format_ns(at as f64),
-            format_ns(delay as f64),
-            trace.lanes[r.lane as usize].name
+        ui.label(t!(
+            l,
+            "selected-poll-wake",
+            who = who,
+            at = format_ns(at as f64),
+            delay = format_ns(delay as f64),
+            lane = trace.lanes[r.lane as usize].name.as_str()
         ));
     }
     jump
 }
 
+/// A task's outcome in words.
+fn outcome_word(o: Outcome, l: Language) -> String {
+    match o {
+        Outcome::Ok => t!(l, "outcome-ok"),
+        Outcome::Panicked => t!(l, "outcome-panicked"),
+        Outcome::Cancelled => t!(l, "outcome-cancelled"),
+        Outcome::Shutdown => t!(l, "outcome-shutdown"),
+    }
+}
+
 /// Where a task was spawned, in the learner's terms: for the tasks of the scenario (which
 /// our interpreter spawns from its own source, a path under `src/`) the line of the
 /// scenario file its first step is written on; for a library's task, its spawn location.
-fn spawned_at(trace: &Trace, t: &crate::trace::Task, location: &str) -> String {
+fn spawned_at(trace: &Trace, t: &crate::trace::Task, location: &str, l: Language) -> String {
     if !location.starts_with("src/") {
         return location.to_string();
     }
@@ -320,8 +355,8 @@ fn spawned_at(trace: &Trace, t: &crate::trace::Task, location: &str) -> String {
         .and_then(|ti| trace.task_step_marks(ti).first())
         .and_then(|m| trace.steps.get(m.step as usize));
     match first_step {
-        Some(st) if st.kind == "heartbeat" => "asyncscope's heartbeat".to_string(),
-        Some(st) if st.line > 0 => format!("the scenario: its first step, line {}", st.line),
-        _ => "the scenario's run".to_string(),
+        Some(st) if st.kind == "heartbeat" => t!(l, "spawned-by-heartbeat"),
+        Some(st) if st.line > 0 => t!(l, "spawned-by-scenario-line", line = st.line),
+        _ => t!(l, "spawned-by-scenario"),
     }
 }

@@ -1559,7 +1559,7 @@ impl App {
                                 let live = self.is_running();
                                 let at = self.timeline.cursor_ns.or(live.then(|| t.end_ns()));
                                 if let Some(sel) =
-                                    details::details_ui(ui, t, self.timeline.selection, at)
+                                    details::details_ui(ui, t, self.timeline.selection, at, lang)
                                 {
                                     self.timeline.selection = Some(sel);
                                 }
@@ -1605,6 +1605,7 @@ impl App {
                 .exact_size(output::panel_height(ui, t))
                 .show(ui, |ui| output::output_ui(ui, t, &mut self.timeline, until));
         }
+        self.timeline.lang = lang;
         self.timeline.show_plots = !self.state.presenting || self.state.present_plots;
         self.timeline.compact = self.state.presenting;
         let can_run = self.can_run();
@@ -1614,7 +1615,7 @@ impl App {
             // The compared runs are locked inside; release the one on screen first.
             drop(guard);
             egui::CentralPanel::default().show(ui, |ui| {
-                commands.extend(compare::compare_ui(ui, view, &self.runs, &theme));
+                commands.extend(compare::compare_ui(ui, view, &self.runs, &theme, lang));
             });
         } else {
             let replay = &mut self.replay;

@@ -8,6 +8,8 @@ use std::collections::HashMap;
 use egui::{Color32, Painter, Rect, pos2};
 
 use super::Viewport;
+use crate::i18n::Language;
+use crate::t;
 use crate::trace::{Counter, Trace, WaitReason};
 use crate::ui::theme::Theme;
 use crate::view::series::{Bins, mean_levels};
@@ -66,7 +68,7 @@ impl GroupAreas {
         vp: &Viewport,
         canvas: Rect,
         part: u8,
-        (until, theme): (u64, &Theme),
+        (until, theme, lang): (u64, &Theme, Language),
     ) {
         self.refresh(trace, live);
         if live && tasks > super::LIVE_TASK_LIMIT {
@@ -74,7 +76,7 @@ impl GroupAreas {
                 painter.text(
                     canvas.left_center(),
                     egui::Align2::LEFT_CENTER,
-                    "by state when the run ends",
+                    t!(lang, "group-by-state-at-end"),
                     egui::FontId::proportional(11.0),
                     theme.weak_text,
                 );
@@ -159,25 +161,28 @@ impl GroupAreas {
 }
 
 /// "at 512 ms: 10 waiting for a permit, 5 sleeping".
-pub fn counts_text(counts: &[(&'static str, u64)], at_ns: u64) -> String {
+pub fn counts_text(counts: &[(&'static str, u64)], at_ns: u64, l: Language) -> String {
     let parts: Vec<String> = counts
         .iter()
         .map(|(f, n)| {
             let what = match *f {
-                "running" => "running",
-                "scheduled" => "scheduled (waiting for a worker)",
-                w => WaitReason::from_name(w).map_or("waiting", WaitReason::phrase),
+                "running" => t!(l, "count-running"),
+                "scheduled" => t!(l, "count-scheduled"),
+                w => WaitReason::from_name(w)
+                    .unwrap_or(WaitReason::Other)
+                    .phrase_in(l),
             };
-            format!("{n} {what}")
+            t!(l, "count-part", count = *n, what = what)
         })
         .collect();
-    format!(
-        "at {}: {}",
-        super::axis::format_ns(at_ns as f64),
-        if parts.is_empty() {
-            "none alive".to_string()
+    t!(
+        l,
+        "counts-at",
+        at = super::axis::format_ns(at_ns as f64),
+        counts = if parts.is_empty() {
+            t!(l, "count-none-alive")
         } else {
-            parts.join(", ")
+            parts.join(&t!(l, "list-separator"))
         }
     )
 }

@@ -14,6 +14,8 @@ use egui::{
     Align2, CornerRadius, FontId, Key, Rect, Response, Sense, Stroke, StrokeKind, Ui, pos2, vec2,
 };
 
+use crate::i18n::Language;
+use crate::t;
 use crate::trace::{
     LaneKind, Outcome, PollOutcome, PollSpan, TaskId, TaskKind, TaskState, Trace, WaitReason,
     WakeSource,
@@ -123,6 +125,8 @@ impl StateCache {
 /// The timeline's state between frames.
 pub struct TimelineState {
     pub viewport: Viewport,
+    /// The language of the timeline's words (the app sets it every frame).
+    pub lang: Language,
     /// Keep the newest time in view while a run is live.
     pub follow_live: bool,
     pub selection: Option<Selection>,
@@ -238,7 +242,7 @@ impl LaneTotals {
 impl LaneShares {
     /// "busy 40% · parked 55% · other 5%" (a worker), or "busy 12%": rounded so that the
     /// three add up to 100.
-    fn text(&self, kind: LaneKind) -> String {
+    fn text(&self, kind: LaneKind, l: Language) -> String {
         let total = self.total_ns.max(1) as f64;
         let pct = |ns: u64| (ns as f64 * 100.0 / total).round().min(100.0) as u32;
         let (busy, parked) = (pct(self.busy_ns), pct(self.parked_ns));
@@ -246,9 +250,15 @@ impl LaneShares {
             LaneKind::Worker => {
                 let parked = parked.min(100 - busy);
                 let other = 100 - busy - parked;
-                format!("busy {busy}% · parked {parked}% · other {other}%")
+                t!(
+                    l,
+                    "lane-shares-worker",
+                    busy = busy,
+                    parked = parked,
+                    other = other
+                )
             }
-            LaneKind::Blocking | LaneKind::Cpu => format!("busy {busy}%"),
+            LaneKind::Blocking | LaneKind::Cpu => t!(l, "lane-shares", busy = busy),
         }
     }
 }
@@ -285,6 +295,7 @@ impl Default for TimelineState {
                 start_ns: 0.0,
                 ns_per_px: 1e9 / 1000.0,
             },
+            lang: Language::English,
             follow_live: true,
             selection: None,
             hovered_task: None,
@@ -466,7 +477,14 @@ pub fn timeline_ui(
     wake_arrows(ui, state, trace, &lane_rects, theme, until);
     recording_stopped_mark(ui, state, trace, &lane_rects, theme);
     if let Some(wall) = run.catching_up_to {
-        catching_up_band(ui, &state.viewport, axis_rect, (run.now_ns, wall), theme);
+        catching_up_band(
+            ui,
+            &state.viewport,
+            axis_rect,
+            (run.now_ns, wall),
+            theme,
+            state.lang,
+        );
     }
     pointer(ui, state, &canvases, axis_rect);
     if let Some(t) = state.marked_ns {
@@ -492,6 +510,7 @@ fn catching_up_band(
     axis_rect: Rect,
     (modelled, wall): (u64, u64),
     theme: &Theme,
+    lang: Language,
 ) {
     if wall <= modelled {
         return;
@@ -510,9 +529,10 @@ fn catching_up_band(
         band.y_range(),
         Stroke::new(1.5, theme.text.gamma_multiply(0.6)),
     );
-    let text = format!(
-        "modelling: {} behind the run\n(every event is kept; it catches up when the run ends)",
-        axis::format_ns((wall - modelled) as f64)
+    let text = t!(
+        lang,
+        "catching-up",
+        behind = axis::format_ns((wall - modelled) as f64)
     );
     let at = Rect::from_min_max(band.left_top() + vec2(8.0, 8.0), band.right_bottom());
     ui.put(
@@ -529,13 +549,13 @@ fn toolbar_ui(ui: &mut Ui, state: &mut TimelineState, run: &RunView<'_>) -> bool
     ui.horizontal(|ui| {
         if run.offer_replay {
             replay = ui
-                .button("Replay")
-                .on_hover_text("Play the run back slowly, growing as it did live")
+                .button(t!(state.lang, "replay"))
+                .on_hover_text(t!(state.lang, "replay-hover"))
                 .clicked();
         }
         if ui
-            .checkbox(&mut state.follow_live, "Follow live")
-            .on_hover_text("Keep the newest time in view while a run is live")
+            .checkbox(&mut state.follow_live, t!(state.lang, "follow-live"))
+            .on_hover_text(t!(state.lang, "follow-live-hover"))
             .changed()
             && state.follow_live
             && !run.live
@@ -543,8 +563,8 @@ fn toolbar_ui(ui: &mut Ui, state: &mut TimelineState, run: &RunView<'_>) -> bool
             state.request_fit();
         }
         if ui
-            .button("Fit (F)")
-            .on_hover_text("Show the whole run")
+            .button(t!(state.lang, "fit"))
+            .on_hover_text(t!(state.lang, "fit-hover"))
             .clicked()
         {
             state.follow_live = false;
@@ -554,9 +574,7 @@ fn toolbar_ui(ui: &mut Ui, state: &mut TimelineState, run: &RunView<'_>) -> bool
         if state.compact {
             ui.weak(format!("100 px = {per_100px}"));
         } else {
-            ui.weak(format!(
-                "100 px = {per_100px} · zoom: Ctrl+wheel or W/S · pan: drag, wheel or A/D"
-            ));
+            ui.weak(t!(state.lang, "zoom-hint", scale = per_100px));
         }
     });
     replay
@@ -681,13 +699,9 @@ fn lanes_ui(
         let shares = state.lane_totals.1[li].shares(lane, at_ns, (live_poll, live_park));
         let (name_rect, detail_rect) = label.split_top_bottom_at_fraction(0.55);
         label_cell(ui, name_rect, &lane.name, true).on_hover_text(match lane.kind {
-            LaneKind::Worker => {
-                "A worker thread: each bar is one poll of a task. Low blue bars: parked (asleep, \
-                 nothing to run). Thin line: between polls, the runtime's own work (searching, \
-                 stealing, driving timers and I/O)"
-            }
-            LaneKind::Blocking => "A blocking-pool thread: each bar is one spawn_blocking closure",
-            LaneKind::Cpu => "A thread of the scenario's CPU pool: each bar is one cpu_pool_ms job",
+            LaneKind::Worker => t!(state.lang, "lane-worker-hover"),
+            LaneKind::Blocking => t!(state.lang, "lane-blocking-hover"),
+            LaneKind::Cpu => t!(state.lang, "lane-cpu-hover"),
         });
         if lane.kind == LaneKind::Worker {
             // The worker's colour, as the strips under the task rows use it.
@@ -698,7 +712,7 @@ fn lanes_ui(
             ui.painter()
                 .rect_filled(swatch, 0.0, theme.worker_color(li));
         }
-        let detail = shares.text(lane.kind);
+        let detail = shares.text(lane.kind, state.lang);
         ui.put(
             detail_rect.shrink2(vec2(4.0, 0.0)),
             egui::Label::new(egui::RichText::new(detail).small().weak())
@@ -733,7 +747,8 @@ fn lanes_ui(
             let task = &trace.tasks[p.task as usize];
             if response.hovered() {
                 state.hovered_task = Some(task.id);
-                response = response.on_hover_ui_at_pointer(|ui| poll_tooltip(ui, trace, li, p));
+                response = response
+                    .on_hover_ui_at_pointer(|ui| poll_tooltip(ui, trace, li, p, state.lang));
             }
             if response.clicked() {
                 state.selection = Some(Selection::Poll {
@@ -767,11 +782,12 @@ fn lanes_ui(
             );
             if response.hover_pos().is_some_and(|p| r.contains(p)) {
                 state.hovered_task = Some(t.id);
-                response = response.on_hover_text_at_pointer(format!(
-                    "{} #{}: polling for {} and counting",
-                    trace.label(t),
-                    t.id,
-                    axis::format_ns(now_ns.saturating_sub(lp.start_ns) as f64)
+                response = response.on_hover_text_at_pointer(t!(
+                    state.lang,
+                    "live-poll-hover",
+                    task = trace.label(t),
+                    id = t.id,
+                    duration = axis::format_ns(now_ns.saturating_sub(lp.start_ns) as f64)
                 ));
             }
         }
@@ -779,7 +795,7 @@ fn lanes_ui(
         canvases.push(response);
     }
     if trace.lanes.is_empty() {
-        ui.weak("No polls yet: press Run.");
+        ui.weak(t!(state.lang, "no-polls-yet"));
     }
     rects
 }
@@ -865,20 +881,21 @@ pub(crate) fn paint_lane(
     }
 }
 
-pub(crate) fn poll_tooltip(ui: &mut Ui, trace: &Trace, lane: usize, p: &PollSpan) {
+pub(crate) fn poll_tooltip(ui: &mut Ui, trace: &Trace, lane: usize, p: &PollSpan, l: Language) {
     let t = &trace.tasks[p.task as usize];
     ui.strong(trace.title(t));
-    ui.label(format!(
-        "poll on {} at {}, lasted {}",
-        trace.lanes[lane].name,
-        axis::format_ns(p.start_ns as f64),
-        axis::format_ns(p.duration_ns() as f64)
+    ui.label(t!(
+        l,
+        "poll-tooltip",
+        lane = trace.lanes[lane].name.as_str(),
+        at = axis::format_ns(p.start_ns as f64),
+        duration = axis::format_ns(p.duration_ns() as f64)
     ));
     ui.label(match p.outcome() {
-        PollOutcome::Pending => "ended Pending: went back to wait at an .await",
-        PollOutcome::Ready => "ended Ready: the task finished in this poll",
+        PollOutcome::Pending => t!(l, "poll-ended-pending"),
+        PollOutcome::Ready => t!(l, "poll-ended-ready"),
     });
-    ui.weak("click: select · double-click: zoom to it");
+    ui.weak(t!(l, "poll-click-hint"));
 }
 
 /// A worker's two states besides polling: asleep (a low bar) and in between (a thin line:
@@ -1126,7 +1143,9 @@ fn tasks_ui(
                                 .max(0.0) as u64
                         });
                         let states = state.states.borrow_mut().get(trace, ti);
-                        let response = match at.and_then(|at| state_text(trace, &states, ti, at)) {
+                        let response = match at
+                            .and_then(|at| state_text(trace, &states, ti, at, state.lang))
+                        {
                             Some(text) => response.on_hover_text_at_pointer(text),
                             None => response,
                         };
@@ -1160,7 +1179,7 @@ fn group_area_row(
         &vp,
         canvas,
         part,
-        (until, theme),
+        (until, theme, state.lang),
     );
     let response = ui.interact(
         canvas,
@@ -1171,9 +1190,9 @@ fn group_area_row(
         Some(p) => {
             let at = vp.time_from_x((p.x - canvas.left()) as f64).max(0.0) as u64;
             let text = if live && tasks > LIVE_TASK_LIMIT {
-                "counted by state when the run ends".to_string()
+                t!(state.lang, "group-counted-at-end")
             } else {
-                group_area::counts_text(&state.group_areas.counts_at(&g.name, at), at)
+                group_area::counts_text(&state.group_areas.counts_at(&g.name, at), at, state.lang)
             };
             response.on_hover_text_at_pointer(format!("{}: {text}", g.name))
         }
@@ -1188,6 +1207,7 @@ pub fn state_text(
     states: &[crate::trace::StateSpan],
     ti: u32,
     at_ns: u64,
+    l: Language,
 ) -> Option<String> {
     let s = states
         .iter()
@@ -1196,38 +1216,51 @@ pub fn state_text(
     let step_text = step.map_or_else(String::new, |st| {
         if matches!(st.kind.as_str(), "await" | "code") {
             // A traced script's line: "at fetch.py:14 (`await session.get(…)`)".
-            format!(" at {}", st.label)
+            t!(l, "state-at-code", code = st.label.as_str())
         } else if st.line > 0 {
-            format!(": `{}` (line {})", st.label, st.line)
+            t!(
+                l,
+                "state-step-line",
+                step = st.label.as_str(),
+                line = st.line
+            )
         } else {
-            format!(": `{}`", st.label)
+            t!(l, "state-step", step = st.label.as_str())
         }
     });
-    let took = format!(" for {}", axis::format_ns((s.end_ns - s.start_ns) as f64));
+    let took = t!(
+        l,
+        "state-took",
+        duration = axis::format_ns((s.end_ns - s.start_ns) as f64)
+    );
     Some(match s.state {
         TaskState::Running => {
             let lane = trace
                 .task_polls(ti)
                 .iter()
                 .find(|r| trace.poll(**r).start_ns == s.start_ns)
-                .map(|r| trace.lanes[r.lane as usize].name.as_str())
-                .unwrap_or("a worker");
-            format!("running on {lane}{took}")
+                .map_or_else(
+                    || t!(l, "state-a-worker"),
+                    |r| trace.lanes[r.lane as usize].name.clone(),
+                );
+            t!(l, "state-running", lane = lane, took = took)
         }
         TaskState::Scheduled => {
             let by = match s.woken_by {
-                Some(WakeSource::Task(b)) => {
-                    format!("woken by {}", trace.label(&trace.tasks[b as usize]))
-                }
-                Some(WakeSource::SelfWake) => "woken by itself".to_string(),
-                Some(WakeSource::Driver) => "woken by the timer / I/O driver".to_string(),
-                Some(WakeSource::Blocking) => "woken by the blocking pool".to_string(),
-                None => "spawned".to_string(),
+                Some(WakeSource::Task(b)) => t!(
+                    l,
+                    "state-woken-by-task",
+                    task = trace.label(&trace.tasks[b as usize])
+                ),
+                Some(WakeSource::SelfWake) => t!(l, "state-woken-by-itself"),
+                Some(WakeSource::Driver) => t!(l, "state-woken-by-driver"),
+                Some(WakeSource::Blocking) => t!(l, "state-woken-by-blocking"),
+                None => t!(l, "state-spawned"),
             };
-            format!("scheduled ({by}), waiting for a worker{took}")
+            t!(l, "state-scheduled", by = by, took = took)
         }
         TaskState::Waiting => {
-            let phrase = s.wait.map_or("waiting", WaitReason::phrase);
+            let phrase = s.wait.unwrap_or(WaitReason::Other).phrase_in(l);
             // An HTTP wait says how its request ended.
             let answer = (s.wait == Some(WaitReason::Http))
                 .then(|| {
@@ -1240,14 +1273,15 @@ pub fn state_text(
                 })
                 .flatten()
                 .map_or_else(String::new, |h| {
-                    format!(", answered {}", http_outcome(h.status))
+                    t!(l, "state-answered", outcome = http_outcome(h.status, l))
                 });
             // A permit's queue is first come, first served: say how many are ahead.
             let ahead = match (s.wait, s.step) {
                 (Some(WaitReason::Permit), Some(step)) => {
-                    format!(
-                        " ({} ahead)",
-                        trace.permit_waiters_ahead(ti, step, s.start_ns, at_ns)
+                    t!(
+                        l,
+                        "state-ahead",
+                        count = trace.permit_waiters_ahead(ti, step, s.start_ns, at_ns)
                     )
                 }
                 _ => String::new(),
@@ -1258,12 +1292,12 @@ pub fn state_text(
 }
 
 /// "200", "429 Too Many Requests (refused)", "nothing: the request failed", "not yet".
-fn http_outcome(status: Option<u16>) -> String {
+fn http_outcome(status: Option<u16>, l: Language) -> String {
     match status {
-        Some(429) => "429 Too Many Requests (refused)".to_string(),
-        Some(0) => "nothing: the request failed".to_string(),
+        Some(429) => t!(l, "http-refused"),
+        Some(0) => t!(l, "http-failed"),
         Some(s) => s.to_string(),
-        None => "not yet".to_string(),
+        None => t!(l, "http-not-yet"),
     }
 }
 
@@ -1275,6 +1309,7 @@ fn paint_refused_requests(
     canvas: Rect,
     (trace, ti, until): (&Trace, u32, u64),
     theme: &Theme,
+    lang: Language,
 ) {
     let id = trace.tasks[ti as usize].id;
     let bar = Rect::from_min_max(
@@ -1292,7 +1327,11 @@ fn paint_refused_requests(
                 painter.text(
                     pos2(r.left() + 2.0, canvas.top()),
                     Align2::LEFT_TOP,
-                    if status == 429 { "429" } else { "failed" },
+                    if status == 429 {
+                        "429".to_string()
+                    } else {
+                        t!(lang, "http-failed-mark")
+                    },
                     FontId::proportional(10.0),
                     theme.panicked,
                 );
@@ -1432,7 +1471,7 @@ fn paint_task_row(
         }
     }
     paint_task_workers(&painter, &vp, canvas, (trace, ti, until), (t0, t1), theme);
-    paint_refused_requests(&painter, &vp, canvas, (trace, ti, until), theme);
+    paint_refused_requests(&painter, &vp, canvas, (trace, ti, until), theme, state.lang);
     // The task's print lines in view (the lines are in time order: a range, not a scan).
     let id = trace.tasks[ti as usize].id;
     let prints = &trace.prints;
@@ -1516,7 +1555,7 @@ fn recording_stopped_mark(
     painter.text(
         pos2(x + 4.0, area.top() + 2.0),
         Align2::LEFT_TOP,
-        "recording stopped (memory cap)",
+        t!(state.lang, "recording-stopped"),
         FontId::proportional(11.0),
         theme.panicked,
     );
@@ -1621,11 +1660,11 @@ pub fn poll_at<'t>(trace: &'t Trace, lane: usize, vp: &Viewport, x: f64) -> Opti
 }
 
 /// Summary line for a task's kind and outcome.
-pub fn task_kind(kind: TaskKind) -> &'static str {
+pub fn task_kind(kind: TaskKind, l: Language) -> String {
     match kind {
-        TaskKind::Async => "async",
-        TaskKind::Blocking => "blocking (spawn_blocking)",
-        TaskKind::CpuJob => "a CPU-pool job (cpu_pool_ms)",
+        TaskKind::Async => t!(l, "task-kind-async"),
+        TaskKind::Blocking => t!(l, "task-kind-blocking"),
+        TaskKind::CpuJob => t!(l, "task-kind-cpu-job"),
     }
 }
 
@@ -1656,14 +1695,17 @@ mod tests {
         // A replay at 450: half of the second poll, no sleep yet.
         let s = totals.shares(&a, 450, (None, None));
         assert_eq!((s.busy_ns, s.parked_ns), (450, 0));
-        assert_eq!(s.text(LaneKind::Worker), "busy 100% · parked 0% · other 0%");
+        assert_eq!(
+            s.text(LaneKind::Worker, Language::English),
+            "busy 100% · parked 0% · other 0%"
+        );
         // Forward, then back (a replay restarted): the sums follow.
         assert_eq!(totals.shares(&a, 800, (None, None)).parked_ns, 200);
         let back = totals.shares(&a, 100, (None, None));
         assert_eq!((back.busy_ns, back.parked_ns), (100, 0));
         let end = totals.shares(&a, 1000, (None, None));
         assert_eq!(
-            end.text(LaneKind::Worker),
+            end.text(LaneKind::Worker, Language::English),
             "busy 60% · parked 40% · other 0%"
         );
         // The lanes are reordered when a run finishes: another lane at this index starts
@@ -1672,7 +1714,7 @@ mod tests {
         let s = totals.shares(&b, 1000, (None, None));
         assert_eq!((s.busy_ns, s.parked_ns), (100, 700));
         assert_eq!(
-            s.text(LaneKind::Worker),
+            s.text(LaneKind::Worker, Language::English),
             "busy 10% · parked 70% · other 20%"
         );
     }
@@ -1683,7 +1725,7 @@ mod tests {
         let mut totals = LaneTotals::default();
         let asleep = totals.shares(&a, 1000, (None, Some(200)));
         assert_eq!(
-            asleep.text(LaneKind::Worker),
+            asleep.text(LaneKind::Worker, Language::English),
             "busy 10% · parked 80% · other 10%"
         );
         let polling = totals.shares(&a, 1000, (Some(500), None));
