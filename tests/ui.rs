@@ -1062,9 +1062,10 @@ fn question_mark_lists_every_shortcut() {
     h.step();
     h.step();
     h.get_by_label("Keyboard shortcuts");
+    let en = asyncscope::ui::Language::English;
     for (keys, what) in asyncscope::ui::keys::SHORTCUTS {
-        h.get_by_label(keys);
-        h.get_by_label(what);
+        h.get_by_label(&keys(en));
+        h.get_by_label(&what(en));
     }
     h.key_press(egui::Key::Escape);
     h.step();

@@ -395,3 +395,146 @@ fit-longest-hover = Show the longest run whole
 compare-zoom-hint = one time axis for all runs · 100 px = { $scale } · zoom: Ctrl+wheel or W/S · pan: drag, wheel or A/D
 figures = Figures
 compared-run = [{ $index }] { $name } · wall time { $wall }
+
+## Replay, histograms, output
+
+replay-pause = Pause
+replay-play = Play
+replay-keys-hover = Space: play or pause · Left/Right: step · Home/End
+replay-speed = Speed
+replay-speed-hover = Run time per real time: 0.01× shows 1 ms of the run in 100 ms
+replay-whole-run-in = whole run in
+replay-seconds-hover = Play the whole run over this many seconds (sets the speed)
+replay-position = Position
+replay-position-hover = Where the replay is in the run: drag to scrub
+replay-at-of = { $at } of { $end }
+replay-end = End replay
+all-tasks = all tasks
+task-group = task group
+hist-poll-duration = poll duration
+hist-poll-duration-hover = How long each poll ran (log-scale buckets)
+hist-sched-delay = scheduling delay
+hist-sched-delay-hover = Woken (or spawned) -> polled: time spent waiting for a worker
+hist-values = { $count } values
+gm-group = group
+gm-tasks = tasks
+gm-first-poll = first poll
+gm-woken-polled = woken->polled
+gm-poll = poll
+gm-slow = slow
+gm-hover = Means per task group from tokio-metrics' TaskMonitor: delay to the first poll, time from wake to poll, poll time, and the share of polls over 10 ms
+output = Output
+output-lines = { $count } { $count ->
+    [one] line
+   *[other] lines
+    } printed · click one to find it
+
+## Plots
+
+series-busy = { $lane } busy
+plot-scheduled = scheduled tasks
+plot-scheduled-hover = Tasks woken (or spawned) and waiting for a worker to poll them, on average over each bin: the run queue as the trace saw it
+series-scheduled = scheduled
+plot-busy = busy % per worker
+plot-busy-hover = Each worker lane's share of time in polls, from the lanes' own polls (exact at any zoom, binned at the view's resolution)
+plot-heartbeat = heartbeat late (ms)
+plot-heartbeat-hover = How late each heartbeat tick fired: the event loop's health (asyncio's slow-callback warning)
+series-late = late
+tokio-metrics-plots = tokio-metrics (sampled every 50 ms)
+plot-tokio-busy = busy % per tokio worker
+plot-tokio-busy-hover = tokio's metrics, per 50 ms, by tokio's own worker index (which thread is which worker-N lane, tokio does not say)
+series-tokio-worker = tokio worker { $index }
+plot-worker-busy = worker busy %
+plot-worker-busy-hover = tokio-metrics, per 50 ms: busy time of all workers and of the busiest one
+series-all-workers = all workers
+series-busiest-worker = busiest worker
+plot-queued = queued tasks
+plot-queued-hover = tokio-metrics: tasks waiting in the global queue, the workers' local queues and for a blocking thread
+series-global = global
+series-local = local
+series-blocking = blocking
+plot-all-runs = {", all runs"}
+plot-hover = { $help }
+    Peak: { $peak }
+plot-scale = scale { $scale }
+
+## Shortcuts, export, tracks
+
+keys-run = F5 or Ctrl+R
+keys-run-what = Run the selected scenario
+keys-stop = Shift+F5
+keys-stop-what = Stop the run (the trace so far is kept)
+keys-open = Ctrl+O
+keys-open-what = Open a scenario or a recorded run
+keys-save = Ctrl+S
+keys-save-what = Save the run on screen
+keys-export = Ctrl+E
+keys-export-what = Export the view as SVG or PNG
+keys-present = F11 or Ctrl+P
+keys-present-what = Presentation mode: large, light, high contrast, side panels hidden
+keys-theme = Ctrl+T
+keys-theme-what = Light or dark theme
+keys-size = Ctrl+Plus, Ctrl+Minus, Ctrl+0
+keys-size-what = Bigger, smaller, normal size
+keys-help = ?
+keys-help-what = Show or hide these shortcuts
+keys-escape = Esc
+keys-escape-what = Close this window; leave presentation mode
+keys-fit = F
+keys-fit-what = Timeline: fit the whole run
+keys-zoom = W, S or Ctrl+wheel
+keys-zoom-what = Timeline: zoom in, out
+keys-pan = A, D or drag
+keys-pan-what = Timeline: pan left, right
+keys-play = Space
+keys-play-what = Replay: pause or play
+keys-step = Left, Right
+keys-step-what = Replay: step back or ahead 5%
+keys-ends = Home, End
+keys-ends-what = Replay: to the start, to the end
+shortcuts-title = Keyboard shortcuts
+export-title = Export
+export-what = What to draw:
+export-view-choice = Timeline view (as shown)
+export-view-choice-hover = The timeline's range on screen, its lanes and tasks, as wide as the screen's
+export-slide-choice = Slide (16:9)
+export-slide-choice-hover = 1920×1080: the title, the lesson, the worker lanes, the resource tracks and the tasks, with a legend; text at 18 px or more
+export-format = Format:
+export-svg = SVG (vector)
+export-png = PNG (2×)
+export-no-dialog = No file dialog on this machine (neither the desktop portal nor zenity is installed).
+export-choose-file = Choose file…
+export-save-to = Save to { $folder }
+export-save-to-hover = A new file there, named after the run (set ASYNCSCOPE_EXPORT_DIR to change the folder)
+track-size-peak = { $size } · peak { $peak }
+track-peak = peak { $peak }
+
+## Dialogs and messages
+
+dialog-failed-to-open = could not open the file dialog: { $error }
+dialog-open = Open a scenario or a saved run
+dialog-open-filter = asyncscope scenario or recorded run
+dialog-trace-python = Trace a Python asyncio script
+dialog-python-filter = Python script
+dialog-save-run = Save the run
+dialog-trace-filter = asyncscope trace
+dialog-save-scenario = Save the edited scenario
+dialog-scenario-filter = asyncscope scenario
+dialog-export-view = Export the timeline view
+dialog-export-slide = Export a slide (16:9)
+no-such-scenario = no scenario `{ $name }` in { $dir }
+run-going = A run is going: stop it first.
+no-run-to-save = There is no run to save yet.
+run-still-going = The run is still going: save it when it ends.
+trace-unavailable = the trace is unavailable
+could-not-save = Could not save to { $path }: { $error }
+select-loading-scenario = Select a scenario that loads to save it.
+saved-run = Saved the run to { $path }
+saved-scenario = Saved the edited scenario to { $path }
+dialog-failed = the file dialog failed
+exported-view = Exported the view to { $path }
+exported-slide = Exported a slide to { $path }
+could-not-create = Could not create { $path }: { $error }
+no-run-to-export = There is no run to export yet.
+could-not-export = Could not export to { $path }: { $error }
+no-longer-exists = { $path } no longer exists

@@ -373,3 +373,143 @@ fit-longest-hover = 完整显示最长的一次运行
 compare-zoom-hint = 所有运行共用一条时间轴 · 100 px = { $scale } · 缩放：Ctrl+滚轮 或 W/S · 平移：拖动、滚轮 或 A/D
 figures = 数据
 compared-run = [{ $index }] { $name } · 总耗时 { $wall }
+
+## 回放、直方图、输出
+
+replay-pause = 暂停
+replay-play = 播放
+replay-keys-hover = 空格：播放或暂停 · 左/右：单步 · Home/End
+replay-speed = 速度
+replay-speed-hover = 运行时间与真实时间之比：0.01× 用 100 ms 展示运行中的 1 ms
+replay-whole-run-in = 整个运行用时
+replay-seconds-hover = 用这么多秒播放整个运行（会设置速度）
+replay-position = 位置
+replay-position-hover = 回放在运行中的位置：拖动可跳转
+replay-at-of = { $at } / { $end }
+replay-end = 结束回放
+all-tasks = 所有任务
+task-group = 任务组
+hist-poll-duration = 轮询时长
+hist-poll-duration-hover = 每次轮询运行了多久（对数刻度分桶）
+hist-sched-delay = 调度延迟
+hist-sched-delay-hover = 被唤醒（或创建）-> 被轮询：等待工作线程的时间
+hist-values = { $count } 个值
+gm-group = 组
+gm-tasks = 任务
+gm-first-poll = 首次轮询
+gm-woken-polled = 唤醒->轮询
+gm-poll = 轮询
+gm-slow = 慢
+gm-hover = 来自 tokio-metrics TaskMonitor 的各任务组均值：到首次轮询的延迟、从唤醒到轮询的时间、轮询时间，以及超过 10 ms 的轮询占比
+output = 输出
+output-lines = 打印了 { $count } 行 · 点击一行可定位
+
+## 曲线
+
+series-busy = { $lane } 忙碌
+plot-scheduled = 已调度任务
+plot-scheduled-hover = 已被唤醒（或创建）、等待工作线程轮询的任务数，按每个分箱平均：轨迹所见的运行队列
+series-scheduled = 已调度
+plot-busy = 各工作线程忙碌 %
+plot-busy-hover = 每条工作线程泳道用于轮询的时间占比，由泳道自己的轮询算出（任何缩放下都精确，按视图分辨率分箱）
+plot-heartbeat = 心跳延迟（ms）
+plot-heartbeat-hover = 每次心跳晚了多久：事件循环的健康状况（相当于 asyncio 的慢回调警告）
+series-late = 延迟
+tokio-metrics-plots = tokio-metrics（每 50 ms 采样）
+plot-tokio-busy = 各 tokio 工作线程忙碌 %
+plot-tokio-busy-hover = tokio 的指标，每 50 ms，按 tokio 自己的工作线程编号（哪个线程对应哪条 worker-N 泳道，tokio 不提供）
+series-tokio-worker = tokio 工作线程 { $index }
+plot-worker-busy = 工作线程忙碌 %
+plot-worker-busy-hover = tokio-metrics，每 50 ms：所有工作线程和最忙那个的忙碌时间
+series-all-workers = 所有工作线程
+series-busiest-worker = 最忙的工作线程
+plot-queued = 排队任务
+plot-queued-hover = tokio-metrics：在全局队列、各工作线程本地队列中等待，以及等待阻塞线程的任务
+series-global = 全局
+series-local = 本地
+series-blocking = 阻塞
+plot-all-runs = {"，所有运行"}
+plot-hover = { $help }
+    峰值：{ $peak }
+plot-scale = 刻度 { $scale }
+
+## 快捷键、导出、资源轨道
+
+keys-run = F5 或 Ctrl+R
+keys-run-what = 运行选中的场景
+keys-stop = Shift+F5
+keys-stop-what = 停止运行（保留到此为止的轨迹）
+keys-open = Ctrl+O
+keys-open-what = 打开场景或录制的运行
+keys-save = Ctrl+S
+keys-save-what = 保存屏幕上的运行
+keys-export = Ctrl+E
+keys-export-what = 把视图导出为 SVG 或 PNG
+keys-present = F11 或 Ctrl+P
+keys-present-what = 演示模式：大字、浅色、高对比度，隐藏侧边面板
+keys-theme = Ctrl+T
+keys-theme-what = 浅色或深色主题
+keys-size = Ctrl+加号、Ctrl+减号、Ctrl+0
+keys-size-what = 放大、缩小、正常大小
+keys-help = ?
+keys-help-what = 显示或隐藏这些快捷键
+keys-escape = Esc
+keys-escape-what = 关闭这个窗口；退出演示模式
+keys-fit = F
+keys-fit-what = 时间线：显示整个运行
+keys-zoom = W、S 或 Ctrl+滚轮
+keys-zoom-what = 时间线：放大、缩小
+keys-pan = A、D 或拖动
+keys-pan-what = 时间线：向左、向右平移
+keys-play = 空格
+keys-play-what = 回放：暂停或播放
+keys-step = 左、右
+keys-step-what = 回放：后退或前进 5%
+keys-ends = Home、End
+keys-ends-what = 回放：到开头、到结尾
+shortcuts-title = 键盘快捷键
+export-title = 导出
+export-what = 要画什么：
+export-view-choice = 时间线视图（所见即所得）
+export-view-choice-hover = 屏幕上时间线的范围、泳道和任务，宽度与屏幕相同
+export-slide-choice = 幻灯片（16:9）
+export-slide-choice-hover = 1920×1080：标题、课程、工作线程泳道、资源轨道和任务，带图例；文字不小于 18 px
+export-format = 格式：
+export-svg = SVG（矢量）
+export-png = PNG（2×）
+export-no-dialog = 这台机器上没有文件对话框（既没有安装桌面门户，也没有安装 zenity）。
+export-choose-file = 选择文件…
+export-save-to = 保存到 { $folder }
+export-save-to-hover = 在那里新建一个以运行命名的文件（设置 ASYNCSCOPE_EXPORT_DIR 可更换文件夹）
+track-size-peak = { $size } · 峰值 { $peak }
+track-peak = 峰值 { $peak }
+
+## 对话框和消息
+
+dialog-failed-to-open = 无法打开文件对话框：{ $error }
+dialog-open = 打开场景或保存的运行
+dialog-open-filter = asyncscope 场景或录制的运行
+dialog-trace-python = 追踪 Python asyncio 脚本
+dialog-python-filter = Python 脚本
+dialog-save-run = 保存运行
+dialog-trace-filter = asyncscope 轨迹
+dialog-save-scenario = 保存修改后的场景
+dialog-scenario-filter = asyncscope 场景
+dialog-export-view = 导出时间线视图
+dialog-export-slide = 导出幻灯片（16:9）
+no-such-scenario = { $dir } 里没有场景 `{ $name }`
+run-going = 有运行正在进行：请先停止它。
+no-run-to-save = 还没有可保存的运行。
+run-still-going = 运行仍在进行：结束后再保存。
+trace-unavailable = 轨迹不可用
+could-not-save = 无法保存到 { $path }：{ $error }
+select-loading-scenario = 请选择一个能加载的场景再保存。
+saved-run = 已把运行保存到 { $path }
+saved-scenario = 已把修改后的场景保存到 { $path }
+dialog-failed = 文件对话框出错
+exported-view = 已把视图导出到 { $path }
+exported-slide = 已把幻灯片导出到 { $path }
+could-not-create = 无法创建 { $path }：{ $error }
+no-run-to-export = 还没有可导出的运行。
+could-not-export = 无法导出到 { $path }：{ $error }
+no-longer-exists = { $path } 已不存在

@@ -289,6 +289,7 @@ pub fn compare_ui(
                         &vp,
                         trace.end_ns(),
                         theme,
+                        lang,
                     ));
                 });
                 ui.push_id(("compared plots", ri), |ui| {
@@ -301,6 +302,7 @@ pub fn compare_ui(
                         &mut view.exact[ri],
                         theme,
                         (plots::PlotSet::All, Some(&shared)),
+                        lang,
                     );
                 });
                 ui.add_space(6.0);

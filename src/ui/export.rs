@@ -3,6 +3,8 @@
 //! neither the desktop portal nor zenity has no dialog: the window says so, and the folder
 //! still works.
 
+use crate::i18n::Language;
+use crate::t;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -118,45 +120,58 @@ pub fn new_export_path(dir: &Path, stem: &str, choice: &ExportChoice) -> PathBuf
 pub fn export_window_ui(
     ctx: &egui::Context,
     choice: &mut ExportChoice,
-    dialog_available: bool,
-    folder: &Path,
+    (dialog_available, folder): (bool, &Path),
+    l: Language,
 ) -> Option<ExportAction> {
     let mut action = None;
     let mut open = true;
-    egui::Window::new("Export")
+    egui::Window::new(t!(l, "export-title"))
+        .id(egui::Id::unique("export window"))
         .open(&mut open)
         .collapsible(false)
         .resizable(false)
         .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
         .show(ctx, |ui| {
-            ui.label("What to draw:");
-            ui.radio_value(&mut choice.form, ExportForm::View, "Timeline view (as shown)")
-                .on_hover_text("The timeline's range on screen, its lanes and tasks, as wide as the screen's");
-            ui.radio_value(&mut choice.form, ExportForm::Slide, "Slide (16:9)")
-                .on_hover_text("1920×1080: the title, the lesson, the worker lanes, the resource tracks and the tasks, with a legend; text at 18 px or more");
+            ui.label(t!(l, "export-what"));
+            ui.radio_value(
+                &mut choice.form,
+                ExportForm::View,
+                t!(l, "export-view-choice"),
+            )
+            .on_hover_text(t!(l, "export-view-choice-hover"));
+            ui.radio_value(
+                &mut choice.form,
+                ExportForm::Slide,
+                t!(l, "export-slide-choice"),
+            )
+            .on_hover_text(t!(l, "export-slide-choice-hover"));
             ui.add_space(6.0);
-            ui.label("Format:");
+            ui.label(t!(l, "export-format"));
             ui.horizontal(|ui| {
-                ui.radio_value(&mut choice.png, false, "SVG (vector)");
-                ui.radio_value(&mut choice.png, true, "PNG (2×)");
+                ui.radio_value(&mut choice.png, false, t!(l, "export-svg"));
+                ui.radio_value(&mut choice.png, true, t!(l, "export-png"));
             });
             ui.add_space(6.0);
             if !dialog_available {
-                ui.colored_label(
-                    ui.visuals().warn_fg_color,
-                    "No file dialog on this machine (neither the desktop portal nor zenity is installed).",
-                );
+                ui.colored_label(ui.visuals().warn_fg_color, t!(l, "export-no-dialog"));
             }
             ui.horizontal(|ui| {
                 if ui
-                    .add_enabled(dialog_available, egui::Button::new("Choose file…"))
+                    .add_enabled(
+                        dialog_available,
+                        egui::Button::new(t!(l, "export-choose-file")),
+                    )
                     .clicked()
                 {
                     action = Some(ExportAction::PickFile);
                 }
                 if ui
-                    .button(format!("Save to {}", folder.display()))
-                    .on_hover_text("A new file there, named after the run (set ASYNCSCOPE_EXPORT_DIR to change the folder)")
+                    .button(t!(
+                        l,
+                        "export-save-to",
+                        folder = folder.display().to_string()
+                    ))
+                    .on_hover_text(t!(l, "export-save-to-hover"))
                     .clicked()
                 {
                     action = Some(ExportAction::SaveToFolder);

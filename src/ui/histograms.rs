@@ -1,18 +1,20 @@
 //! Histograms of poll durations and scheduling delays (log-scale buckets), for the whole
 //! run or one task group.
 
+use crate::i18n::Language;
+use crate::t;
 use egui::Ui;
 use egui_plot::{Bar, BarChart, Plot};
 
 use crate::trace::stats::{Histogram, Histograms};
 
 /// `group`: the group shown (None = all tasks); the combo box changes it.
-pub fn histograms_ui(ui: &mut Ui, hist: &Histograms, group: &mut Option<String>) {
-    let current = group.clone().unwrap_or_else(|| "all tasks".to_string());
-    egui::ComboBox::from_label("task group")
+pub fn histograms_ui(ui: &mut Ui, hist: &Histograms, group: &mut Option<String>, l: Language) {
+    let current = group.clone().unwrap_or_else(|| t!(l, "all-tasks"));
+    egui::ComboBox::from_label(t!(l, "task-group"))
         .selected_text(&current)
         .show_ui(ui, |ui| {
-            ui.selectable_value(group, None, "all tasks");
+            ui.selectable_value(group, None, t!(l, "all-tasks"));
             for name in hist.groups.keys() {
                 ui.selectable_value(group, Some(name.clone()), name);
             }
@@ -23,19 +25,22 @@ pub fn histograms_ui(ui: &mut Ui, hist: &Histograms, group: &mut Option<String>)
     };
     chart_ui(
         ui,
-        "poll duration",
-        "How long each poll ran (log-scale buckets)",
+        (
+            &t!(l, "hist-poll-duration"),
+            &t!(l, "hist-poll-duration-hover"),
+        ),
         polls,
+        l,
     );
     chart_ui(
         ui,
-        "scheduling delay",
-        "Woken (or spawned) -> polled: time spent waiting for a worker",
+        (&t!(l, "hist-sched-delay"), &t!(l, "hist-sched-delay-hover")),
         delays,
+        l,
     );
 }
 
-fn chart_ui(ui: &mut Ui, title: &str, help: &str, h: &Histogram) {
+fn chart_ui(ui: &mut Ui, (title, help): (&str, &str), h: &Histogram, l: Language) {
     ui.strong(title).on_hover_text(help);
     let bars: Vec<Bar> = h
         .counts
@@ -59,22 +64,22 @@ fn chart_ui(ui: &mut Ui, title: &str, help: &str, h: &Histogram) {
             }
         })
         .show(ui, |p| p.bar_chart(BarChart::new(title, bars).width(0.8)));
-    ui.weak(format!("{} values", h.total()));
+    ui.weak(t!(l, "hist-values", count = h.total()));
 }
 
 /// tokio-metrics' task monitor figures, one row per task group.
-pub fn group_metrics_ui(ui: &mut Ui, groups: &[crate::trace::GroupMetrics]) {
+pub fn group_metrics_ui(ui: &mut Ui, groups: &[crate::trace::GroupMetrics], l: Language) {
     egui::Grid::new("group metrics")
         .num_columns(6)
         .striped(true)
         .show(ui, |ui| {
             for h in [
-                "group",
-                "tasks",
-                "first poll",
-                "woken->polled",
-                "poll",
-                "slow",
+                t!(l, "gm-group"),
+                t!(l, "gm-tasks"),
+                t!(l, "gm-first-poll"),
+                t!(l, "gm-woken-polled"),
+                t!(l, "gm-poll"),
+                t!(l, "gm-slow"),
             ] {
                 ui.strong(h);
             }
@@ -90,8 +95,5 @@ pub fn group_metrics_ui(ui: &mut Ui, groups: &[crate::trace::GroupMetrics]) {
             }
         })
         .response
-        .on_hover_text(
-            "Means per task group from tokio-metrics' TaskMonitor: delay to the first poll, \
-             time from wake to poll, poll time, and the share of polls over 10 ms",
-        );
+        .on_hover_text(t!(l, "gm-hover"));
 }

@@ -5,31 +5,28 @@
 use egui::{Color32, Context, Key, KeyboardShortcut, Modifiers, Visuals};
 
 use super::Command;
+use crate::i18n::Language;
+use crate::t;
 
-/// Every shortcut, as the `?` window shows it: keys, then what they do.
-pub const SHORTCUTS: &[(&str, &str)] = &[
-    ("F5 or Ctrl+R", "Run the selected scenario"),
-    ("Shift+F5", "Stop the run (the trace so far is kept)"),
-    ("Ctrl+O", "Open a scenario or a recorded run"),
-    ("Ctrl+S", "Save the run on screen"),
-    ("Ctrl+E", "Export the view as SVG or PNG"),
-    (
-        "F11 or Ctrl+P",
-        "Presentation mode: large, light, high contrast, side panels hidden",
-    ),
-    ("Ctrl+T", "Light or dark theme"),
-    (
-        "Ctrl+Plus, Ctrl+Minus, Ctrl+0",
-        "Bigger, smaller, normal size",
-    ),
-    ("?", "Show or hide these shortcuts"),
-    ("Esc", "Close this window; leave presentation mode"),
-    ("F", "Timeline: fit the whole run"),
-    ("W, S or Ctrl+wheel", "Timeline: zoom in, out"),
-    ("A, D or drag", "Timeline: pan left, right"),
-    ("Space", "Replay: pause or play"),
-    ("Left, Right", "Replay: step back or ahead 5%"),
-    ("Home, End", "Replay: to the start, to the end"),
+/// Every shortcut, as the `?` window shows it: keys, then what they do (in a language).
+#[allow(clippy::type_complexity)]
+pub const SHORTCUTS: &[(fn(Language) -> String, fn(Language) -> String)] = &[
+    (|l| t!(l, "keys-run"), |l| t!(l, "keys-run-what")),
+    (|l| t!(l, "keys-stop"), |l| t!(l, "keys-stop-what")),
+    (|l| t!(l, "keys-open"), |l| t!(l, "keys-open-what")),
+    (|l| t!(l, "keys-save"), |l| t!(l, "keys-save-what")),
+    (|l| t!(l, "keys-export"), |l| t!(l, "keys-export-what")),
+    (|l| t!(l, "keys-present"), |l| t!(l, "keys-present-what")),
+    (|l| t!(l, "keys-theme"), |l| t!(l, "keys-theme-what")),
+    (|l| t!(l, "keys-size"), |l| t!(l, "keys-size-what")),
+    (|l| t!(l, "keys-help"), |l| t!(l, "keys-help-what")),
+    (|l| t!(l, "keys-escape"), |l| t!(l, "keys-escape-what")),
+    (|l| t!(l, "keys-fit"), |l| t!(l, "keys-fit-what")),
+    (|l| t!(l, "keys-zoom"), |l| t!(l, "keys-zoom-what")),
+    (|l| t!(l, "keys-pan"), |l| t!(l, "keys-pan-what")),
+    (|l| t!(l, "keys-play"), |l| t!(l, "keys-play-what")),
+    (|l| t!(l, "keys-step"), |l| t!(l, "keys-step-what")),
+    (|l| t!(l, "keys-ends"), |l| t!(l, "keys-ends-what")),
 ];
 
 /// How much bigger everything is in presentation mode.
@@ -75,8 +72,9 @@ pub fn shortcut_commands(ctx: &Context, escape_wanted: bool) -> Vec<Command> {
 }
 
 /// The `?` window.
-pub fn help_ui(ctx: &Context, open: &mut bool) {
-    egui::Window::new("Keyboard shortcuts")
+pub fn help_ui(ctx: &Context, open: &mut bool, l: Language) {
+    egui::Window::new(t!(l, "shortcuts-title"))
+        .id(egui::Id::unique("keyboard shortcuts"))
         .open(open)
         .collapsible(false)
         .resizable(false)
@@ -86,8 +84,8 @@ pub fn help_ui(ctx: &Context, open: &mut bool) {
                 .striped(true)
                 .show(ui, |ui| {
                     for (keys, what) in SHORTCUTS {
-                        ui.strong(*keys);
-                        ui.label(*what);
+                        ui.strong(keys(l));
+                        ui.label(what(l));
                         ui.end_row();
                     }
                 });

@@ -437,52 +437,50 @@ enum Dialog {
 /// Shows the native file dialog (xdg-desktop-portal, or zenity where there is no portal)
 /// on the calling thread, inside a small tokio runtime of its own for the portal's D-Bus
 /// connection.
-fn file_dialog(kind: Dialog, start_dir: PathBuf) -> Result<Option<PathBuf>, String> {
+fn file_dialog(kind: Dialog, start_dir: PathBuf, l: Language) -> Result<Option<PathBuf>, String> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| format!("could not open the file dialog: {e}"))?;
+        .map_err(|e| t!(l, "dialog-failed-to-open", error = e.to_string()))?;
     Ok(rt.block_on(async {
         let d = rfd::AsyncFileDialog::new().set_directory(start_dir);
-        let (title, filters, name): (_, &[(&str, &[&str])], _) = match kind {
+        let (svg, png) = (t!(l, "export-svg"), t!(l, "export-png"));
+        let (title, filters, name): (_, Vec<(String, &[&str])>, _) = match kind {
             Dialog::Open => {
                 let picked = d
-                    .set_title("Open a scenario or a saved run")
-                    .add_filter(
-                        "asyncscope scenario or recorded run",
-                        &["toml", "ascope", "json"],
-                    )
+                    .set_title(t!(l, "dialog-open"))
+                    .add_filter(t!(l, "dialog-open-filter"), &["toml", "ascope", "json"])
                     .pick_file()
                     .await;
                 return picked.map(|f| f.path().to_path_buf());
             }
             Dialog::TracePy => {
                 let picked = d
-                    .set_title("Trace a Python asyncio script")
-                    .add_filter("Python script", &["py"])
+                    .set_title(t!(l, "dialog-trace-python"))
+                    .add_filter(t!(l, "dialog-python-filter"), &["py"])
                     .pick_file()
                     .await;
                 return picked.map(|f| f.path().to_path_buf());
             }
             Dialog::Save => (
-                "Save the run",
-                &[("asyncscope trace", &["ascope"])],
+                t!(l, "dialog-save-run"),
+                vec![(t!(l, "dialog-trace-filter"), &["ascope"])],
                 "run.ascope",
             ),
             Dialog::SaveScenario => (
-                "Save the edited scenario",
-                &[("asyncscope scenario", &["toml"])],
+                t!(l, "dialog-save-scenario"),
+                vec![(t!(l, "dialog-scenario-filter"), &["toml"])],
                 "edited.toml",
             ),
             Dialog::Export(choice) => (
                 match choice.form {
-                    export::ExportForm::View => "Export the timeline view",
-                    export::ExportForm::Slide => "Export a slide (16:9)",
+                    export::ExportForm::View => t!(l, "dialog-export-view"),
+                    export::ExportForm::Slide => t!(l, "dialog-export-slide"),
                 },
                 if choice.png {
-                    &[("PNG (2×)", &["png"]), ("SVG (vector)", &["svg"])]
+                    vec![(png, &["png"]), (svg, &["svg"])]
                 } else {
-                    &[("SVG (vector)", &["svg"]), ("PNG (2×)", &["png"])]
+                    vec![(svg, &["svg"]), (png, &["png"])]
                 },
                 match (choice.form, choice.png) {
                     (export::ExportForm::View, false) => "timeline.svg",
@@ -492,9 +490,9 @@ fn file_dialog(kind: Dialog, start_dir: PathBuf) -> Result<Option<PathBuf>, Stri
                 },
             ),
         };
-        let d = filters.iter().fold(d.set_title(title), |d, (what, ext)| {
-            d.add_filter(*what, ext)
-        });
+        let d = filters
+            .iter()
+            .fold(d.set_title(title), |d, (what, ext)| d.add_filter(what, ext));
         let picked = d.set_file_name(name).save_file().await;
         picked.map(|f| f.path().to_path_buf())
     }))
@@ -570,9 +568,11 @@ impl App {
                 self.apply(Command::Run, ctx);
             }
             None => {
-                self.message = Some(format!(
-                    "no scenario `{name}` in {}",
-                    self.scenarios_dir.display()
+                self.message = Some(t!(
+                    self.state.language,
+                    "no-such-scenario",
+                    name = name,
+                    dir = self.scenarios_dir.display().to_string()
                 ))
             }
         }
@@ -581,7 +581,7 @@ impl App {
     /// Traces a Python asyncio script on the instrumented loop, live, as the next run.
     pub fn trace_python(&mut self, path: PathBuf, ctx: &egui::Context) {
         if self.is_running() {
-            self.message = Some("A run is going: stop it first.".into());
+            self.message = Some(t!(self.state.language, "run-going"));
             return;
         }
         match RunSlot::start_script(path, ctx) {
@@ -652,16 +652,20 @@ impl App {
 
     /// Saves the run on screen as a trace file.
     pub fn save_run(&self, path: &std::path::Path) -> Result<(), String> {
-        let run = self.current_run().ok_or("There is no run to save yet.")?;
+        let l = self.state.language;
+        let run = self.current_run().ok_or_else(|| t!(l, "no-run-to-save"))?;
         if run.is_running() {
-            return Err("The run is still going: save it when it ends.".into());
+            return Err(t!(l, "run-still-going"));
         }
-        let trace = run
-            .live
-            .lock()
-            .map_err(|_| "the trace is unavailable".to_string())?;
-        crate::export::native::save(&trace, path)
-            .map_err(|e| format!("Could not save to {}: {e}", path.display()))
+        let trace = run.live.lock().map_err(|_| t!(l, "trace-unavailable"))?;
+        crate::export::native::save(&trace, path).map_err(|e| {
+            t!(
+                l,
+                "could-not-save",
+                path = path.display().to_string(),
+                error = e.to_string()
+            )
+        })
     }
 
     /// Writes the selected scenario, with its edits, to `path` (comments and layout kept),
@@ -672,9 +676,16 @@ impl App {
             .and_then(|i| self.entries.get(i))
             .and_then(|e| e.edit.as_ref())
             .map(crate::scenario::edit::ScenarioEdit::text)
-            .ok_or("Select a scenario that loads to save it.")?;
+            .ok_or_else(|| t!(self.state.language, "select-loading-scenario"))?;
         crate::export::write_atomic(path, |w| std::io::Write::write_all(w, text.as_bytes()))
-            .map_err(|e| format!("Could not save to {}: {e}", path.display()))?;
+            .map_err(|e| {
+                t!(
+                    self.state.language,
+                    "could-not-save",
+                    path = path.display().to_string(),
+                    error = e.to_string()
+                )
+            })?;
         self.remember(path);
         self.open_path(path.to_path_buf());
         Ok(())
@@ -766,25 +777,26 @@ impl App {
         let Some((kind, handle)) = self.dialog.take() else {
             return;
         };
+        let l = self.state.language;
         match (kind, handle.join()) {
             (Dialog::Open, Ok(Ok(Some(path)))) => self.open_path(path),
             (Dialog::TracePy, Ok(Ok(Some(path)))) => self.trace_python(path, ctx),
             (Dialog::Save, Ok(Ok(Some(path)))) => {
                 self.message = Some(match self.save_run(&path) {
-                    Ok(()) => format!("Saved the run to {}", path.display()),
+                    Ok(()) => t!(l, "saved-run", path = path.display().to_string()),
                     Err(e) => e,
                 });
             }
             (Dialog::SaveScenario, Ok(Ok(Some(path)))) => {
                 self.message = Some(match self.save_scenario(&path) {
-                    Ok(()) => format!("Saved the edited scenario to {}", path.display()),
+                    Ok(()) => t!(l, "saved-scenario", path = path.display().to_string()),
                     Err(e) => e,
                 });
             }
             (Dialog::Export(choice), Ok(Ok(Some(path)))) => self.export_to(&path, choice.form),
             (_, Ok(Ok(None))) => {}
             (_, Ok(Err(e))) => self.message = Some(e),
-            (_, Err(_)) => self.message = Some("the file dialog failed".into()),
+            (_, Err(_)) => self.message = Some(t!(l, "dialog-failed")),
         }
     }
 
@@ -803,13 +815,12 @@ impl App {
 
     /// Exports, and says where (or why not) in the status line.
     fn export_to(&mut self, path: &std::path::Path, form: export::ExportForm) {
-        let what = match form {
-            export::ExportForm::View => "the view",
-            export::ExportForm::Slide => "a slide",
-        };
-        self.message = Some(match self.export(path, form) {
-            Ok(()) => format!("Exported {what} to {}", path.display()),
-            Err(e) => e,
+        let l = self.state.language;
+        let path_text = path.display().to_string();
+        self.message = Some(match (self.export(path, form), form) {
+            (Ok(()), export::ExportForm::View) => t!(l, "exported-view", path = path_text),
+            (Ok(()), export::ExportForm::Slide) => t!(l, "exported-slide", path = path_text),
+            (Err(e), _) => e,
         });
     }
 
@@ -825,7 +836,12 @@ impl App {
                 self.export_open = None;
                 let dir = self.export_dir.clone();
                 if let Err(e) = std::fs::create_dir_all(&dir) {
-                    self.message = Some(format!("Could not create {}: {e}", dir.display()));
+                    self.message = Some(t!(
+                        self.state.language,
+                        "could-not-create",
+                        path = dir.display().to_string(),
+                        error = e.to_string()
+                    ));
                     return;
                 }
                 let stem = match &self.compare {
@@ -930,7 +946,9 @@ impl App {
                 }
             }
             None => {
-                let run = self.current_run().ok_or("There is no run to export yet.")?;
+                let run = self
+                    .current_run()
+                    .ok_or_else(|| t!(self.state.language, "no-run-to-export"))?;
                 let trace = run.live.lock().map_err(|_| unavailable())?;
                 match form {
                     export::ExportForm::View => {
@@ -957,7 +975,14 @@ impl App {
         } else {
             svg::save(&doc, path)
         };
-        written.map_err(|e| format!("Could not export to {}: {e}", path.display()))
+        written.map_err(|e| {
+            t!(
+                self.state.language,
+                "could-not-export",
+                path = path.display().to_string(),
+                error = e.to_string()
+            )
+        })
     }
 
     pub fn is_running(&self) -> bool {
@@ -981,15 +1006,22 @@ impl App {
         let dir = std::fs::canonicalize(&self.scenarios_dir)
             .unwrap_or_else(|_| self.scenarios_dir.clone());
         let repaint = ctx.clone();
+        let lang = self.state.language;
         match std::thread::Builder::new()
             .name("asyncscope-dialog".into())
             .spawn(move || {
-                let picked = file_dialog(kind, dir);
+                let picked = file_dialog(kind, dir, lang);
                 repaint.request_repaint();
                 picked
             }) {
             Ok(h) => self.dialog = Some((kind, h)),
-            Err(e) => self.message = Some(format!("could not open the file dialog: {e}")),
+            Err(e) => {
+                self.message = Some(t!(
+                    self.state.language,
+                    "dialog-failed-to-open",
+                    error = e.to_string()
+                ))
+            }
         }
     }
 
@@ -1133,7 +1165,11 @@ impl App {
                         self.open_path(path);
                     } else {
                         self.state.recent.remove(i);
-                        self.message = Some(format!("{} no longer exists", path.display()));
+                        self.message = Some(t!(
+                            self.state.language,
+                            "no-longer-exists",
+                            path = path.display().to_string()
+                        ));
                     }
                 }
             }
@@ -1397,12 +1433,15 @@ impl App {
             self.fonts_installed = true;
         }
         self.apply_look(&ctx);
-        keys::help_ui(&ctx, &mut self.help_open);
+        keys::help_ui(&ctx, &mut self.help_open, self.state.language);
         if let Some(available) = self.export_open {
             let folder = self.export_dir.clone();
-            if let Some(action) =
-                export::export_window_ui(&ctx, &mut self.state.export, available, &folder)
-            {
+            if let Some(action) = export::export_window_ui(
+                &ctx,
+                &mut self.state.export,
+                (available, &folder),
+                self.state.language,
+            ) {
                 self.apply_export(action, &ctx);
             }
         }
@@ -1426,6 +1465,7 @@ impl App {
             trace.map_or((0, 0, false), |t| (t.events, t.events_dropped, t.truncated));
         let line = self.status_line(trace);
         let lang = self.state.language;
+        self.timeline.lang = lang;
         let mut commands = Vec::new();
 
         if self.state.presenting {
@@ -1538,12 +1578,12 @@ impl App {
                         ui.separator();
                         if let Some(h) = run.histograms() {
                             egui::CollapsingHeader::new(t!(lang, "histograms")).show(ui, |ui| {
-                                histograms::histograms_ui(ui, h, &mut self.histogram_group);
+                                histograms::histograms_ui(ui, h, &mut self.histogram_group, lang);
                             });
                             if let Some(t) = trace {
                                 egui::CollapsingHeader::new(t!(lang, "task-groups"))
                                     .show(ui, |ui| {
-                                        histograms::group_metrics_ui(ui, &t.group_metrics)
+                                        histograms::group_metrics_ui(ui, &t.group_metrics, lang)
                                     });
                             }
                             ui.separator();
@@ -1605,7 +1645,6 @@ impl App {
                 .exact_size(output::panel_height(ui, t))
                 .show(ui, |ui| output::output_ui(ui, t, &mut self.timeline, until));
         }
-        self.timeline.lang = lang;
         self.timeline.show_plots = !self.state.presenting || self.state.present_plots;
         self.timeline.compact = self.state.presenting;
         let can_run = self.can_run();
@@ -1641,7 +1680,7 @@ impl App {
                     }
                     let mut until_ns = None;
                     if let Some(r) = replay.as_mut().filter(|r| r.run_id == run.id) {
-                        commands.extend(replay::replay_bar_ui(ui, r));
+                        commands.extend(replay::replay_bar_ui(ui, r, lang));
                         now_ns = r.until_ns();
                         until_ns = Some(now_ns);
                         catching_up_to = None;

@@ -2,6 +2,7 @@
 //! with the time and the task that printed it. Clicking a line selects that task and marks
 //! the time on the timeline (panning there when it is off screen).
 
+use crate::t;
 use egui::{RichText, Ui};
 
 use super::timeline::{Selection, TimelineState};
@@ -23,12 +24,10 @@ pub fn panel_height(ui: &Ui, trace: &Trace) -> f32 {
 /// The panel's rows; `until_ns` hides lines printed after it (a replay).
 pub fn output_ui(ui: &mut Ui, trace: &Trace, timeline: &mut TimelineState, until_ns: u64) {
     let shown = trace.prints.partition_point(|p| p.ts_ns <= until_ns);
+    let l = timeline.lang;
     ui.horizontal(|ui| {
-        ui.strong("Output");
-        ui.weak(format!(
-            "{shown} line{} printed · click one to find it",
-            if shown == 1 { "" } else { "s" }
-        ));
+        ui.strong(t!(l, "output"));
+        ui.weak(t!(l, "output-lines", count = shown));
     });
     egui::ScrollArea::vertical()
         .id_salt("output lines")

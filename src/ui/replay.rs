@@ -2,6 +2,8 @@
 //! number of seconds, the timeline growing as it did live; pausable and scrubbable, for
 //! presenting a run step by step.
 
+use crate::i18n::Language;
+use crate::t;
 use std::time::Instant;
 
 use egui::{Key, Ui};
@@ -103,7 +105,7 @@ impl Replay {
 /// The replay controls (and keys: Space play/pause, Left/Right step, Home/End); advances
 /// the replay by the time since the last frame.
 #[must_use]
-pub fn replay_bar_ui(ui: &mut Ui, r: &mut Replay) -> Option<Command> {
+pub fn replay_bar_ui(ui: &mut Ui, r: &mut Replay, l: Language) -> Option<Command> {
     let mut command = None;
     if !ui.ctx().egui_wants_keyboard_input() {
         let step = r.end_ns as f64 * STEP;
@@ -133,25 +135,29 @@ pub fn replay_bar_ui(ui: &mut Ui, r: &mut Replay) -> Option<Command> {
         }
     }
     ui.horizontal(|ui| {
-        ui.strong("Replay");
-        let label = if r.playing { "Pause" } else { "Play" };
+        ui.strong(t!(l, "replay"));
+        let label = if r.playing {
+            t!(l, "replay-pause")
+        } else {
+            t!(l, "replay-play")
+        };
         if ui
             .button(label)
-            .on_hover_text("Space: play or pause · Left/Right: step · Home/End")
+            .on_hover_text(t!(l, "replay-keys-hover"))
             .clicked()
         {
             r.toggle();
         }
         ui.separator();
-        ui.label("Speed");
+        ui.label(t!(l, "replay-speed"));
         ui.add(
             egui::Slider::new(&mut r.speed, MIN_SPEED..=MAX_SPEED)
                 .logarithmic(true)
                 .suffix("×")
                 .custom_formatter(|v, _| format_speed(v)),
         )
-        .on_hover_text("Run time per real time: 0.01× shows 1 ms of the run in 100 ms");
-        ui.label("whole run in");
+        .on_hover_text(t!(l, "replay-speed-hover"));
+        ui.label(t!(l, "replay-whole-run-in"));
         let mut play_s = r.play_s();
         if ui
             .add(
@@ -161,28 +167,29 @@ pub fn replay_bar_ui(ui: &mut Ui, r: &mut Replay) -> Option<Command> {
                     .max_decimals(1)
                     .suffix(" s"),
             )
-            .on_hover_text("Play the whole run over this many seconds (sets the speed)")
+            .on_hover_text(t!(l, "replay-seconds-hover"))
             .changed()
         {
             r.play_over(play_s);
         }
         ui.separator();
-        ui.label("Position");
+        ui.label(t!(l, "replay-position"));
         let end_ms = r.end_ns as f64 / 1e6;
         let mut at_ms = r.position_ns / 1e6;
         if ui
             .add(egui::Slider::new(&mut at_ms, 0.0..=end_ms).show_value(false))
-            .on_hover_text("Where the replay is in the run: drag to scrub")
+            .on_hover_text(t!(l, "replay-position-hover"))
             .changed()
         {
             r.seek(at_ms * 1e6);
         }
-        ui.label(format!(
-            "{} of {}",
-            format_ns(r.position_ns),
-            format_ns(r.end_ns as f64)
+        ui.label(t!(
+            l,
+            "replay-at-of",
+            at = format_ns(r.position_ns),
+            end = format_ns(r.end_ns as f64)
         ));
-        if ui.button("End replay").clicked() {
+        if ui.button(t!(l, "replay-end")).clicked() {
             command = Some(Command::EndReplay);
         }
     });

@@ -454,6 +454,7 @@ pub fn timeline_ui(
         &vp,
         run.now_ns.min(until),
         theme,
+        state.lang,
     ));
     let set = if state.show_plots {
         plots::PlotSet::All
@@ -469,6 +470,7 @@ pub fn timeline_ui(
         &mut state.exact,
         theme,
         (set, None),
+        state.lang,
     );
     ui.add_space(4.0);
     ui.separator();

@@ -3,6 +3,8 @@
 //! resolution (each worker lane's busy %, tasks scheduled but not running, heartbeat
 //! lateness); then, collapsed, tokio-metrics' own figures sampled every 50 ms.
 
+use crate::i18n::Language;
+use crate::t;
 use std::time::{Duration, Instant};
 
 use egui::{Rect, Ui, UiBuilder, vec2};
@@ -91,8 +93,8 @@ struct Series {
 }
 
 struct PlotSpec {
-    title: &'static str,
-    help: &'static str,
+    title: String,
+    help: String,
     series: Vec<Series>,
     /// The top of the y scale when it is shared with other runs (a comparison); else a
     /// round number above this plot's own peak.
@@ -100,7 +102,7 @@ struct PlotSpec {
 }
 
 impl PlotSpec {
-    fn new(title: &'static str, help: &'static str, series: Vec<Series>) -> Self {
+    fn new(title: String, help: String, series: Vec<Series>) -> Self {
         PlotSpec {
             title,
             help,
@@ -185,6 +187,7 @@ pub fn plots_ui(
     exact: &mut ExactSeries,
     theme: &crate::ui::theme::Theme,
     (set, shared): (PlotSet, Option<&SharedScales>),
+    l: Language,
 ) -> usize {
     let ms = |ns: u64| ns as f64 / 1e6;
     let (t0, t1) = plot_range(vp, canvas_w, now_ns);
@@ -196,18 +199,17 @@ pub fn plots_ui(
             .iter()
             .enumerate()
             .map(|(li, (name, points))| Series {
-                name: format!("{name} busy"),
+                name: t!(l, "series-busy", lane = name.as_str()),
                 points: points.clone(),
                 markers: false,
                 color: Some(theme.worker_color(li)),
             })
             .collect();
         let mut scheduled = PlotSpec::new(
-            "scheduled tasks",
-            "Tasks woken (or spawned) and waiting for a worker to poll them, on average \
-             over each bin: the run queue as the trace saw it",
+            t!(l, "plot-scheduled"),
+            t!(l, "plot-scheduled-hover"),
             vec![Series {
-                name: "scheduled".into(),
+                name: t!(l, "series-scheduled"),
                 points: exact.scheduled.clone(),
                 markers: false,
                 color: None,
@@ -215,23 +217,18 @@ pub fn plots_ui(
         );
         scheduled.shared_top = shared.map(|s| s.scheduled);
         let exact_plots = vec![
-            PlotSpec::new(
-                "busy % per worker",
-                "Each worker lane's share of time in polls, from the lanes' own polls (exact at \
-                 any zoom, binned at the view's resolution)",
-                busy,
-            ),
+            PlotSpec::new(t!(l, "plot-busy"), t!(l, "plot-busy-hover"), busy),
             scheduled,
         ];
-        shown += draw_plots(ui, "exact", &exact_plots, (vp, canvas_w), EXACT_PLOT_H);
+        shown += draw_plots(ui, "exact", &exact_plots, (vp, canvas_w, l), EXACT_PLOT_H);
     }
     let beats = &trace.heartbeats[..trace.heartbeats.partition_point(|h| h.ts_ns <= now_ns)];
     if !beats.is_empty() {
         let mut beat = PlotSpec::new(
-            "heartbeat late (ms)",
-            "How late each heartbeat tick fired: the event loop's health (asyncio's slow-callback warning)",
+            t!(l, "plot-heartbeat"),
+            t!(l, "plot-heartbeat-hover"),
             vec![Series {
-                name: "late".into(),
+                name: t!(l, "series-late"),
                 points: beats
                     .iter()
                     .map(|h| [ms(h.ts_ns), h.late_ns as f64 / 1e6])
@@ -246,19 +243,19 @@ pub fn plots_ui(
             PlotSet::All => EXACT_PLOT_H,
             PlotSet::Heartbeat => HEARTBEAT_ALONE_H,
         };
-        shown += draw_plots(ui, "heartbeat", &[beat], (vp, canvas_w), height);
+        shown += draw_plots(ui, "heartbeat", &[beat], (vp, canvas_w, l), height);
     }
     let m = &trace.metrics[..trace.metrics.partition_point(|s| s.ts_ns <= now_ns)];
     if !m.is_empty() && shared.is_none() && set == PlotSet::All {
-        egui::CollapsingHeader::new("tokio-metrics (sampled every 50 ms)")
+        egui::CollapsingHeader::new(t!(l, "tokio-metrics-plots"))
             .id_salt("tokio-metrics plots")
             .default_open(false)
             .show(ui, |ui| {
                 shown += draw_plots(
                     ui,
                     "tokio-metrics",
-                    &sampled_plots(m),
-                    (vp, canvas_w),
+                    &sampled_plots(m, l),
+                    (vp, canvas_w, l),
                     PLOT_H,
                 );
             });
@@ -267,28 +264,18 @@ pub fn plots_ui(
 }
 
 /// tokio-metrics' figures, as tokio books them.
-fn sampled_plots(m: &[crate::trace::RuntimeSample]) -> Vec<PlotSpec> {
+fn sampled_plots(m: &[crate::trace::RuntimeSample], l: Language) -> Vec<PlotSpec> {
     let ms = |ns: u64| ns as f64 / 1e6;
     let mut plots: Vec<PlotSpec> = Vec::new();
     {
         let workers = m.iter().map(|s| s.worker_busy.len()).max().unwrap_or(0);
-        const NAMES: [&str; 8] = [
-            "tokio worker 0",
-            "tokio worker 1",
-            "tokio worker 2",
-            "tokio worker 3",
-            "tokio worker 4",
-            "tokio worker 5",
-            "tokio worker 6",
-            "tokio worker 7",
-        ];
+        // At most 8 series: a plot of more lines reads as none.
         plots.push(PlotSpec::new(
-            "busy % per tokio worker",
-            "tokio's metrics, per 50 ms, by tokio's own worker index (which thread is which \
-             worker-N lane, tokio does not say)",
-            (0..workers.min(NAMES.len()))
+            t!(l, "plot-tokio-busy"),
+            t!(l, "plot-tokio-busy-hover"),
+            (0..workers.min(8))
                 .map(|w| Series {
-                    name: NAMES[w].into(),
+                    name: t!(l, "series-tokio-worker", index = w),
                     points: m
                         .iter()
                         .filter_map(|s| {
@@ -303,11 +290,11 @@ fn sampled_plots(m: &[crate::trace::RuntimeSample]) -> Vec<PlotSpec> {
                 .collect(),
         ));
         plots.push(PlotSpec::new(
-            "worker busy %",
-            "tokio-metrics, per 50 ms: busy time of all workers and of the busiest one",
+            t!(l, "plot-worker-busy"),
+            t!(l, "plot-worker-busy-hover"),
             vec![
                 Series {
-                    name: "all workers".into(),
+                    name: t!(l, "series-all-workers"),
                     points: m
                         .iter()
                         .map(|s| [ms(s.ts_ns), (s.busy_ratio * 100.0).min(100.0)])
@@ -316,7 +303,7 @@ fn sampled_plots(m: &[crate::trace::RuntimeSample]) -> Vec<PlotSpec> {
                     color: None,
                 },
                 Series {
-                    name: "busiest worker".into(),
+                    name: t!(l, "series-busiest-worker"),
                     points: m
                         .iter()
                         .map(|s| [ms(s.ts_ns), (s.max_worker_busy_ratio * 100.0).min(100.0)])
@@ -327,26 +314,35 @@ fn sampled_plots(m: &[crate::trace::RuntimeSample]) -> Vec<PlotSpec> {
             ],
         ));
         plots.push(PlotSpec::new(
-            "queued tasks",
-            "tokio-metrics: tasks waiting in the global queue, the workers' local queues and for a blocking thread",
+            t!(l, "plot-queued"),
+            t!(l, "plot-queued-hover"),
             vec![
                 Series {
-                    name: "global".into(),
-                    points: m.iter().map(|s| [ms(s.ts_ns), s.global_queue as f64]).collect(),
+                    name: t!(l, "series-global"),
+                    points: m
+                        .iter()
+                        .map(|s| [ms(s.ts_ns), s.global_queue as f64])
+                        .collect(),
                     markers: false,
-                color: None,
+                    color: None,
                 },
                 Series {
-                    name: "local".into(),
-                    points: m.iter().map(|s| [ms(s.ts_ns), s.local_queue as f64]).collect(),
+                    name: t!(l, "series-local"),
+                    points: m
+                        .iter()
+                        .map(|s| [ms(s.ts_ns), s.local_queue as f64])
+                        .collect(),
                     markers: false,
-                color: None,
+                    color: None,
                 },
                 Series {
-                    name: "blocking".into(),
-                    points: m.iter().map(|s| [ms(s.ts_ns), s.blocking_queue as f64]).collect(),
+                    name: t!(l, "series-blocking"),
+                    points: m
+                        .iter()
+                        .map(|s| [ms(s.ts_ns), s.blocking_queue as f64])
+                        .collect(),
                     markers: false,
-                color: None,
+                    color: None,
                 },
             ],
         ));
@@ -359,7 +355,7 @@ fn draw_plots(
     ui: &mut Ui,
     salt: &str,
     plots: &[PlotSpec],
-    (vp, canvas_w): (&Viewport, f64),
+    (vp, canvas_w, l): (&Viewport, f64, Language),
     height: f32,
 ) -> usize {
     let (t0, t1) = (vp.start_ns / 1e6, vp.time_from_x(canvas_w) / 1e6);
@@ -381,22 +377,31 @@ fn draw_plots(
         } else {
             let top = nice_ceiling(spec.shared_top.unwrap_or(peak).max(peak).max(1.0));
             let shared = if spec.shared_top.is_some() {
-                ", all runs"
+                t!(l, "plot-all-runs")
             } else {
-                ""
+                String::new()
             };
             (top * 1.05, format!("0–{top}{shared}"))
         };
         let (name_rect, scale_rect) = label.split_top_bottom_at_fraction(0.6);
         ui.put(
             name_rect.shrink2(vec2(4.0, 0.0)),
-            egui::Label::new(egui::RichText::new(*title).strong()).selectable(false),
+            egui::Label::new(egui::RichText::new(title.as_str()).strong()).selectable(false),
         )
-        .on_hover_text(format!("{help}\nPeak: {peak:.1}"));
+        .on_hover_text(t!(
+            l,
+            "plot-hover",
+            help = help.as_str(),
+            peak = format!("{peak:.1}")
+        ));
         ui.put(
             scale_rect.shrink2(vec2(4.0, 0.0)),
-            egui::Label::new(egui::RichText::new(format!("scale {scale}")).small().weak())
-                .selectable(false),
+            egui::Label::new(
+                egui::RichText::new(t!(l, "plot-scale", scale = scale))
+                    .small()
+                    .weak(),
+            )
+            .selectable(false),
         );
         // A legend over the plot hides its start; it is left out where the lines need none:
         // one line, or lines in the colours of the worker lanes they belong to.

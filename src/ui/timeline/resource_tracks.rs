@@ -6,6 +6,8 @@
 //! `view::series::mean_levels`); built once per trace (every 250 ms while live), binned once
 //! per view.
 
+use crate::i18n::Language;
+use crate::t;
 use std::collections::HashMap;
 
 use egui::{Color32, Rect, Response, Sense, Stroke, Ui, pos2, vec2};
@@ -85,6 +87,7 @@ pub fn resource_tracks_ui(
     vp: &Viewport,
     until: u64,
     theme: &Theme,
+    lang: Language,
 ) -> Vec<Response> {
     tracks.refresh(trace);
     let mut out = Vec::new();
@@ -94,8 +97,8 @@ pub fn resource_tracks_ui(
         let peak = c.max_total();
         let title = c.name.clone();
         let detail = match size {
-            Some(n) => format!("{n} · peak {peak}"),
-            None => format!("peak {peak}"),
+            Some(n) => t!(lang, "track-size-peak", size = *n, peak = peak),
+            None => t!(lang, "track-peak", peak = peak),
         };
         let (name_rect, detail_rect) = label.split_top_bottom_at_fraction(0.55);
         ui.put(
