@@ -128,6 +128,14 @@ pub fn arg<'a>(v: impl Into<FluentValue<'a>>) -> FluentValue<'a> {
     v.into()
 }
 
+/// How many terminal columns `text` takes: CJK characters and full-width punctuation take
+/// two (for tables that line up in a terminal in either language).
+pub fn columns(text: &str) -> usize {
+    text.chars()
+        .map(|c| if c >= '\u{2E80}' { 2 } else { 1 })
+        .sum()
+}
+
 /// `t!(lang, "message-id")` or `t!(lang, "message-id", name = value, …)`: the message in
 /// `lang`, as a `String`. Numbers (`usize`, `u64`, `f64`, …) select plurals; pass text
 /// that is already formatted (durations, paths) as a `String` or `&str`.

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use asyncscope::export;
+use asyncscope::i18n::Language;
 use asyncscope::run::{RunOptions, run};
 use asyncscope::scenario;
 use asyncscope::trace::Summary;
@@ -38,7 +39,19 @@ struct Cli {
     /// Serve the GUI's runs to tokio-console on 127.0.0.1:PORT (6669 if no port is given).
     #[arg(long, value_name = "PORT", num_args = 0..=1, default_missing_value = "6669")]
     console: Option<u16>,
+    /// The language of the summary, the findings and the window: en or zh. Without it, the
+    /// environment's (LC_ALL, LC_MESSAGES, LANG: zh_CN.UTF-8 means Chinese), else English;
+    /// the GUI keeps the language last picked in it. JSON outputs are always English.
+    #[arg(long, global = true, value_name = "LANG", value_parser = ["en", "zh"])]
+    lang: Option<String>,
 }
+
+/// The language `--lang` or the environment asks for.
+fn language() -> Language {
+    *LANGUAGE.get().unwrap_or(&Language::English)
+}
+
+static LANGUAGE: std::sync::OnceLock<Language> = std::sync::OnceLock::new();
 
 #[derive(Subcommand)]
 enum Command {
@@ -183,12 +196,14 @@ fn main() -> ExitCode {
     // Before any tokio runtime (lab server, file dialog, scenario) exists in the process.
     asyncscope::capture::install_global();
     let cli = Cli::parse();
+    let chosen = cli.lang.as_deref().and_then(Language::from_code);
+    let _ = LANGUAGE.set(chosen.unwrap_or_else(Language::from_env));
     let Some(command) = cli.command else {
         return gui(
             cli.scenarios,
             (cli.run, cli.trace_py),
             Vec::new(),
-            (cli.present, cli.console),
+            (cli.present, cli.console, chosen),
         );
     };
     match command {
@@ -204,7 +219,7 @@ fn main() -> ExitCode {
                 cli.scenarios,
                 (None, None),
                 traces,
-                (cli.present, cli.console),
+                (cli.present, cli.console, chosen),
             )
         }
         Command::Compare {
@@ -266,7 +281,7 @@ fn gui(
     scenarios: PathBuf,
     (run_now, trace_now): (Option<String>, Option<PathBuf>),
     open: Vec<PathBuf>,
-    (present, console): (bool, Option<u16>),
+    (present, console, lang): (bool, Option<u16>, Option<Language>),
 ) -> ExitCode {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
@@ -283,6 +298,9 @@ fn gui(
                 .and_then(|s| eframe::get_value(s, eframe::APP_KEY))
                 .unwrap_or_default();
             state.presenting |= present;
+            if let Some(l) = lang {
+                state.language = l;
+            }
             if console.is_some() {
                 state.console_port = console;
             }
@@ -389,7 +407,12 @@ fn finish_run(
 ) -> ExitCode {
     let summary = Summary::from_trace(&trace);
     if !quiet {
-        print!("{}", export::text::render(&summary));
+        // The scenario's own name in the language asked for, where the file has one.
+        let mut shown = summary.clone();
+        if let Some(sc) = sc.filter(|sc| sc.name == summary.scenario) {
+            shown.scenario = sc.name_in(language()).to_string();
+        }
+        print!("{}", export::text::render_in(&shown, language()));
     }
     // Write every export even if one fails: nothing recorded is lost to one bad path.
     let mut out = Writes::new(quiet);
@@ -584,15 +607,16 @@ fn compare_command(
     let named: Vec<(String, &asyncscope::trace::Trace)> =
         traces.iter().map(|t| (t.scenario.clone(), t)).collect();
     let summaries: Vec<Summary> = traces.iter().map(Summary::from_trace).collect();
-    let table = asyncscope::trace::Comparison::new(
-        &named
-            .iter()
-            .zip(&summaries)
-            .map(|((n, _), s)| (n.clone(), s))
-            .collect::<Vec<_>>(),
-    );
+    let runs: Vec<(String, &Summary)> = named
+        .iter()
+        .zip(&summaries)
+        .map(|((n, _), s)| (n.clone(), s))
+        .collect();
+    // The JSON keeps English labels; the table printed is in the language asked for.
+    let table = asyncscope::trace::Comparison::new(&runs);
     if !quiet {
-        print!("{}", table.render_text());
+        let shown = asyncscope::trace::Comparison::new_in(&runs, language());
+        print!("{}", shown.render_text_in(language()));
     }
     let mut out = Writes::new(quiet);
     if let Some(p) = &summary_path {

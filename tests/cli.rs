@@ -4,8 +4,14 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// The binary, with an English locale whatever the machine's is (the tests read its
+/// English words; the language tests set their own).
 fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_asyncscope"))
+    let mut c = Command::new(env!("CARGO_BIN_EXE_asyncscope"));
+    c.env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C.UTF-8");
+    c
 }
 
 fn repo() -> &'static Path {
@@ -743,5 +749,77 @@ fn trace_py_runs_a_script_and_writes_its_trace() {
         text(&out).1.contains("no/such/script.py: no such file"),
         "{:?}",
         text(&out)
+    );
+}
+
+/// `--lang zh` prints the summary and the findings in Chinese; `LANG=zh_CN.UTF-8` does the
+/// same without the flag, `--lang en` wins over it, and the JSON summary stays English.
+#[test]
+fn run_speaks_chinese_with_lang_zh_or_a_chinese_locale() {
+    let dir = scratch("lang");
+    let summary = dir.join("summary.json");
+    let scenario = repo().join("scenarios/sequential_awaits.toml");
+    let out = bin()
+        .args(["run", "--lang", "zh"])
+        .arg(&scenario)
+        .arg("--summary")
+        .arg(&summary)
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{:?}", text(&out));
+    let stdout = text(&out).0;
+    // The scenario's Chinese name, the headings, and a finding with its cause and fix.
+    assert!(stdout.starts_with("场景       "), "{stdout}");
+    for word in [
+        "总耗时",
+        "诊断",
+        "原因：",
+        "办法：",
+        "一个接一个地 await 了",
+    ] {
+        assert!(stdout.contains(word), "no {word:?} in {stdout}");
+    }
+    for word in ["wall time", "finding ", "why:", "fix:", "awaited"] {
+        assert!(!stdout.contains(word), "{word:?} in {stdout}");
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&summary).expect("summary")).expect("json");
+    let message = json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["kind"] == "sequential_awaits")
+        .and_then(|f| f["message"].as_str())
+        .expect("the sequential-awaits finding");
+    assert!(message.contains("one after another"), "{message}");
+
+    let by_env = bin()
+        .env("LANG", "zh_CN.UTF-8")
+        .arg("run")
+        .arg(&scenario)
+        .output()
+        .expect("run");
+    assert!(text(&by_env).0.contains("总耗时"), "{}", text(&by_env).0);
+    let flag_wins = bin()
+        .env("LANG", "zh_CN.UTF-8")
+        .args(["run", "--lang", "en"])
+        .arg(&scenario)
+        .output()
+        .expect("run");
+    assert!(
+        text(&flag_wins).0.contains("wall time"),
+        "{}",
+        text(&flag_wins).0
+    );
+    let bad = bin()
+        .args(["run", "--lang", "fr"])
+        .arg(&scenario)
+        .output()
+        .expect("run");
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        text(&bad).1.contains("possible values: en, zh"),
+        "{}",
+        text(&bad).1
     );
 }

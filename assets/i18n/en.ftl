@@ -538,3 +538,67 @@ could-not-create = Could not create { $path }: { $error }
 no-run-to-export = There is no run to export yet.
 could-not-export = Could not export to { $path }: { $error }
 no-longer-exists = { $path } no longer exists
+sentence-scheduled = scheduled (woken, waiting for a worker)
+
+## The CLI's summary
+
+sum-scenario = scenario
+sum-stopped-before-end = {"  (stopped before the end)"}
+sum-wall-time = wall time
+sum-cpu-jobs = {", "}{ $count } CPU-pool jobs
+sum-tasks = tasks
+sum-tasks-line = { $spawned } spawned ({ $blocking } on the blocking pool{ $cpu }): { $completed } completed, { $panicked } panicked, { $cancelled } cancelled, { $shutdown } at shutdown, { $unfinished } unfinished
+sum-at-shutdown-note = (at shutdown: still alive when the runtime shut down, such as pooled HTTP connections; cancelled: aborted by the scenario)
+sum-polls = polls
+sum-polls-line = { $polls }   wakes { $wakes }
+sum-longest = longest
+sum-longest-line = { $ms } ms poll of `{ $task }` (task { $id }) on { $lane } at { $at } ms
+sum-no-worker-polls = no worker polls
+sum-slow-polls = slow polls
+sum-slow-polls-line = { $count } over { $threshold } ms (a worker was blocked that long)
+sum-sched-delay = sched delay
+sum-sched-delay-line = p50 { $p50 } ms  p99 { $p99 } ms  max { $max } ms  (wake → poll, { $count } polls)
+sum-heartbeat-late = heartbeat late
+sum-heartbeat-line = p50 { $p50 } ms  p99 { $p99 } ms  max { $max } ms  ({ $count } ticks)
+sum-http-line = { $requests } requests ({ $statuses }), at most { $peak } in flight
+sum-runtime = runtime
+sum-runtime-line = busy { $mean }% mean, { $peak }% peak (busiest worker { $busiest }%); queues peak global { $global }, local { $local }, blocking { $blocking }; { $steals } steals, { $parks } parks ({ $samples } samples every { $interval } ms)
+sum-busy-per-worker = busy per tokio worker: { $busy }
+sum-group = group
+sum-group-line = tasks  first poll after { $first } ms, woken→polled { $woken } ms, poll { $poll } ms, slow polls { $slow }%
+sum-semaphore = semaphore
+sum-semaphore-line = { $name }: at most { $held } of { $permits } permits held, at most { $waiting } tasks waiting for one
+sum-channel = channel
+sum-channel-line = { $name }: at most { $queued } of { $capacity } messages queued
+sum-blocking = blocking
+sum-blocking-line = at most { $running } jobs running, { $waiting } waiting for a thread
+sum-task-time = task time (each group's tasks, spawn to end)
+sum-task-time-line = { $name } ({ $tasks } { $tasks ->
+    [one] task
+   *[other] tasks
+    }): { $sentence }
+sum-lanes = lanes
+sum-lane-line = { $polls } polls  busy { $busy } ms
+sum-lane-parked = parked { $parked } ms ({ $parks } times)
+sum-scheduler = scheduler
+sum-scheduler-tokio = { $parks } parks, { $migrations } migrations, { $selfwakes } self-wakes; wakes by another task { $task }, by itself { $itself }, by the driver { $driver }, by the blocking pool { $pool }
+sum-scheduler-asyncio = { $parks } parks, { $migrations } migrations, { $selfwakes } self-wakes; wakes by another task { $task }, by itself { $itself }, by the loop (I/O, timers) { $driver }, by the executor { $pool }
+sum-panic-line = task { $id } `{ $name }`: { $message }
+findings-heading = findings
+sum-findings-none = none: nothing stalled, queued, repeated or was refused
+finding-heading = finding
+sum-finding-line = [{ $severity }] { $message } (at { $at } ms)
+sum-why = why: { $cause }
+sum-fix = fix: { $remedy }
+sum-run-error = run error
+sum-note = note
+sum-events = events
+sum-events-line = { $events } captured, { $dropped } dropped
+sum-truncated = truncated
+sum-truncated-line = at { $events } events: the memory cap (max_events) was reached and the rest of the run was not recorded
+sum-dropped-note = (the capture channel was full: the trace is incomplete)
+output-heading = output
+sum-output-line = { $count } lines printed
+table-better = {" better"}
+table-worse = {" worse"}
+table-footnote = * differs from [1] by more than 10% (and more than the noise margin)

@@ -1,74 +1,125 @@
-//! The readable summary `asyncscope run` prints.
+//! The readable summary `asyncscope run` prints, in the language asked for (`--lang`, or
+//! the environment). The JSON summary is the machines' version and stays English.
 
 use std::fmt::Write as _;
 
+use crate::i18n::{Language, columns};
+use crate::t;
 use crate::trace::Summary;
 
+/// The summary in English.
 pub fn render(s: &Summary) -> String {
+    render_in(s, Language::English)
+}
+
+/// A line's heading, padded so that what follows starts in column 12 (or two spaces
+/// later, for a longer heading).
+fn head(label: &str) -> String {
+    let w = columns(label);
+    let pad = if w < 11 { 11 - w } else { 2 };
+    format!("{label}{}", " ".repeat(pad))
+}
+
+/// The continuation lines' indent, under the headings' column.
+const INDENT: &str = "           ";
+
+pub fn render_in(s: &Summary, l: Language) -> String {
     let mut o = String::new();
-    let _ = writeln!(o, "scenario   {}", s.scenario);
+    let _ = writeln!(o, "{}{}", head(&t!(l, "sum-scenario")), s.scenario);
+    let stopped = if s.stopped {
+        t!(l, "sum-stopped-before-end")
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         o,
-        "wall time  {:.1} ms{}",
-        s.wall_ms,
-        if s.stopped {
-            "  (stopped before the end)"
-        } else {
-            ""
-        }
+        "{}{:.1} ms{stopped}",
+        head(&t!(l, "sum-wall-time")),
+        s.wall_ms
     );
     let t = &s.tasks;
+    let cpu = if t.cpu_jobs > 0 {
+        t!(l, "sum-cpu-jobs", count = t.cpu_jobs)
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         o,
-        "tasks      {} spawned ({} on the blocking pool{}): {} completed, {} panicked, {} cancelled, {} at shutdown, {} unfinished",
-        t.spawned,
-        t.blocking,
-        if t.cpu_jobs > 0 {
-            format!(", {} CPU-pool jobs", t.cpu_jobs)
-        } else {
-            String::new()
-        },
-        t.completed,
-        t.panicked,
-        t.cancelled,
-        t.at_shutdown,
-        t.unfinished
+        "{}{}",
+        head(&t!(l, "sum-tasks")),
+        t!(
+            l,
+            "sum-tasks-line",
+            spawned = t.spawned,
+            blocking = t.blocking,
+            cpu = cpu,
+            completed = t.completed,
+            panicked = t.panicked,
+            cancelled = t.cancelled,
+            shutdown = t.at_shutdown,
+            unfinished = t.unfinished
+        )
     );
     if t.at_shutdown > 0 && !s.stopped {
-        let _ = writeln!(
-            o,
-            "           (at shutdown: still alive when the runtime shut down, such as pooled HTTP connections; cancelled: aborted by the scenario)"
-        );
-    }
-    let _ = writeln!(o, "polls      {}   wakes {}", s.polls, s.wakes);
-    match &s.longest_poll {
-        Some(l) => {
-            let _ = writeln!(
-                o,
-                "longest    {:.3} ms poll of `{}` (task {}) on {} at {:.1} ms",
-                l.ms, l.name, l.task, l.lane, l.at_ms
-            );
-        }
-        None => {
-            let _ = writeln!(o, "longest    no worker polls");
-        }
+        let _ = writeln!(o, "{INDENT}{}", t!(l, "sum-at-shutdown-note"));
     }
     let _ = writeln!(
         o,
-        "slow polls {} over {} ms (a worker was blocked that long)",
-        s.slow_polls, s.slow_poll_threshold_ms
+        "{}{}",
+        head(&t!(l, "sum-polls")),
+        t!(l, "sum-polls-line", polls = s.polls, wakes = s.wakes)
+    );
+    let longest = match &s.longest_poll {
+        Some(p) => t!(
+            l,
+            "sum-longest-line",
+            ms = format!("{:.3}", p.ms),
+            task = p.name.as_str(),
+            id = p.task,
+            lane = p.lane.as_str(),
+            at = format!("{:.1}", p.at_ms)
+        ),
+        None => t!(l, "sum-no-worker-polls"),
+    };
+    let _ = writeln!(o, "{}{longest}", head(&t!(l, "sum-longest")));
+    let _ = writeln!(
+        o,
+        "{}{}",
+        head(&t!(l, "sum-slow-polls")),
+        t!(
+            l,
+            "sum-slow-polls-line",
+            count = s.slow_polls,
+            threshold = s.slow_poll_threshold_ms
+        )
     );
     let d = &s.sched_delay_ms;
     let _ = writeln!(
         o,
-        "sched delay  p50 {:.3} ms  p99 {:.3} ms  max {:.3} ms  (wake → poll, {} polls)",
-        d.p50, d.p99, d.max, d.count
+        "{}{}",
+        head(&t!(l, "sum-sched-delay")),
+        t!(
+            l,
+            "sum-sched-delay-line",
+            p50 = format!("{:.3}", d.p50),
+            p99 = format!("{:.3}", d.p99),
+            max = format!("{:.3}", d.max),
+            count = d.count
+        )
     );
     if let Some(h) = &s.heartbeat_late_ms {
         let _ = writeln!(
             o,
-            "heartbeat late  p50 {:.3} ms  p99 {:.3} ms  max {:.3} ms  ({} ticks)",
-            h.p50, h.p99, h.max, h.count
+            "{}{}",
+            head(&t!(l, "sum-heartbeat-late")),
+            t!(
+                l,
+                "sum-heartbeat-line",
+                p50 = format!("{:.3}", h.p50),
+                p99 = format!("{:.3}", h.p99),
+                max = format!("{:.3}", h.max),
+                count = h.count
+            )
         );
     }
     if s.http.requests > 0 {
@@ -80,27 +131,38 @@ pub fn render(s: &Summary) -> String {
             .collect();
         let _ = writeln!(
             o,
-            "http       {} requests ({}), at most {} in flight",
-            s.http.requests,
-            statuses.join(", "),
-            s.http.max_in_flight
+            "{}{}",
+            head("http"),
+            t!(
+                l,
+                "sum-http-line",
+                requests = s.http.requests,
+                statuses = statuses.join(", "),
+                peak = s.http.max_in_flight
+            )
         );
     }
     let m = &s.metrics;
     if m.samples > 0 {
+        let pct = |r: f64| format!("{:.0}", r * 100.0);
         let _ = writeln!(
             o,
-            "runtime    busy {:.0}% mean, {:.0}% peak (busiest worker {:.0}%); queues peak global {}, local {}, blocking {}; {} steals, {} parks ({} samples every {} ms)",
-            m.busy_ratio_mean * 100.0,
-            m.busy_ratio_max * 100.0,
-            m.max_worker_busy_ratio * 100.0,
-            m.max_global_queue,
-            m.max_local_queue,
-            m.max_blocking_queue,
-            m.steals,
-            m.parks,
-            m.samples,
-            m.interval_ms
+            "{}{}",
+            head(&t!(l, "sum-runtime")),
+            t!(
+                l,
+                "sum-runtime-line",
+                mean = pct(m.busy_ratio_mean),
+                peak = pct(m.busy_ratio_max),
+                busiest = pct(m.max_worker_busy_ratio),
+                global = m.max_global_queue,
+                local = m.max_local_queue,
+                blocking = m.max_blocking_queue,
+                steals = m.steals,
+                parks = m.parks,
+                samples = m.samples,
+                interval = m.interval_ms
+            )
         );
     }
     if !m.worker_busy_ratio_mean.is_empty() {
@@ -109,63 +171,112 @@ pub fn render(s: &Summary) -> String {
             .iter()
             .map(|b| format!("{:.0}%", b * 100.0))
             .collect();
-        let _ = writeln!(o, "           busy per tokio worker: {}", per.join(", "));
+        let _ = writeln!(
+            o,
+            "{INDENT}{}",
+            t!(l, "sum-busy-per-worker", busy = per.join(", "))
+        );
     }
     for g in &m.task_groups {
         let _ = writeln!(
             o,
-            "  group {:<14} {:>6} tasks  first poll after {:.3} ms, woken→polled {:.3} ms, poll {:.3} ms, slow polls {:.0}%",
+            "  {} {:<14} {:>6} {}",
+            t!(l, "sum-group"),
             g.name,
             g.tasks,
-            g.mean_first_poll_delay_ms,
-            g.mean_scheduled_ms,
-            g.mean_poll_ms,
-            g.slow_poll_ratio * 100.0
+            t!(
+                l,
+                "sum-group-line",
+                first = format!("{:.3}", g.mean_first_poll_delay_ms),
+                woken = format!("{:.3}", g.mean_scheduled_ms),
+                poll = format!("{:.3}", g.mean_poll_ms),
+                slow = format!("{:.0}", g.slow_poll_ratio * 100.0)
+            )
         );
     }
     let r = &s.resources;
     for (name, p) in &r.semaphores {
         let _ = writeln!(
             o,
-            "semaphore  {name}: at most {} of {} permits held, at most {} tasks waiting for one",
-            p.max_held, p.permits, p.max_waiting
+            "{}{}",
+            head(&t!(l, "sum-semaphore")),
+            t!(
+                l,
+                "sum-semaphore-line",
+                name = name.as_str(),
+                held = p.max_held,
+                permits = p.permits,
+                waiting = p.max_waiting
+            )
         );
     }
     for (name, c) in &r.channels {
         let _ = writeln!(
             o,
-            "channel    {name}: at most {} of {} messages queued",
-            c.max_queued, c.capacity
+            "{}{}",
+            head(&t!(l, "sum-channel")),
+            t!(
+                l,
+                "sum-channel-line",
+                name = name.as_str(),
+                queued = c.max_queued,
+                capacity = c.capacity
+            )
         );
     }
     if r.blocking_pool.max_running > 0 {
         let _ = writeln!(
             o,
-            "blocking   at most {} jobs running, {} waiting for a thread",
-            r.blocking_pool.max_running, r.blocking_pool.max_waiting
+            "{}{}",
+            head(&t!(l, "sum-blocking")),
+            t!(
+                l,
+                "sum-blocking-line",
+                running = r.blocking_pool.max_running,
+                waiting = r.blocking_pool.max_waiting
+            )
         );
     }
     if !s.groups.is_empty() {
-        let _ = writeln!(o, "task time (each group's tasks, spawn to end)");
+        let _ = writeln!(o, "{}", t!(l, "sum-task-time"));
         for (name, g) in &s.groups {
             let _ = writeln!(
                 o,
-                "  {name} ({} task{}): {}",
-                g.tasks,
-                if g.tasks == 1 { "" } else { "s" },
-                g.sentence()
+                "  {}",
+                t!(
+                    l,
+                    "sum-task-time-line",
+                    name = name.as_str(),
+                    tasks = g.tasks,
+                    sentence = g.sentence(l)
+                )
             );
         }
     }
-    let _ = writeln!(o, "lanes");
-    for l in &s.lanes {
+    let _ = writeln!(o, "{}", t!(l, "sum-lanes"));
+    for lane in &s.lanes {
         let _ = write!(
             o,
-            "  {:<12} {:>7} polls  busy {:>10.3} ms",
-            l.name, l.polls, l.busy_ms
+            "  {:<12} {}",
+            lane.name,
+            t!(
+                l,
+                "sum-lane-line",
+                polls = format!("{:>7}", lane.polls),
+                busy = format!("{:>10.3}", lane.busy_ms)
+            )
         );
-        if l.kind == "worker" {
-            let _ = write!(o, "  parked {:>10.3} ms ({} times)", l.parked_ms, l.parks);
+        if lane.kind == "worker" {
+            let _ = write!(
+                o,
+                "  {}",
+                t!(
+                    l,
+                    "sum-lane-parked",
+                    parked = format!("{:>10.3}", lane.parked_ms),
+                    parks = lane.parks
+                )
+            );
         }
         let _ = writeln!(o);
     }
@@ -173,61 +284,112 @@ pub fn render(s: &Summary) -> String {
     let w = &sc.wakes_by_source;
     // On asyncio, what wakes a task between steps is the loop itself (its selector, its
     // timers), and the default executor is the blocking pool.
-    let (driver, pool) = if s.runtime == "asyncio" {
-        ("by the loop (I/O, timers)", "by the executor")
+    let line = if s.runtime == "asyncio" {
+        t!(
+            l,
+            "sum-scheduler-asyncio",
+            parks = sc.parks,
+            migrations = sc.migrations,
+            selfwakes = sc.self_wakes,
+            task = w.task,
+            itself = w.self_,
+            driver = w.driver,
+            pool = w.blocking
+        )
     } else {
-        ("by the driver", "by the blocking pool")
+        t!(
+            l,
+            "sum-scheduler-tokio",
+            parks = sc.parks,
+            migrations = sc.migrations,
+            selfwakes = sc.self_wakes,
+            task = w.task,
+            itself = w.self_,
+            driver = w.driver,
+            pool = w.blocking
+        )
     };
-    let _ = writeln!(
-        o,
-        "scheduler  {} parks, {} migrations, {} self-wakes; wakes by another task {}, by itself {}, {driver} {}, {pool} {}",
-        sc.parks, sc.migrations, sc.self_wakes, w.task, w.self_, w.driver, w.blocking
-    );
+    let _ = writeln!(o, "{}{line}", head(&t!(l, "sum-scheduler")));
     for p in &s.panics {
-        let _ = writeln!(o, "panic      task {} `{}`: {}", p.task, p.name, p.message);
+        let _ = writeln!(
+            o,
+            "{}{}",
+            head("panic"),
+            t!(
+                l,
+                "sum-panic-line",
+                id = p.task,
+                name = p.name.as_str(),
+                message = p.message.as_str()
+            )
+        );
     }
     if s.findings.is_empty() {
         let _ = writeln!(
             o,
-            "findings   none: nothing stalled, queued, repeated or was refused"
+            "{}{}",
+            head(&t!(l, "findings-heading")),
+            t!(l, "sum-findings-none")
         );
     }
     for f in &s.findings {
         let sev = match f.severity {
-            crate::trace::Severity::Error => "error",
-            crate::trace::Severity::Warning => "warning",
-            crate::trace::Severity::Info => "info",
+            crate::trace::Severity::Error => t!(l, "severity-error"),
+            crate::trace::Severity::Warning => t!(l, "severity-warning"),
+            crate::trace::Severity::Info => t!(l, "severity-info"),
         };
-        let _ = writeln!(o, "finding    [{sev}] {} (at {:.1} ms)", f.message, f.at_ms);
-        let _ = writeln!(o, "           why: {}", f.cause);
-        let _ = writeln!(o, "           fix: {}", f.remedy);
+        let text = f.text(l);
+        let _ = writeln!(
+            o,
+            "{}{}",
+            head(&t!(l, "finding-heading")),
+            t!(
+                l,
+                "sum-finding-line",
+                severity = sev,
+                message = text.message,
+                at = format!("{:.1}", f.at_ms)
+            )
+        );
+        let _ = writeln!(o, "{INDENT}{}", t!(l, "sum-why", cause = text.cause));
+        let _ = writeln!(o, "{INDENT}{}", t!(l, "sum-fix", remedy = text.remedy));
     }
     for e in &s.run_errors {
-        let _ = writeln!(o, "run error  {e}");
+        let _ = writeln!(o, "{}{e}", head(&t!(l, "sum-run-error")));
     }
     for n in &s.notes {
-        let _ = writeln!(o, "note       {n}");
+        let _ = writeln!(o, "{}{n}", head(&t!(l, "sum-note")));
     }
     let _ = write!(
         o,
-        "events     {} captured, {} dropped",
-        s.events, s.events_dropped
+        "{}{}",
+        head(&t!(l, "sum-events")),
+        t!(
+            l,
+            "sum-events-line",
+            events = s.events,
+            dropped = s.events_dropped
+        )
     );
     if let Some(n) = s.truncated_at_events {
         let _ = write!(
             o,
-            "\ntruncated  at {n} events: the memory cap (max_events) was reached and the rest of the run was not recorded"
+            "\n{}{}",
+            head(&t!(l, "sum-truncated")),
+            t!(l, "sum-truncated-line", events = n)
         );
     } else if s.events_dropped > 0 {
-        let _ = write!(
-            o,
-            "  (the capture channel was full: the trace is incomplete)"
-        );
+        let _ = write!(o, "  {}", t!(l, "sum-dropped-note"));
     }
     o.push('\n');
     // The `print` lines come last, in time order, as a program's output would.
     if !s.prints.is_empty() {
-        let _ = writeln!(o, "output     {} lines printed", s.prints.len());
+        let _ = writeln!(
+            o,
+            "{}{}",
+            head(&t!(l, "output-heading")),
+            t!(l, "sum-output-line", count = s.prints.len())
+        );
         for p in &s.prints {
             let who = match (&p.name, p.task) {
                 (Some(name), Some(id)) => format!("{name} #{id}"),
@@ -237,4 +399,19 @@ pub fn render(s: &Summary) -> String {
         }
     }
     o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_line_up_in_both_languages() {
+        assert_eq!(head("scenario"), "scenario   ");
+        assert_eq!(head("slow polls"), "slow polls ");
+        assert_eq!(head("sched delay"), "sched delay  ");
+        // Two columns per CJK character: 场景 is four columns wide.
+        assert_eq!(head("场景"), "场景       ");
+        assert_eq!(columns(&head("场景")), 11);
+    }
 }

@@ -318,6 +318,14 @@ pub struct ViewConfig {
 }
 
 impl Scenario {
+    /// The scenario's name in `lang` (`name_zh`), in English where the file has none.
+    pub fn name_in(&self, lang: crate::i18n::Language) -> &str {
+        match (lang, &self.name_zh) {
+            (crate::i18n::Language::Chinese, Some(n)) => n,
+            _ => &self.name,
+        }
+    }
+
     /// The run's step table: every step of every group, in the order the file lists them
     /// (a permit takes two entries: acquiring it, then holding it). The interpreter records
     /// entries and exits by these ids (see [`Steps::id`]).

@@ -362,6 +362,11 @@ impl Comparison {
     /// The table as text, for the terminal: a `*` marks a highlighted cell, followed by its
     /// relation to the baseline and whether that is better or worse.
     pub fn render_text(&self) -> String {
+        self.render_text_in(Language::English)
+    }
+
+    /// The same, with "better" and "worse" in `lang` (the labels are the table's own).
+    pub fn render_text_in(&self, lang: Language) -> String {
         let mut cells: Vec<Vec<String>> = vec![
             std::iter::once(String::new())
                 .chain(
@@ -379,9 +384,9 @@ impl Comparison {
                 let m = row.marks[i];
                 if m.is_highlighted() {
                     let word = match m {
-                        Mark::Better => " better",
-                        Mark::Worse => " worse",
-                        _ => "",
+                        Mark::Better => t!(lang, "table-better"),
+                        Mark::Worse => t!(lang, "table-worse"),
+                        _ => String::new(),
                     };
                     c = format!("{c} *{}{word}", row.delta_text(i));
                 }
@@ -394,7 +399,7 @@ impl Comparison {
             .map(|c| {
                 cells
                     .iter()
-                    .map(|l| l[c].chars().count())
+                    .map(|l| crate::i18n::columns(&l[c]))
                     .max()
                     .unwrap_or(0)
             })
@@ -403,7 +408,7 @@ impl Comparison {
         for line in cells {
             let mut s = String::new();
             for (c, cell) in line.iter().enumerate() {
-                let pad = widths[c] - cell.chars().count();
+                let pad = widths[c] - crate::i18n::columns(cell);
                 s.push_str(cell);
                 if c + 1 < n {
                     s.push_str(&" ".repeat(pad + 3));
@@ -412,7 +417,8 @@ impl Comparison {
             out.push_str(s.trim_end());
             out.push('\n');
         }
-        out.push_str("* differs from [1] by more than 10% (and more than the noise margin)\n");
+        out.push_str(&t!(lang, "table-footnote"));
+        out.push('\n');
         out
     }
 }

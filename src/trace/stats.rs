@@ -416,7 +416,8 @@ impl GroupSummary {
 
     /// "62% waiting for a permit (permit api), 21% in HTTP, 17% sleeping, 0% running", the
     /// shares of the group's task-time, largest first, leaving out those under 0.5%.
-    pub fn sentence(&self) -> String {
+    pub fn sentence(&self, l: crate::i18n::Language) -> String {
+        use crate::t;
         let total: f64 = self.states.values().sum();
         if total <= 0.0 {
             return String::new();
@@ -424,15 +425,15 @@ impl GroupSummary {
         let mut parts: Vec<(f64, String)> = Vec::new();
         for (state, &v) in &self.states {
             match *state {
-                "running" => parts.push((v, "running".into())),
-                "scheduled" => parts.push((v, "scheduled (woken, waiting for a worker)".into())),
+                "running" => parts.push((v, t!(l, "cmp-state-running"))),
+                "scheduled" => parts.push((v, t!(l, "sentence-scheduled"))),
                 _ => {}
             }
         }
         for (reason, &v) in &self.waits {
             let phrase = WaitReason::from_name(reason)
                 .unwrap_or(WaitReason::Other)
-                .phrase();
+                .phrase_in(l);
             // The step most of it was spent in, when the reason has a resource.
             let on = self
                 .waits_on
@@ -454,7 +455,7 @@ impl GroupSummary {
             .filter(|(v, _)| v / total >= 0.005)
             .map(|(v, text)| format!("{:.0}% {text}", v * 100.0 / total))
             .collect::<Vec<_>>()
-            .join(", ")
+            .join(&t!(l, "list-separator"))
     }
 }
 

@@ -118,10 +118,7 @@ pub struct RunStatus<'a> {
 }
 
 pub(crate) fn name_in(sc: &Scenario, language: Language) -> &str {
-    match (language, &sc.name_zh) {
-        (Language::Chinese, Some(n)) => n,
-        _ => &sc.name,
-    }
+    sc.name_in(language)
 }
 
 /// The lesson in `language`, in English where the file has no translation.
