@@ -993,9 +993,10 @@ fn the_rate_limited_client_holds_five_permits_and_queues_the_rest_at_the_semapho
     assert_eq!(g.tasks, 15);
     assert!(g.waits["permit"] > g.waits["http"], "{g:?}");
     assert!(
-        g.sentence().contains("waiting for a permit (permit api)"),
+        g.sentence(asyncscope::i18n::Language::English)
+            .contains("waiting for a permit (permit api)"),
         "{}",
-        g.sentence()
+        g.sentence(asyncscope::i18n::Language::English)
     );
 }
 
