@@ -1921,3 +1921,205 @@ fn a_live_view_behind_its_model_says_how_far_and_that_nothing_is_lost() {
     assert!(said.contains("every event is kept"), "{said}");
     assert_eq!(render(None), None, "a current view says nothing");
 }
+
+/// Every English word (two or more Latin letters) in the window's accessible text, apart
+/// from code in backticks, the run's own names (tasks, groups, lanes, steps, files) and
+/// the technical terms and units that stay as they are in Chinese.
+fn english_words(
+    h: &Harness<'static, App>,
+    names: &std::collections::BTreeSet<String>,
+) -> Vec<String> {
+    const KEPT: &[&str] = &[
+        // Units and numbers' marks.
+        "ms",
+        "µs",
+        "px",
+        "pts",
+        // Names of things, as Chinese texts write them.
+        "tokio",
+        "asyncio",
+        "async",
+        "await",
+        "Python",
+        "CPython",
+        "Rust",
+        "HTTP",
+        "GET",
+        "CPU",
+        "GIL",
+        "OS",
+        "I/O",
+        "URL",
+        "Ready",
+        "Pending",
+        "SVG",
+        "PNG",
+        "TOML",
+        "JSON",
+        "Ctrl",
+        "Shift",
+        "Esc",
+        "Home",
+        "End",
+        "Space",
+        "F5",
+        "F11",
+        "tokio-console",
+        "tokio-metrics",
+        "console-subscriber",
+        "reqwest",
+        "aiohttp",
+        "httpx",
+        "rayon",
+        "English",
+        "asyncscope",
+        "p50",
+        "p99",
+        "Too",
+        "Many",
+        "Requests",
+        "id",
+        "current_thread",
+        "multi_thread",
+        "spawn",
+        "spawn_blocking",
+        "yield",
+        "join",
+        "run_in_executor",
+        "panic",
+        "sleep",
+        "ProcessPoolExecutor",
+        "ThreadPoolExecutor",
+        "Semaphore",
+        "Retry-After",
+        "join_all",
+        "waker",
+        "future",
+        "Future",
+        "Task",
+        "print",
+    ];
+    let mut out = Vec::new();
+    for node in h.query_all(egui_kittest::kittest::by()) {
+        let n = node.accesskit_node();
+        for text in [n.label(), n.value()].into_iter().flatten() {
+            // egui's own name for a panel's resize handle, for screen readers.
+            if text == "Resize panel" {
+                continue;
+            }
+            // Code in backticks is code.
+            let mut plain = String::new();
+            for (i, part) in text.split('`').enumerate() {
+                if i % 2 == 0 {
+                    plain.push_str(part);
+                    plain.push(' ');
+                }
+            }
+            for word in plain
+                .split(|c: char| !(c.is_ascii_alphanumeric() || "_-./:".contains(c)))
+                .map(|w| w.trim_matches(|c: char| ".:-/".contains(c)))
+                .filter(|w| w.chars().filter(|c| c.is_ascii_alphabetic()).count() >= 2)
+            {
+                let kept = KEPT.contains(&word)
+                    || names.contains(word)
+                    || word.contains(['_', '.', ':', '/'])
+                    || word.split('-').all(|p| {
+                        names.contains(p)
+                            || KEPT.contains(&p)
+                            || p.chars().all(|c| c.is_ascii_digit())
+                    })
+                    || word.chars().next().is_some_and(|c| c.is_ascii_digit());
+                if !kept {
+                    out.push(format!("{word:?} in {text:?}"));
+                }
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// In Chinese, the main window after a run — the scenario panel, its facts and steps, the
+/// run history, the timeline with its lanes, plots and legend, the findings, histograms and
+/// a task's details — has no English word outside names, numbers and code.
+#[test]
+fn the_main_window_in_chinese_has_no_english_words() {
+    let mut h = harness_with(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"),
+        State {
+            hide_right: false,
+            language: asyncscope::ui::Language::Chinese,
+            ..State::default()
+        },
+    );
+    h.query_all_by_label("异步任务里的 CPU 计算")
+        .next()
+        .expect("the scenario in the list")
+        .scroll_to_me();
+    for _ in 0..10 {
+        h.step();
+    }
+    click(&mut h, "异步任务里的 CPU 计算");
+    click(&mut h, "运行");
+    wait_for(
+        &mut h,
+        "the run to finish",
+        Duration::from_secs(30),
+        finished,
+    );
+    // A task's details, and the histograms open.
+    let crunch = {
+        let trace = trace_of(&h);
+        let t = trace
+            .tasks
+            .iter()
+            .find(|t| trace.label(t) == "crunch")
+            .expect("a crunch task");
+        t.id
+    };
+    h.state_mut().timeline.selection = Some(asyncscope::ui::timeline::Selection::Task(crunch));
+    h.get_by_label("直方图").click();
+    h.step();
+    h.step();
+    h.get_by_label("诊断");
+    h.get_all_by_label_contains("在一次轮询里占用")
+        .next()
+        .expect("a slow-poll finding")
+        .click();
+    h.step();
+    h.step();
+    let names: std::collections::BTreeSet<String> = {
+        let trace = trace_of(&h);
+        let mut names = std::collections::BTreeSet::new();
+        let mut add = |s: &str| {
+            for w in s.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
+                if !w.is_empty() {
+                    names.insert(w.to_string());
+                }
+            }
+        };
+        for t in &trace.tasks {
+            add(&trace.label(t));
+        }
+        for l in &trace.lanes {
+            add(&l.name);
+        }
+        for s in &trace.steps {
+            add(&s.label);
+        }
+        add(&trace.scenario);
+        names
+    };
+    let english = english_words(&h, &names);
+    assert!(
+        english.is_empty(),
+        "English in the Chinese window:\n{}",
+        english.join("\n")
+    );
+    // The words checked are really there: the findings, the legend, the lanes.
+    assert!(h.get_all_by_label_contains("办法：").count() >= 1);
+    h.get_by_label("图例");
+    assert!(h.get_all_by_label_contains("忙碌").count() >= 2);
+    h.get_by_label_contains("次轮询 · ");
+}
