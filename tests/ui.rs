@@ -2123,3 +2123,136 @@ fn the_main_window_in_chinese_has_no_english_words() {
     assert!(h.get_all_by_label_contains("忙碌").count() >= 2);
     h.get_by_label_contains("次轮询 · ");
 }
+
+/// The text field the Predict card labels with `question`.
+fn guess_field<'h>(h: &'h Harness<'static, App>, question: &'h str) -> egui_kittest::Node<'h> {
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, question)
+}
+
+/// Predict, then reveal: the room's guesses are typed into the card before Run; when the run
+/// ends the card shows each guess beside the result, large, and the timeline goes to the
+/// evidence. The guesses stay with the run: shown again from the history, and reopened from
+/// its trace file.
+#[test]
+fn a_predict_card_takes_guesses_and_reveals_them_against_the_run() {
+    use asyncscope::trace::{Figure, Guess};
+    let mut h = harness(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"));
+    select_scenario(&mut h, "Sequential awaits");
+    h.get_by_label("Predict");
+    let wall_q = "How long will the whole run take?";
+    let peak_q = "How many requests will be in flight at once, at most?";
+    guess_field(&h, wall_q).click();
+    h.step();
+    guess_field(&h, wall_q).type_text("150 ms");
+    h.step();
+    guess_field(&h, peak_q).click();
+    h.step();
+    guess_field(&h, peak_q).type_text("10");
+    h.step();
+    assert!(
+        h.query_by_label("Predicted vs. measured").is_none(),
+        "not before the run"
+    );
+    click(&mut h, "Run");
+    wait_for(
+        &mut h,
+        "the run to finish",
+        Duration::from_secs(30),
+        finished,
+    );
+    for _ in 0..3 {
+        h.step();
+    }
+    // The reveal: both guesses, both results, and how far off each was.
+    h.get_by_label("Predicted vs. measured");
+    let (wall, evidence) = {
+        let trace = trace_of(&h);
+        assert_eq!(
+            trace.guesses,
+            [
+                Guess {
+                    figure: Figure::WallMs,
+                    value: 150.0
+                },
+                Guess {
+                    figure: Figure::PeakInFlight,
+                    value: 10.0
+                }
+            ]
+        );
+        (
+            trace.wall_ns as f64 / 1e6,
+            Figure::PeakInFlight.evidence(&trace),
+        )
+    };
+    h.get_by_label("150 ms");
+    h.get_by_label(&format!("{wall:.0} ms"));
+    h.get_by_label(&format!("×{:.1}", wall / 150.0));
+    // Ten requests awaited one after another: one in flight at a time, not ten.
+    h.get_by_label("×0.10");
+    // The timeline went to the first figure's evidence (the whole run); "show" on the
+    // second row goes to the moment of the peak.
+    let (a, b) = h.state().timeline.visible_range_ns();
+    assert!(a <= 0.0 && b >= wall * 1e6 * 0.99, "whole run: {a}..{b}");
+    h.get_all_by_label("show")
+        .nth(1)
+        .expect("a second row")
+        .click();
+    h.step();
+    h.step();
+    let (a, b) = h.state().timeline.visible_range_ns();
+    assert!(
+        a <= evidence.0 as f64 && b >= evidence.1 as f64 && b - a < wall * 1e6 * 0.5,
+        "the peak's evidence {evidence:?}, shown {a}..{b}"
+    );
+    // Another run of it with no guess typed: its reveal has none.
+    guess_field(&h, wall_q).click();
+    h.step();
+    for _ in 0..6 {
+        h.key_press(egui::Key::Backspace);
+    }
+    h.step();
+    click(&mut h, "Run");
+    wait_for(&mut h, "the second run", Duration::from_secs(30), |app| {
+        app.runs().len() == 2 && finished(app)
+    });
+    h.step();
+    assert!(
+        h.query_by_label("150 ms").is_none(),
+        "the second run's own guesses"
+    );
+    // The first run, from the history (below the card: scrolled to): its guesses again.
+    h.get_all_by_label_contains("· Sequential awaits · done")
+        .last()
+        .expect("the first run in the history")
+        .scroll_to_me();
+    for _ in 0..10 {
+        h.step();
+    }
+    h.get_all_by_label_contains("· Sequential awaits · done")
+        .last()
+        .expect("the first run in the history")
+        .click();
+    for _ in 0..3 {
+        h.step();
+    }
+    assert_eq!(h.state().current_run().map(|r| r.id), Some(1));
+    h.get_by_label("150 ms");
+    // Saved and reopened: the guesses are in the trace file.
+    let dir = std::env::temp_dir().join(format!("asyncscope-predict-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let file = dir.join("guessed.ascope");
+    h.state().save_run(&file).expect("saved");
+    let back = asyncscope::export::native::load(&file).expect("loads");
+    assert_eq!(back.predict, [Figure::WallMs, Figure::PeakInFlight]);
+    assert_eq!(back.guesses.len(), 2);
+    h.state_mut().open_runs(std::slice::from_ref(&file));
+    for _ in 0..3 {
+        h.step();
+    }
+    assert_eq!(h.state().runs().len(), 3);
+    h.get_by_label("150 ms");
+    // Hide folds the reveal away.
+    click(&mut h, "Hide");
+    assert!(h.query_by_label("Predicted vs. measured").is_none());
+}

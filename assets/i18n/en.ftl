@@ -608,3 +608,24 @@ track-cpu-pool = cpu pool
 track-semaphore = semaphore { $name }
 track-channel = channel { $name }
 track-group = group { $name }
+
+## Predict, then reveal
+
+predict-wall-ms = How long will the whole run take?
+predict-peak-in-flight = How many requests will be in flight at once, at most?
+predict-heartbeat-late-ms = How late will the heartbeat fire, at worst?
+predict-http-429 = How many requests will the server refuse (HTTP 429)?
+predict-permit-wait-pct = What share of the tasks' time goes to waiting for a permit?
+predict-slow-polls = How many polls will hold a worker for over 10 ms?
+predict-longest-poll-ms = How long will the longest poll hold its worker?
+predict-card-title = Predict
+predict-card-hint = Before Run: what does the room think? Type the guesses; the run will tell.
+predict-your-guess = your guess
+predict-not-a-number = Not a number: this guess is left out
+reveal-title = Predicted vs. measured
+reveal-hide = Hide
+reveal-guess = guess
+reveal-result = result
+reveal-not-measured = not measured
+reveal-evidence = show
+reveal-evidence-hover = Zoom the timeline to where this result shows

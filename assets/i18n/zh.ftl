@@ -580,3 +580,24 @@ track-cpu-pool = CPU 线程池
 track-semaphore = 信号量 { $name }
 track-channel = 通道 { $name }
 track-group = 任务组 { $name }
+
+## 先预测，再揭晓
+
+predict-wall-ms = 整个运行要多久？
+predict-peak-in-flight = 同时在途的请求最多有几个？
+predict-heartbeat-late-ms = 心跳最多会晚多久？
+predict-http-429 = 服务器会拒绝多少个请求（HTTP 429）？
+predict-permit-wait-pct = 任务有多大比例的时间在等许可？
+predict-slow-polls = 有多少次轮询会占用工作线程超过 10 ms？
+predict-longest-poll-ms = 最长的一次轮询会占用工作线程多久？
+predict-card-title = 预测
+predict-card-hint = 运行之前：大家怎么想？把猜测填进来，运行会给出答案。
+predict-your-guess = 你的猜测
+predict-not-a-number = 不是数字：这个猜测不计入
+reveal-title = 预测与实测
+reveal-hide = 隐藏
+reveal-guess = 猜测
+reveal-result = 结果
+reveal-not-measured = 没有测到
+reveal-evidence = 查看
+reveal-evidence-hover = 把时间线放大到这个结果所在的位置

@@ -14,7 +14,7 @@ use crate::trace::Trace;
 use crate::trace::data::{DataError, TraceData};
 
 const MAGIC: &[u8; 8] = b"ASCOPETR";
-pub const VERSION: u32 = 6;
+pub const VERSION: u32 = 7;
 
 /// Version-2 additions, after the version-1 body.
 #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
@@ -64,6 +64,24 @@ struct ExtensionV6 {
     v5: ExtensionV5,
     runtime: crate::trace::Runtime,
     notes: Vec<String>,
+}
+
+/// Version-7 additions: version 6's, then the figures the audience was asked to predict
+/// and their guesses.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+struct ExtensionV7 {
+    v6: ExtensionV6,
+    predict: Vec<crate::trace::Figure>,
+    guesses: Vec<crate::trace::Guess>,
+}
+
+impl From<ExtensionV6> for ExtensionV7 {
+    fn from(v6: ExtensionV6) -> Self {
+        ExtensionV7 {
+            v6,
+            ..Default::default()
+        }
+    }
 }
 
 impl From<ExtensionV4> for ExtensionV5 {
@@ -139,6 +157,11 @@ pub fn to_bytes(trace: &Trace) -> Vec<u8> {
         runtime: trace.runtime,
         notes: std::mem::take(&mut data.notes),
     };
+    let ext = ExtensionV7 {
+        v6: ext,
+        predict: trace.predict.clone(),
+        guesses: trace.guesses.clone(),
+    };
     body.extend(postcard::to_allocvec(&ext).unwrap_or_default());
     framed(VERSION, &body)
 }
@@ -188,15 +211,15 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Trace, LoadError> {
         postcard::take_from_bytes(body).map_err(|e| LoadError::Decode(e.to_string()))?;
     // Version 1 ends with the data; later versions add their extension after it.
     let decode = |e: postcard::Error| LoadError::Decode(e.to_string());
-    let (ext, rest): (ExtensionV6, &[u8]) = match version {
-        1 => (ExtensionV6::default(), rest),
+    let (ext, rest): (ExtensionV7, &[u8]) = match version {
+        1 => (ExtensionV7::default(), rest),
         2 => {
             let (v2, rest): (Extension, &[u8]) = postcard::take_from_bytes(rest).map_err(decode)?;
             let v4 = ExtensionV4 {
                 truncated: v2.truncated,
                 ..ExtensionV4::default()
             };
-            (ExtensionV5::from(v4).into(), rest)
+            (ExtensionV6::from(ExtensionV5::from(v4)).into(), rest)
         }
         3 => {
             let (v3, rest): (ExtensionV3, &[u8]) =
@@ -207,17 +230,22 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Trace, LoadError> {
                 cpus: v3.cpus,
                 ..ExtensionV4::default()
             };
-            (ExtensionV5::from(v4).into(), rest)
+            (ExtensionV6::from(ExtensionV5::from(v4)).into(), rest)
         }
         4 => {
             let (v4, rest): (ExtensionV4, &[u8]) =
                 postcard::take_from_bytes(rest).map_err(decode)?;
-            (ExtensionV5::from(v4).into(), rest)
+            (ExtensionV6::from(ExtensionV5::from(v4)).into(), rest)
         }
         5 => {
             let (v5, rest): (ExtensionV5, &[u8]) =
                 postcard::take_from_bytes(rest).map_err(decode)?;
-            (v5.into(), rest)
+            (ExtensionV6::from(v5).into(), rest)
+        }
+        6 => {
+            let (v6, rest): (ExtensionV6, &[u8]) =
+                postcard::take_from_bytes(rest).map_err(decode)?;
+            (v6.into(), rest)
         }
         _ => postcard::take_from_bytes(rest).map_err(decode)?,
     };
@@ -227,6 +255,8 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Trace, LoadError> {
             rest.len()
         )));
     }
+    let (predict, guesses) = (ext.predict, ext.guesses);
+    let ext = ext.v6;
     data.runtime = ext.runtime;
     data.notes = ext.notes;
     let ext = ext.v5;
@@ -240,7 +270,10 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Trace, LoadError> {
     data.resources = v4.resources;
     data.channel_ops = v4.channel_ops;
     data.prints = prints;
-    Ok(Trace::from_data(data)?)
+    let mut trace = Trace::from_data(data)?;
+    trace.predict = predict;
+    trace.guesses = guesses;
+    Ok(trace)
 }
 
 /// Saves a finished trace to `path` atomically.
@@ -353,6 +386,35 @@ mod tests {
             resources: std::mem::take(&mut data.resources),
             channel_ops: std::mem::take(&mut data.channel_ops),
         }
+    }
+
+    #[test]
+    fn the_guesses_are_kept_and_version_6_files_have_none() {
+        use crate::trace::{Figure, Guess};
+        let mut t = sample();
+        t.predict = vec![Figure::WallMs, Figure::PeakInFlight];
+        t.guesses = vec![Guess {
+            figure: Figure::WallMs,
+            value: 250.5,
+        }];
+        let back = from_bytes(&to_bytes(&t)).expect("loads");
+        assert_eq!(back.predict, t.predict);
+        assert_eq!(back.guesses, t.guesses);
+        let mut data = t.to_data();
+        let ext = ExtensionV6 {
+            v5: ExtensionV5 {
+                v4: v4_of(&mut data),
+                prints: std::mem::take(&mut data.prints),
+                cpu_jobs: std::mem::take(&mut data.cpu_jobs),
+            },
+            runtime: t.runtime,
+            notes: Vec::new(),
+        };
+        let mut body = postcard::to_allocvec(&data).expect("encodes");
+        body.extend(postcard::to_allocvec(&ext).expect("encodes"));
+        let back = from_bytes(&framed(6, &body)).expect("a version-6 file loads");
+        assert!(back.predict.is_empty() && back.guesses.is_empty());
+        assert_eq!(back.lanes.len(), t.lanes.len());
     }
 
     #[test]

@@ -305,6 +305,8 @@ pub struct Scenario {
     pub groups: Vec<TaskGroup>,
     /// What the timeline shows first (`[view]`).
     pub view: ViewConfig,
+    /// The figures the audience guesses before the run (`[predict]`), in the file's order.
+    pub predict: Vec<crate::trace::Figure>,
 }
 
 /// `[view]`: what a scenario's lesson needs on screen at once.

@@ -195,6 +195,14 @@ struct RawScenario {
     results: BTreeMap<Spanned<String>, Spanned<String>>,
     task: Option<Spanned<Vec<Spanned<RawGroup>>>>,
     view: Option<RawView>,
+    predict: Option<Spanned<RawPredict>>,
+}
+
+/// `[predict]`: the figures the audience guesses before the run.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPredict {
+    figures: Spanned<Vec<Spanned<String>>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -551,6 +559,10 @@ impl Validator<'_> {
             &semaphores,
             &channels,
         )?;
+        let predict = match raw.predict {
+            Some(p) => self.predict(p.into_inner(), heartbeat_period_ms.is_some(), &semaphores)?,
+            None => Vec::new(),
+        };
         Ok(Scenario {
             name: raw.name.into_inner(),
             about: raw.about.into_inner(),
@@ -570,7 +582,60 @@ impl Validator<'_> {
             results,
             groups,
             view,
+            predict,
         })
+    }
+
+    /// `[predict]`: known figures, each once, that this scenario can measure.
+    fn predict(
+        &self,
+        raw: RawPredict,
+        heartbeat: bool,
+        semaphores: &BTreeMap<String, usize>,
+    ) -> Checked<Vec<crate::trace::Figure>> {
+        use crate::trace::Figure;
+        let span = raw.figures.span();
+        let list = raw.figures.into_inner();
+        if list.is_empty() {
+            return self.err(span, "`figures` must name at least one figure to predict");
+        }
+        let keys: Vec<&str> = Figure::ALL.iter().map(|f| f.key()).collect();
+        let mut out: Vec<Figure> = Vec::new();
+        for name in list {
+            let Some(f) = Figure::from_key(name.get_ref()) else {
+                let hint = did_you_mean(name.get_ref(), keys.iter().copied());
+                return self.err(
+                    name.span(),
+                    format!(
+                        "`figures` has no figure `{}`; expected one of: {}{hint}",
+                        name.get_ref(),
+                        keys.join(", ")
+                    ),
+                );
+            };
+            if out.contains(&f) {
+                return self.err(
+                    name.span(),
+                    format!("`{}` is listed twice in `figures`", f.key()),
+                );
+            }
+            let missing = match f {
+                Figure::HeartbeatLateMs if !heartbeat => Some("a `[heartbeat]`"),
+                Figure::PermitWaitPct if semaphores.is_empty() => Some("a semaphore"),
+                _ => None,
+            };
+            if let Some(what) = missing {
+                return self.err(
+                    name.span(),
+                    format!(
+                        "`{}` needs {what} in the scenario, which this one does not have",
+                        f.key()
+                    ),
+                );
+            }
+            out.push(f);
+        }
+        Ok(out)
     }
 
     /// `[view]`: groups that exist (a group or a spawned child's name), tracks of resources
@@ -1324,6 +1389,49 @@ mod tests {
         assert_eq!(d.line, 5);
         assert!(d.message.contains("slep_ms"), "{}", d.message);
         assert!(d.message.contains("sleep_ms"), "{}", d.message);
+    }
+
+    #[test]
+    fn predict_names_figures_the_scenario_can_measure_each_once() {
+        use crate::trace::Figure;
+        let base = format!(
+            "{HEAD}[semaphores]\napi = 5\n[[task]]\nname = \"client\"\nsteps = [{{ sleep_ms = 1 }}]\n"
+        );
+        let sc = parse(
+            "t.toml",
+            &format!("{base}[predict]\nfigures = [\"wall_ms\", \"permit_wait_pct\"]\n"),
+        )
+        .expect("valid");
+        assert_eq!(sc.predict, [Figure::WallMs, Figure::PermitWaitPct]);
+        assert!(parse("t.toml", &base).expect("valid").predict.is_empty());
+        // A typo: its line and column, the names it could be, and the nearest one.
+        let d = err(&format!(
+            "{base}[predict]\nfigures = [\"wall_ms\", \"peak_inflight\"]\n"
+        ));
+        assert_eq!((d.line, d.column), (9, 23));
+        assert!(
+            d.message
+                .contains("expected one of: wall_ms, peak_in_flight")
+                && d.message.contains("did you mean `peak_in_flight`?"),
+            "{}",
+            d.message
+        );
+        // Twice.
+        let d = err(&format!(
+            "{base}[predict]\nfigures = [\"wall_ms\", \"wall_ms\"]\n"
+        ));
+        assert_eq!((d.line, d.column), (9, 23));
+        assert!(d.message.contains("listed twice"), "{}", d.message);
+        // A heartbeat figure without a heartbeat.
+        let d = err(&format!(
+            "{base}[predict]\nfigures = [\"heartbeat_late_ms\"]\n"
+        ));
+        assert!(d.message.contains("needs a `[heartbeat]`"), "{}", d.message);
+        // None, and an unknown key.
+        let d = err(&format!("{base}[predict]\nfigures = []\n"));
+        assert!(d.message.contains("at least one figure"), "{}", d.message);
+        let d = err(&format!("{base}[predict]\nfigure = [\"wall_ms\"]\n"));
+        assert!(d.message.contains("figures"), "{}", d.message);
     }
 
     #[test]

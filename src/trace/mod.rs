@@ -7,6 +7,7 @@ pub mod event;
 pub mod findings;
 pub mod model;
 mod per_task;
+pub mod predict;
 pub mod resources;
 pub mod stats;
 pub mod steps;
@@ -20,6 +21,7 @@ pub use model::{
     PollSpan, PrintLine, RuntimeSample, StateSpan, Task, TaskKind, TaskState, Trace, Wake,
     WakeSource,
 };
+pub use predict::{Figure, Guess, Reveal};
 pub use resources::{ChannelOp, Counter, ResourceInfo};
 pub use stats::Summary;
 pub use steps::{StepInfo, StepMark, StepSpan, WaitReason};

@@ -642,6 +642,10 @@ pub struct Trace {
     /// What the reader of the run should know that is not an error: e.g. on asyncio, a
     /// scenario key that has no meaning there, or what it maps to.
     pub notes: Vec<String>,
+    /// The figures the scenario asked the audience to predict (`[predict]`), and the
+    /// guesses typed in before the run: kept with the run (and in its trace file).
+    pub predict: Vec<super::Figure>,
+    pub guesses: Vec<super::Guess>,
     /// Polls in progress while the run is live (empty once it is finished).
     pub in_progress: Vec<LivePoll>,
     /// While the run is live and the collector has batches set aside (its CPU budget, see

@@ -9,6 +9,7 @@ pub mod histograms;
 pub mod keys;
 pub mod legend;
 pub mod output;
+pub mod predict;
 pub mod replay;
 pub mod runs;
 pub mod scenarios;
@@ -223,10 +224,13 @@ impl RunSlot {
         scenario: Scenario,
         ctx: &egui::Context,
         console: Option<tracing::Dispatch>,
-        runtime: Runtime,
+        (runtime, lang, guesses): (Runtime, Language, Vec<crate::trace::Guess>),
     ) -> Result<Self, String> {
         let mut placeholder = Trace::new(scenario.name.clone());
         placeholder.runtime = runtime;
+        // The audience's guesses go with the run (the history, the trace file).
+        placeholder.predict = scenario.predict.clone();
+        placeholder.guesses = guesses;
         let live: LiveTrace = Arc::new(Mutex::new(placeholder));
         let stop = StopHandle::default();
         let options = RunOptions {
@@ -253,10 +257,13 @@ impl RunSlot {
                 ),
             })
             .map_err(|e| format!("could not start the run thread: {e}"))?;
+        // The run's name in the history, in the window's language (the trace keeps the
+        // scenario's own name).
+        let title = scenario.name_in(lang);
         let name = match runtime {
-            Runtime::Tokio => scenario.name.clone(),
-            // Its trace keeps the scenario's name; the list and comparisons say where.
-            other => format!("{} ({})", scenario.name, other.as_str()),
+            Runtime::Tokio => title.to_string(),
+            // The list and comparisons say where.
+            other => format!("{title} ({})", other.as_str()),
         };
         Ok(RunSlot::running(
             name,
@@ -420,6 +427,11 @@ pub struct App {
     runtime_next: Option<Runtime>,
     /// "Run on both": the tokio run's id, then the asyncio run's; compared when both end.
     both: Option<(u64, Option<u64>)>,
+    /// What the audience typed into the Predict card of the selected scenario, per figure
+    /// (cleared when another scenario is selected).
+    pub predict_typed: Vec<(crate::trace::Figure, String)>,
+    /// The reveal of the run on screen is folded away (until the next run ends).
+    reveal_hidden: bool,
 }
 
 /// The thread showing a file dialog: the picked path, if any, or why it failed.
@@ -526,6 +538,8 @@ impl App {
             replay: None,
             runtime_next: None,
             both: None,
+            predict_typed: Vec::new(),
+            reveal_hidden: false,
             help_open: false,
             export_open: None,
             export_dir: export::export_dir(),
@@ -545,9 +559,25 @@ impl App {
 
     fn select(&mut self, i: usize) {
         if let Some(e) = self.entries.get(i) {
+            if self.selected != Some(i) {
+                self.predict_typed.clear();
+            }
             self.selected = Some(i);
             self.state.selected = Some(e.stem());
         }
+    }
+
+    /// The guesses typed into the Predict card for `sc`'s figures (what parses as a number;
+    /// "1,200" and "1 200" read as 1200, a trailing unit is ignored).
+    fn guesses(&self, sc: &Scenario) -> Vec<crate::trace::Guess> {
+        sc.predict
+            .iter()
+            .filter_map(|&figure| {
+                let (_, text) = self.predict_typed.iter().find(|(f, _)| *f == figure)?;
+                let value = predict::parse_guess(text)?;
+                Some(crate::trace::Guess { figure, value })
+            })
+            .collect()
     }
 
     /// Selects the scenario with this file stem (from the scenarios folder), or opens the
@@ -1064,7 +1094,8 @@ impl App {
                 }
                 let dispatch = self.console.as_ref().map(|c| c.dispatch().clone());
                 let runtime = self.runtime_next.take().unwrap_or(self.state.runtime);
-                match RunSlot::start(sc, ctx, dispatch, runtime) {
+                let guesses = self.guesses(&sc);
+                match RunSlot::start(sc, ctx, dispatch, (runtime, self.state.language, guesses)) {
                     Ok(slot) => {
                         self.push_run(slot);
                         self.message = None;
@@ -1454,6 +1485,18 @@ impl App {
                 }
             }
         }
+        // A run that asked for predictions: the reveal shows, and the timeline goes to the
+        // evidence of its first figure.
+        if let Some(run) = self.current_run().filter(|r| ended.contains(&r.id)) {
+            let evidence = run.live.lock().ok().and_then(|t| {
+                let first = *t.predict.first()?;
+                Some(first.evidence(&t))
+            });
+            if let Some((a, b)) = evidence {
+                self.reveal_hidden = false;
+                self.timeline.zoom_to(a, b);
+            }
+        }
         for id in ended {
             self.run_both_next(id, &ctx);
         }
@@ -1543,7 +1586,7 @@ impl App {
                                 self.scan_error.as_deref(),
                                 &status,
                                 self.state.language,
-                                &self.state.recent,
+                                (&self.state.recent, &mut self.predict_typed),
                             ));
                             commands.extend(scenarios::console_ui(
                                 ui,
@@ -1658,6 +1701,7 @@ impl App {
             });
         } else {
             let replay = &mut self.replay;
+            let (timeline, reveal_hidden) = (&mut self.timeline, &mut self.reveal_hidden);
             egui::CentralPanel::default().show(ui, |ui| match (trace, shown) {
                 (Some(t), Some(_)) if t.finishing => {
                     ui.centered_and_justified(|ui| {
@@ -1688,6 +1732,21 @@ impl App {
                     if let Some(text) = &other_scenario {
                         other_scenario_ui(ui, text, can_run, lang, &mut commands);
                     }
+                    // The guesses against the results, once the run is over.
+                    if let Some(summary) = run.summary.as_ref().filter(|_| {
+                        !live && until_ns.is_none() && !t.predict.is_empty() && !*reveal_hidden
+                    }) {
+                        let reveals = crate::trace::Reveal::all(&t.predict, &t.guesses, summary);
+                        match predict::reveal_ui(ui, &reveals, lang) {
+                            Some(predict::RevealAction::Evidence(f)) => {
+                                let (a, b) = f.evidence(t);
+                                timeline.zoom_to(a, b);
+                            }
+                            Some(predict::RevealAction::Hide) => *reveal_hidden = true,
+                            None => {}
+                        }
+                        ui.add_space(4.0);
+                    }
                     let view = RunView {
                         trace: t,
                         now_ns,
@@ -1696,7 +1755,7 @@ impl App {
                         until_ns,
                         offer_replay: !live && until_ns.is_none(),
                     };
-                    if timeline_ui(ui, &mut self.timeline, &view, &theme) {
+                    if timeline_ui(ui, timeline, &view, &theme) {
                         commands.push(Command::StartReplay);
                     }
                 }

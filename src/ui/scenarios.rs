@@ -155,7 +155,7 @@ pub fn scenario_panel_ui(
     scan_error: Option<&str>,
     status: &RunStatus<'_>,
     language: Language,
-    recent: &[PathBuf],
+    (recent, typed): (&[PathBuf], &mut Vec<(crate::trace::Figure, String)>),
 ) -> Option<Command> {
     let mut command = None;
     // Wrapped: the buttons go on a second line rather than widen the panel.
@@ -299,7 +299,14 @@ pub fn scenario_panel_ui(
     ui.separator();
 
     match entry.map(ScenarioEntry::current) {
-        Some(Ok(sc)) => scenario_facts_ui(ui, sc, language, status.runtime),
+        Some(Ok(sc)) => {
+            // Before Run, where the Run button is: the audience's guesses.
+            if !sc.predict.is_empty() {
+                super::predict::card_ui(ui, &sc.predict, typed, language);
+                ui.add_space(6.0);
+            }
+            scenario_facts_ui(ui, sc, language, status.runtime)
+        }
         Some(Err(e)) => {
             ui.colored_label(ui.visuals().error_fg_color, e);
         }
