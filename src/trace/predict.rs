@@ -70,6 +70,19 @@ impl Figure {
         }
     }
 
+    /// A short name, for one line of the reveal ("wall time").
+    pub fn short_name(self, l: Language) -> String {
+        match self {
+            Figure::WallMs => t!(l, "figure-wall-ms"),
+            Figure::PeakInFlight => t!(l, "figure-peak-in-flight"),
+            Figure::HeartbeatLateMs => t!(l, "figure-heartbeat-late-ms"),
+            Figure::Http429 => t!(l, "figure-http-429"),
+            Figure::PermitWaitPct => t!(l, "figure-permit-wait-pct"),
+            Figure::SlowPolls => t!(l, "figure-slow-polls"),
+            Figure::LongestPollMs => t!(l, "figure-longest-poll-ms"),
+        }
+    }
+
     /// The unit a guess and the result are in ("ms", "%", or none for counts).
     pub fn unit(self) -> &'static str {
         match self {

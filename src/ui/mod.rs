@@ -133,6 +133,10 @@ pub enum Command {
     /// Serve the next runs to tokio-console at this port, or not (None).
     SetConsole(Option<u16>),
     SetLanguage(Language),
+    /// Zoom the timeline to where the run on screen shows this predicted figure.
+    ShowEvidence(crate::trace::Figure),
+    /// Back from the reveal to the Predict card (new guesses for the next run).
+    HideReveal,
     EndReplay,
     /// The runtime Run uses.
     SetRuntime(Runtime),
@@ -565,6 +569,22 @@ impl App {
             self.selected = Some(i);
             self.state.selected = Some(e.stem());
         }
+    }
+
+    /// The reveal of the run on screen: each predicted figure, its guess and the result;
+    /// None while it runs, when it asked for none, or when the reveal was put away.
+    fn reveals(&self, trace: Option<&Trace>) -> Option<Vec<crate::trace::Reveal>> {
+        let (run, t) = (self.current_run()?, trace?);
+        if self.reveal_hidden || run.is_running() || t.predict.is_empty() {
+            return None;
+        }
+        // In the selected scenario's card: a run of another scenario has its own.
+        let selected = self.selected_entry()?.current().ok()?;
+        if selected.name != t.scenario {
+            return None;
+        }
+        let summary = run.summary.as_ref()?;
+        Some(crate::trace::Reveal::all(&t.predict, &t.guesses, summary))
     }
 
     /// The guesses typed into the Predict card for `sc`'s figures (what parses as a number;
@@ -1167,6 +1187,15 @@ impl App {
             Command::ToggleTheme => self.state.light = !self.state.light,
             Command::ToggleHelp => self.help_open = !self.help_open,
             Command::SetLanguage(l) => self.state.language = l,
+            Command::ShowEvidence(f) => {
+                let range = self
+                    .current_run()
+                    .and_then(|r| r.live.lock().ok().map(|t| f.evidence(&t)));
+                if let Some((a, b)) = range {
+                    self.timeline.zoom_to(a, b);
+                }
+            }
+            Command::HideReveal => self.reveal_hidden = true,
             Command::SetRuntime(r) => self.state.runtime = r,
             Command::RunBoth => {
                 if self.is_running() {
@@ -1290,10 +1319,21 @@ impl App {
     /// Presentation mode's bar: the scenario (any shipped one can be picked here), Run and
     /// Stop, the status, the language, the legend and plots, the way out; under it the
     /// lesson's first sentence, large.
-    fn presentation_bar_ui(&self, ui: &mut egui::Ui, line: &str) -> Vec<Command> {
+    fn presentation_bar_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        line: &str,
+        reveals: Option<&[crate::trace::Reveal]>,
+    ) -> Vec<Command> {
         let mut commands = Vec::new();
         let language = self.state.language;
-        let selected = self.selected.and_then(|i| self.entries.get(i));
+        let (can_run, running) = (self.can_run(), self.is_running());
+        let (plots, legend) = (self.state.present_plots, self.state.present_legend);
+        // The lesson of the run on screen's runtime (else the one Run uses).
+        let runtime = self.current_run().map_or(self.state.runtime, |r| r.runtime);
+        let sel = self.selected;
+        let (entries, typed) = (&self.entries, &mut self.predict_typed);
+        let selected = sel.and_then(|i| entries.get(i));
         egui::Panel::top("presentation").show(ui, |ui| {
             ui.horizontal(|ui| {
                 let title = selected.map(|e| e.title(language)).unwrap_or_default();
@@ -1301,9 +1341,9 @@ impl App {
                     .selected_text(egui::RichText::new(title).heading())
                     .height(600.0)
                     .show_ui(ui, |ui| {
-                        for (i, e) in self.entries.iter().enumerate() {
+                        for (i, e) in entries.iter().enumerate() {
                             if ui
-                                .selectable_label(self.selected == Some(i), e.title(language))
+                                .selectable_label(sel == Some(i), e.title(language))
                                 .clicked()
                             {
                                 commands.push(Command::Select(i));
@@ -1313,14 +1353,14 @@ impl App {
                     .response
                     .on_hover_text(t!(language, "presented-scenario-hover"));
                 if ui
-                    .add_enabled(self.can_run(), egui::Button::new(t!(language, "run")))
+                    .add_enabled(can_run, egui::Button::new(t!(language, "run")))
                     .on_hover_text(t!(language, "run-hover"))
                     .clicked()
                 {
                     commands.push(Command::Run);
                 }
                 if ui
-                    .add_enabled(self.is_running(), egui::Button::new(t!(language, "stop")))
+                    .add_enabled(running, egui::Button::new(t!(language, "stop")))
                     .clicked()
                 {
                     commands.push(Command::Stop);
@@ -1346,14 +1386,14 @@ impl App {
                         commands.push(Command::SetLanguage(other.0));
                     }
                     if ui
-                        .selectable_label(self.state.present_plots, t!(language, "plots"))
+                        .selectable_label(plots, t!(language, "plots"))
                         .on_hover_text(t!(language, "plots-hover"))
                         .clicked()
                     {
                         commands.push(Command::TogglePresentedPlots);
                     }
                     if ui
-                        .selectable_label(self.state.present_legend, t!(language, "legend"))
+                        .selectable_label(legend, t!(language, "legend"))
                         .on_hover_text(t!(language, "legend-hover"))
                         .clicked()
                     {
@@ -1362,12 +1402,16 @@ impl App {
                 });
             });
             if let Some(sc) = selected.and_then(|e| e.current().ok()) {
-                // The lesson of the run on screen's runtime (else the one Run uses).
-                let runtime = self.current_run().map_or(self.state.runtime, |r| r.runtime);
                 let lesson = crate::export::slide::first_sentence(scenarios::lesson_for(
                     sc, language, runtime,
                 ));
                 ui.add(egui::Label::new(egui::RichText::new(lesson).size(17.0).strong()).wrap());
+                // The room's guesses, then the reveal, where everyone looks.
+                if let Some(reveals) = reveals {
+                    commands.extend(predict::reveal_line_ui(ui, reveals, language));
+                } else if !sc.predict.is_empty() && !running {
+                    predict::card_ui(ui, &sc.predict, typed, language);
+                }
             }
         });
         commands
@@ -1509,10 +1553,11 @@ impl App {
         let line = self.status_line(trace);
         let lang = self.state.language;
         self.timeline.lang = lang;
+        let reveals = self.reveals(trace);
         let mut commands = Vec::new();
 
         if self.state.presenting {
-            commands.extend(self.presentation_bar_ui(ui, &line));
+            commands.extend(self.presentation_bar_ui(ui, &line, reveals.as_deref()));
         }
         if !self.state.presenting && self.state.hide_left {
             egui::Panel::left("scenarios folded")
@@ -1585,8 +1630,8 @@ impl App {
                                 self.selected,
                                 self.scan_error.as_deref(),
                                 &status,
-                                self.state.language,
-                                (&self.state.recent, &mut self.predict_typed),
+                                (self.state.language, &self.state.recent),
+                                (&mut self.predict_typed, reveals.as_deref()),
                             ));
                             commands.extend(scenarios::console_ui(
                                 ui,
@@ -1701,7 +1746,6 @@ impl App {
             });
         } else {
             let replay = &mut self.replay;
-            let (timeline, reveal_hidden) = (&mut self.timeline, &mut self.reveal_hidden);
             egui::CentralPanel::default().show(ui, |ui| match (trace, shown) {
                 (Some(t), Some(_)) if t.finishing => {
                     ui.centered_and_justified(|ui| {
@@ -1732,21 +1776,6 @@ impl App {
                     if let Some(text) = &other_scenario {
                         other_scenario_ui(ui, text, can_run, lang, &mut commands);
                     }
-                    // The guesses against the results, once the run is over.
-                    if let Some(summary) = run.summary.as_ref().filter(|_| {
-                        !live && until_ns.is_none() && !t.predict.is_empty() && !*reveal_hidden
-                    }) {
-                        let reveals = crate::trace::Reveal::all(&t.predict, &t.guesses, summary);
-                        match predict::reveal_ui(ui, &reveals, lang) {
-                            Some(predict::RevealAction::Evidence(f)) => {
-                                let (a, b) = f.evidence(t);
-                                timeline.zoom_to(a, b);
-                            }
-                            Some(predict::RevealAction::Hide) => *reveal_hidden = true,
-                            None => {}
-                        }
-                        ui.add_space(4.0);
-                    }
                     let view = RunView {
                         trace: t,
                         now_ns,
@@ -1755,7 +1784,7 @@ impl App {
                         until_ns,
                         offer_replay: !live && until_ns.is_none(),
                     };
-                    if timeline_ui(ui, timeline, &view, &theme) {
+                    if timeline_ui(ui, &mut self.timeline, &view, &theme) {
                         commands.push(Command::StartReplay);
                     }
                 }

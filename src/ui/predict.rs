@@ -4,6 +4,7 @@
 
 use egui::{Color32, RichText, Ui};
 
+use super::Command;
 use crate::i18n::Language;
 use crate::t;
 use crate::trace::predict::format_value;
@@ -64,84 +65,121 @@ pub fn card_ui(ui: &mut Ui, figures: &[Figure], typed: &mut Vec<(Figure, String)
         });
 }
 
-/// What the reveal asks of the app.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum RevealAction {
-    /// Show this figure's evidence on the timeline.
-    Evidence(Figure),
-    Hide,
-}
-
-/// The reveal over the timeline: each guess against the result, large enough for the back
-/// of the room; a row's button goes to its evidence.
-pub fn reveal_ui(ui: &mut Ui, reveals: &[Reveal], l: Language) -> Option<RevealAction> {
-    let mut action = None;
+/// The reveal, in the card's place once the run is over: each guess against the result,
+/// large enough for the back of the room; a figure's "show" zooms to its evidence, and "New
+/// guesses" brings the card back for the next run.
+pub fn reveal_ui(ui: &mut Ui, reveals: &[Reveal], l: Language) -> Option<Command> {
+    let mut command = None;
     let big = 26.0;
-    egui::Frame::new()
+    egui::Frame::group(ui.style())
         .fill(ui.visuals().faint_bg_color)
         .stroke(egui::Stroke::new(2.0, ui.visuals().strong_text_color()))
-        .inner_margin(egui::Margin::symmetric(12, 8))
-        .corner_radius(6.0)
         .show(ui, |ui| {
-            ui.horizontal(|ui| {
-                ui.heading(RichText::new(t!(l, "reveal-title")).size(big).strong());
-                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    if ui.button(t!(l, "reveal-hide")).clicked() {
-                        action = Some(RevealAction::Hide);
-                    }
-                });
+            ui.horizontal_wrapped(|ui| {
+                ui.strong(RichText::new(t!(l, "reveal-title")).size(20.0));
+                if ui
+                    .small_button(t!(l, "reveal-hide"))
+                    .on_hover_text(t!(l, "reveal-hide-hover"))
+                    .clicked()
+                {
+                    command = Some(Command::HideReveal);
+                }
             });
-            egui::Grid::new("reveal")
-                .num_columns(5)
-                .spacing([24.0, 6.0])
-                .show(ui, |ui| {
-                    ui.label("");
-                    ui.label(RichText::new(t!(l, "reveal-guess")).size(18.0).weak());
-                    ui.label(RichText::new(t!(l, "reveal-result")).size(18.0).weak());
-                    ui.label("");
-                    ui.label("");
-                    ui.end_row();
-                    for r in reveals {
-                        let unit = r.figure.unit();
-                        let with_unit = |v: f64| {
-                            if unit.is_empty() {
-                                format_value(v)
-                            } else {
-                                format!("{} {unit}", format_value(v))
-                            }
-                        };
-                        ui.label(RichText::new(r.figure.question(l)).size(20.0));
-                        ui.label(
-                            RichText::new(r.guess.map_or_else(|| "—".to_string(), with_unit))
-                                .size(big),
-                        );
-                        ui.label(
-                            RichText::new(
-                                r.actual
-                                    .map_or_else(|| t!(l, "reveal-not-measured"), with_unit),
-                            )
-                            .size(big)
-                            .strong(),
-                        );
-                        let off = r.off_by().unwrap_or_default();
-                        let color = match off.as_str() {
-                            "≈" => Color32::from_rgb(40, 160, 60),
-                            "" => ui.visuals().weak_text_color(),
-                            _ => Color32::from_rgb(220, 120, 0),
-                        };
+            for r in reveals {
+                ui.add_space(4.0);
+                ui.add(egui::Label::new(RichText::new(r.figure.question(l)).size(15.0)).wrap());
+                let unit = r.figure.unit();
+                let with_unit = |v: f64| {
+                    if unit.is_empty() {
+                        format_value(v)
+                    } else {
+                        format!("{} {unit}", format_value(v))
+                    }
+                };
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(RichText::new(t!(l, "reveal-guess")).weak());
+                    ui.label(
+                        RichText::new(r.guess.map_or_else(|| "—".to_string(), with_unit)).size(big),
+                    );
+                    ui.label(RichText::new("->").size(big).weak());
+                    ui.label(
+                        RichText::new(
+                            r.actual
+                                .map_or_else(|| t!(l, "reveal-not-measured"), with_unit),
+                        )
+                        .size(big)
+                        .strong(),
+                    );
+                    let off = r.off_by().unwrap_or_default();
+                    let color = match off.as_str() {
+                        "≈" => Color32::from_rgb(40, 160, 60),
+                        _ => Color32::from_rgb(220, 120, 0),
+                    };
+                    if !off.is_empty() {
                         ui.label(RichText::new(off).size(big).strong().color(color));
-                        if ui
-                            .button(t!(l, "reveal-evidence"))
-                            .on_hover_text(t!(l, "reveal-evidence-hover"))
-                            .clicked()
-                        {
-                            action = Some(RevealAction::Evidence(r.figure));
-                        }
-                        ui.end_row();
+                    }
+                    if ui
+                        .small_button(t!(l, "reveal-evidence"))
+                        .on_hover_text(t!(l, "reveal-evidence-hover"))
+                        .clicked()
+                    {
+                        command = Some(Command::ShowEvidence(r.figure));
                     }
                 });
+            }
         });
-    action
+    command
+}
+
+/// The reveal in one wrapped line, for presentation mode's bar: the timeline under it keeps
+/// its height for the lesson's rows.
+pub fn reveal_line_ui(ui: &mut Ui, reveals: &[Reveal], l: Language) -> Option<Command> {
+    let mut command = None;
+    let size = 20.0;
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new(t!(l, "reveal-title")).size(size).strong());
+        for r in reveals {
+            ui.separator();
+            let unit = r.figure.unit();
+            let with_unit = |v: f64| {
+                if unit.is_empty() {
+                    format_value(v)
+                } else {
+                    format!("{} {unit}", format_value(v))
+                }
+            };
+            let guess = r.guess.map_or_else(|| "—".to_string(), with_unit);
+            let actual = r
+                .actual
+                .map_or_else(|| t!(l, "reveal-not-measured"), with_unit);
+            let text = t!(
+                l,
+                "reveal-line",
+                figure = r.figure.short_name(l),
+                guess = guess,
+                actual = actual
+            );
+            if ui
+                .add(egui::Button::new(RichText::new(text).size(size)).frame(false))
+                .on_hover_text(r.figure.question(l))
+                .clicked()
+            {
+                command = Some(Command::ShowEvidence(r.figure));
+            }
+            if let Some(off) = r.off_by() {
+                let color = if off == "≈" {
+                    Color32::from_rgb(40, 160, 60)
+                } else {
+                    Color32::from_rgb(220, 120, 0)
+                };
+                ui.label(RichText::new(off).size(size).strong().color(color));
+            }
+        }
+        if ui.small_button(t!(l, "reveal-hide")).clicked() {
+            command = Some(Command::HideReveal);
+        }
+    });
+    command
 }
 
 #[cfg(test)]

@@ -154,8 +154,11 @@ pub fn scenario_panel_ui(
     selected: Option<usize>,
     scan_error: Option<&str>,
     status: &RunStatus<'_>,
-    language: Language,
-    (recent, typed): (&[PathBuf], &mut Vec<(crate::trace::Figure, String)>),
+    (language, recent): (Language, &[PathBuf]),
+    (typed, reveals): (
+        &mut Vec<(crate::trace::Figure, String)>,
+        Option<&[crate::trace::Reveal]>,
+    ),
 ) -> Option<Command> {
     let mut command = None;
     // Wrapped: the buttons go on a second line rather than widen the panel.
@@ -300,8 +303,14 @@ pub fn scenario_panel_ui(
 
     match entry.map(ScenarioEntry::current) {
         Some(Ok(sc)) => {
-            // Before Run, where the Run button is: the audience's guesses.
-            if !sc.predict.is_empty() {
+            // Before Run, where the Run button is: the audience's guesses; once the run is
+            // over, in the same place, the reveal.
+            if let Some(reveals) = reveals {
+                if let Some(c) = super::predict::reveal_ui(ui, reveals, language) {
+                    command = Some(c);
+                }
+                ui.add_space(6.0);
+            } else if !sc.predict.is_empty() {
                 super::predict::card_ui(ui, &sc.predict, typed, language);
                 ui.add_space(6.0);
             }
