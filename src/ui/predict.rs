@@ -32,36 +32,35 @@ pub fn card_ui(ui: &mut Ui, figures: &[Figure], typed: &mut Vec<(Figure, String)
         .show(ui, |ui| {
             ui.strong(RichText::new(t!(l, "predict-card-title")).size(17.0));
             ui.weak(t!(l, "predict-card-hint"));
-            egui::Grid::new("predict card")
-                .num_columns(2)
-                .show(ui, |ui| {
-                    for &f in figures {
-                        let question = ui.add(egui::Label::new(f.question(l)).wrap());
-                        let i = match typed.iter().position(|(g, _)| *g == f) {
-                            Some(i) => i,
-                            None => {
-                                typed.push((f, String::new()));
-                                typed.len() - 1
-                            }
-                        };
-                        ui.horizontal(|ui| {
-                            let text = &mut typed[i].1;
-                            let field = ui
-                                .add(
-                                    egui::TextEdit::singleline(text)
-                                        .hint_text(t!(l, "predict-your-guess"))
-                                        .desired_width(80.0),
-                                )
-                                .labelled_by(question.id);
-                            if !text.trim().is_empty() && parse_guess(text).is_none() {
-                                field.on_hover_text(t!(l, "predict-not-a-number"));
-                                ui.colored_label(ui.visuals().warn_fg_color, "?");
-                            }
-                            ui.label(f.unit());
-                        });
-                        ui.end_row();
+            // A question on its own line, its field under it: the panel is narrow.
+            for &f in figures {
+                ui.add_space(4.0);
+                let question =
+                    ui.add(egui::Label::new(RichText::new(f.question(l)).size(15.0)).wrap());
+                let i = match typed.iter().position(|(g, _)| *g == f) {
+                    Some(i) => i,
+                    None => {
+                        typed.push((f, String::new()));
+                        typed.len() - 1
                     }
+                };
+                ui.horizontal(|ui| {
+                    let text = &mut typed[i].1;
+                    let field = ui
+                        .add(
+                            egui::TextEdit::singleline(text)
+                                .hint_text(t!(l, "predict-your-guess"))
+                                .font(egui::TextStyle::Heading)
+                                .desired_width(120.0),
+                        )
+                        .labelled_by(question.id);
+                    if !text.trim().is_empty() && parse_guess(text).is_none() {
+                        field.on_hover_text(t!(l, "predict-not-a-number"));
+                        ui.colored_label(ui.visuals().warn_fg_color, "?");
+                    }
+                    ui.label(RichText::new(f.unit()).size(17.0));
                 });
+            }
         });
 }
 
