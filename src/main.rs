@@ -53,6 +53,25 @@ fn language() -> Language {
 
 static LANGUAGE: std::sync::OnceLock<Language> = std::sync::OnceLock::new();
 
+/// A scenario that does not load, in the language asked for: file, line, column, what was
+/// expected, and the line with a caret.
+fn scenario_error(e: &scenario::ScenarioError) -> String {
+    asyncscope::t!(language(), "cli-error", message = scenario_message(e))
+}
+
+/// The same without the "error:" heading.
+fn scenario_message(e: &scenario::ScenarioError) -> String {
+    match e {
+        scenario::ScenarioError::Invalid(d) => d.render_in(language()),
+        scenario::ScenarioError::Read { path, source } => asyncscope::t!(
+            language(),
+            "scenario-unreadable",
+            path = path.as_str(),
+            error = source.to_string()
+        ),
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Open recorded runs in the GUI: `.ascope` trace files, or Chrome trace JSON that
@@ -337,7 +356,7 @@ fn run_command(
     let sc = match scenario::load(path) {
         Ok(sc) => sc,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("{}", scenario_error(&e));
             return ExitCode::from(EXIT_BAD_INPUT);
         }
     };
@@ -537,12 +556,12 @@ fn compare_command(
         } else {
             scenario::load(p)
                 .map(|sc| Input::Scenario(Box::new(sc)))
-                .map_err(|e| e.to_string())
+                .map_err(|e| scenario_message(&e))
         };
         match input {
             Ok(i) => inputs.push(i),
             Err(e) => {
-                eprintln!("error: {e}");
+                eprintln!("{}", asyncscope::t!(language(), "cli-error", message = e));
                 return ExitCode::from(EXIT_BAD_INPUT);
             }
         }

@@ -822,4 +822,26 @@ fn run_speaks_chinese_with_lang_zh_or_a_chinese_locale() {
         "{}",
         text(&bad).1
     );
+    // A scenario's error: where it is, in Chinese, with the line and its caret.
+    let file = dir.join("typo.toml");
+    std::fs::write(
+        &file,
+        "name = \"x\"\nabout = \"y\"\n[[task]]\nname = \"a\"\nsteps = [ { htp_get = \"/items\" } ]\n",
+    )
+    .expect("write");
+    let out = bin()
+        .args(["run", "--lang", "zh"])
+        .arg(&file)
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out).1;
+    assert!(
+        err.starts_with("错误：") && err.contains(":5:13: 未知的步骤 `htp_get`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("你是想写 `http_get` 吗？") && err.contains("|             ^"),
+        "{err}"
+    );
 }

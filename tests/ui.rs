@@ -323,8 +323,11 @@ fn open_adds_any_scenario_file_and_shows_errors_with_their_location() {
     h.get_by_label("Open…");
     h.state_mut().open_path(bad.clone());
     h.step();
-    // The error names the file, line and column.
+    // The error names the file, line and column; in Chinese too, at the same place.
     h.get_by_label_contains(&format!("{}:5:", bad.display()));
+    click(&mut h, "中文");
+    h.get_by_label_contains(&format!("{}:5:10: TOML 读取错误：", bad.display()));
+    click(&mut h, "English");
     h.state_mut().open_path(good.clone());
     h.step();
     // Listed and selected: its title shows in the list and above its lesson.

@@ -637,3 +637,58 @@ figure-http-429 = HTTP 429s
 figure-permit-wait-pct = waiting for a permit
 figure-slow-polls = slow polls
 figure-longest-poll-ms = longest poll
+
+## The scenario parser's errors
+
+parse-did-you-mean = {"; did you mean `"}{ $name }{"`?"}
+parse-unknown-key = unknown field `{ $name }`, expected { $expected }
+parse-unknown-step = unknown variant `{ $name }`, expected { $expected }
+parse-missing-key = missing field `{ $name }`
+parse-toml = { $message }
+parse-range = `{ $key }` must be between { $min } and { $max }{ $unit }, got { $got }
+parse-empty = `{ $key }` must not be empty
+parse-current-thread-workers = a current_thread runtime has exactly 1 worker, got `workers = { $workers }`
+parse-result-name-empty = a result's name must not be empty
+parse-no-task-groups = no task groups: add at least one `[[task]]` table with `name` and `steps`
+parse-task-empty = `task` must hold at least one group
+parse-group-name-empty = a task group's `name` must not be empty
+parse-too-many-tasks = this scenario would spawn more than { $limit } tasks (counts multiplied through `spawn` and `repeat`); lower `count`, `times` or the spawn counts
+parse-figures-empty = `figures` must name at least one figure to predict
+parse-unknown-figure = `figures` has no figure `{ $name }`; expected one of: { $expected }{ $hint }
+parse-figure-twice = `{ $name }` is listed twice in `figures`
+parse-needs-heartbeat = a `[heartbeat]`
+parse-needs-semaphore = a semaphore
+parse-figure-needs = `{ $name }` needs { $what } in the scenario, which this one does not have
+parse-expand-unknown = `expand` names no task group: `{ $name }` (groups: { $groups }){ $hint }
+parse-unknown-track = `tracks` has no track `{ $name }`; expected one of: { $expected }{ $hint }
+parse-too-deep = steps are nested more than { $depth } levels deep
+parse-steps-empty = `steps` must hold at least one step
+parse-duration = `{ $key }` must be at most { $max } ms (one hour), got { $got }
+parse-blocking-path = `blocking_http_get` takes a path on the lab server, such as "/items" or "/items?ms=200" (no host, no spaces), got { $got }
+parse-yield-true = `yield_now` must be `true` (remove the step otherwise)
+parse-forget-true = `forget_wake` must be `true` (remove the step otherwise)
+parse-unknown-semaphore = unknown semaphore `{ $name }`; declare it under [semaphores] (declared: { $declared }){ $hint }
+parse-times = `times` must be between 1 and { $max }, got { $got }
+parse-spawn-name = `spawn` needs a non-empty `name`
+parse-spawn-count = spawn `count` must be between 1 and { $max }, got { $got }
+parse-wait-after = `wait_after_ms` sleeps and then awaits the children; it cannot go with `wait = false` (drop one of them)
+parse-abort-wait = `abort_after_ms` and `wait_after_ms` are two ends of one pause: give one of them
+parse-timeout-limit = a `timeout` of { $ms } ms is longer than the scenario's `time_limit_s = { $limit }`: the run would be stopped first
+parse-print = `print` takes one line of 1 to 200 characters, got { $count } characters{ $newline }
+parse-print-newline = {" with a line break"}
+parse-recv-ready = `recv_ready` must be between 1 and { $max }, got { $got }
+parse-unknown-channel = `{ $key }`: unknown channel `{ $name }`; declare it under [channels] with its capacity (declared: { $declared }){ $hint }
+parse-channel-count = `{ $key }` `count` must be between 1 and { $max }, got { $got }
+parse-channel-starves = channel `{ $name }`: the tasks receive { $recvs } messages in all (counts multiplied through `count`, `repeat` and `spawn`) but only { $sends } are ever sent, so a receiver would wait forever
+parse-channel-blocks = channel `{ $name }`: the tasks send { $sends } messages in all but only { $recvs } are ever received and { $capacity } fit in the channel, so a sender would wait forever
+parse-unknown-result = unknown result `{ $name }`; declare it under [results] (declared: { $declared }){ $hint }
+parse-result-never-set = result `{ $name }` is awaited but never set (no `set_result = "{ $name }"`), so its awaiters would wait forever
+parse-result-set-twice = result `{ $name }` is set { $sets } times (counts multiplied through `count`, `repeat` and `spawn`); a one-shot result is set once
+parse-http-url = `http_get` needs a path on the lab server ("/items") or an http URL; `{ $url }` is neither ({ $error })
+parse-http-only = `http_get` supports http:// only (this build has no TLS), got `{ $url }`
+parse-not-local = `{ $url }` is not on this machine; scenarios talk to the embedded lab server (use a path like "/items"), or set `allow_external = true` at the top
+parse-join-two = `join` needs at least two step lists to run together
+parse-race-two = `race` needs at least two step lists to race
+parse-declared-none = none
+scenario-unreadable = { $path }: cannot read the scenario: { $error }
+cli-error = error: { $message }

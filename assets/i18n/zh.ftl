@@ -609,3 +609,58 @@ figure-http-429 = HTTP 429 次数
 figure-permit-wait-pct = 等许可占比
 figure-slow-polls = 慢轮询
 figure-longest-poll-ms = 最长轮询
+
+## 场景文件的错误
+
+parse-did-you-mean = {"；你是想写 `"}{ $name }{"` 吗？"}
+parse-unknown-key = 未知的键 `{ $name }`，应为以下之一：{ $expected }
+parse-unknown-step = 未知的步骤 `{ $name }`，应为以下之一：{ $expected }
+parse-missing-key = 缺少键 `{ $name }`
+parse-toml = TOML 读取错误：{ $message }
+parse-range = `{ $key }` 必须在 { $min } 到 { $max }{ $unit } 之间，现在是 { $got }
+parse-empty = `{ $key }` 不能为空
+parse-current-thread-workers = current_thread 运行时只有 1 个工作线程，现在是 `workers = { $workers }`
+parse-result-name-empty = 结果的名字不能为空
+parse-no-task-groups = 没有任务组：至少添加一个带 `name` 和 `steps` 的 `[[task]]` 表
+parse-task-empty = `task` 至少要有一个任务组
+parse-group-name-empty = 任务组的 `name` 不能为空
+parse-too-many-tasks = 这个场景会创建超过 { $limit } 个任务（数量按 `spawn` 和 `repeat` 相乘）；请调低 `count`、`times` 或 spawn 的数量
+parse-figures-empty = `figures` 至少要列出一个要预测的数据
+parse-unknown-figure = `figures` 里没有 `{ $name }` 这个数据；应为以下之一：{ $expected }{ $hint }
+parse-figure-twice = `{ $name }` 在 `figures` 里出现了两次
+parse-needs-heartbeat = `[heartbeat]`
+parse-needs-semaphore = 信号量
+parse-figure-needs = `{ $name }` 需要场景里有{ $what }，而这个场景没有
+parse-expand-unknown = `expand` 里的 `{ $name }` 不是任务组（任务组：{ $groups }）{ $hint }
+parse-unknown-track = `tracks` 里没有 `{ $name }` 这条轨道；应为以下之一：{ $expected }{ $hint }
+parse-too-deep = 步骤嵌套超过了 { $depth } 层
+parse-steps-empty = `steps` 至少要有一个步骤
+parse-duration = `{ $key }` 最多 { $max } ms（一小时），现在是 { $got }
+parse-blocking-path = `blocking_http_get` 要的是实验服务器上的路径，例如 "/items" 或 "/items?ms=200"（不带主机名，不含空格），现在是 { $got }
+parse-yield-true = `yield_now` 必须是 `true`（否则请删掉这个步骤）
+parse-forget-true = `forget_wake` 必须是 `true`（否则请删掉这个步骤）
+parse-unknown-semaphore = 未知的信号量 `{ $name }`；请在 [semaphores] 下声明（已声明：{ $declared }）{ $hint }
+parse-times = `times` 必须在 1 到 { $max } 之间，现在是 { $got }
+parse-spawn-name = `spawn` 需要一个非空的 `name`
+parse-spawn-count = spawn 的 `count` 必须在 1 到 { $max } 之间，现在是 { $got }
+parse-wait-after = `wait_after_ms` 会先睡眠再 await 子任务；它不能和 `wait = false` 一起用（删掉其中一个）
+parse-abort-wait = `abort_after_ms` 和 `wait_after_ms` 是同一段停顿的两种结局：只给其中一个
+parse-timeout-limit = { $ms } ms 的 `timeout` 比场景的 `time_limit_s = { $limit }` 还长：运行会先被停止
+parse-print = `print` 只接受 1 到 200 个字符的一行，现在是 { $count } 个字符{ $newline }
+parse-print-newline = {"，还带换行"}
+parse-recv-ready = `recv_ready` 必须在 1 到 { $max } 之间，现在是 { $got }
+parse-unknown-channel = `{ $key }`：未知的通道 `{ $name }`；请在 [channels] 下声明它和容量（已声明：{ $declared }）{ $hint }
+parse-channel-count = `{ $key }` 的 `count` 必须在 1 到 { $max } 之间，现在是 { $got }
+parse-channel-starves = 通道 `{ $name }`：任务一共要接收 { $recvs } 条消息（数量按 `count`、`repeat` 和 `spawn` 相乘），但只会发送 { $sends } 条，所以会有接收方永远等下去
+parse-channel-blocks = 通道 `{ $name }`：任务一共要发送 { $sends } 条消息，但只会接收 { $recvs } 条，通道里也只放得下 { $capacity } 条，所以会有发送方永远等下去
+parse-unknown-result = 未知的结果 `{ $name }`；请在 [results] 下声明（已声明：{ $declared }）{ $hint }
+parse-result-never-set = 结果 `{ $name }` 有人 await 却从未被设置（没有 `set_result = "{ $name }"`），所以等它的任务会永远等下去
+parse-result-set-twice = 结果 `{ $name }` 被设置了 { $sets } 次（数量按 `count`、`repeat` 和 `spawn` 相乘）；一次性的结果只能设置一次
+parse-http-url = `http_get` 需要实验服务器上的路径（"/items"）或一个 http 地址；`{ $url }` 两者都不是（{ $error }）
+parse-http-only = `http_get` 只支持 http://（这个版本没有 TLS），现在是 `{ $url }`
+parse-not-local = `{ $url }` 不在本机；场景只和内嵌的实验服务器通信（用 "/items" 这样的路径），或者在文件开头设置 `allow_external = true`
+parse-join-two = `join` 至少需要两组步骤一起运行
+parse-race-two = `race` 至少需要两组步骤来竞速
+parse-declared-none = 无
+scenario-unreadable = { $path }：无法读取场景：{ $error }
+cli-error = 错误：{ $message }

@@ -8,6 +8,9 @@ use std::path::Path;
 use std::sync::Arc;
 
 use serde::Deserialize;
+
+use crate::i18n::Language;
+use crate::t;
 use toml::Spanned;
 
 use super::{Flavor, RuntimeConfig, Scenario, ServerConfig, Step, Steps, TaskGroup};
@@ -49,28 +52,54 @@ pub struct Diagnostic {
     pub file: String,
     pub line: usize,
     pub column: usize,
+    /// What is wrong, in English (what `Display` prints, and the tests read).
     pub message: String,
+    /// The same in the other languages.
+    pub translated: Vec<(Language, String)>,
     /// The offending line of the file, for display.
     pub source_line: String,
 }
 
+impl Diagnostic {
+    /// What is wrong, in `lang`.
+    pub fn message_in(&self, lang: Language) -> &str {
+        self.translated
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .map_or(&self.message, |(_, m)| m)
+    }
+
+    /// The whole diagnostic (location, message, the line with a caret under the column),
+    /// its message in `lang`.
+    pub fn render_in(&self, lang: Language) -> String {
+        Shown(self, lang).to_string()
+    }
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        Shown(self, Language::English).fmt(f)
+    }
+}
+
+/// A diagnostic as shown in one language (the caret excerpt is the same in all).
+struct Shown<'a>(&'a Diagnostic, Language);
+
+impl fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (d, lang) = (self.0, self.1);
         writeln!(
             f,
             "{}:{}:{}: {}",
-            self.file, self.line, self.column, self.message
+            d.file,
+            d.line,
+            d.column,
+            d.message_in(lang)
         )?;
-        let gutter = self.line.to_string().len();
+        let gutter = d.line.to_string().len();
         writeln!(f, "{:gutter$} |", "")?;
-        writeln!(f, "{} | {}", self.line, self.source_line)?;
-        write!(
-            f,
-            "{:gutter$} | {:>col$}",
-            "",
-            "^",
-            col = self.column.max(1)
-        )
+        writeln!(f, "{} | {}", d.line, d.source_line)?;
+        write!(f, "{:gutter$} | {:>col$}", "", "^", col = d.column.max(1))
     }
 }
 
@@ -110,8 +139,10 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
 pub fn parse(file: &str, text: &str) -> Result<Scenario, ScenarioError> {
     let raw: RawScenario = toml::from_str(text).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
-        let message = with_suggestion(e.message().trim());
-        diag(file, text, span, message)
+        let message = e.message().trim().to_string();
+        diag(file, text, span, |l| {
+            with_suggestion(&toml_message_in(&message, l), l)
+        })
     })?;
     Validator { file, text }.scenario(raw)
 }
@@ -127,18 +158,79 @@ pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 }
 
 /// "; did you mean `best`?" for the candidate nearest `word`, or nothing.
-fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    l: Language,
+) -> String {
     nearest(word, candidates)
-        .map(|n| format!("; did you mean `{n}`?"))
+        .map(|n| t!(l, "parse-did-you-mean", name = n))
         .unwrap_or_default()
 }
 
+/// The names declared, for an error that names one that is not: "api, db", or "none".
+fn declared(known: &[&str], l: Language) -> String {
+    if known.is_empty() {
+        t!(l, "parse-declared-none")
+    } else {
+        known.join(", ")
+    }
+}
+
+/// toml and serde's messages in `lang`: the common ones ("unknown field `x`, expected one
+/// of `a`, `b`", "missing field `x`") translated, names kept; others as they are, in
+/// English, after a word that says they come from the TOML reader.
+fn toml_message_in(message: &str, l: Language) -> String {
+    if l == Language::English {
+        return message.to_string();
+    }
+    for (prefix, id) in [
+        ("unknown field `", "unknown-field"),
+        ("unknown variant `", "unknown-variant"),
+        ("missing field `", "missing-field"),
+    ] {
+        if let Some(rest) = message.strip_prefix(prefix)
+            && let Some((name, after)) = rest.split_once('`')
+        {
+            let expected = after
+                .trim_start_matches(',')
+                .trim()
+                .strip_prefix("expected one of ")
+                .or_else(|| {
+                    after
+                        .trim_start_matches(',')
+                        .trim()
+                        .strip_prefix("expected ")
+                })
+                .unwrap_or("")
+                .to_string();
+            return match (id, expected.is_empty()) {
+                ("unknown-field", false) => {
+                    t!(l, "parse-unknown-key", name = name, expected = expected)
+                }
+                ("unknown-variant", false) => {
+                    t!(l, "parse-unknown-step", name = name, expected = expected)
+                }
+                ("missing-field", _) => t!(l, "parse-missing-key", name = name),
+                _ => t!(l, "parse-toml", message = message),
+            };
+        }
+    }
+    t!(l, "parse-toml", message = message)
+}
+
 /// Adds "did you mean …?" to serde's "unknown field `x`, expected one of `a`, `b`" (and
-/// "unknown variant", for steps) when one of the expected names is close to `x`.
-fn with_suggestion(message: &str) -> String {
-    let unknown = ["unknown field `", "unknown variant `"]
-        .iter()
-        .find_map(|p| message.find(p).map(|i| i + p.len()));
+/// "unknown variant", for steps; in any language) when one of the expected names is close
+/// to `x`.
+fn with_suggestion(message: &str, l: Language) -> String {
+    let unknown = [
+        "unknown field `",
+        "unknown variant `",
+        "未知的键 `",
+        "未知的步骤 `",
+    ]
+    .iter()
+    .find_map(|p| message.find(p).map(|i| i + p.len()));
     let Some(start) = unknown else {
         return message.to_string();
     };
@@ -148,12 +240,17 @@ fn with_suggestion(message: &str) -> String {
     let word = &message[start..start + len];
     let expected = message[start + len + 1..].split('`').skip(1).step_by(2);
     match nearest(word, expected) {
-        Some(best) => format!("{message}; did you mean `{best}`?"),
+        Some(best) => format!("{message}{}", t!(l, "parse-did-you-mean", name = best)),
         None => message.to_string(),
     }
 }
 
-fn diag(file: &str, text: &str, span: Range<usize>, message: String) -> ScenarioError {
+fn diag(
+    file: &str,
+    text: &str,
+    span: Range<usize>,
+    message: impl Fn(Language) -> String,
+) -> ScenarioError {
     let offset = span.start.min(text.len());
     let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
@@ -164,7 +261,12 @@ fn diag(file: &str, text: &str, span: Range<usize>, message: String) -> Scenario
         file: file.to_string(),
         line,
         column,
-        message,
+        message: message(Language::English),
+        translated: Language::ALL
+            .into_iter()
+            .filter(|&l| l != Language::English)
+            .map(|l| (l, message(l)))
+            .collect(),
         source_line,
     }))
 }
@@ -350,17 +452,24 @@ struct Validator<'a> {
 type Checked<T> = Result<T, ScenarioError>;
 
 impl Validator<'_> {
-    fn err<T>(&self, span: Range<usize>, message: impl Into<String>) -> Checked<T> {
-        Err(diag(self.file, self.text, span, message.into()))
+    fn err<T>(&self, span: Range<usize>, message: impl Fn(Language) -> String) -> Checked<T> {
+        Err(diag(self.file, self.text, span, message))
     }
 
     fn range(&self, v: &Spanned<u64>, key: &str, min: u64, max: u64, unit: &str) -> Checked<u64> {
         let n = *v.get_ref();
         if n < min || n > max {
-            return self.err(
-                v.span(),
-                format!("`{key}` must be between {min} and {max}{unit}, got {n}"),
-            );
+            return self.err(v.span(), |l| {
+                t!(
+                    l,
+                    "parse-range",
+                    key = key,
+                    min = min,
+                    max = max,
+                    unit = unit,
+                    got = n
+                )
+            });
         }
         Ok(n)
     }
@@ -388,7 +497,7 @@ impl Validator<'_> {
         ];
         for (key, s) in texts {
             if let Some(s) = s.filter(|s| s.get_ref().trim().is_empty()) {
-                return self.err(s.span(), format!("`{key}` must not be empty"));
+                return self.err(s.span(), |l| t!(l, "parse-empty", key = key));
             }
         }
         let flavor = match raw.runtime.flavor {
@@ -397,13 +506,9 @@ impl Validator<'_> {
         };
         let workers = match (flavor, &raw.runtime.workers) {
             (Flavor::CurrentThread, Some(w)) if *w.get_ref() != 1 => {
-                return self.err(
-                    w.span(),
-                    format!(
-                        "a current_thread runtime has exactly 1 worker, got `workers = {}`",
-                        w.get_ref()
-                    ),
-                );
+                return self.err(w.span(), |l| {
+                    t!(l, "parse-current-thread-workers", workers = *w.get_ref())
+                });
             }
             (Flavor::CurrentThread, _) => 1,
             (Flavor::MultiThread, w) => {
@@ -493,7 +598,7 @@ impl Validator<'_> {
         let mut result_spans = BTreeMap::new();
         for (name, what) in &raw.results {
             if name.get_ref().trim().is_empty() {
-                return self.err(name.span(), "a result's name must not be empty");
+                return self.err(name.span(), |l| t!(l, "parse-result-name-empty"));
             }
             results.insert(name.get_ref().clone(), what.get_ref().clone());
             result_spans.insert(name.get_ref().clone(), name.span());
@@ -507,13 +612,10 @@ impl Validator<'_> {
             time_limit_s,
         };
         let Some(groups_raw) = raw.task else {
-            return self.err(
-                0..0,
-                "no task groups: add at least one `[[task]]` table with `name` and `steps`",
-            );
+            return self.err(0..0, |l| t!(l, "parse-no-task-groups"));
         };
         if groups_raw.get_ref().is_empty() {
-            return self.err(groups_raw.span(), "`task` must hold at least one group");
+            return self.err(groups_raw.span(), |l| t!(l, "parse-task-empty"));
         }
         let mut groups = Vec::new();
         let mut total_tasks: u64 = 0;
@@ -521,7 +623,7 @@ impl Validator<'_> {
             let span = g.span();
             let g = g.into_inner();
             if g.name.get_ref().trim().is_empty() {
-                return self.err(g.name.span(), "a task group's `name` must not be empty");
+                return self.err(g.name.span(), |l| t!(l, "parse-group-name-empty"));
             }
             let count = self.opt_range(&g.count, "count", 1, (1, Limits::GROUP_COUNT), "")?;
             let spawn_interval_ms = self.opt_range(
@@ -535,14 +637,9 @@ impl Validator<'_> {
             let steps = self.steps(&ctx, g.steps.into_inner(), steps_span, 1)?;
             total_tasks = total_tasks.saturating_add(count.saturating_mul(1 + tasks_in(&steps)));
             if total_tasks > Limits::TOTAL_TASKS {
-                return self.err(
-                    span,
-                    format!(
-                        "this scenario would spawn more than {} tasks (counts multiplied through \
-                         `spawn` and `repeat`); lower `count`, `times` or the spawn counts",
-                        Limits::TOTAL_TASKS
-                    ),
-                );
+                return self.err(span, |l| {
+                    t!(l, "parse-too-many-tasks", limit = Limits::TOTAL_TASKS)
+                });
             }
             groups.push(TaskGroup {
                 name: g.name.into_inner().into(),
@@ -597,41 +694,39 @@ impl Validator<'_> {
         let span = raw.figures.span();
         let list = raw.figures.into_inner();
         if list.is_empty() {
-            return self.err(span, "`figures` must name at least one figure to predict");
+            return self.err(span, |l| t!(l, "parse-figures-empty"));
         }
         let keys: Vec<&str> = Figure::ALL.iter().map(|f| f.key()).collect();
         let mut out: Vec<Figure> = Vec::new();
         for name in list {
             let Some(f) = Figure::from_key(name.get_ref()) else {
-                let hint = did_you_mean(name.get_ref(), keys.iter().copied());
-                return self.err(
-                    name.span(),
-                    format!(
-                        "`figures` has no figure `{}`; expected one of: {}{hint}",
-                        name.get_ref(),
-                        keys.join(", ")
-                    ),
-                );
+                return self.err(name.span(), |l| {
+                    t!(
+                        l,
+                        "parse-unknown-figure",
+                        name = name.get_ref().as_str(),
+                        expected = keys.join(", "),
+                        hint = did_you_mean(name.get_ref(), keys.iter().copied(), l)
+                    )
+                });
             };
             if out.contains(&f) {
-                return self.err(
-                    name.span(),
-                    format!("`{}` is listed twice in `figures`", f.key()),
-                );
+                return self.err(name.span(), |l| t!(l, "parse-figure-twice", name = f.key()));
             }
             let missing = match f {
-                Figure::HeartbeatLateMs if !heartbeat => Some("a `[heartbeat]`"),
-                Figure::PermitWaitPct if semaphores.is_empty() => Some("a semaphore"),
+                Figure::HeartbeatLateMs if !heartbeat => Some(true),
+                Figure::PermitWaitPct if semaphores.is_empty() => Some(false),
                 _ => None,
             };
-            if let Some(what) = missing {
-                return self.err(
-                    name.span(),
-                    format!(
-                        "`{}` needs {what} in the scenario, which this one does not have",
-                        f.key()
-                    ),
-                );
+            if let Some(heartbeat) = missing {
+                return self.err(name.span(), |l| {
+                    let what = if heartbeat {
+                        t!(l, "parse-needs-heartbeat")
+                    } else {
+                        t!(l, "parse-needs-semaphore")
+                    };
+                    t!(l, "parse-figure-needs", name = f.key(), what = what)
+                });
             }
             out.push(f);
         }
@@ -662,15 +757,15 @@ impl Validator<'_> {
         let mut expand = Vec::new();
         for e in raw.expand {
             if !names.iter().any(|n| n == e.get_ref()) {
-                let hint = did_you_mean(e.get_ref(), names.iter().map(String::as_str));
-                return self.err(
-                    e.span(),
-                    format!(
-                        "`expand` names no task group: `{}` (groups: {}){hint}",
-                        e.get_ref(),
-                        names.join(", ")
-                    ),
-                );
+                return self.err(e.span(), |l| {
+                    t!(
+                        l,
+                        "parse-expand-unknown",
+                        name = e.get_ref().as_str(),
+                        groups = names.join(", "),
+                        hint = did_you_mean(e.get_ref(), names.iter().map(String::as_str), l)
+                    )
+                });
             }
             expand.push(e.into_inner());
         }
@@ -686,15 +781,16 @@ impl Validator<'_> {
                 let mut out = Vec::new();
                 for t in list {
                     if !known.iter().any(|k| k == t.get_ref()) {
-                        let hint = did_you_mean(t.get_ref(), known.iter().map(String::as_str));
-                        return self.err(
-                            t.span(),
-                            format!(
-                                "`tracks` has no track `{}`; expected one of: {}{hint}",
-                                t.get_ref(),
-                                known.join(", ")
-                            ),
-                        );
+                        return self.err(t.span(), |l| {
+                            t!(
+                                l,
+                                "parse-unknown-track",
+                                name = t.get_ref().as_str(),
+                                expected = known.join(", "),
+                                hint =
+                                    did_you_mean(t.get_ref(), known.iter().map(String::as_str), l)
+                            )
+                        });
                     }
                     out.push(t.into_inner());
                 }
@@ -712,13 +808,10 @@ impl Validator<'_> {
         depth: usize,
     ) -> Checked<Steps> {
         if depth > Limits::DEPTH {
-            return self.err(
-                span,
-                format!("steps are nested more than {} levels deep", Limits::DEPTH),
-            );
+            return self.err(span, |l| t!(l, "parse-too-deep", depth = Limits::DEPTH));
         }
         if raw.is_empty() {
-            return self.err(span, "`steps` must hold at least one step");
+            return self.err(span, |l| t!(l, "parse-steps-empty"));
         }
         let lines = raw.iter().map(|s| self.line_of(s.span().start)).collect();
         raw.into_iter()
@@ -739,13 +832,15 @@ impl Validator<'_> {
 
     fn duration(&self, span: &Range<usize>, key: &str, ms: u64) -> Checked<u64> {
         if ms > Limits::DURATION_MS {
-            return self.err(
-                span.clone(),
-                format!(
-                    "`{key}` must be at most {} ms (one hour), got {ms}",
-                    Limits::DURATION_MS
-                ),
-            );
+            return self.err(span.clone(), |l| {
+                t!(
+                    l,
+                    "parse-duration",
+                    key = key,
+                    max = Limits::DURATION_MS,
+                    got = ms
+                )
+            });
         }
         Ok(ms)
     }
@@ -757,13 +852,9 @@ impl Validator<'_> {
             RawStep::BlockingHttpGet(path) => {
                 let bad = path.chars().any(|c| c.is_whitespace() || c.is_control());
                 if !path.starts_with('/') || bad {
-                    return self.err(
-                        span,
-                        format!(
-                            "`blocking_http_get` takes a path on the lab server, such as \
-                             \"/items\" or \"/items?ms=200\" (no host, no spaces), got {path:?}"
-                        ),
-                    );
+                    return self.err(span, |l| {
+                        t!(l, "parse-blocking-path", got = format!("{path:?}"))
+                    });
                 }
                 Step::BlockingHttpGet(path.into())
             }
@@ -779,34 +870,24 @@ impl Validator<'_> {
             }
             RawStep::YieldNow(true) => Step::YieldNow,
             RawStep::YieldNow(false) => {
-                return self.err(
-                    span,
-                    "`yield_now` must be `true` (remove the step otherwise)",
-                );
+                return self.err(span, |l| t!(l, "parse-yield-true"));
             }
             RawStep::ForgetWake(true) => Step::ForgetWake,
             RawStep::ForgetWake(false) => {
-                return self.err(
-                    span,
-                    "`forget_wake` must be `true` (remove the step otherwise)",
-                );
+                return self.err(span, |l| t!(l, "parse-forget-true"));
             }
             RawStep::Permit(p) => {
                 if !ctx.semaphores.contains_key(&p.semaphore) {
                     let known: Vec<&str> = ctx.semaphores.keys().map(String::as_str).collect();
-                    let hint = did_you_mean(&p.semaphore, known.iter().copied());
-                    return self.err(
-                        span,
-                        format!(
-                            "unknown semaphore `{}`; declare it under [semaphores] (declared: {}){hint}",
-                            p.semaphore,
-                            if known.is_empty() {
-                                "none".to_string()
-                            } else {
-                                known.join(", ")
-                            }
-                        ),
-                    );
+                    return self.err(span, |l| {
+                        t!(
+                            l,
+                            "parse-unknown-semaphore",
+                            name = p.semaphore.as_str(),
+                            declared = declared(&known, l),
+                            hint = did_you_mean(&p.semaphore, known.iter().copied(), l)
+                        )
+                    });
                 }
                 Step::Permit {
                     semaphore: p.semaphore.into(),
@@ -815,58 +896,41 @@ impl Validator<'_> {
             }
             RawStep::Repeat(r) => {
                 if r.times == 0 || r.times > Limits::REPEAT {
-                    return self.err(
-                        span,
-                        format!(
-                            "`times` must be between 1 and {}, got {}",
-                            Limits::REPEAT,
-                            r.times
-                        ),
-                    );
+                    return self.err(span, |l| {
+                        t!(l, "parse-times", max = Limits::REPEAT, got = r.times)
+                    });
                 }
                 Step::Repeat {
                     times: r.times,
                     steps: self.steps(ctx, r.steps, span, depth + 1)?,
                 }
             }
-            RawStep::Join(branches) => Step::Join(self.branches(
-                ctx,
-                branches,
-                span,
-                depth,
-                "`join` needs at least two step lists to run together",
-            )?),
+            RawStep::Join(branches) => {
+                Step::Join(self.branches(ctx, branches, span, depth, |l| t!(l, "parse-join-two"))?)
+            }
             RawStep::Spawn(s) => {
                 if s.name.trim().is_empty() {
-                    return self.err(span, "`spawn` needs a non-empty `name`");
+                    return self.err(span, |l| t!(l, "parse-spawn-name"));
                 }
                 if s.count == 0 || s.count > Limits::GROUP_COUNT {
-                    return self.err(
-                        span,
-                        format!(
-                            "spawn `count` must be between 1 and {}, got {}",
-                            Limits::GROUP_COUNT,
-                            s.count
-                        ),
-                    );
+                    return self.err(span, |l| {
+                        t!(
+                            l,
+                            "parse-spawn-count",
+                            max = Limits::GROUP_COUNT,
+                            got = s.count
+                        )
+                    });
                 }
                 let wait_after_ms = match s.wait_after_ms {
                     Some(_) if !s.wait => {
-                        return self.err(
-                            span,
-                            "`wait_after_ms` sleeps and then awaits the children; it cannot go \
-                             with `wait = false` (drop one of them)",
-                        );
+                        return self.err(span, |l| t!(l, "parse-wait-after"));
                     }
                     Some(ms) => Some(self.duration(&span, "wait_after_ms", ms)?),
                     None => None,
                 };
                 if s.abort_after_ms.is_some() && wait_after_ms.is_some() {
-                    return self.err(
-                        span,
-                        "`abort_after_ms` and `wait_after_ms` are two ends of one pause: give \
-                         one of them",
-                    );
+                    return self.err(span, |l| t!(l, "parse-abort-wait"));
                 }
                 let abort_after_ms = match s.abort_after_ms {
                     Some(ms) => Some(self.duration(&span, "abort_after_ms", ms)?),
@@ -884,26 +948,18 @@ impl Validator<'_> {
             RawStep::Timeout(t) => {
                 let ms = self.duration(&span, "ms", t.ms)?;
                 if let Some(limit_s) = ctx.time_limit_s.filter(|&l| ms > l * 1000) {
-                    return self.err(
-                        span,
-                        format!(
-                            "a `timeout` of {ms} ms is longer than the scenario's \
-                             `time_limit_s = {limit_s}`: the run would be stopped first"
-                        ),
-                    );
+                    return self.err(span, |l| {
+                        t!(l, "parse-timeout-limit", ms = ms, limit = limit_s)
+                    });
                 }
                 Step::Timeout {
                     ms,
                     steps: self.steps(ctx, t.steps, span, depth + 1)?,
                 }
             }
-            RawStep::Race(branches) => Step::Race(self.branches(
-                ctx,
-                branches,
-                span,
-                depth,
-                "`race` needs at least two step lists to race",
-            )?),
+            RawStep::Race(branches) => {
+                Step::Race(self.branches(ctx, branches, span, depth, |l| t!(l, "parse-race-two"))?)
+            }
             RawStep::Lazy(l) => Step::Lazy {
                 delay_ms: self.duration(&span, "delay_ms", l.delay_ms)?,
                 steps: self.steps(ctx, l.steps, span, depth + 1)?,
@@ -917,30 +973,27 @@ impl Validator<'_> {
             }
             RawStep::Print(text) => {
                 if text.trim().is_empty() || text.chars().count() > 200 || text.contains('\n') {
-                    return self.err(
-                        span,
-                        format!(
-                            "`print` takes one line of 1 to 200 characters, got {} characters{}",
-                            text.chars().count(),
-                            if text.contains('\n') {
-                                " with a line break"
-                            } else {
-                                ""
-                            }
-                        ),
-                    );
+                    return self.err(span, |l| {
+                        let newline = if text.contains('\n') {
+                            t!(l, "parse-print-newline")
+                        } else {
+                            String::new()
+                        };
+                        t!(
+                            l,
+                            "parse-print",
+                            count = text.chars().count(),
+                            newline = newline
+                        )
+                    });
                 }
                 Step::Print(text.into())
             }
             RawStep::RecvReady(n) => {
                 if n == 0 || n > Limits::MESSAGES {
-                    return self.err(
-                        span,
-                        format!(
-                            "`recv_ready` must be between 1 and {}, got {n}",
-                            Limits::MESSAGES
-                        ),
-                    );
+                    return self.err(span, |l| {
+                        t!(l, "parse-recv-ready", max = Limits::MESSAGES, got = n)
+                    });
                 }
                 Step::RecvReady(n)
             }
@@ -966,30 +1019,27 @@ impl Validator<'_> {
     ) -> Checked<(Arc<str>, u64)> {
         if !ctx.channels.contains_key(&op.channel) {
             let known: Vec<&str> = ctx.channels.keys().map(String::as_str).collect();
-            let hint = did_you_mean(&op.channel, known.iter().copied());
-            return self.err(
-                span.clone(),
-                format!(
-                    "`{key}`: unknown channel `{}`; declare it under [channels] with its \
-                     capacity (declared: {}){hint}",
-                    op.channel,
-                    if known.is_empty() {
-                        "none".to_string()
-                    } else {
-                        known.join(", ")
-                    }
-                ),
-            );
+            return self.err(span.clone(), |l| {
+                t!(
+                    l,
+                    "parse-unknown-channel",
+                    key = key,
+                    name = op.channel.as_str(),
+                    declared = declared(&known, l),
+                    hint = did_you_mean(&op.channel, known.iter().copied(), l)
+                )
+            });
         }
         if op.count == 0 || op.count > Limits::MESSAGES {
-            return self.err(
-                span.clone(),
-                format!(
-                    "`{key}` `count` must be between 1 and {}, got {}",
-                    Limits::MESSAGES,
-                    op.count
-                ),
-            );
+            return self.err(span.clone(), |l| {
+                t!(
+                    l,
+                    "parse-channel-count",
+                    key = key,
+                    max = Limits::MESSAGES,
+                    got = op.count
+                )
+            });
         }
         ctx.first_use
             .borrow_mut()
@@ -1018,24 +1068,27 @@ impl Validator<'_> {
                     .unwrap_or(0..0)
             };
             if recvs > sends {
-                return self.err(
-                    at("recv_from"),
-                    format!(
-                        "channel `{name}`: the tasks receive {recvs} messages in all (counts \
-                         multiplied through `count`, `repeat` and `spawn`) but only {sends} are \
-                         ever sent, so a receiver would wait forever"
-                    ),
-                );
+                return self.err(at("recv_from"), |l| {
+                    t!(
+                        l,
+                        "parse-channel-starves",
+                        name = name.as_str(),
+                        recvs = recvs,
+                        sends = sends
+                    )
+                });
             }
             if sends > recvs + capacity as u64 {
-                return self.err(
-                    at("send_to"),
-                    format!(
-                        "channel `{name}`: the tasks send {sends} messages in all but only \
-                         {recvs} are ever received and {capacity} fit in the channel, so a \
-                         sender would wait forever"
-                    ),
-                );
+                return self.err(at("send_to"), |l| {
+                    t!(
+                        l,
+                        "parse-channel-blocks",
+                        name = name.as_str(),
+                        sends = sends,
+                        recvs = recvs,
+                        capacity = capacity
+                    )
+                });
             }
         }
         Ok(())
@@ -1048,7 +1101,7 @@ impl Validator<'_> {
         raw: Vec<RawSteps>,
         span: Range<usize>,
         depth: usize,
-        too_few: &str,
+        too_few: fn(Language) -> String,
     ) -> Checked<Vec<Steps>> {
         if raw.len() < 2 {
             return self.err(span, too_few);
@@ -1069,18 +1122,15 @@ impl Validator<'_> {
     ) -> Checked<Arc<str>> {
         if !ctx.results.contains_key(&name) {
             let known: Vec<&str> = ctx.results.keys().map(String::as_str).collect();
-            let hint = did_you_mean(&name, known.iter().copied());
-            return self.err(
-                span.clone(),
-                format!(
-                    "unknown result `{name}`; declare it under [results] (declared: {}){hint}",
-                    if known.is_empty() {
-                        "none".to_string()
-                    } else {
-                        known.join(", ")
-                    }
-                ),
-            );
+            return self.err(span.clone(), |l| {
+                t!(
+                    l,
+                    "parse-unknown-result",
+                    name = name.as_str(),
+                    declared = declared(&known, l),
+                    hint = did_you_mean(&name, known.iter().copied(), l)
+                )
+            });
         }
         ctx.first_use
             .borrow_mut()
@@ -1110,22 +1160,19 @@ impl Validator<'_> {
                     .unwrap_or(0..0)
             };
             if awaits > 0 && sets == 0 {
-                return self.err(
-                    at("await_result"),
-                    format!(
-                        "result `{name}` is awaited but never set (no `set_result = \"{name}\"`), \
-                         so its awaiters would wait forever"
-                    ),
-                );
+                return self.err(at("await_result"), |l| {
+                    t!(l, "parse-result-never-set", name = name.as_str())
+                });
             }
             if sets > 1 {
-                return self.err(
-                    at("set_result"),
-                    format!(
-                        "result `{name}` is set {sets} times (counts multiplied through `count`, \
-                         `repeat` and `spawn`); a one-shot result is set once"
-                    ),
-                );
+                return self.err(at("set_result"), |l| {
+                    t!(
+                        l,
+                        "parse-result-set-twice",
+                        name = name.as_str(),
+                        sets = sets
+                    )
+                });
             }
         }
         Ok(())
@@ -1138,30 +1185,26 @@ impl Validator<'_> {
         let parsed = match reqwest::Url::parse(&url) {
             Ok(u) => u,
             Err(e) => {
-                return self.err(
-                    span.clone(),
-                    format!(
-                        "`http_get` needs a path on the lab server (\"/items\") or an http URL; \
-                         `{url}` is neither ({e})"
-                    ),
-                );
+                return self.err(span.clone(), |l| {
+                    t!(
+                        l,
+                        "parse-http-url",
+                        url = url.as_str(),
+                        error = e.to_string()
+                    )
+                });
             }
         };
         if parsed.scheme() != "http" {
-            return self.err(
-                span.clone(),
-                format!("`http_get` supports http:// only (this build has no TLS), got `{url}`"),
-            );
+            return self.err(span.clone(), |l| {
+                t!(l, "parse-http-only", url = url.as_str())
+            });
         }
         let loopback = matches!(parsed.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
         if !loopback && !ctx.allow_external {
-            return self.err(
-                span.clone(),
-                format!(
-                    "`{url}` is not on this machine; scenarios talk to the embedded lab server \
-                     (use a path like \"/items\"), or set `allow_external = true` at the top"
-                ),
-            );
+            return self.err(span.clone(), |l| {
+                t!(l, "parse-not-local", url = url.as_str())
+            });
         }
         Ok(url)
     }
@@ -1389,6 +1432,35 @@ mod tests {
         assert_eq!(d.line, 5);
         assert!(d.message.contains("slep_ms"), "{}", d.message);
         assert!(d.message.contains("sleep_ms"), "{}", d.message);
+    }
+
+    #[test]
+    fn errors_read_in_chinese_with_the_same_place_and_caret() {
+        // A check of ours, and one of the TOML reader's (an unknown step), in both languages.
+        let base = format!("{HEAD}[[task]]\nname = \"client\"\n");
+        for (text, en, zh) in [
+            (
+                format!("{base}steps = [{{ sleep_ms = 7200000 }}]\n"),
+                "must be at most 3600000 ms (one hour), got 7200000",
+                "最多 3600000 ms（一小时），现在是 7200000",
+            ),
+            (
+                format!("{base}steps = [{{ htp_get = \"/items\" }}]\n"),
+                "; did you mean `http_get`?",
+                "未知的步骤 `htp_get`，应为以下之一：",
+            ),
+        ] {
+            let d = err(&text);
+            assert!(d.message.contains(en), "{}", d.message);
+            let zh_text = d.render_in(Language::Chinese);
+            assert!(zh_text.contains(zh), "{zh_text}");
+            // Same file, line and column, and the same excerpt with its caret.
+            let (en_text, zh_lines) = (d.to_string(), zh_text.lines().collect::<Vec<_>>());
+            let en_lines: Vec<&str> = en_text.lines().collect();
+            assert!(zh_lines[0].starts_with(&format!("t.toml:{}:{}: ", d.line, d.column)));
+            assert_eq!(en_lines[1..], zh_lines[1..], "the excerpt is the same");
+            assert!(!d.message_in(Language::Chinese).contains("did you mean"));
+        }
     }
 
     #[test]

@@ -14,21 +14,73 @@ use crate::t;
 /// in the panel.
 pub struct ScenarioEntry {
     pub path: PathBuf,
-    pub scenario: Result<Scenario, String>,
+    pub scenario: Result<Scenario, Problem>,
     /// The file's parameters being edited (None for a file that does not load).
     pub edit: Option<ScenarioEdit>,
     /// The edited scenario, validated, once an edit differs from the file.
-    pub edited: Option<Result<Scenario, String>>,
+    pub edited: Option<Result<Scenario, Problem>>,
+}
+
+/// Why a scenario does not load, in every language: the file, line and column, what was
+/// expected, and the line with a caret under the column (the same in all).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Problem {
+    texts: Vec<(Language, String)>,
+}
+
+impl Problem {
+    fn of(e: &scenario::ScenarioError) -> Problem {
+        let texts = Language::ALL
+            .into_iter()
+            .map(|l| {
+                let text = match e {
+                    scenario::ScenarioError::Invalid(d) => d.render_in(l),
+                    scenario::ScenarioError::Read { path, source } => t!(
+                        l,
+                        "scenario-unreadable",
+                        path = path.as_str(),
+                        error = source.to_string()
+                    ),
+                };
+                (l, text)
+            })
+            .collect();
+        Problem { texts }
+    }
+
+    fn unreadable(path: &str, error: &std::io::Error) -> Problem {
+        let texts = Language::ALL
+            .into_iter()
+            .map(|l| {
+                let text = t!(
+                    l,
+                    "scenario-unreadable",
+                    path = path,
+                    error = error.to_string()
+                );
+                (l, text)
+            })
+            .collect();
+        Problem { texts }
+    }
+
+    /// The problem in `lang`.
+    pub fn text(&self, lang: Language) -> &str {
+        self.texts
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .or(self.texts.first())
+            .map_or("", |(_, t)| t)
+    }
 }
 
 impl ScenarioEntry {
     /// Reads and validates the file at `path`, ready for editing.
     pub fn load(path: PathBuf) -> Self {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| format!("{shown}: cannot read the scenario: {e}"));
+        let text = std::fs::read_to_string(&path).map_err(|e| Problem::unreadable(&shown, &e));
         let scenario = text.as_deref().map_err(Clone::clone).and_then(|t| {
-            let mut sc = scenario::parse(&shown, t).map_err(|e| e.to_string())?;
+            let mut sc = scenario::parse(&shown, t).map_err(|e| Problem::of(&e))?;
             sc.path = Some(path.clone());
             Ok(sc)
         });
@@ -45,17 +97,17 @@ impl ScenarioEntry {
     }
 
     /// The scenario a Run uses: the edited one, if there are edits, else the file's.
-    pub fn current(&self) -> Result<&Scenario, &str> {
+    pub fn current(&self) -> Result<&Scenario, &Problem> {
         match &self.edited {
-            Some(r) => r.as_ref().map_err(String::as_str),
-            None => self.scenario.as_ref().map_err(String::as_str),
+            Some(r) => r.as_ref(),
+            None => self.scenario.as_ref(),
         }
     }
 
     /// Validates the edits again (after a knob moved).
     pub fn refresh_edited(&mut self) {
         self.edited = self.edit.as_ref().filter(|e| e.is_changed()).map(|e| {
-            let mut sc = e.scenario().map_err(|err| err.to_string())?;
+            let mut sc = e.scenario().map_err(|err| Problem::of(&err))?;
             sc.path = Some(self.path.clone());
             // Runs of an edited scenario say how it differs, in the history and comparisons.
             let changes = e.changes();
@@ -229,7 +281,7 @@ pub fn scenario_panel_ui(
                 let r = ui.selectable_label(selected == Some(i), &title);
                 let r = match &entry.scenario {
                     Ok(_) => r.on_hover_text(entry.path.display().to_string()),
-                    Err(e) => r.on_hover_text(e),
+                    Err(e) => r.on_hover_text(e.text(language)),
                 };
                 if r.clicked() {
                     command = Some(Command::Select(i));
@@ -317,7 +369,7 @@ pub fn scenario_panel_ui(
             scenario_facts_ui(ui, sc, language, status.runtime)
         }
         Some(Err(e)) => {
-            ui.colored_label(ui.visuals().error_fg_color, e);
+            ui.colored_label(ui.visuals().error_fg_color, e.text(language));
         }
         None => {
             ui.weak(t!(language, "select-scenario"));
