@@ -692,3 +692,5 @@ parse-race-two = `race` needs at least two step lists to race
 parse-declared-none = none
 scenario-unreadable = { $path }: cannot read the scenario: { $error }
 cli-error = error: { $message }
+delta-points = { $delta } pts
+delta-new = new

@@ -664,3 +664,5 @@ parse-race-two = `race` 至少需要两组步骤来竞速
 parse-declared-none = 无
 scenario-unreadable = { $path }：无法读取场景：{ $error }
 cli-error = 错误：{ $message }
+delta-points = { $delta } 个百分点
+delta-new = 新出现

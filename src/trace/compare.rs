@@ -70,6 +70,11 @@ impl Row {
     /// How a run's value relates to the baseline's, for a highlighted cell: `×0.12`,
     /// `+3`, `+25 pts`; empty for the baseline and for unmarked cells.
     pub fn delta_text(&self, run: usize) -> String {
+        self.delta_text_in(run, Language::English)
+    }
+
+    /// The same, its words ("pts", "new") in `lang`.
+    pub fn delta_text_in(&self, run: usize, lang: Language) -> String {
         let (Some(Some(base)), Some(Some(v)), Some(mark)) = (
             self.values.first(),
             self.values.get(run),
@@ -81,9 +86,9 @@ impl Row {
             return String::new();
         }
         match self.unit {
-            Unit::Percent => format!("{:+.0} pts", v - base),
+            Unit::Percent => t!(lang, "delta-points", delta = format!("{:+.0}", v - base)),
             Unit::Count => format!("{:+}", v - base),
-            _ if *base == 0.0 => "new".to_string(),
+            _ if *base == 0.0 => t!(lang, "delta-new"),
             _ => {
                 let r = v / base;
                 if r >= 10.0 {
@@ -388,7 +393,7 @@ impl Comparison {
                         Mark::Worse => t!(lang, "table-worse"),
                         _ => String::new(),
                     };
-                    c = format!("{c} *{}{word}", row.delta_text(i));
+                    c = format!("{c} *{}{word}", row.delta_text_in(i, lang));
                 }
                 line.push(c);
             }

@@ -123,7 +123,7 @@ fn table_ui(ui: &mut Ui, table: &Comparison, l: Language) {
             for row in &table.rows {
                 ui.label(&row.label);
                 for i in 0..table.runs.len() {
-                    let delta = row.delta_text(i);
+                    let delta = row.delta_text_in(i, l);
                     let text = if delta.is_empty() {
                         row.value_text(i)
                     } else {
