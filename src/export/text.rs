@@ -20,6 +20,11 @@ fn head(label: &str) -> String {
     format!("{label}{}", " ".repeat(pad))
 }
 
+/// A line: its heading, padded, then what follows.
+fn line(o: &mut String, heading: &str, body: impl std::fmt::Display) {
+    let _ = writeln!(o, "{}{body}", head(heading));
+}
+
 /// The continuation lines' indent, under the headings' column.
 const INDENT: &str = "           ";
 
@@ -43,10 +48,9 @@ pub fn render_in(s: &Summary, l: Language) -> String {
     } else {
         String::new()
     };
-    let _ = writeln!(
-        o,
-        "{}{}",
-        head(&t!(l, "sum-tasks")),
+    line(
+        &mut o,
+        &t!(l, "sum-tasks"),
         t!(
             l,
             "sum-tasks-line",
@@ -58,16 +62,15 @@ pub fn render_in(s: &Summary, l: Language) -> String {
             cancelled = t.cancelled,
             shutdown = t.at_shutdown,
             unfinished = t.unfinished
-        )
+        ),
     );
     if t.at_shutdown > 0 && !s.stopped {
         let _ = writeln!(o, "{INDENT}{}", t!(l, "sum-at-shutdown-note"));
     }
-    let _ = writeln!(
-        o,
-        "{}{}",
-        head(&t!(l, "sum-polls")),
-        t!(l, "sum-polls-line", polls = s.polls, wakes = s.wakes)
+    line(
+        &mut o,
+        &t!(l, "sum-polls"),
+        t!(l, "sum-polls-line", polls = s.polls, wakes = s.wakes),
     );
     let longest = match &s.longest_poll {
         Some(p) => t!(
@@ -82,22 +85,20 @@ pub fn render_in(s: &Summary, l: Language) -> String {
         None => t!(l, "sum-no-worker-polls"),
     };
     let _ = writeln!(o, "{}{longest}", head(&t!(l, "sum-longest")));
-    let _ = writeln!(
-        o,
-        "{}{}",
-        head(&t!(l, "sum-slow-polls")),
+    line(
+        &mut o,
+        &t!(l, "sum-slow-polls"),
         t!(
             l,
             "sum-slow-polls-line",
             count = s.slow_polls,
             threshold = s.slow_poll_threshold_ms
-        )
+        ),
     );
     let d = &s.sched_delay_ms;
-    let _ = writeln!(
-        o,
-        "{}{}",
-        head(&t!(l, "sum-sched-delay")),
+    line(
+        &mut o,
+        &t!(l, "sum-sched-delay"),
         t!(
             l,
             "sum-sched-delay-line",
@@ -105,13 +106,12 @@ pub fn render_in(s: &Summary, l: Language) -> String {
             p99 = format!("{:.3}", d.p99),
             max = format!("{:.3}", d.max),
             count = d.count
-        )
+        ),
     );
     if let Some(h) = &s.heartbeat_late_ms {
-        let _ = writeln!(
-            o,
-            "{}{}",
-            head(&t!(l, "sum-heartbeat-late")),
+        line(
+            &mut o,
+            &t!(l, "sum-heartbeat-late"),
             t!(
                 l,
                 "sum-heartbeat-line",
@@ -119,7 +119,7 @@ pub fn render_in(s: &Summary, l: Language) -> String {
                 p99 = format!("{:.3}", h.p99),
                 max = format!("{:.3}", h.max),
                 count = h.count
-            )
+            ),
         );
     }
     if s.http.requests > 0 {
@@ -129,26 +129,24 @@ pub fn render_in(s: &Summary, l: Language) -> String {
             .iter()
             .map(|(k, v)| format!("{k}: {v}"))
             .collect();
-        let _ = writeln!(
-            o,
-            "{}{}",
-            head("http"),
+        line(
+            &mut o,
+            "http",
             t!(
                 l,
                 "sum-http-line",
                 requests = s.http.requests,
                 statuses = statuses.join(", "),
                 peak = s.http.max_in_flight
-            )
+            ),
         );
     }
     let m = &s.metrics;
     if m.samples > 0 {
         let pct = |r: f64| format!("{:.0}", r * 100.0);
-        let _ = writeln!(
-            o,
-            "{}{}",
-            head(&t!(l, "sum-runtime")),
+        line(
+            &mut o,
+            &t!(l, "sum-runtime"),
             t!(
                 l,
                 "sum-runtime-line",
@@ -162,7 +160,7 @@ pub fn render_in(s: &Summary, l: Language) -> String {
                 parks = m.parks,
                 samples = m.samples,
                 interval = m.interval_ms
-            )
+            ),
         );
     }
     if !m.worker_busy_ratio_mean.is_empty() {
@@ -196,10 +194,9 @@ pub fn render_in(s: &Summary, l: Language) -> String {
     }
     let r = &s.resources;
     for (name, p) in &r.semaphores {
-        let _ = writeln!(
-            o,
-            "{}{}",
-            head(&t!(l, "sum-semaphore")),
+        line(
+            &mut o,
+            &t!(l, "sum-semaphore"),
             t!(
                 l,
                 "sum-semaphore-line",
@@ -207,34 +204,32 @@ pub fn render_in(s: &Summary, l: Language) -> String {
                 held = p.max_held,
                 permits = p.permits,
                 waiting = p.max_waiting
-            )
+            ),
         );
     }
     for (name, c) in &r.channels {
-        let _ = writeln!(
-            o,
-            "{}{}",
-            head(&t!(l, "sum-channel")),
+        line(
+            &mut o,
+            &t!(l, "sum-channel"),
             t!(
                 l,
                 "sum-channel-line",
                 name = name.as_str(),
                 queued = c.max_queued,
                 capacity = c.capacity
-            )
+            ),
         );
     }
     if r.blocking_pool.max_running > 0 {
-        let _ = writeln!(
-            o,
-            "{}{}",
-            head(&t!(l, "sum-blocking")),
+        line(
+            &mut o,
+            &t!(l, "sum-blocking"),
             t!(
                 l,
                 "sum-blocking-line",
                 running = r.blocking_pool.max_running,
                 waiting = r.blocking_pool.max_waiting
-            )
+            ),
         );
     }
     if !s.groups.is_empty() {
@@ -284,7 +279,7 @@ pub fn render_in(s: &Summary, l: Language) -> String {
     let w = &sc.wakes_by_source;
     // On asyncio, what wakes a task between steps is the loop itself (its selector, its
     // timers), and the default executor is the blocking pool.
-    let line = if s.runtime == "asyncio" {
+    let scheduler = if s.runtime == "asyncio" {
         t!(
             l,
             "sum-scheduler-asyncio",
@@ -309,27 +304,25 @@ pub fn render_in(s: &Summary, l: Language) -> String {
             pool = w.blocking
         )
     };
-    let _ = writeln!(o, "{}{line}", head(&t!(l, "sum-scheduler")));
+    line(&mut o, &t!(l, "sum-scheduler"), scheduler);
     for p in &s.panics {
-        let _ = writeln!(
-            o,
-            "{}{}",
-            head("panic"),
+        line(
+            &mut o,
+            "panic",
             t!(
                 l,
                 "sum-panic-line",
                 id = p.task,
                 name = p.name.as_str(),
                 message = p.message.as_str()
-            )
+            ),
         );
     }
     if s.findings.is_empty() {
-        let _ = writeln!(
-            o,
-            "{}{}",
-            head(&t!(l, "findings-heading")),
-            t!(l, "sum-findings-none")
+        line(
+            &mut o,
+            &t!(l, "findings-heading"),
+            t!(l, "sum-findings-none"),
         );
     }
     for f in &s.findings {
@@ -339,17 +332,16 @@ pub fn render_in(s: &Summary, l: Language) -> String {
             crate::trace::Severity::Info => t!(l, "severity-info"),
         };
         let text = f.text(l);
-        let _ = writeln!(
-            o,
-            "{}{}",
-            head(&t!(l, "finding-heading")),
+        line(
+            &mut o,
+            &t!(l, "finding-heading"),
             t!(
                 l,
                 "sum-finding-line",
                 severity = sev,
                 message = text.message,
                 at = format!("{:.1}", f.at_ms)
-            )
+            ),
         );
         let _ = writeln!(o, "{INDENT}{}", t!(l, "sum-why", cause = text.cause));
         let _ = writeln!(o, "{INDENT}{}", t!(l, "sum-fix", remedy = text.remedy));
@@ -384,11 +376,10 @@ pub fn render_in(s: &Summary, l: Language) -> String {
     o.push('\n');
     // The `print` lines come last, in time order, as a program's output would.
     if !s.prints.is_empty() {
-        let _ = writeln!(
-            o,
-            "{}{}",
-            head(&t!(l, "output-heading")),
-            t!(l, "sum-output-line", count = s.prints.len())
+        line(
+            &mut o,
+            &t!(l, "output-heading"),
+            t!(l, "sum-output-line", count = s.prints.len()),
         );
         for p in &s.prints {
             let who = match (&p.name, p.task) {

@@ -25,6 +25,14 @@ pub fn parse_guess(text: &str) -> Option<f64> {
         .filter(|v| v.is_finite() && *v >= 0.0)
 }
 
+/// A figure's value with its unit: "3179 ms", "50.1 %", "5".
+fn with_unit(f: Figure, v: f64) -> String {
+    match f.unit() {
+        "" => format_value(v),
+        unit => format!("{} {unit}", format_value(v)),
+    }
+}
+
 /// The card before Run: a question and a field per figure.
 pub fn card_ui(ui: &mut Ui, figures: &[Figure], typed: &mut Vec<(Figure, String)>, l: Language) {
     egui::Frame::group(ui.style())
@@ -87,14 +95,7 @@ pub fn reveal_ui(ui: &mut Ui, reveals: &[Reveal], l: Language) -> Option<Command
             for r in reveals {
                 ui.add_space(4.0);
                 ui.add(egui::Label::new(RichText::new(r.figure.question(l)).size(15.0)).wrap());
-                let unit = r.figure.unit();
-                let with_unit = |v: f64| {
-                    if unit.is_empty() {
-                        format_value(v)
-                    } else {
-                        format!("{} {unit}", format_value(v))
-                    }
-                };
+                let with_unit = |v: f64| with_unit(r.figure, v);
                 ui.horizontal_wrapped(|ui| {
                     ui.label(RichText::new(t!(l, "reveal-guess")).weak());
                     ui.label(
@@ -139,14 +140,7 @@ pub fn reveal_line_ui(ui: &mut Ui, reveals: &[Reveal], l: Language) -> Option<Co
         ui.label(RichText::new(t!(l, "reveal-title")).size(size).strong());
         for r in reveals {
             ui.separator();
-            let unit = r.figure.unit();
-            let with_unit = |v: f64| {
-                if unit.is_empty() {
-                    format_value(v)
-                } else {
-                    format!("{} {unit}", format_value(v))
-                }
-            };
+            let with_unit = |v: f64| with_unit(r.figure, v);
             let guess = r.guess.map_or_else(|| "—".to_string(), with_unit);
             let actual = r
                 .actual
