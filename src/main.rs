@@ -431,6 +431,9 @@ fn finish_run(
         if let Some(sc) = sc.filter(|sc| sc.name == summary.scenario) {
             shown.scenario = sc.name_in(language()).to_string();
         }
+        if let Some(sc) = sc.filter(|_| !summary.notes.is_empty()) {
+            shown.notes = asyncscope::asyncio_run::asyncio_notes_in(sc, language());
+        }
         print!("{}", export::text::render_in(&shown, language()));
     }
     // Write every export even if one fails: nothing recorded is lost to one bad path.

@@ -672,3 +672,29 @@ fn every_step_of_the_stress_scenario_arrives() {
     assert_eq!(s.tasks.spawned, 14_001);
     assert_eq!(s.events_dropped, 0);
 }
+
+/// The run's notes on asyncio read in the window's language (the trace keeps English).
+#[test]
+fn asyncio_notes_come_in_chinese_too() {
+    use asyncscope::asyncio_run::{asyncio_notes, asyncio_notes_in};
+    use asyncscope::i18n::Language;
+    let sc = load("hybrid_blocking_pool");
+    let en = asyncio_notes(&sc);
+    assert_eq!(en, asyncio_notes_in(&sc, Language::English));
+    assert!(
+        en.iter()
+            .any(|n| n.contains("2 workers: asyncio has no worker pool"))
+    );
+    let zh = asyncio_notes_in(&sc, Language::Chinese);
+    assert_eq!(zh.len(), en.len());
+    assert!(
+        zh.iter()
+            .any(|n| n.contains("2 个工作线程：asyncio 没有工作线程池")),
+        "{zh:?}"
+    );
+    assert!(
+        zh.iter().any(|n| n.contains("max_blocking_threads = 4")),
+        "{zh:?}"
+    );
+    assert!(zh.iter().all(|n| !n.contains("worker pool")), "{zh:?}");
+}

@@ -694,3 +694,15 @@ scenario-unreadable = { $path }: cannot read the scenario: { $error }
 cli-error = error: { $message }
 delta-points = { $delta } pts
 delta-new = new
+
+## asyncio's run notes
+
+asyncio-note-workers = [runtime] multi_thread with { $workers } { $workers ->
+    [one] worker
+   *[other] workers
+    }: asyncio has no worker pool and no work stealing; every task runs on the one event-loop thread.
+asyncio-note-executor = [runtime] max_blocking_threads = { $threads }: the executor's max_workers (run_in_executor's ThreadPoolExecutor).
+asyncio-note-offload-cpu = offload_cpu_ms runs Python code on an executor thread: it shares the GIL with the event loop, which waits its turn (up to sys.getswitchinterval(), 5 ms, at a time) to run each step.
+asyncio-note-cpu-pool = cpu_pool_ms runs on a ProcessPoolExecutor(max_workers={ $threads }) started before the loop: processes, since threads would share the GIL with the loop.
+asyncio-note-join = join is asyncio.gather, which wraps each branch in a Task of its own: here the branches are tasks (tokio's join polls them inside the one task).
+asyncio-note-recv-ready = recv_ready: asyncio has no cooperative budget (tokio's coop), so a get from a queue that is ready never yields to the loop.

@@ -666,3 +666,12 @@ scenario-unreadable = { $path }：无法读取场景：{ $error }
 cli-error = 错误：{ $message }
 delta-points = { $delta } 个百分点
 delta-new = 新出现
+
+## asyncio 运行注记
+
+asyncio-note-workers = [runtime] multi_thread，{ $workers } 个工作线程：asyncio 没有工作线程池，也没有工作窃取；所有任务都在那一个事件循环线程上运行。
+asyncio-note-executor = [runtime] max_blocking_threads = { $threads }：即执行器的 max_workers（run_in_executor 用的 ThreadPoolExecutor）。
+asyncio-note-offload-cpu = offload_cpu_ms 在执行器线程上运行 Python 代码：它和事件循环共用 GIL，事件循环每运行一步都要排队等候（每次最多 sys.getswitchinterval()，即 5 ms）。
+asyncio-note-cpu-pool = cpu_pool_ms 在事件循环启动前创建的 ProcessPoolExecutor(max_workers={ $threads }) 上运行：用进程，是因为线程会和事件循环共用 GIL。
+asyncio-note-join = join 就是 asyncio.gather，它把每个分支包装成各自的 Task：这里的分支都是任务（tokio 的 join 在同一个任务里轮询它们）。
+asyncio-note-recv-ready = recv_ready：asyncio 没有协作预算（tokio 的 coop），所以从已就绪的队列里 get 永远不会让出给事件循环。

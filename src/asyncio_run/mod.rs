@@ -190,53 +190,42 @@ fn step_json(step: &Step, id: u32) -> Result<Value, AsyncioError> {
 }
 
 /// What the scenario's keys and steps mean on asyncio where that differs from tokio, for
-/// the run's notes: nothing of the file is silently ignored.
+/// the run's notes: nothing of the file is silently ignored. In English, as the trace and
+/// its files keep them; [`asyncio_notes_in`] has them in any language.
 pub fn asyncio_notes(sc: &Scenario) -> Vec<String> {
+    asyncio_notes_in(sc, crate::i18n::Language::English)
+}
+
+/// The same notes in `lang`.
+pub fn asyncio_notes_in(sc: &Scenario, l: crate::i18n::Language) -> Vec<String> {
     use crate::scenario::Flavor;
+    use crate::t;
     let mut notes = Vec::new();
     if sc.runtime.flavor == Flavor::MultiThread {
-        notes.push(format!(
-            "[runtime] multi_thread with {} worker{}: asyncio has no worker pool and no work \
-             stealing; every task runs on the one event-loop thread.",
-            sc.runtime.workers,
-            if sc.runtime.workers == 1 { "" } else { "s" }
-        ));
+        notes.push(t!(l, "asyncio-note-workers", workers = sc.runtime.workers));
     }
     if sc.any_step(|s| matches!(s, Step::OffloadCpuMs(_) | Step::OffloadBlockMs(_))) {
-        notes.push(format!(
-            "[runtime] max_blocking_threads = {}: the executor's max_workers \
-             (run_in_executor's ThreadPoolExecutor).",
-            sc.runtime.max_blocking_threads
+        notes.push(t!(
+            l,
+            "asyncio-note-executor",
+            threads = sc.runtime.max_blocking_threads
         ));
     }
     if sc.any_step(|s| matches!(s, Step::OffloadCpuMs(_))) {
-        notes.push(
-            "offload_cpu_ms runs Python code on an executor thread: it shares the GIL with the \
-             event loop, which waits its turn (up to sys.getswitchinterval(), 5 ms, at a time) \
-             to run each step."
-                .into(),
-        );
+        notes.push(t!(l, "asyncio-note-offload-cpu"));
     }
     if sc.uses_cpu_pool() {
-        notes.push(format!(
-            "cpu_pool_ms runs on a ProcessPoolExecutor(max_workers={}) started before the loop: \
-             processes, since threads would share the GIL with the loop.",
-            sc.runtime.cpu_threads
+        notes.push(t!(
+            l,
+            "asyncio-note-cpu-pool",
+            threads = sc.runtime.cpu_threads
         ));
     }
     if sc.any_step(|s| matches!(s, Step::Join(_))) {
-        notes.push(
-            "join is asyncio.gather, which wraps each branch in a Task of its own: here the \
-             branches are tasks (tokio's join polls them inside the one task)."
-                .into(),
-        );
+        notes.push(t!(l, "asyncio-note-join"));
     }
     if sc.any_step(|s| matches!(s, Step::RecvReady(_))) {
-        notes.push(
-            "recv_ready: asyncio has no cooperative budget (tokio's coop), so a get from a \
-             queue that is ready never yields to the loop."
-                .into(),
-        );
+        notes.push(t!(l, "asyncio-note-recv-ready"));
     }
     notes
 }

@@ -1870,7 +1870,15 @@ fn findings_ui(ui: &mut egui::Ui, run: &RunSlot, timeline: &mut TimelineState, l
                 t!(lang, "run-error", error = e.as_str()),
             );
         }
-        for n in &s.notes {
+        // A run of a scenario on asyncio says its notes in the window's language; a run
+        // opened from a file has them as recorded.
+        let notes = match (&run.scenario, run.runtime) {
+            (Some(sc), Runtime::Asyncio) if !s.notes.is_empty() => {
+                crate::asyncio_run::asyncio_notes_in(sc, lang)
+            }
+            _ => s.notes.clone(),
+        };
+        for n in &notes {
             let note = t!(lang, "run-note", note = n.as_str());
             ui.add(egui::Label::new(egui::RichText::new(note).weak()).wrap());
         }
