@@ -456,20 +456,24 @@ fn finish_run(
     }
     if picture.wanted() {
         let doc = if picture.slide {
-            let name = sc.map_or_else(|| trace.scenario.clone(), |sc| sc.name.clone());
+            let name = sc.map_or_else(
+                || trace.scenario.clone(),
+                |sc| sc.name_in(language()).to_string(),
+            );
             export::slide::render(&export::slide::Slide {
                 title: export::slide::with_runtimes(vec![name], &[trace.runtime]).remove(0),
                 lesson: sc.map_or_else(String::new, |sc| {
-                    let about = match trace.runtime {
-                        asyncscope::trace::Runtime::Asyncio => sc.about_asyncio.as_ref(),
-                        asyncscope::trace::Runtime::Tokio => None,
-                    };
-                    export::slide::first_sentence(about.unwrap_or(&sc.about))
+                    export::slide::first_sentence(asyncscope::ui::scenarios::lesson_for(
+                        sc,
+                        language(),
+                        trace.runtime,
+                    ))
                 }),
                 runs: vec![
                     export::slide::SlideRun::new(trace.scenario.clone(), &trace).with_scenario(sc),
                 ],
                 range_ns: None,
+                lang: language(),
             })
         } else {
             export::svg::render(&trace, &export::svg::SvgOptions::default())
@@ -658,7 +662,13 @@ fn compare_command(
                     .iter()
                     .flatten()
                     .next()
-                    .map(|sc| export::slide::first_sentence(&sc.about))
+                    .map(|sc| {
+                        export::slide::first_sentence(asyncscope::ui::scenarios::lesson_for(
+                            sc,
+                            language(),
+                            asyncscope::trace::Runtime::Tokio,
+                        ))
+                    })
                     .unwrap_or_default(),
                 runs: traces
                     .iter()
@@ -669,6 +679,7 @@ fn compare_command(
                     })
                     .collect(),
                 range_ns: None,
+                lang: language(),
             })
         } else {
             export::svg::render_compare(&named, &table, &export::svg::SvgOptions::default())

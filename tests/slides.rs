@@ -41,6 +41,7 @@ fn slide_of<'a>(sc: &Scenario, trace: &'a Trace) -> Slide<'a> {
         lesson: slide::first_sentence(&sc.about),
         runs: vec![run],
         range_ns: None,
+        lang: asyncscope::i18n::Language::English,
     }
 }
 
@@ -298,6 +299,7 @@ fn a_comparison_slide_stacks_the_runs_on_one_axis() {
             slide_of(&b_sc, &b).runs.remove(0),
         ],
         range_ns: None,
+        lang: asyncscope::i18n::Language::English,
     };
     let svg = slide::render(&slide);
     let doc = check_slide("comparison", &svg);
@@ -329,4 +331,45 @@ fn a_comparison_slide_stacks_the_runs_on_one_axis() {
     let (short, long) = (right_edge("1"), right_edge("2"));
     assert!(long > 1800.0, "{long}");
     assert!(short < 360.0 + 0.1 * PLOT_W, "{short}");
+}
+
+/// A slide in Chinese: its words from the catalogue, laid out with the CJK font the PNG
+/// uses (no text past an edge or over another), the lesson from the file's `about_zh`.
+#[test]
+fn a_slide_speaks_chinese() {
+    use asyncscope::i18n::Language;
+    let (sc, trace) = run_named("cpu_misuse");
+    let slide = Slide {
+        title: sc.name_in(Language::Chinese).to_string(),
+        lesson: slide::first_sentence(sc.about_zh.as_deref().expect("about_zh")),
+        lang: Language::Chinese,
+        ..slide_of(&sc, &trace)
+    };
+    let svg = slide::render(&slide);
+    let doc = check_slide("cpu_misuse in Chinese", &svg);
+    let texts: Vec<String> = doc
+        .descendants()
+        .filter(|n| n.tag_name().name() == "text")
+        .filter_map(|n| n.text().map(str::to_string))
+        .collect();
+    let all = texts.join("\n");
+    for zh in [
+        "个工作线程",
+        "个任务",
+        "忙碌",
+        "工作线程休眠",
+        "异步任务里的 CPU 计算",
+    ] {
+        assert!(all.contains(zh), "no {zh:?} in the slide:\n{all}");
+    }
+    for en in [
+        "worker thread",
+        "busy ",
+        "parked (asleep)",
+        " running",
+        "tasks",
+    ] {
+        assert!(!all.contains(en), "{en:?} in the Chinese slide:\n{all}");
+    }
+    assert!(!png_from_svg(&svg, 1.0).expect("the PNG draws").is_empty());
 }

@@ -706,3 +706,40 @@ asyncio-note-offload-cpu = offload_cpu_ms runs Python code on an executor thread
 asyncio-note-cpu-pool = cpu_pool_ms runs on a ProcessPoolExecutor(max_workers={ $threads }) started before the loop: processes, since threads would share the GIL with the loop.
 asyncio-note-join = join is asyncio.gather, which wraps each branch in a Task of its own: here the branches are tasks (tokio's join polls them inside the one task).
 asyncio-note-recv-ready = recv_ready: asyncio has no cooperative budget (tokio's coop), so a get from a queue that is ready never yields to the loop.
+
+## Slides
+
+slide-http-200 = request answered 200
+slide-http-429 = request refused (429)
+slide-http-other = request answered otherwise
+slide-http-error = request failed
+slide-http-cancelled = request cancelled
+slide-permit-held = permit held
+slide-permit-waiting = task waiting for a permit
+slide-message-queued = message queued
+slide-blocking-running = job running on the blocking pool
+slide-blocking-waiting = job waiting for a pool thread
+slide-cpu-running = job running on the CPU pool
+slide-cpu-waiting = job queued for a CPU-pool thread
+slide-run-facts = { $wall } run · { $workers } worker { $workers ->
+    [one] thread
+   *[other] threads
+    }
+slide-blocking-threads = {" + "}{ $count } on the blocking pool
+slide-cpu-threads = {" + "}{ $count } on the CPU pool
+slide-tasks = {" · "}{ $count } tasks
+slide-showing = showing { $from } to { $to }
+slide-permits-peak = { $permits } permits · peak { $peak }
+slide-capacity-peak = capacity { $capacity } · peak { $peak }
+slide-group-tasks = { $count } { $count ->
+    [one] task
+   *[other] tasks
+    }
+slide-group-by-state = { $count } { $count ->
+    [one] task
+   *[other] tasks
+    } by state
+slide-group-running = { $group } running
+slide-end-mark = end mark: the poll that finished its task
+slide-parked = worker parked (asleep)
+slide-refused = request refused (429) or failed

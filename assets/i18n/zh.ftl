@@ -675,3 +675,31 @@ asyncio-note-offload-cpu = offload_cpu_ms 在执行器线程上运行 Python 代
 asyncio-note-cpu-pool = cpu_pool_ms 在事件循环启动前创建的 ProcessPoolExecutor(max_workers={ $threads }) 上运行：用进程，是因为线程会和事件循环共用 GIL。
 asyncio-note-join = join 就是 asyncio.gather，它把每个分支包装成各自的 Task：这里的分支都是任务（tokio 的 join 在同一个任务里轮询它们）。
 asyncio-note-recv-ready = recv_ready：asyncio 没有协作预算（tokio 的 coop），所以从已就绪的队列里 get 永远不会让出给事件循环。
+
+## 幻灯片
+
+slide-http-200 = 请求得到 200 响应
+slide-http-429 = 请求被拒绝（429）
+slide-http-other = 请求得到其他响应
+slide-http-error = 请求失败
+slide-http-cancelled = 请求被取消
+slide-permit-held = 持有许可
+slide-permit-waiting = 等待许可的任务
+slide-message-queued = 排队的消息
+slide-blocking-running = 在阻塞线程池上运行的作业
+slide-blocking-waiting = 等待线程池线程的作业
+slide-cpu-running = 在 CPU 线程池上运行的作业
+slide-cpu-waiting = 排队等 CPU 线程池线程的作业
+slide-run-facts = 运行 { $wall } · { $workers } 个工作线程
+slide-blocking-threads = {" + "}阻塞线程池上 { $count } 个
+slide-cpu-threads = {" + "}CPU 线程池上 { $count } 个
+slide-tasks = {" · "}{ $count } 个任务
+slide-showing = 显示 { $from } 到 { $to }
+slide-permits-peak = { $permits } 个许可 · 峰值 { $peak }
+slide-capacity-peak = 容量 { $capacity } · 峰值 { $peak }
+slide-group-tasks = { $count } 个任务
+slide-group-by-state = { $count } 个任务，按状态
+slide-group-running = { $group } 运行中
+slide-end-mark = 末端标记：完成任务的那次轮询
+slide-parked = 工作线程休眠
+slide-refused = 请求被拒绝（429）或失败

@@ -11,6 +11,8 @@ use std::fmt::Write as _;
 
 use super::measure::{SLACK, fit, text_width, wrap};
 use super::svg::{color as group_color, esc};
+use crate::i18n::Language;
+use crate::t;
 use crate::trace::resources::group_state_field;
 use crate::trace::{Counter, LaneKind, PollOutcome, Trace, WaitReason};
 use crate::view::Viewport;
@@ -89,6 +91,8 @@ pub struct Slide<'a> {
     pub runs: Vec<SlideRun<'a>>,
     /// The time range to show (ns); None: the whole of the longest run.
     pub range_ns: Option<(u64, u64)>,
+    /// The language of the slide's words (the title and lesson come in already).
+    pub lang: Language,
 }
 
 /// Names of runs with the runtime each ran on, where that tells them apart: all on tokio
@@ -164,20 +168,20 @@ fn field_fill(track: &str, field: &str) -> String {
     }
 }
 
-fn field_words(track: &str, field: &str) -> String {
+fn field_words(track: &str, field: &str, l: Language) -> String {
     match (track.split(' ').next().unwrap_or(""), field) {
-        ("http", "200") => "request answered 200".into(),
-        ("http", "429") => "request refused (429)".into(),
-        ("http", "other") => "request answered otherwise".into(),
-        ("http", "error") => "request failed".into(),
-        ("http", _) => "request cancelled".into(),
-        ("semaphore", "held") => "permit held".into(),
-        ("semaphore", "waiting") => "task waiting for a permit".into(),
-        ("channel", _) => "message queued".into(),
-        ("blocking", "running") => "job running on the blocking pool".into(),
-        ("blocking", "waiting") => "job waiting for a pool thread".into(),
-        ("cpu", "running") => "job running on the CPU pool".into(),
-        ("cpu", "waiting") => "job queued for a CPU-pool thread".into(),
+        ("http", "200") => t!(l, "slide-http-200"),
+        ("http", "429") => t!(l, "slide-http-429"),
+        ("http", "other") => t!(l, "slide-http-other"),
+        ("http", "error") => t!(l, "slide-http-error"),
+        ("http", _) => t!(l, "slide-http-cancelled"),
+        ("semaphore", "held") => t!(l, "slide-permit-held"),
+        ("semaphore", "waiting") => t!(l, "slide-permit-waiting"),
+        ("channel", _) => t!(l, "slide-message-queued"),
+        ("blocking", "running") => t!(l, "slide-blocking-running"),
+        ("blocking", "waiting") => t!(l, "slide-blocking-waiting"),
+        ("cpu", "running") => t!(l, "slide-cpu-running"),
+        ("cpu", "waiting") => t!(l, "slide-cpu-waiting"),
         (_, f) => f.into(),
     }
 }
@@ -309,6 +313,8 @@ fn layout<'g>(
 /// What the legend lists: only what was drawn.
 #[derive(Default)]
 struct Drawn {
+    /// The language the legend's words are in.
+    lang: Language,
     groups: Vec<String>,
     scheduled: bool,
     waits: BTreeSet<WaitReason>,
@@ -326,7 +332,10 @@ impl Drawn {
     }
 
     fn field(&mut self, track: &str, field: &str) {
-        let key = (field_fill(track, field), field_words(track, field));
+        let key = (
+            field_fill(track, field),
+            field_words(track, field, self.lang),
+        );
         if !self.fields.contains(&key) {
             self.fields.push(key);
         }
@@ -482,7 +491,10 @@ impl Parts<'_, '_> {
             }
         }
 
-        let mut drawn = Drawn::default();
+        let mut drawn = Drawn {
+            lang: slide.lang,
+            ..Drawn::default()
+        };
         let mut y = body_top;
         for (r, (run, lay)) in slide.runs.iter().zip(&plan).enumerate() {
             let _ = writeln!(
@@ -515,6 +527,7 @@ impl Parts<'_, '_> {
             }
             for (i, (block, h)) in lay.blocks.iter().enumerate() {
                 let ctx = Ctx {
+                    lang: slide.lang,
                     trace: run.trace,
                     vp,
                     range: (start, end),
@@ -554,31 +567,33 @@ fn facts(slide: &Slide<'_>, (start, end): (u64, u64)) -> String {
             .count();
         let of = |kind| t.lanes.iter().filter(|l| l.kind == kind).count();
         let (blocking, cpu) = (of(LaneKind::Blocking), of(LaneKind::Cpu));
-        let mut s = format!(
-            "{}{} run · {} worker thread{}",
-            if slide.runs.len() > 1 {
-                format!("{}: ", run.name)
-            } else {
-                String::new()
-            },
-            format_ns(t.wall_ns as f64),
-            workers,
-            if workers == 1 { "" } else { "s" }
+        let l = slide.lang;
+        let mut s = if slide.runs.len() > 1 {
+            format!("{}: ", run.name)
+        } else {
+            String::new()
+        };
+        s += &t!(
+            l,
+            "slide-run-facts",
+            wall = format_ns(t.wall_ns as f64),
+            workers = workers
         );
         if blocking > 0 {
-            let _ = write!(s, " + {blocking} on the blocking pool");
+            s += &t!(l, "slide-blocking-threads", count = blocking);
         }
         if cpu > 0 {
-            let _ = write!(s, " + {cpu} on the CPU pool");
+            s += &t!(l, "slide-cpu-threads", count = cpu);
         }
-        let _ = write!(s, " · {} tasks", t.tasks.len());
+        s += &t!(l, "slide-tasks", count = t.tasks.len());
         parts.push(s);
     }
     if slide.range_ns.is_some() {
-        parts.push(format!(
-            "showing {} to {}",
-            format_ns(start as f64),
-            format_ns(end as f64)
+        parts.push(t!(
+            slide.lang,
+            "slide-showing",
+            from = format_ns(start as f64),
+            to = format_ns(end as f64)
         ));
     }
     parts.join("   ·   ")
@@ -623,6 +638,7 @@ fn text(out: &mut String, class: &str, x: f64, y: f64, px: f64, fill: &str, s: &
 
 /// Where a block is drawn.
 struct Ctx<'a> {
+    lang: Language,
     trace: &'a Trace,
     vp: &'a Viewport,
     range: (u64, u64),
@@ -653,21 +669,27 @@ impl Ctx<'_> {
         let two = detail.is_some() && self.h >= LABEL_PX + SMALL_PX + 12.0;
         let mid = self.top + self.h / 2.0;
         if two {
+            let d = detail.unwrap_or_default();
+            // The CJK font's line box is taller: the two lines move apart a little.
+            let cjk = if d.chars().any(|c| c >= '\u{2E80}') {
+                3.0
+            } else {
+                0.0
+            };
             text(
                 out,
                 "label",
                 MARGIN + 8.0,
-                mid - 3.0,
+                mid - 3.0 - cjk,
                 LABEL_PX,
                 INK,
                 &fit(name, LABEL_PX, w),
             );
-            let d = detail.unwrap_or_default();
             text(
                 out,
                 "label-detail",
                 MARGIN + 8.0,
-                mid + SMALL_PX,
+                mid + SMALL_PX + cjk,
                 SMALL_PX,
                 WEAK,
                 &fit(d, SMALL_PX, w),
@@ -697,7 +719,11 @@ fn lane(out: &mut String, c: &Ctx<'_>, li: usize, drawn: &mut Drawn) {
         .map(|p| p.end_ns().min(end).saturating_sub(p.start_ns.max(start)))
         .sum();
     let busy = (busy_ns as f64 * 100.0 / (end - start).max(1) as f64).round();
-    c.label(out, &lane.name, Some(&format!("busy {busy}%")));
+    c.label(
+        out,
+        &lane.name,
+        Some(&t!(c.lang, "lane-shares", busy = busy)),
+    );
     let (bar_y, bar_h) = (c.top + 3.0, c.h - 6.0);
     for p in lane.parks_in(start, end) {
         let (a, b) = (c.x(p.start_ns.max(start)), c.x(p.end_ns.min(end)));
@@ -840,11 +866,17 @@ fn track(
     c.background(out);
     let peak = counter.max_total();
     let detail = match size {
-        Some(n) if counter.name.starts_with("semaphore") => format!("{n} permits · peak {peak}"),
-        Some(n) => format!("capacity {n} · peak {peak}"),
-        None => format!("peak {peak}"),
+        Some(n) if counter.name.starts_with("semaphore") => {
+            t!(c.lang, "slide-permits-peak", permits = *n, peak = peak)
+        }
+        Some(n) => t!(c.lang, "slide-capacity-peak", capacity = *n, peak = peak),
+        None => t!(c.lang, "track-peak", peak = peak),
     };
-    c.label(out, &counter.name, Some(&detail));
+    c.label(
+        out,
+        &crate::trace::resources::track_title(&counter.name, c.lang),
+        Some(&detail),
+    );
     let (bins, x0, col_w) = columns(c);
     let levels = mean_levels(counter, &bins);
     let scale_max = peak.max(size.unwrap_or(0)).max(1) as f64;
@@ -920,7 +952,7 @@ fn note_state(drawn: &mut Drawn, f: usize, group: &str) {
 fn task_rows(out: &mut String, c: &Ctx<'_>, g: &TaskGroup, drawn: &mut Drawn) {
     c.background(out);
     let n = g.tasks.len();
-    let detail = format!("{n} task{}", if n == 1 { "" } else { "s" });
+    let detail = t!(c.lang, "slide-group-tasks", count = n);
     c.label(out, &g.name, Some(&detail));
     let (bins, x0, col_w) = columns(c);
     let row_h = c.h / n.max(1) as f64;
@@ -1018,7 +1050,7 @@ fn refused_marks(
 fn area(out: &mut String, c: &Ctx<'_>, g: &TaskGroup, series: &Counter, drawn: &mut Drawn) {
     c.background(out);
     let n = g.tasks.len();
-    let detail = format!("{n} task{} by state", if n == 1 { "" } else { "s" });
+    let detail = t!(c.lang, "slide-group-by-state", count = n);
     c.label(out, &g.name, Some(&detail));
     let (bins, x0, col_w) = columns(c);
     let levels = mean_levels(series, &bins);
@@ -1057,6 +1089,7 @@ struct Item {
 }
 
 fn legend_items(d: &Drawn) -> Vec<Item> {
+    let l = d.lang;
     let item = |fill: String, words: String| Item {
         fill,
         words,
@@ -1065,26 +1098,28 @@ fn legend_items(d: &Drawn) -> Vec<Item> {
     let mut items: Vec<Item> = d
         .groups
         .iter()
-        .map(|g| item(group_color(g), format!("{g} running")))
+        .map(|g| {
+            item(
+                group_color(g),
+                t!(l, "slide-group-running", group = g.as_str()),
+            )
+        })
         .collect();
     if d.ready {
         items.push(Item {
             fill: INK.into(),
-            words: "end mark: the poll that finished its task".into(),
+            words: t!(l, "slide-end-mark"),
             mark: true,
         });
     }
     if d.scheduled {
-        items.push(item(
-            SCHEDULED.into(),
-            "scheduled: woken, waiting for a worker".into(),
-        ));
+        items.push(item(SCHEDULED.into(), t!(l, "legend-scheduled")));
     }
     for w in &d.waits {
-        items.push(item(wait_fill(*w), w.phrase()));
+        items.push(item(wait_fill(*w), w.phrase_in(l)));
     }
     if d.parked {
-        items.push(item(PARKED.into(), "worker parked (asleep)".into()));
+        items.push(item(PARKED.into(), t!(l, "slide-parked")));
     }
     for (fill, words) in &d.fields {
         items.push(item(fill.clone(), words.clone()));
@@ -1092,7 +1127,7 @@ fn legend_items(d: &Drawn) -> Vec<Item> {
     if d.refused {
         items.push(Item {
             fill: NEVER.into(),
-            words: "request refused (429) or failed".into(),
+            words: t!(l, "slide-refused"),
             mark: true,
         });
     }
@@ -1198,6 +1233,7 @@ mod tests {
                 lesson: "A lesson.".into(),
                 runs: vec![SlideRun::new("Demo", &t)],
                 range_ns: None,
+                lang: Language::English,
             });
             let boxes = text_boxes(&svg);
             assert!(

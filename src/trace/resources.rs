@@ -332,6 +332,27 @@ impl Trace {
     }
 }
 
+/// A track's name in `lang`: the kind of resource in words, its own name as it is.
+pub fn track_title(name: &str, l: crate::i18n::Language) -> String {
+    let named = |prefix: &str| name.strip_prefix(prefix).map(str::to_string);
+    match name {
+        "http in flight" => crate::t!(l, "track-http"),
+        "blocking pool" => crate::t!(l, "track-blocking-pool"),
+        "cpu pool" => crate::t!(l, "track-cpu-pool"),
+        _ => {
+            if let Some(n) = named("semaphore ") {
+                crate::t!(l, "track-semaphore", name = n)
+            } else if let Some(n) = named("channel ") {
+                crate::t!(l, "track-channel", name = n)
+            } else if let Some(n) = named("group ") {
+                crate::t!(l, "track-group", name = n)
+            } else {
+                name.to_string()
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

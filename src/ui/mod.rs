@@ -954,6 +954,7 @@ impl App {
             } else {
                 Some((a.max(0.0) as u64, b.max(1.0) as u64))
             },
+            lang: language,
         }
     }
 

@@ -191,7 +191,9 @@ pub(crate) fn asyncio_about_in(sc: &Scenario, language: Language) -> Option<&str
 }
 
 /// The lesson of a run on `runtime`: on asyncio its own where the file has one.
-pub(crate) fn lesson_for(sc: &Scenario, language: Language, runtime: super::Runtime) -> &str {
+/// The lesson a run on `runtime` shows, in `language` (in English where the file has no
+/// translation).
+pub fn lesson_for(sc: &Scenario, language: Language, runtime: super::Runtime) -> &str {
     match runtime {
         super::Runtime::Asyncio => asyncio_about_in(sc, language),
         super::Runtime::Tokio => None,

@@ -79,27 +79,6 @@ fn field_color(track: &str, field: &str, theme: &Theme) -> Color32 {
     }
 }
 
-/// A track's name in `lang`: the kind of resource in words, its own name as it is.
-fn track_title(name: &str, l: Language) -> String {
-    let named = |prefix: &str| name.strip_prefix(prefix).map(str::to_string);
-    match name {
-        "http in flight" => t!(l, "track-http"),
-        "blocking pool" => t!(l, "track-blocking-pool"),
-        "cpu pool" => t!(l, "track-cpu-pool"),
-        _ => {
-            if let Some(n) = named("semaphore ") {
-                t!(l, "track-semaphore", name = n)
-            } else if let Some(n) = named("channel ") {
-                t!(l, "track-channel", name = n)
-            } else if let Some(n) = named("group ") {
-                t!(l, "track-group", name = n)
-            } else {
-                name.to_string()
-            }
-        }
-    }
-}
-
 /// Draws the tracks; returns their canvases (for pan and zoom).
 pub fn resource_tracks_ui(
     ui: &mut Ui,
@@ -116,7 +95,7 @@ pub fn resource_tracks_ui(
         let (label, canvas) = row_cells(ui, TRACK_H);
         let (c, size) = &tracks.series[ti];
         let peak = c.max_total();
-        let title = track_title(&c.name, lang);
+        let title = crate::trace::resources::track_title(&c.name, lang);
         let detail = match size {
             Some(n) => t!(lang, "track-size-peak", size = *n, peak = peak),
             None => t!(lang, "track-peak", peak = peak),
