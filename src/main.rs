@@ -476,7 +476,11 @@ fn finish_run(
                 lang: language(),
             })
         } else {
-            export::svg::render(&trace, &export::svg::SvgOptions::default())
+            let opts = export::svg::SvgOptions {
+                lang: language(),
+                ..Default::default()
+            };
+            export::svg::render(&trace, &opts)
         };
         out.picture(&doc, picture);
     }
@@ -682,7 +686,12 @@ fn compare_command(
                 lang: language(),
             })
         } else {
-            export::svg::render_compare(&named, &table, &export::svg::SvgOptions::default())
+            let opts = export::svg::SvgOptions {
+                lang: language(),
+                ..Default::default()
+            };
+            let shown = asyncscope::trace::Comparison::new_in(&runs, language());
+            export::svg::render_compare(&named, &shown, &opts)
         };
         out.picture(&doc, picture);
     }

@@ -822,6 +822,21 @@ fn run_speaks_chinese_with_lang_zh_or_a_chinese_locale() {
         "{}",
         text(&bad).1
     );
+    // The SVG of the run says its subtitle in Chinese too.
+    let svg = dir.join("zh.svg");
+    let out = bin()
+        .args(["run", "--lang", "zh", "-q"])
+        .arg(&scenario)
+        .arg("--svg")
+        .arg(&svg)
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{:?}", text(&out));
+    let svg = std::fs::read_to_string(&svg).expect("svg");
+    assert!(
+        svg.contains("总耗时") && !svg.contains("wall time"),
+        "{svg}"
+    );
     // A scenario's error: where it is, in Chinese, with the line and its caret.
     let file = dir.join("typo.toml");
     std::fs::write(

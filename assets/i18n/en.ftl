@@ -743,3 +743,10 @@ slide-group-running = { $group } running
 slide-end-mark = end mark: the poll that finished its task
 slide-parked = worker parked (asleep)
 slide-refused = request refused (429) or failed
+
+## SVG exports
+
+svg-on-runtime = on { $runtime }{" · "}
+svg-subtitle = { $on }wall time { $wall } · showing { $from } to { $to } · { $polls } polls on { $threads } threads
+svg-comparison-title = Comparison: { $names }
+svg-comparison-subtitle = one time axis · showing { $from } to { $to } · highlighted: differs from [1] by more than 10%

@@ -703,3 +703,10 @@ slide-group-running = { $group } 运行中
 slide-end-mark = 末端标记：完成任务的那次轮询
 slide-parked = 工作线程休眠
 slide-refused = 请求被拒绝（429）或失败
+
+## SVG 导出
+
+svg-on-runtime = 在 { $runtime } 上{" · "}
+svg-subtitle = { $on }总耗时 { $wall } · 显示 { $from } 到 { $to } · { $threads } 个线程上 { $polls } 次轮询
+svg-comparison-title = 比较：{ $names }
+svg-comparison-subtitle = 同一条时间轴 · 显示 { $from } 到 { $to } · 高亮：与 [1] 相差超过 10%

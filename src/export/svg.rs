@@ -2,6 +2,7 @@
 //! thread lane with one element per visible poll (or merged run of sub-pixel polls); no UI
 //! chrome. Uses the same viewport and level of detail as the GUI.
 
+use crate::t;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io;
@@ -19,6 +20,8 @@ pub struct SvgOptions {
     pub width_px: f64,
     /// The time range to show (ns); None: the whole run.
     pub range_ns: Option<(u64, u64)>,
+    /// The language of the subtitle and headings.
+    pub lang: crate::i18n::Language,
 }
 
 impl Default for SvgOptions {
@@ -26,6 +29,7 @@ impl Default for SvgOptions {
         SvgOptions {
             width_px: 1600.0,
             range_ns: None,
+            lang: crate::i18n::Language::English,
         }
     }
 }
@@ -58,17 +62,20 @@ pub(super) fn esc(s: &str) -> String {
 /// The SVG document.
 pub fn render(trace: &Trace, opts: &SvgOptions) -> String {
     let (start, end) = opts.range_ns.unwrap_or((0, trace.end_ns().max(1)));
+    let l = opts.lang;
     let on = match trace.runtime {
         crate::trace::Runtime::Tokio => String::new(),
-        other => format!("on {} · ", other.as_str()),
+        other => t!(l, "svg-on-runtime", runtime = other.as_str()),
     };
-    let subtitle = format!(
-        "{on}wall time {} · showing {} to {} · {} polls on {} threads",
-        format_ns(trace.wall_ns as f64),
-        format_ns(start as f64),
-        format_ns(end as f64),
-        trace.lanes.iter().map(|l| l.polls.len()).sum::<usize>(),
-        trace.lanes.len()
+    let subtitle = t!(
+        l,
+        "svg-subtitle",
+        on = on,
+        wall = format_ns(trace.wall_ns as f64),
+        from = format_ns(start as f64),
+        to = format_ns(end as f64),
+        polls = trace.lanes.iter().map(|l| l.polls.len()).sum::<usize>(),
+        threads = trace.lanes.len()
     );
     let section = Section {
         heading: None,
@@ -97,21 +104,28 @@ pub fn render_compare(
         .iter()
         .enumerate()
         .map(|(i, (name, t))| Section {
-            heading: Some(format!(
-                "[{}] {name} · wall time {}",
-                i + 1,
-                format_ns(t.wall_ns as f64)
+            heading: Some(t!(
+                opts.lang,
+                "compared-run",
+                index = i + 1,
+                name = name.as_str(),
+                wall = format_ns(t.wall_ns as f64)
             )),
             trace: t,
         })
         .collect();
     let names: Vec<&str> = traces.iter().map(|(n, _)| n.as_str()).collect();
     render_stack(
-        &format!("Comparison: {}", names.join(" vs ")),
-        &format!(
-            "one time axis · showing {} to {} · highlighted: differs from [1] by more than 10%",
-            format_ns(start as f64),
-            format_ns(end as f64)
+        &t!(
+            opts.lang,
+            "svg-comparison-title",
+            names = names.join(" vs ")
+        ),
+        &t!(
+            opts.lang,
+            "svg-comparison-subtitle",
+            from = format_ns(start as f64),
+            to = format_ns(end as f64)
         ),
         &sections,
         (start, end),

@@ -978,6 +978,7 @@ impl App {
                     export::ExportForm::View => {
                         let opts = svg::SvgOptions {
                             range_ns: range(view.visible_range_ns()),
+                            lang: self.state.language,
                             ..Default::default()
                         };
                         svg::render_compare(&named, &view.table, &opts)
@@ -1005,6 +1006,7 @@ impl App {
                     export::ExportForm::View => {
                         let opts = svg::SvgOptions {
                             range_ns: range(self.timeline.visible_range_ns()),
+                            lang: self.state.language,
                             ..Default::default()
                         };
                         svg::render(&trace, &opts)
