@@ -125,10 +125,12 @@ fn run_in_executor_keeps_the_loop_free_for_blocking_calls() {
     );
     let late = s.heartbeat_late_ms.as_ref().expect("a heartbeat");
     assert!(late.max < 50.0, "the loop stays free: {late:?}");
+    // No 100 ms call ran on the loop: a slow step, if any, is the executor starting its
+    // threads on a loaded machine (13 ms seen once on a loaded 2-core CI), far under the
+    // calls' 100 ms.
     assert!(
-        !s.findings
-            .iter()
-            .any(|f| matches!(f.kind, FindingKind::SharedGil | FindingKind::SlowPoll)),
+        !s.findings.iter().any(|f| f.kind == FindingKind::SharedGil
+            || (f.kind == FindingKind::SlowPoll && f.range_ns.1 - f.range_ns.0 >= 50_000_000)),
         "{:?}",
         s.findings
     );

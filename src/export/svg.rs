@@ -409,7 +409,7 @@ fn comparison_table(s: &mut String, table: &Comparison, top: f64, width_px: f64)
                     col_x(i)
                 );
             }
-            let delta = row.delta_text(i);
+            let delta = row.delta_text_in(i, table.lang);
             let text = if delta.is_empty() {
                 row.value_text(i)
             } else {

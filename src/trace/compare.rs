@@ -117,6 +117,9 @@ pub struct Comparison {
     /// Run names, baseline first.
     pub runs: Vec<String>,
     pub rows: Vec<Row>,
+    /// The language of the labels (and of the words a drawing of the table adds).
+    #[serde(skip)]
+    pub lang: Language,
 }
 
 struct Figure {
@@ -304,6 +307,7 @@ impl Comparison {
         Comparison {
             runs: runs.iter().map(|(n, _)| n.clone()).collect(),
             rows,
+            lang,
         }
     }
 
