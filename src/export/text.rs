@@ -95,29 +95,38 @@ pub fn render_in(s: &Summary, l: Language) -> String {
             threshold = s.slow_poll_threshold_ms
         ),
     );
-    let d = &s.sched_delay_ms;
+    // p50, p99 and max in ms, three decimals, as both percentile lines show them.
+    let ms3 = |p: &crate::trace::stats::Percentiles| {
+        (
+            format!("{:.3}", p.p50),
+            format!("{:.3}", p.p99),
+            format!("{:.3}", p.max),
+        )
+    };
+    let (p50, p99, max) = ms3(&s.sched_delay_ms);
     line(
         &mut o,
         &t!(l, "sum-sched-delay"),
         t!(
             l,
             "sum-sched-delay-line",
-            p50 = format!("{:.3}", d.p50),
-            p99 = format!("{:.3}", d.p99),
-            max = format!("{:.3}", d.max),
-            count = d.count
+            p50 = p50,
+            p99 = p99,
+            max = max,
+            count = s.sched_delay_ms.count
         ),
     );
     if let Some(h) = &s.heartbeat_late_ms {
+        let (p50, p99, max) = ms3(h);
         line(
             &mut o,
             &t!(l, "sum-heartbeat-late"),
             t!(
                 l,
                 "sum-heartbeat-line",
-                p50 = format!("{:.3}", h.p50),
-                p99 = format!("{:.3}", h.p99),
-                max = format!("{:.3}", h.max),
+                p50 = p50,
+                p99 = p99,
+                max = max,
                 count = h.count
             ),
         );

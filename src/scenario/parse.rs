@@ -141,7 +141,13 @@ pub fn parse(file: &str, text: &str) -> Result<Scenario, ScenarioError> {
         let span = e.span().unwrap_or(0..0);
         let message = e.message().trim().to_string();
         diag(file, text, span, |l| {
-            with_suggestion(&toml_message_in(&message, l), l)
+            format!(
+                "{}{}",
+                toml_message_in(&message, l),
+                suggestion(&message)
+                    .map(|best| t!(l, "parse-did-you-mean", name = best))
+                    .unwrap_or_default()
+            )
         })
     })?;
     Validator { file, text }.scenario(raw)
@@ -219,30 +225,16 @@ fn toml_message_in(message: &str, l: Language) -> String {
     t!(l, "parse-toml", message = message)
 }
 
-/// Adds "did you mean …?" to serde's "unknown field `x`, expected one of `a`, `b`" (and
-/// "unknown variant", for steps; in any language) when one of the expected names is close
-/// to `x`.
-fn with_suggestion(message: &str, l: Language) -> String {
-    let unknown = [
-        "unknown field `",
-        "unknown variant `",
-        "未知的键 `",
-        "未知的步骤 `",
-    ]
-    .iter()
-    .find_map(|p| message.find(p).map(|i| i + p.len()));
-    let Some(start) = unknown else {
-        return message.to_string();
-    };
-    let Some(len) = message[start..].find('`') else {
-        return message.to_string();
-    };
+/// The expected name nearest the unknown one in serde's "unknown field `x`, expected one
+/// of `a`, `b`" (and "unknown variant", for steps), when it is close enough to be a typo.
+fn suggestion(message: &str) -> Option<&str> {
+    let start = ["unknown field `", "unknown variant `"]
+        .iter()
+        .find_map(|p| message.find(p).map(|i| i + p.len()))?;
+    let len = message[start..].find('`')?;
     let word = &message[start..start + len];
     let expected = message[start + len + 1..].split('`').skip(1).step_by(2);
-    match nearest(word, expected) {
-        Some(best) => format!("{message}{}", t!(l, "parse-did-you-mean", name = best)),
-        None => message.to_string(),
-    }
+    nearest(word, expected)
 }
 
 fn diag(
