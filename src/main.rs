@@ -126,6 +126,11 @@ enum Command {
         /// the shipped runner; a first set of steps).
         #[arg(long, value_enum, default_value = "tokio", conflicts_with = "console")]
         runtime: RuntimeChoice,
+        /// The room's guess for one of the figures the scenario's `[predict]` table names,
+        /// e.g. `--guess wall_ms=500` (repeatable): the summary ends with each guess beside
+        /// what the run measured, and `--save` keeps them with the run.
+        #[arg(long, value_name = "FIGURE=NUMBER", value_parser = parse_guess_arg)]
+        guess: Vec<asyncscope::trace::Guess>,
         /// Print nothing but errors.
         #[arg(long, short)]
         quiet: bool,
@@ -256,10 +261,11 @@ fn main() -> ExitCode {
             max_events,
             console,
             runtime,
+            guess,
             quiet,
         } => run_command(
             &scenario,
-            outputs,
+            (outputs, guess),
             &picture,
             (max_events, console, runtime),
             quiet,
@@ -312,17 +318,15 @@ fn gui(
         "asyncscope",
         options,
         Box::new(move |cc| {
-            let mut state: asyncscope::ui::State = cc
+            let saved = cc
                 .storage
-                .and_then(|s| eframe::get_value(s, eframe::APP_KEY))
-                .unwrap_or_default();
-            state.presenting |= present;
-            if let Some(l) = lang {
-                state.language = l;
-            }
-            if console.is_some() {
-                state.console_port = console;
-            }
+                .and_then(|s| eframe::get_value(s, eframe::APP_KEY));
+            let launch = asyncscope::ui::Launch {
+                present,
+                console,
+                lang,
+            };
+            let state = asyncscope::ui::State::at_launch(saved, Language::from_env(), launch);
             let mut app = App::new(scenarios, state);
             if let Some(name) = run_now {
                 app.run_on_start(&name, &cc.egui_ctx);
@@ -346,9 +350,56 @@ fn gui(
     }
 }
 
+/// `--guess FIGURE=NUMBER`: a figure's `[predict]` name and a number as the card reads it.
+fn parse_guess_arg(arg: &str) -> Result<asyncscope::trace::Guess, String> {
+    use asyncscope::trace::{Figure, predict::parse_guess};
+    let names = || Figure::ALL.map(Figure::key).join(", ");
+    let (key, value) = arg.split_once('=').ok_or_else(|| {
+        format!(
+            "expected FIGURE=NUMBER, e.g. wall_ms=500 (figures: {})",
+            names()
+        )
+    })?;
+    let figure = Figure::from_key(key.trim())
+        .ok_or_else(|| format!("no figure `{}`: expected one of {}", key.trim(), names()))?;
+    let value = parse_guess(value)
+        .ok_or_else(|| format!("`{value}` is not a number (a guess is a number, 0 or more)"))?;
+    Ok(asyncscope::trace::Guess { figure, value })
+}
+
+/// The guesses, checked against the figures the scenario asks for: each one of them, once.
+fn check_guesses(
+    sc: &scenario::Scenario,
+    path: &std::path::Path,
+    guesses: &[asyncscope::trace::Guess],
+) -> Result<(), String> {
+    let l = language();
+    let path = path.display().to_string();
+    for (i, g) in guesses.iter().enumerate() {
+        let figure = g.figure.key();
+        if sc.predict.is_empty() {
+            return Err(asyncscope::t!(l, "cli-guess-no-predict", path = path));
+        }
+        if !sc.predict.contains(&g.figure) {
+            let asked = sc.predict.iter().map(|f| f.key()).collect::<Vec<_>>();
+            return Err(asyncscope::t!(
+                l,
+                "cli-guess-not-asked",
+                path = path,
+                figure = figure,
+                asked = asked.join(", ")
+            ));
+        }
+        if guesses[..i].iter().any(|o| o.figure == g.figure) {
+            return Err(asyncscope::t!(l, "cli-guess-twice", figure = figure));
+        }
+    }
+    Ok(())
+}
+
 fn run_command(
     path: &std::path::Path,
-    outputs: Outputs,
+    (outputs, guesses): (Outputs, Vec<asyncscope::trace::Guess>),
     picture: &Picture,
     (max_events, console_port, runtime): (Option<u64>, Option<u16>, RuntimeChoice),
     quiet: bool,
@@ -360,9 +411,19 @@ fn run_command(
             return ExitCode::from(EXIT_BAD_INPUT);
         }
     };
+    if let Err(e) = check_guesses(&sc, path, &guesses) {
+        eprintln!("{}", asyncscope::t!(language(), "cli-error", message = e));
+        return ExitCode::from(EXIT_BAD_INPUT);
+    }
+    // The figures to predict and the room's guesses go with the run (the summary, --save).
+    let with_guesses = |mut trace: asyncscope::trace::Trace| {
+        trace.predict = sc.predict.clone();
+        trace.guesses = guesses.clone();
+        trace
+    };
     if runtime == RuntimeChoice::Asyncio {
         return match asyncscope::asyncio_run::run_asyncio(&sc) {
-            Ok(trace) => finish_run(Some(&sc), trace, outputs, picture, quiet),
+            Ok(trace) => finish_run(Some(&sc), with_guesses(trace), outputs, picture, quiet),
             Err(e @ asyncscope::asyncio_run::AsyncioError::Unsupported(_)) => {
                 eprintln!("error: {e}");
                 ExitCode::from(EXIT_BAD_INPUT)
@@ -398,7 +459,7 @@ fn run_command(
             return ExitCode::FAILURE;
         }
     };
-    let code = finish_run(Some(&sc), trace, outputs, picture, quiet);
+    let code = finish_run(Some(&sc), with_guesses(trace), outputs, picture, quiet);
     if let Some(c) = &console
         && std::io::IsTerminal::is_terminal(&std::io::stdin())
     {
@@ -435,6 +496,10 @@ fn finish_run(
             shown.notes = asyncscope::asyncio_run::asyncio_notes_in(sc, language());
         }
         print!("{}", export::text::render_in(&shown, language()));
+        if !trace.predict.is_empty() {
+            let reveals = asyncscope::trace::Reveal::all(&trace.predict, &trace.guesses, &summary);
+            print!("{}", export::text::render_reveal(&reveals, language()));
+        }
     }
     // Write every export even if one fails: nothing recorded is lost to one bad path.
     let mut out = Writes::new(quiet);

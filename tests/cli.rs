@@ -417,6 +417,94 @@ fn run_saves_a_trace_that_open_checks() {
     assert!(err.contains("not an asyncscope trace file"), "{err}");
 }
 
+/// `run --guess` is the Predict card for a terminal: the summary ends with each guess beside
+/// what the run measured, `--save` keeps the guesses, and a guess for a figure the scenario
+/// does not ask for, or given twice, is bad input.
+#[test]
+fn run_reveals_the_rooms_guesses_against_the_run() {
+    let dir = scratch("guess");
+    let saved = dir.join("guessed.ascope");
+    let scenario = repo().join("scenarios/sequential_awaits.toml");
+    let out = bin()
+        .arg("run")
+        .arg(&scenario)
+        .args(["--guess", "wall_ms=150", "--save"])
+        .arg(&saved)
+        .output()
+        .expect("run");
+    let (stdout, err) = text(&out);
+    assert!(out.status.success(), "{err}");
+    let reveal = stdout
+        .lines()
+        .position(|l| l.starts_with("predicted"))
+        .unwrap_or_else(|| panic!("no reveal in:\n{stdout}"));
+    let lines: Vec<&str> = stdout.lines().skip(reveal).take(2).collect();
+    // Ten 100 ms requests one after another: about 1 s, several times the guess.
+    let wall = lines[0]
+        .split("measured ")
+        .nth(1)
+        .and_then(|r| r.split(" ms").next())
+        .and_then(|v| v.parse::<f64>().ok())
+        .unwrap_or_else(|| panic!("no measured wall time in {lines:?}"));
+    assert!((1000.0..3000.0).contains(&wall), "{lines:?}");
+    assert!(lines[0].contains("wall time: guess 150 ms"), "{lines:?}");
+    assert!(lines[0].contains('×'), "{lines:?}");
+    // The figure nobody guessed is revealed too, with no guess; one request at a time.
+    assert!(
+        lines[1]
+            .trim_start()
+            .starts_with("peak in flight: guess —, measured 1"),
+        "{lines:?}"
+    );
+    let trace = asyncscope::export::native::load(&saved).expect("loads");
+    assert_eq!(trace.guesses.len(), 1);
+    assert_eq!(trace.guesses[0].value, 150.0);
+    assert_eq!(trace.predict.len(), 2);
+
+    // In Chinese, the same reveal.
+    let out = bin()
+        .args(["--lang", "zh", "run"])
+        .arg(&scenario)
+        .args(["--guess", "peak_in_flight=10"])
+        .output()
+        .expect("run");
+    let (stdout, err) = text(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(stdout.contains("在途峰值：猜测 10，实测 1"), "{stdout}");
+
+    for (args, expected) in [
+        (
+            vec!["--guess", "slow_polls=3"],
+            "asks to predict wall_ms, peak_in_flight; `--guess slow_polls` is not one of them",
+        ),
+        (
+            vec!["--guess", "wall_ms=1", "--guess", "wall_ms=2"],
+            "`--guess wall_ms` is given twice",
+        ),
+        (vec!["--guess", "wall_ms=soon"], "`soon` is not a number"),
+        (vec!["--guess", "wall_time=1"], "no figure `wall_time`"),
+    ] {
+        let out = bin()
+            .arg("run")
+            .arg(&scenario)
+            .args(&args)
+            .output()
+            .expect("run");
+        let (_, err) = text(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(expected), "{args:?}: {err}");
+    }
+    let out = bin()
+        .arg("run")
+        .arg(repo().join("scenarios/io_fanout.toml"))
+        .args(["--guess", "wall_ms=1"])
+        .output()
+        .expect("run");
+    let (_, err) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("has no [predict] table"), "{err}");
+}
+
 /// `compare` takes scenario files and recorded runs (both formats), prints the table,
 /// writes it as JSON and draws the runs stacked on one axis.
 #[test]

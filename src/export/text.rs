@@ -5,7 +5,8 @@ use std::fmt::Write as _;
 
 use crate::i18n::{Language, columns};
 use crate::t;
-use crate::trace::Summary;
+use crate::trace::predict::with_unit;
+use crate::trace::{Reveal, Summary};
 
 /// The summary in English.
 pub fn render(s: &Summary) -> String {
@@ -27,6 +28,37 @@ fn line(o: &mut String, heading: &str, body: impl std::fmt::Display) {
 
 /// The continuation lines' indent, under the headings' column.
 const INDENT: &str = "           ";
+
+/// The reveal, for the end of the summary: each figure the scenario asked the room to
+/// predict, the guess (— without one), what the run measured, and how far off the guess was.
+pub fn render_reveal(reveals: &[Reveal], l: Language) -> String {
+    let mut o = String::new();
+    for (i, r) in reveals.iter().enumerate() {
+        let heading = if i == 0 {
+            head(&t!(l, "sum-predicted"))
+        } else {
+            INDENT.to_string()
+        };
+        let guess = r
+            .guess
+            .map_or_else(|| "—".to_string(), |v| with_unit(r.figure, v));
+        let actual = r
+            .actual
+            .map_or_else(|| t!(l, "reveal-not-measured"), |v| with_unit(r.figure, v));
+        let off = r
+            .off_by()
+            .map_or_else(String::new, |off| format!("  {off}"));
+        let text = t!(
+            l,
+            "sum-reveal-line",
+            figure = r.figure.short_name(l),
+            guess = guess,
+            actual = actual
+        );
+        let _ = writeln!(o, "{heading}{text}{off}");
+    }
+    o
+}
 
 pub fn render_in(s: &Summary, l: Language) -> String {
     let mut o = String::new();

@@ -217,7 +217,7 @@ impl Reveal {
                 "≈".to_string()
             } else if r >= 10.0 {
                 format!("×{r:.0}")
-            } else if r <= 0.1 {
+            } else if r < 0.1 {
                 format!("×{r:.2}")
             } else {
                 format!("×{r:.1}")
@@ -226,6 +226,29 @@ impl Reveal {
             let sign = if a >= g { "+" } else { "-" };
             Some(format!("{sign}{}", format_value((a - g).abs())))
         }
+    }
+}
+
+/// A typed guess as a number: "1,200", "1 200" and "1200 ms" all read as 1200; None for
+/// anything else (an empty field is no guess).
+pub fn parse_guess(text: &str) -> Option<f64> {
+    let digits: String = text
+        .trim()
+        .trim_end_matches(|c: char| c.is_alphabetic() || c == '%' || c.is_whitespace())
+        .chars()
+        .filter(|c| !matches!(c, ',' | ' ' | '_' | '\u{a0}'))
+        .collect();
+    digits
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite() && *v >= 0.0)
+}
+
+/// A figure's value with its unit: "3179 ms", "50.1 %", "5".
+pub fn with_unit(f: Figure, v: f64) -> String {
+    match f.unit() {
+        "" => format_value(v),
+        unit => format!("{} {unit}", format_value(v)),
     }
 }
 
@@ -242,6 +265,18 @@ pub fn format_value(v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn guesses_read_as_people_type_them() {
+        assert_eq!(parse_guess("1200"), Some(1200.0));
+        assert_eq!(parse_guess(" 1,200 "), Some(1200.0));
+        assert_eq!(parse_guess("1 200 ms"), Some(1200.0));
+        assert_eq!(parse_guess("2.5"), Some(2.5));
+        assert_eq!(parse_guess("40%"), Some(40.0));
+        assert_eq!(parse_guess(""), None);
+        assert_eq!(parse_guess("lots"), None);
+        assert_eq!(parse_guess("-3"), None);
+    }
 
     #[test]
     fn every_figure_has_a_key_that_reads_back() {

@@ -97,6 +97,37 @@ impl Default for State {
     }
 }
 
+/// What the command line asks of the window at launch.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Launch {
+    /// `--present`.
+    pub present: bool,
+    /// `--console [PORT]`.
+    pub console: Option<u16>,
+    /// `--lang en|zh`.
+    pub lang: Option<Language>,
+}
+
+impl State {
+    /// The state a launch starts from: what the last one left (`saved`), else the defaults
+    /// in the environment's language (`env`: `LANG=zh_CN.UTF-8` opens a first launch in
+    /// Chinese); the command line's choices over both.
+    pub fn at_launch(saved: Option<State>, env: Language, launch: Launch) -> State {
+        let mut state = saved.unwrap_or_else(|| State {
+            language: env,
+            ..State::default()
+        });
+        state.presenting |= launch.present;
+        if let Some(l) = launch.lang {
+            state.language = l;
+        }
+        if launch.console.is_some() {
+            state.console_port = launch.console;
+        }
+        state
+    }
+}
+
 /// What a panel asks the app to do.
 #[must_use]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -594,7 +625,7 @@ impl App {
             .iter()
             .filter_map(|&figure| {
                 let (_, text) = self.predict_typed.iter().find(|(f, _)| *f == figure)?;
-                let value = predict::parse_guess(text)?;
+                let value = crate::trace::predict::parse_guess(text)?;
                 Some(crate::trace::Guess { figure, value })
             })
             .collect()
@@ -1936,5 +1967,41 @@ impl eframe::App for App {
         if let Some(run) = self.runs.last().filter(|r| r.is_running()) {
             run.stop.stop();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_launch_keeps_the_saved_language_unless_the_command_line_names_one() {
+        let zh = Language::Chinese;
+        // A first launch speaks the environment's language.
+        let first = State::at_launch(None, zh, Launch::default());
+        assert_eq!(first.language, zh);
+        assert_eq!(first.hide_right, State::default().hide_right);
+        // The switch's choice, saved, wins over the environment…
+        let saved = State {
+            language: Language::English,
+            zoom: 1.5,
+            ..State::default()
+        };
+        let again = State::at_launch(Some(saved.clone()), zh, Launch::default());
+        assert_eq!(again, saved);
+        // …and --lang, --present and --console over what was saved.
+        let asked = State::at_launch(
+            Some(saved),
+            Language::English,
+            Launch {
+                present: true,
+                console: Some(7000),
+                lang: Some(zh),
+            },
+        );
+        assert_eq!(asked.language, zh);
+        assert!(asked.presenting);
+        assert_eq!(asked.console_port, Some(7000));
+        assert_eq!(asked.zoom, 1.5);
     }
 }

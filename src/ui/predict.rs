@@ -7,31 +7,8 @@ use egui::{Color32, RichText, Ui};
 use super::Command;
 use crate::i18n::Language;
 use crate::t;
-use crate::trace::predict::format_value;
+use crate::trace::predict::{parse_guess, with_unit};
 use crate::trace::{Figure, Reveal};
-
-/// A typed guess as a number: "1,200", "1 200" and "1200 ms" all read as 1200; None for
-/// anything else (an empty field is no guess).
-pub fn parse_guess(text: &str) -> Option<f64> {
-    let digits: String = text
-        .trim()
-        .trim_end_matches(|c: char| c.is_alphabetic() || c == '%' || c.is_whitespace())
-        .chars()
-        .filter(|c| !matches!(c, ',' | ' ' | '_' | '\u{a0}'))
-        .collect();
-    digits
-        .parse::<f64>()
-        .ok()
-        .filter(|v| v.is_finite() && *v >= 0.0)
-}
-
-/// A figure's value with its unit: "3179 ms", "50.1 %", "5".
-fn with_unit(f: Figure, v: f64) -> String {
-    match f.unit() {
-        "" => format_value(v),
-        unit => format!("{} {unit}", format_value(v)),
-    }
-}
 
 /// The card before Run: a question and a field per figure.
 pub fn card_ui(ui: &mut Ui, figures: &[Figure], typed: &mut Vec<(Figure, String)>, l: Language) {
@@ -173,21 +150,4 @@ pub fn reveal_line_ui(ui: &mut Ui, reveals: &[Reveal], l: Language) -> Option<Co
         }
     });
     command
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn guesses_read_as_people_type_them() {
-        assert_eq!(parse_guess("1200"), Some(1200.0));
-        assert_eq!(parse_guess(" 1,200 "), Some(1200.0));
-        assert_eq!(parse_guess("1 200 ms"), Some(1200.0));
-        assert_eq!(parse_guess("2.5"), Some(2.5));
-        assert_eq!(parse_guess("40%"), Some(40.0));
-        assert_eq!(parse_guess(""), None);
-        assert_eq!(parse_guess("lots"), None);
-        assert_eq!(parse_guess("-3"), None);
-    }
 }
