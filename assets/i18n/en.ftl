@@ -654,6 +654,7 @@ parse-range = `{ $key }` must be between { $min } and { $max }{ $unit }, got { $
 parse-empty = `{ $key }` must not be empty
 parse-current-thread-workers = a current_thread runtime has exactly 1 worker, got `workers = { $workers }`
 parse-result-name-empty = a result's name must not be empty
+parse-result-words-empty = what a result holds must be said in words (not empty)
 parse-no-task-groups = no task groups: add at least one `[[task]]` table with `name` and `steps`
 parse-task-empty = `task` must hold at least one group
 parse-group-name-empty = a task group's `name` must not be empty

@@ -626,6 +626,7 @@ parse-range = `{ $key }` 必须在 { $min } 到 { $max }{ $unit } 之间，现�
 parse-empty = `{ $key }` 不能为空
 parse-current-thread-workers = current_thread 运行时只有 1 个工作线程，现在是 `workers = { $workers }`
 parse-result-name-empty = 结果的名字不能为空
+parse-result-words-empty = 结果里装的是什么，要用文字说明（不能为空）
 parse-no-task-groups = 没有任务组：至少添加一个带 `name` 和 `steps` 的 `[[task]]` 表
 parse-task-empty = `task` 至少要有一个任务组
 parse-group-name-empty = 任务组的 `name` 不能为空

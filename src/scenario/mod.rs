@@ -302,6 +302,8 @@ pub struct Scenario {
     pub channels: BTreeMap<String, usize>,
     /// Named one-shot results (`[results]`): name → what it holds, in words.
     pub results: BTreeMap<String, String>,
+    /// The same words in Chinese, where the file gives them (`about_zh`).
+    pub results_zh: BTreeMap<String, String>,
     pub groups: Vec<TaskGroup>,
     /// What the timeline shows first (`[view]`).
     pub view: ViewConfig,

@@ -286,10 +286,57 @@ struct RawScenario {
     #[serde(default)]
     channels: BTreeMap<Spanned<String>, Spanned<u64>>,
     #[serde(default)]
-    results: BTreeMap<Spanned<String>, Spanned<String>>,
+    results: BTreeMap<Spanned<String>, Spanned<RawResult>>,
     task: Option<Spanned<Vec<Spanned<RawGroup>>>>,
     view: Option<RawView>,
     predict: Option<Spanned<RawPredict>>,
+}
+
+/// What a `[results]` entry holds, in words: `cfg = "the config"`, or in both languages,
+/// `cfg = { about = "the config", about_zh = "配置" }`.
+struct RawResult {
+    about: String,
+    about_zh: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawResultTable {
+    about: String,
+    about_zh: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for RawResult {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Words;
+        impl<'de> serde::de::Visitor<'de> for Words {
+            type Value = RawResult;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str(
+                    "what the result holds, in words: a string, or a table \
+                     { about = \"…\", about_zh = \"…\" }",
+                )
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawResult, E> {
+                Ok(RawResult {
+                    about: v.to_string(),
+                    about_zh: None,
+                })
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<RawResult, A::Error> {
+                let t =
+                    RawResultTable::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(RawResult {
+                    about: t.about,
+                    about_zh: t.about_zh,
+                })
+            }
+        }
+        d.deserialize_any(Words)
+    }
 }
 
 /// `[predict]`: the figures the audience guesses before the run.
@@ -587,12 +634,20 @@ impl Validator<'_> {
             channel_spans.insert(name.get_ref().clone(), name.span());
         }
         let mut results = BTreeMap::new();
+        let mut results_zh = BTreeMap::new();
         let mut result_spans = BTreeMap::new();
         for (name, what) in &raw.results {
             if name.get_ref().trim().is_empty() {
                 return self.err(name.span(), |l| t!(l, "parse-result-name-empty"));
             }
-            results.insert(name.get_ref().clone(), what.get_ref().clone());
+            let RawResult { about, about_zh } = what.get_ref();
+            if about.trim().is_empty() || about_zh.as_ref().is_some_and(|z| z.trim().is_empty()) {
+                return self.err(what.span(), |l| t!(l, "parse-result-words-empty"));
+            }
+            results.insert(name.get_ref().clone(), about.clone());
+            if let Some(zh) = about_zh {
+                results_zh.insert(name.get_ref().clone(), zh.clone());
+            }
             result_spans.insert(name.get_ref().clone(), name.span());
         }
         let ctx = StepContext {
@@ -669,6 +724,7 @@ impl Validator<'_> {
             semaphores,
             channels,
             results,
+            results_zh,
             groups,
             view,
             predict,
@@ -1756,6 +1812,39 @@ mod tests {
             d.message
         );
         assert!(d.message.contains("did you mean `config`"), "{}", d.message);
+    }
+
+    #[test]
+    fn a_result_says_what_it_holds_in_either_language() {
+        let file = |results: &str| {
+            format!(
+                "{HEAD}[results]\n{results}\n[[task]]\nname = \"a\"\nsteps = [{{ set_result = \"cfg\" }}]\n"
+            )
+        };
+        let sc = parse(
+            "t.toml",
+            &file("cfg = { about = \"the config\", about_zh = \"配置\" }"),
+        )
+        .expect("valid");
+        assert_eq!(sc.results["cfg"], "the config");
+        assert_eq!(sc.results_zh["cfg"], "配置");
+        let sc = parse("t.toml", &file("cfg = \"the config\"")).expect("valid");
+        assert!(sc.results_zh.is_empty());
+        let line = HEAD.lines().count() + 2;
+        // A key the table does not have, with its line and column.
+        let d = err(&file("cfg = { about = \"x\", about_ja = \"y\" }"));
+        assert_eq!(d.line, line, "{}", d.message);
+        assert!(
+            d.message.contains("unknown field `about_ja`"),
+            "{}",
+            d.message
+        );
+        // Neither a string nor a table: what was expected.
+        let d = err(&file("cfg = 3"));
+        assert_eq!((d.line, d.column), (line, 7), "{}", d.message);
+        assert!(d.message.contains("a string, or a table"), "{}", d.message);
+        let d = err(&file("cfg = { about = \"x\", about_zh = \" \" }"));
+        assert!(d.message.contains("said in words"), "{}", d.message);
     }
 
     #[test]

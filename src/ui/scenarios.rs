@@ -493,6 +493,10 @@ pub fn scenario_facts(sc: &Scenario, l: Language) -> Vec<(String, String)> {
         );
     }
     for (name, what) in &sc.results {
+        let what = match l {
+            Language::Chinese => sc.results_zh.get(name).unwrap_or(what),
+            Language::English => what,
+        };
         row(
             t!(l, "fact-result"),
             t!(
