@@ -2010,39 +2010,49 @@ fn english_words(
         "Task",
         "print",
     ];
-    let mut out = Vec::new();
+    let mut texts = Vec::new();
     for node in h.query_all(egui_kittest::kittest::by()) {
         let n = node.accesskit_node();
-        for text in [n.label(), n.value()].into_iter().flatten() {
-            // egui's own name for a panel's resize handle, for screen readers.
-            if text == "Resize panel" {
-                continue;
+        texts.extend([n.label(), n.value()].into_iter().flatten());
+    }
+    let mut out = Vec::new();
+    for text in &texts {
+        // egui's own name for a panel's resize handle, for screen readers.
+        if text == "Resize panel" {
+            continue;
+        }
+        // A row of a wrapped text whose backticks pair up only in the whole text: the
+        // whole text is read instead.
+        let unpaired = text.matches('`').count() % 2 == 1;
+        if unpaired
+            && texts
+                .iter()
+                .any(|t| t.len() > text.len() && t.contains(text.as_str()))
+        {
+            continue;
+        }
+        // Code in backticks is code.
+        let mut plain = String::new();
+        for (i, part) in text.split('`').enumerate() {
+            if i % 2 == 0 {
+                plain.push_str(part);
+                plain.push(' ');
             }
-            // Code in backticks is code.
-            let mut plain = String::new();
-            for (i, part) in text.split('`').enumerate() {
-                if i % 2 == 0 {
-                    plain.push_str(part);
-                    plain.push(' ');
-                }
-            }
-            for word in plain
-                .split(|c: char| !(c.is_ascii_alphanumeric() || "_-./:".contains(c)))
-                .map(|w| w.trim_matches(|c: char| ".:-/".contains(c)))
-                .filter(|w| w.chars().filter(|c| c.is_ascii_alphabetic()).count() >= 2)
-            {
-                let kept = KEPT.contains(&word)
-                    || names.contains(word)
-                    || word.contains(['_', '.', ':', '/'])
-                    || word.split('-').all(|p| {
-                        names.contains(p)
-                            || KEPT.contains(&p)
-                            || p.chars().all(|c| c.is_ascii_digit())
-                    })
-                    || word.chars().next().is_some_and(|c| c.is_ascii_digit());
-                if !kept {
-                    out.push(format!("{word:?} in {text:?}"));
-                }
+        }
+        for word in plain
+            .split(|c: char| !(c.is_ascii_alphanumeric() || "_-./:".contains(c)))
+            .map(|w| w.trim_matches(|c: char| ".:-/".contains(c)))
+            .filter(|w| w.chars().filter(|c| c.is_ascii_alphabetic()).count() >= 2)
+        {
+            let kept = KEPT.contains(&word)
+                || names.contains(word)
+                || word.contains(['_', '.', ':', '/'])
+                || word.split('-').all(|p| {
+                    names.contains(p) || KEPT.contains(&p) || p.chars().all(|c| c.is_ascii_digit())
+                })
+                || word.chars().next().is_some_and(|c| c.is_ascii_digit());
+            if !kept {
+                out.push(format!("{word:?} in {text:?}"));
             }
         }
     }
@@ -2133,6 +2143,86 @@ fn the_main_window_in_chinese_has_no_english_words() {
     h.get_by_label("图例");
     assert!(h.get_all_by_label_contains("忙碌").count() >= 2);
     h.get_by_label_contains("次轮询 · ");
+}
+
+/// In Chinese, every shipped scenario's panel — its lesson, facts, steps and Predict card —
+/// has no English word outside the file's own names and code.
+#[test]
+fn every_shipped_scenarios_panel_speaks_chinese() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut h = harness_with(
+        dir.clone(),
+        State {
+            language: asyncscope::ui::Language::Chinese,
+            ..State::default()
+        },
+    );
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("scenarios")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 20, "{files:?}");
+    let mut english = Vec::new();
+    for file in &files {
+        let sc = asyncscope::scenario::load(file).expect("a shipped scenario loads");
+        let shown = sc.name_in(asyncscope::ui::Language::Chinese).to_string();
+        assert_ne!(shown, sc.name, "{}: no name_zh", file.display());
+        // The list's entry (the panel's heading, once selected, has the same words).
+        h.query_all_by_label(&shown)
+            .next()
+            .expect("the scenario in the list")
+            .scroll_to_me();
+        for _ in 0..5 {
+            h.step();
+        }
+        h.query_all_by_label(&shown)
+            .next()
+            .expect("the scenario in the list")
+            .click();
+        for _ in 0..3 {
+            h.step();
+        }
+        h.get_all_by_label(&shown)
+            .nth(1)
+            .unwrap_or_else(|| panic!("{shown} is not selected"));
+        // The file's own names: its groups, steps (with what they print), semaphores,
+        // channels and results.
+        let mut names = std::collections::BTreeSet::new();
+        let mut add = |s: &str| {
+            for w in s.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
+                if !w.is_empty() {
+                    names.insert(w.to_string());
+                }
+            }
+        };
+        add(&sc.name);
+        for g in &sc.groups {
+            add(&g.name);
+        }
+        for step in sc.step_table() {
+            add(&step.label);
+        }
+        for n in sc
+            .semaphores
+            .keys()
+            .chain(sc.channels.keys())
+            .chain(sc.results.keys())
+        {
+            add(n);
+        }
+        english.extend(
+            english_words(&h, &names)
+                .into_iter()
+                .map(|w| format!("{}: {w}", file.display())),
+        );
+    }
+    assert!(
+        english.is_empty(),
+        "English in the Chinese scenario panels:\n{}",
+        english.join("\n")
+    );
 }
 
 /// The text field the Predict card labels with `question`.
