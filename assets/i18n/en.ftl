@@ -560,6 +560,7 @@ sum-sched-delay = sched delay
 sum-sched-delay-line = p50 { $p50 } ms  p99 { $p99 } ms  max { $max } ms  (wake → poll, { $count } polls)
 sum-heartbeat-late = heartbeat late
 sum-heartbeat-line = p50 { $p50 } ms  p99 { $p99 } ms  max { $max } ms  ({ $count } ticks)
+sum-http = http
 sum-http-line = { $requests } requests ({ $statuses }), at most { $peak } in flight
 sum-runtime = runtime
 sum-runtime-line = busy { $mean }% mean, { $peak }% peak (busiest worker { $busiest }%); queues peak global { $global }, local { $local }, blocking { $blocking }; { $steals } steals, { $parks } parks ({ $samples } samples every { $interval } ms)

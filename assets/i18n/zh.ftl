@@ -535,6 +535,7 @@ sum-sched-delay = 调度延迟
 sum-sched-delay-line = p50 { $p50 } ms  p99 { $p99 } ms  最大 { $max } ms  （唤醒 → 轮询，{ $count } 次轮询）
 sum-heartbeat-late = 心跳延迟
 sum-heartbeat-line = p50 { $p50 } ms  p99 { $p99 } ms  最大 { $max } ms  （{ $count } 次心跳）
+sum-http = HTTP
 sum-http-line = { $requests } 个请求（{ $statuses }），同时在途最多 { $peak } 个
 sum-runtime = 运行时
 sum-runtime-line = 平均忙碌 { $mean }%，峰值 { $peak }%（最忙的工作线程 { $busiest }%）；队列峰值：全局 { $global }，本地 { $local }，阻塞 { $blocking }；窃取 { $steals } 次，休眠 { $parks } 次（每 { $interval } ms 采样，共 { $samples } 次）

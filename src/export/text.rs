@@ -172,7 +172,7 @@ pub fn render_in(s: &Summary, l: Language) -> String {
             .collect();
         line(
             &mut o,
-            "http",
+            &t!(l, "sum-http"),
             t!(
                 l,
                 "sum-http-line",
