@@ -2225,6 +2225,65 @@ fn every_shipped_scenarios_panel_speaks_chinese() {
     );
 }
 
+/// In presentation mode the Predict card sits under the lesson in the bar, and the reveal
+/// takes its place as one large line: guess -> result per figure, a click on a figure goes
+/// to its evidence, "New guesses" brings the card back.
+#[test]
+fn presentation_mode_predicts_and_reveals_in_the_bar() {
+    let mut h = harness_with(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"),
+        State {
+            presenting: true,
+            selected: Some("sequential_awaits".into()),
+            ..State::default()
+        },
+    );
+    for _ in 0..3 {
+        h.step();
+    }
+    h.get_by_label("Leave (F11)");
+    h.get_by_label("Predict");
+    let wall_q = "How long will the whole run take?";
+    guess_field(&h, wall_q).click();
+    h.step();
+    guess_field(&h, wall_q).type_text("150");
+    h.step();
+    click(&mut h, "Run");
+    wait_for(
+        &mut h,
+        "the run to finish",
+        Duration::from_secs(30),
+        finished,
+    );
+    for _ in 0..3 {
+        h.step();
+    }
+    assert!(h.query_by_label("Predict").is_none(), "the card gave way");
+    h.get_by_label("Predicted vs. measured");
+    let (wall, peak) = {
+        let trace = trace_of(&h);
+        (
+            trace.wall_ns as f64 / 1e6,
+            asyncscope::trace::Figure::PeakInFlight.evidence(&trace),
+        )
+    };
+    h.get_by_label(&format!("wall time: 150 ms -> {wall:.0} ms"));
+    h.get_by_label(&format!("×{:.1}", wall / 150.0));
+    // No guess for the peak: a dash, the result, and no "how far off".
+    click(&mut h, "peak in flight: — -> 1");
+    let (a, b) = h.state().timeline.visible_range_ns();
+    assert!(
+        a <= peak.0 as f64 && b >= peak.1 as f64 && b - a < wall * 1e6 * 0.5,
+        "the peak's evidence {peak:?}, shown {a}..{b}"
+    );
+    click(&mut h, &format!("wall time: 150 ms -> {wall:.0} ms"));
+    let (a, b) = h.state().timeline.visible_range_ns();
+    assert!(a <= 0.0 && b >= wall * 1e6 * 0.99, "whole run: {a}..{b}");
+    click(&mut h, "New guesses");
+    assert!(h.query_by_label("Predicted vs. measured").is_none());
+    h.get_by_label("Predict");
+}
+
 /// The text field the Predict card labels with `question`.
 fn guess_field<'h>(h: &'h Harness<'static, App>, question: &'h str) -> egui_kittest::Node<'h> {
     h.get_by_role_and_label(egui::accesskit::Role::TextInput, question)
