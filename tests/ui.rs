@@ -2244,17 +2244,8 @@ fn presentation_mode_predicts_and_reveals_in_the_bar() {
     h.get_by_label("Leave (F11)");
     h.get_by_label("Predict");
     let wall_q = "How long will the whole run take?";
-    guess_field(&h, wall_q).click();
-    h.step();
-    guess_field(&h, wall_q).type_text("150");
-    h.step();
-    click(&mut h, "Run");
-    wait_for(
-        &mut h,
-        "the run to finish",
-        Duration::from_secs(30),
-        finished,
-    );
+    type_guess(&mut h, wall_q, "150");
+    press_run_and_wait(&mut h, "the run to finish");
     for _ in 0..3 {
         h.step();
     }
@@ -2284,6 +2275,14 @@ fn presentation_mode_predicts_and_reveals_in_the_bar() {
     h.get_by_label("Predict");
 }
 
+/// Types `text` into the Predict card's field for `question`.
+fn type_guess(h: &mut Harness<'static, App>, question: &str, text: &str) {
+    guess_field(h, question).click();
+    h.step();
+    guess_field(h, question).type_text(text);
+    h.step();
+}
+
 /// The text field the Predict card labels with `question`.
 fn guess_field<'h>(h: &'h Harness<'static, App>, question: &'h str) -> egui_kittest::Node<'h> {
     h.get_by_role_and_label(egui::accesskit::Role::TextInput, question)
@@ -2301,25 +2300,13 @@ fn a_predict_card_takes_guesses_and_reveals_them_against_the_run() {
     h.get_by_label("Predict");
     let wall_q = "How long will the whole run take?";
     let peak_q = "How many requests will be in flight at once, at most?";
-    guess_field(&h, wall_q).click();
-    h.step();
-    guess_field(&h, wall_q).type_text("150 ms");
-    h.step();
-    guess_field(&h, peak_q).click();
-    h.step();
-    guess_field(&h, peak_q).type_text("1");
-    h.step();
+    type_guess(&mut h, wall_q, "150 ms");
+    type_guess(&mut h, peak_q, "1");
     assert!(
         h.query_by_label("Predicted vs. measured").is_none(),
         "not before the run"
     );
-    click(&mut h, "Run");
-    wait_for(
-        &mut h,
-        "the run to finish",
-        Duration::from_secs(30),
-        finished,
-    );
+    press_run_and_wait(&mut h, "the run to finish");
     for _ in 0..3 {
         h.step();
     }
