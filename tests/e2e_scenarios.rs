@@ -174,6 +174,26 @@ fn has(s: &Summary, kind: FindingKind) -> bool {
     s.findings.iter().any(|f| f.kind == kind)
 }
 
+/// No worker poll came near `ms`, the length of the work the lesson keeps off the workers.
+/// A slow-poll finding for a shorter poll is allowed: on a loaded 2-core CI the OS pauses a
+/// worker mid-poll for 10 ms and more (seen: `joiner` held worker-0 for 10.0 ms in a GET).
+fn no_poll_near(s: &Summary, ms: f64) {
+    let longest = s.longest_poll.as_ref().map_or(0.0, |p| p.ms);
+    assert!(
+        longest < ms,
+        "a worker poll of {longest} ms: {:?}",
+        s.findings
+    );
+    for f in s
+        .findings
+        .iter()
+        .filter(|f| f.kind == FindingKind::SlowPoll)
+    {
+        let held_ms = (f.range_ns.1 - f.range_ns.0) as f64 / 1e6;
+        assert!(held_ms < ms, "{held_ms} ms: {}", f.message);
+    }
+}
+
 fn worker_lanes(trace: &Trace) -> usize {
     trace
         .lanes
@@ -435,7 +455,8 @@ fn blocking_calls_on_the_pool_leave_the_worker_free() {
     let late = s.heartbeat_late_ms.as_ref().expect("a heartbeat");
     assert!(late.max < 50.0, "the worker stays free: {late:?}");
     assert!(!has(&s, FindingKind::SharedGil));
-    assert!(!has(&s, FindingKind::SlowPoll), "{:?}", s.findings);
+    // The 100 ms calls are not on the worker.
+    no_poll_near(&s, 50.0);
 }
 
 #[test]
@@ -506,7 +527,8 @@ fn join_is_one_task_spawn_is_many() {
         asyncscope::capture::muted_waker_callsites()
     );
     assert!(!has(&s, FindingKind::SequentialAwaits), "{:?}", s.findings);
-    assert!(!has(&s, FindingKind::SlowPoll), "{:?}", s.findings);
+    // Both only await: no poll holds a worker for a request's 100 ms.
+    no_poll_near(&s, 50.0);
 }
 
 #[test]
