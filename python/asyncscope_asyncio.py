@@ -756,9 +756,13 @@ class Run:
             await asyncio.sleep(max(0.0, nxt - time.perf_counter()))
             if step is not None:
                 rec(SEXIT, step)
-            if done.is_set():
-                return
             now = time.perf_counter()
+            if done.is_set():
+                # A tick that fell due before the run ended fired this late; one due after
+                # it is no tick of the run.
+                if nxt <= self.done_at:
+                    rec(BEAT, max(0, int((now - nxt) * 1e9)))
+                return
             rec(BEAT, max(0, int((now - nxt) * 1e9)))
             nxt += period
             if nxt < now:
@@ -790,6 +794,7 @@ class Run:
         except asyncio.TimeoutError:
             pass
         wall = pc()
+        self.done_at = time.perf_counter()
         done.set()
         if beat is not None:
             await beat

@@ -299,6 +299,13 @@ fn a_blocking_client_and_a_process_pool_on_one_loop() {
             .iter()
             .any(|f| f.message.contains("blocking GET /items"))
     );
+    // The loop never got to the heartbeat's timer: its tick, due 10 ms in, fired at the
+    // end, most of a second late.
+    let late = s
+        .heartbeat_late_ms
+        .as_ref()
+        .expect("the late tick is counted");
+    assert!(late.max >= 500.0, "{late:?}");
     // A process pool sized to the cores: the jobs on cpu lanes, the loop free.
     let (trace, s) = run("cpu_pool");
     let cpu = trace
