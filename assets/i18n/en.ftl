@@ -557,33 +557,81 @@ sum-no-worker-polls = no worker polls
 sum-slow-polls = slow polls
 sum-slow-polls-line = { $count } over { $threshold } ms (a worker was blocked that long)
 sum-sched-delay = sched delay
-sum-sched-delay-line = p50 { $p50 } ms  p99 { $p99 } ms  max { $max } ms  (wake → poll, { $count } polls)
+sum-sched-delay-line = p50 { $p50 } ms  p99 { $p99 } ms  max { $max } ms  (wake → poll, { $count } { $count ->
+    [one] poll
+   *[other] polls
+})
 sum-heartbeat-late = heartbeat late
-sum-heartbeat-line = p50 { $p50 } ms  p99 { $p99 } ms  max { $max } ms  ({ $count } ticks)
+sum-heartbeat-line = p50 { $p50 } ms  p99 { $p99 } ms  max { $max } ms  ({ $count } { $count ->
+    [one] tick
+   *[other] ticks
+})
 sum-http = http
-sum-http-line = { $requests } requests ({ $statuses }), at most { $peak } in flight
+sum-http-line = { $requests } { $requests ->
+    [one] request
+   *[other] requests
+} ({ $statuses }), at most { $peak } in flight
 sum-runtime = runtime
-sum-runtime-line = busy { $mean }% mean, { $peak }% peak (busiest worker { $busiest }%); queues peak global { $global }, local { $local }, blocking { $blocking }; { $steals } steals, { $parks } parks ({ $samples } samples every { $interval } ms)
+sum-runtime-line = busy { $mean }% mean, { $peak }% peak (busiest worker { $busiest }%); queues peak global { $global }, local { $local }, blocking { $blocking }; { $steals } { $steals ->
+    [one] steal
+   *[other] steals
+}, { $parks } { $parks ->
+    [one] park
+   *[other] parks
+} ({ $samples } { $samples ->
+    [one] sample
+   *[other] samples
+} every { $interval } ms)
 sum-busy-per-worker = busy per tokio worker: { $busy }
 sum-group = group
 sum-group-line = tasks  first poll after { $first } ms, woken→polled { $woken } ms, poll { $poll } ms, slow polls { $slow }%
 sum-semaphore = semaphore
-sum-semaphore-line = { $name }: at most { $held } of { $permits } permits held, at most { $waiting } tasks waiting for one
+sum-semaphore-line = { $name }: at most { $held } of { $permits } permits held, at most { $waiting } { $waiting ->
+    [one] task
+   *[other] tasks
+} waiting for one
 sum-channel = channel
 sum-channel-line = { $name }: at most { $queued } of { $capacity } messages queued
 sum-blocking = blocking
-sum-blocking-line = at most { $running } jobs running, { $waiting } waiting for a thread
+sum-blocking-line = at most { $running } { $running ->
+    [one] job
+   *[other] jobs
+} running, { $waiting } waiting for a thread
 sum-task-time = task time (each group's tasks, spawn to end)
 sum-task-time-line = { $name } ({ $tasks } { $tasks ->
     [one] task
    *[other] tasks
     }): { $sentence }
 sum-lanes = lanes
-sum-lane-line = { $polls } polls  busy { $busy } ms
-sum-lane-parked = parked { $parked } ms ({ $parks } times)
+sum-lane-line = { $polls } { $polls ->
+    [one] poll
+   *[other] polls
+}  busy { $busy } ms
+sum-lane-parked = parked { $parked } ms ({ $parks } { $parks ->
+    [one] time
+   *[other] times
+})
 sum-scheduler = scheduler
-sum-scheduler-tokio = { $parks } parks, { $migrations } migrations, { $selfwakes } self-wakes; wakes by another task { $task }, by itself { $itself }, by the driver { $driver }, by the blocking pool { $pool }
-sum-scheduler-asyncio = { $parks } parks, { $migrations } migrations, { $selfwakes } self-wakes; wakes by another task { $task }, by itself { $itself }, by the loop (I/O, timers) { $driver }, by the executor { $pool }
+sum-scheduler-tokio = { $parks } { $parks ->
+    [one] park
+   *[other] parks
+}, { $migrations } { $migrations ->
+    [one] migration
+   *[other] migrations
+}, { $selfwakes } { $selfwakes ->
+    [one] self-wake
+   *[other] self-wakes
+}; wakes by another task { $task }, by itself { $itself }, by the driver { $driver }, by the blocking pool { $pool }
+sum-scheduler-asyncio = { $parks } { $parks ->
+    [one] park
+   *[other] parks
+}, { $migrations } { $migrations ->
+    [one] migration
+   *[other] migrations
+}, { $selfwakes } { $selfwakes ->
+    [one] self-wake
+   *[other] self-wakes
+}; wakes by another task { $task }, by itself { $itself }, by the loop (I/O, timers) { $driver }, by the executor { $pool }
 sum-panic-line = task { $id } `{ $name }`: { $message }
 findings-heading = findings
 sum-findings-none = none: nothing stalled, queued, repeated or was refused
@@ -599,7 +647,10 @@ sum-truncated = truncated
 sum-truncated-line = at { $events } events: the memory cap (max_events) was reached and the rest of the run was not recorded
 sum-dropped-note = (the capture channel was full: the trace is incomplete)
 output-heading = output
-sum-output-line = { $count } lines printed
+sum-output-line = { $count } { $count ->
+    [one] line
+   *[other] lines
+} printed
 table-better = {" better"}
 table-worse = {" worse"}
 table-footnote = * differs from [1] by more than 10% (and more than the noise margin)

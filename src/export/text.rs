@@ -446,4 +446,38 @@ mod tests {
         assert_eq!(head("场景"), "场景       ");
         assert_eq!(columns(&head("场景")), 11);
     }
+
+    #[test]
+    fn counts_agree_with_their_nouns() {
+        let en = Language::English;
+        let line = t!(
+            en,
+            "sum-scheduler-tokio",
+            parks = 1,
+            migrations = 1,
+            selfwakes = 1,
+            task = 0,
+            itself = 0,
+            driver = 0,
+            pool = 0
+        );
+        assert!(
+            line.starts_with("1 park, 1 migration, 1 self-wake;"),
+            "{line}"
+        );
+        let ticks = |count: u64| {
+            t!(
+                en,
+                "sum-heartbeat-line",
+                p50 = "1",
+                p99 = "1",
+                max = "1",
+                count = count
+            )
+        };
+        assert!(ticks(1).ends_with("(1 tick)"), "{}", ticks(1));
+        assert!(ticks(3).ends_with("(3 ticks)"), "{}", ticks(3));
+        let printed = t!(en, "sum-output-line", count = 1);
+        assert_eq!(printed, "1 line printed");
+    }
 }
