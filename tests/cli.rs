@@ -496,7 +496,7 @@ fn run_reveals_the_rooms_guesses_against_the_run() {
     }
     let out = bin()
         .arg("run")
-        .arg(repo().join("scenarios/io_fanout.toml"))
+        .arg(repo().join("scenarios/join_vs_spawn.toml"))
         .args(["--guess", "wall_ms=1"])
         .output()
         .expect("run");

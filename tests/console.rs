@@ -137,8 +137,20 @@ fn the_gui_switch_serves_the_next_run_and_keeps_serving_after_it() {
             App::new(dir, State::default()),
         );
     h.step();
+    // The list scrolls, and the first scenario's Predict card moves the panel: the entry
+    // is scrolled into view, then clicked, and so is the checkbox.
+    h.get_by_label("join versus spawn").scroll_to_me();
+    for _ in 0..10 {
+        h.step();
+    }
     h.get_by_label("join versus spawn").click();
     h.step();
+    h.step();
+    h.get_by_role_and_label(egui::accesskit::Role::CheckBox, "tokio-console")
+        .scroll_to_me();
+    for _ in 0..10 {
+        h.step();
+    }
     h.get_by_role_and_label(egui::accesskit::Role::CheckBox, "tokio-console")
         .click_accesskit();
     h.step();

@@ -151,7 +151,8 @@ fn run_a_scenario_and_inspect_a_task() {
     // tokio-metrics' task monitors, one row per group.
     click(&mut h, "Task groups (tokio-metrics)");
     h.get_by_label("woken->polled");
-    h.get_by_label("100");
+    // The fetch group's 100 tasks, and the reveal's peak of 100 requests in flight.
+    assert_eq!(h.get_all_by_label("100").count(), 2);
     let polls_in_histogram: u64 = {
         let run = h.state().current_run().expect("run");
         run.histograms().expect("histograms").poll_duration.total()
@@ -834,6 +835,12 @@ fn stress_runs_live_and_the_memory_cap_is_shown() {
 #[test]
 fn a_history_row_shows_its_parameters_on_hover() {
     let mut h = run_shipped("I/O fan-out");
+    // Below the reveal: scrolled into view first.
+    h.get_by_label_contains("· I/O fan-out · done")
+        .scroll_to_me();
+    for _ in 0..10 {
+        h.step();
+    }
     h.get_by_label_contains("· I/O fan-out · done").hover();
     // egui shows a tooltip after a short delay.
     for _ in 0..60 {
@@ -873,12 +880,13 @@ fn opening_two_recorded_runs_compares_them() {
 fn edited_parameters_run_and_save_with_the_files_comments() {
     use egui::accesskit::Role;
     let mut h = harness(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"));
-    click(&mut h, "I/O fan-out");
+    select_scenario(&mut h, "I/O fan-out");
     assert!(
         h.query_by_label("As in the file.").is_none(),
         "closed at first"
     );
-    click(&mut h, "Parameters");
+    // Under the Predict card: scrolled into view first.
+    click_scrolled(&mut h, "Parameters");
     h.get_by_label("As in the file.");
     // Turn the workers knob from 4 to 1 and the fetch count down: the change line says so.
     h.get_by_role_and_label(Role::SpinButton, "workers")
