@@ -294,14 +294,11 @@ struct RawScenario {
 
 /// What a `[results]` entry holds, in words: `cfg = "the config"`, or in both languages,
 /// `cfg = { about = "the config", about_zh = "配置" }`.
-struct RawResult {
-    about: String,
-    about_zh: Option<String>,
-}
+struct RawResult(RawResultWords);
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawResultTable {
+struct RawResultWords {
     about: String,
     about_zh: Option<String>,
 }
@@ -318,21 +315,17 @@ impl<'de> Deserialize<'de> for RawResult {
                 )
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawResult, E> {
-                Ok(RawResult {
+                Ok(RawResult(RawResultWords {
                     about: v.to_string(),
                     about_zh: None,
-                })
+                }))
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 map: A,
             ) -> Result<RawResult, A::Error> {
-                let t =
-                    RawResultTable::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
-                Ok(RawResult {
-                    about: t.about,
-                    about_zh: t.about_zh,
-                })
+                let map = serde::de::value::MapAccessDeserializer::new(map);
+                RawResultWords::deserialize(map).map(RawResult)
             }
         }
         d.deserialize_any(Words)
@@ -640,7 +633,7 @@ impl Validator<'_> {
             if name.get_ref().trim().is_empty() {
                 return self.err(name.span(), |l| t!(l, "parse-result-name-empty"));
             }
-            let RawResult { about, about_zh } = what.get_ref();
+            let RawResultWords { about, about_zh } = &what.get_ref().0;
             if about.trim().is_empty() || about_zh.as_ref().is_some_and(|z| z.trim().is_empty()) {
                 return self.err(what.span(), |l| t!(l, "parse-result-words-empty"));
             }
