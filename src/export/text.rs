@@ -5,7 +5,6 @@ use std::fmt::Write as _;
 
 use crate::i18n::{Language, columns};
 use crate::t;
-use crate::trace::predict::with_unit;
 use crate::trace::{Reveal, Summary};
 
 /// The summary in English.
@@ -39,12 +38,6 @@ pub fn render_reveal(reveals: &[Reveal], l: Language) -> String {
         } else {
             INDENT.to_string()
         };
-        let guess = r
-            .guess
-            .map_or_else(|| "—".to_string(), |v| with_unit(r.figure, v));
-        let actual = r
-            .actual
-            .map_or_else(|| t!(l, "reveal-not-measured"), |v| with_unit(r.figure, v));
         let off = r
             .off_by()
             .map_or_else(String::new, |off| format!("  {off}"));
@@ -52,8 +45,8 @@ pub fn render_reveal(reveals: &[Reveal], l: Language) -> String {
             l,
             "sum-reveal-line",
             figure = r.figure.short_name(l),
-            guess = guess,
-            actual = actual
+            guess = r.guess_text(),
+            actual = r.actual_text(l)
         );
         let _ = writeln!(o, "{heading}{text}{off}");
     }

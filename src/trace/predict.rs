@@ -207,6 +207,20 @@ impl Reveal {
             .collect()
     }
 
+    /// The guess as shown, with its unit ("300 ms"), or "—" without one.
+    pub fn guess_text(&self) -> String {
+        self.guess
+            .map_or_else(|| "—".to_string(), |v| with_unit(self.figure, v))
+    }
+
+    /// The result as shown, with its unit, or "not measured" in `l`.
+    pub fn actual_text(&self, l: Language) -> String {
+        self.actual.map_or_else(
+            || t!(l, "reveal-not-measured"),
+            |v| with_unit(self.figure, v),
+        )
+    }
+
     /// How far the guess was: the result over the guess ("×3.2"), or the difference when
     /// either is zero; None without both.
     pub fn off_by(&self) -> Option<String> {

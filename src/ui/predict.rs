@@ -7,7 +7,7 @@ use egui::{Color32, RichText, Ui};
 use super::Command;
 use crate::i18n::Language;
 use crate::t;
-use crate::trace::predict::{parse_guess, with_unit};
+use crate::trace::predict::parse_guess;
 use crate::trace::{Figure, Reveal};
 
 /// The card before Run: a question and a field per figure.
@@ -72,21 +72,11 @@ pub fn reveal_ui(ui: &mut Ui, reveals: &[Reveal], l: Language) -> Option<Command
             for r in reveals {
                 ui.add_space(4.0);
                 ui.add(egui::Label::new(RichText::new(r.figure.question(l)).size(15.0)).wrap());
-                let with_unit = |v: f64| with_unit(r.figure, v);
                 ui.horizontal_wrapped(|ui| {
                     ui.label(RichText::new(t!(l, "reveal-guess")).weak());
-                    ui.label(
-                        RichText::new(r.guess.map_or_else(|| "—".to_string(), with_unit)).size(big),
-                    );
+                    ui.label(RichText::new(r.guess_text()).size(big));
                     ui.label(RichText::new("->").size(big).weak());
-                    ui.label(
-                        RichText::new(
-                            r.actual
-                                .map_or_else(|| t!(l, "reveal-not-measured"), with_unit),
-                        )
-                        .size(big)
-                        .strong(),
-                    );
+                    ui.label(RichText::new(r.actual_text(l)).size(big).strong());
                     let off = r.off_by().unwrap_or_default();
                     let color = match off.as_str() {
                         "≈" => Color32::from_rgb(40, 160, 60),
@@ -117,17 +107,12 @@ pub fn reveal_line_ui(ui: &mut Ui, reveals: &[Reveal], l: Language) -> Option<Co
         ui.label(RichText::new(t!(l, "reveal-title")).size(size).strong());
         for r in reveals {
             ui.separator();
-            let with_unit = |v: f64| with_unit(r.figure, v);
-            let guess = r.guess.map_or_else(|| "—".to_string(), with_unit);
-            let actual = r
-                .actual
-                .map_or_else(|| t!(l, "reveal-not-measured"), with_unit);
             let text = t!(
                 l,
                 "reveal-line",
                 figure = r.figure.short_name(l),
-                guess = guess,
-                actual = actual
+                guess = r.guess_text(),
+                actual = r.actual_text(l)
             );
             if ui
                 .add(egui::Button::new(RichText::new(text).size(size)).frame(false))
