@@ -757,11 +757,9 @@ class Run:
             if step is not None:
                 rec(SEXIT, step)
             now = time.perf_counter()
-            if done.is_set():
-                # A tick that fell due before the run ended fired this late; one due after
-                # it is no tick of the run.
-                if nxt <= self.done_at:
-                    rec(BEAT, max(0, int((now - nxt) * 1e9)))
+            # At the end, a tick that fell due before the run ended fired this late; one
+            # due after it is no tick of the run.
+            if done.is_set() and nxt > self.done_at:
                 return
             rec(BEAT, max(0, int((now - nxt) * 1e9)))
             nxt += period

@@ -375,11 +375,11 @@ fn check_guesses(
 ) -> Result<(), String> {
     let l = language();
     let path = path.display().to_string();
+    if !guesses.is_empty() && sc.predict.is_empty() {
+        return Err(asyncscope::t!(l, "cli-guess-no-predict", path = path));
+    }
     for (i, g) in guesses.iter().enumerate() {
         let figure = g.figure.key();
-        if sc.predict.is_empty() {
-            return Err(asyncscope::t!(l, "cli-guess-no-predict", path = path));
-        }
         if !sc.predict.contains(&g.figure) {
             let asked = sc.predict.iter().map(|f| f.key()).collect::<Vec<_>>();
             return Err(asyncscope::t!(

@@ -346,21 +346,19 @@ async fn heartbeat_loop(period: Duration, done: Arc<Notify>, step: Option<u32>) 
             capture::record_untimed(crate::trace::EventKind::StepExit { step });
         }
         let now = tokio::time::Instant::now();
-        if stop {
-            // A tick that fell due while the workers were held never fired before the run
-            // ended (blocking_http_client: nobody ran the timers for half a second). The
-            // heartbeat runs now, that late: that is its lateness, as for any tick.
-            if now > next {
-                capture::record(crate::trace::EventKind::Heartbeat {
-                    late_ns: (now - next).as_nanos() as u64,
-                });
-            }
+        // At the end, a tick that fell due while the workers were held never fired
+        // (blocking_http_client: nobody ran the timers for half a second). The heartbeat
+        // runs now, that late: that is its lateness, as for any tick.
+        if stop && now <= next {
             return;
         }
         let late = now.saturating_duration_since(next);
         capture::record(crate::trace::EventKind::Heartbeat {
             late_ns: late.as_nanos() as u64,
         });
+        if stop {
+            return;
+        }
         next += period;
         if next <= now {
             // Missed ticks are skipped, not replayed in a burst.

@@ -103,11 +103,21 @@ fn select_scenario(h: &mut Harness<'static, App>, title: &str) {
         .click();
     h.step();
     h.step();
+    let language = h.state().state.language;
     let selected = h
         .state()
         .selected_entry()
-        .and_then(|e| e.current().ok().map(|sc| sc.name.clone()));
+        .and_then(|e| e.current().ok().map(|sc| sc.name_in(language).to_string()));
     assert_eq!(selected.as_deref(), Some(title), "selected");
+}
+
+/// Adds the words of `s` (runs of ASCII letters, digits and `_`) to `names`.
+fn add_words(names: &mut std::collections::BTreeSet<String>, s: &str) {
+    for w in s.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
+        if !w.is_empty() {
+            names.insert(w.to_string());
+        }
+    }
 }
 
 /// The app on the shipped scenarios, with the one titled `title` selected, run to the end.
@@ -2082,14 +2092,7 @@ fn the_main_window_in_chinese_has_no_english_words() {
             ..State::default()
         },
     );
-    h.query_all_by_label("异步任务里的 CPU 计算")
-        .next()
-        .expect("the scenario in the list")
-        .scroll_to_me();
-    for _ in 0..10 {
-        h.step();
-    }
-    click(&mut h, "异步任务里的 CPU 计算");
+    select_scenario(&mut h, "异步任务里的 CPU 计算");
     click(&mut h, "运行");
     wait_for(
         &mut h,
@@ -2121,13 +2124,7 @@ fn the_main_window_in_chinese_has_no_english_words() {
     let names: std::collections::BTreeSet<String> = {
         let trace = trace_of(&h);
         let mut names = std::collections::BTreeSet::new();
-        let mut add = |s: &str| {
-            for w in s.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
-                if !w.is_empty() {
-                    names.insert(w.to_string());
-                }
-            }
-        };
+        let mut add = |s: &str| add_words(&mut names, s);
         for t in &trace.tasks {
             add(&trace.label(t));
         }
@@ -2177,34 +2174,11 @@ fn every_shipped_scenarios_panel_speaks_chinese() {
         let sc = asyncscope::scenario::load(file).expect("a shipped scenario loads");
         let shown = sc.name_in(asyncscope::ui::Language::Chinese).to_string();
         assert_ne!(shown, sc.name, "{}: no name_zh", file.display());
-        // The list's entry (the panel's heading, once selected, has the same words).
-        h.query_all_by_label(&shown)
-            .next()
-            .expect("the scenario in the list")
-            .scroll_to_me();
-        for _ in 0..5 {
-            h.step();
-        }
-        h.query_all_by_label(&shown)
-            .next()
-            .expect("the scenario in the list")
-            .click();
-        for _ in 0..3 {
-            h.step();
-        }
-        h.get_all_by_label(&shown)
-            .nth(1)
-            .unwrap_or_else(|| panic!("{shown} is not selected"));
+        select_scenario(&mut h, &shown);
         // The file's own names: its groups, steps (with what they print), semaphores,
         // channels and results.
         let mut names = std::collections::BTreeSet::new();
-        let mut add = |s: &str| {
-            for w in s.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
-                if !w.is_empty() {
-                    names.insert(w.to_string());
-                }
-            }
-        };
+        let mut add = |s: &str| add_words(&mut names, s);
         add(&sc.name);
         for g in &sc.groups {
             add(&g.name);
